@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// flux-logscan: reads Flux CD controller logs, matches PCRE2 signatures, correlates events into
+// incidents and ranks root-cause hypotheses. Layout follows docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "flux-logscan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flux-logscan", targets: ["flux-logscan"]),
+        .library(name: "LogScan", targets: ["LogScan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // System library: PCRE2 (8-bit code units). apt: libpcre2-dev.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // Safe Swift wrapper over PCRE2; knows nothing about logs.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // Build tool: turns Patterns/**/*.yaml into one generated Swift source file.
+        .executableTarget(name: "pattern-embed"),
+        .plugin(name: "EmbedPatterns", capability: .buildTool(), dependencies: ["pattern-embed"]),
+        // The pipeline: input, decoding, matching, correlation, diagnosis, reporting.
+        .target(
+            name: "LogScan",
+            dependencies: [
+                "PCRE2",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            plugins: ["EmbedPatterns"]
+        ),
+        .executableTarget(
+            name: "flux-logscan",
+            dependencies: [
+                "LogScan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "LogScanTests", dependencies: ["LogScan"]),
+    ]
+)

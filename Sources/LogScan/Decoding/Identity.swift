@@ -1,0 +1,67 @@
+/// Names of Flux's controllers and the maps from log fields to them.
+/// Sources: FLUX-LOGS.md 1.2 (`controllerGroup` values, lowercase `controller` names) and the
+/// kinds each controller reconciles (flux2 `manifests/bases`).
+public enum FluxControllers {
+    /// The controllers' Deployment names, the canonical identity flux-logscan reports.
+    public static let all = [
+        "source-controller", "kustomize-controller", "helm-controller", "notification-controller",
+        "image-reflector-controller", "image-automation-controller",
+    ]
+
+    /// Kind (any case) → the controller that reconciles it.
+    static let byKind: [String: String] = [
+        "kustomization": "kustomize-controller",
+        "helmrelease": "helm-controller",
+        "gitrepository": "source-controller", "helmrepository": "source-controller",
+        "helmchart": "source-controller", "ocirepository": "source-controller",
+        "bucket": "source-controller", "externalartifact": "source-controller",
+        "imagerepository": "image-reflector-controller", "imagepolicy": "image-reflector-controller",
+        "imageupdateautomation": "image-automation-controller",
+        "alert": "notification-controller", "provider": "notification-controller",
+        "receiver": "notification-controller",
+    ]
+
+    /// Lowercase kind → API spelling, for kinds read from URLs and `controller` values.
+    public static let kindSpelling: [String: String] = [
+        "kustomization": "Kustomization", "helmrelease": "HelmRelease",
+        "gitrepository": "GitRepository", "helmrepository": "HelmRepository",
+        "helmchart": "HelmChart", "ocirepository": "OCIRepository", "bucket": "Bucket",
+        "externalartifact": "ExternalArtifact",
+        "imagerepository": "ImageRepository", "imagepolicy": "ImagePolicy",
+        "imageupdateautomation": "ImageUpdateAutomation",
+        "alert": "Alert", "provider": "Provider", "receiver": "Receiver",
+    ]
+
+    /// The controller for a `controllerGroup` value; `image.toolkit.fluxcd.io` is split by kind.
+    static func controller(group: String, kind: String?) -> String? {
+        switch group {
+        case "kustomize.toolkit.fluxcd.io": return "kustomize-controller"
+        case "helm.toolkit.fluxcd.io": return "helm-controller"
+        case "source.toolkit.fluxcd.io": return "source-controller"
+        case "notification.toolkit.fluxcd.io": return "notification-controller"
+        case "image.toolkit.fluxcd.io":
+            return kind?.lowercased() == "imageupdateautomation" ? "image-automation-controller" : "image-reflector-controller"
+        default: return nil
+        }
+    }
+
+    static func controller(kind: String) -> String? { byKind[kind.lowercased()] }
+
+    /// The controller named inside a pod or file name (`kustomize-controller-5d4b86b547-kqr2q`,
+    /// `/logs/source-controller.log`, `flux-system_helm-controller-...`), nil if none.
+    public static func controller(inName name: String) -> String? {
+        for c in all where name.contains(c) { return c }
+        return nil
+    }
+
+    /// Normalises a user's `--controller` value: `kustomize` → `kustomize-controller`.
+    public static func canonical(_ name: String) -> String {
+        let n = name.lowercased()
+        if n.hasSuffix("-controller") { return n }
+        if n == "image-reflector" || n == "image-automation" { return n + "-controller" }
+        return n + "-controller"
+    }
+
+    /// The API spelling of a lowercase kind (`gitrepository` → `GitRepository`).
+    public static func spell(kind: String) -> String { kindSpelling[kind.lowercased()] ?? kind }
+}

@@ -1,0 +1,209 @@
+/// A small JSON reader for one log record: the top-level object's members, strings decoded, nested
+/// objects kept as their own member lists one level deep. It exists because the hot path must not
+/// build a Foundation object graph per line; it validates what it reads and fails on anything
+/// that is not a JSON object (RFC 8259), so a torn line becomes a `malformed` record.
+struct JSONScanner {
+    /// A member value: a decoded string, a nested object (members, one level), or any other JSON
+    /// value kept as its raw text (numbers, booleans, null, arrays).
+    enum Value {
+        case string(String)
+        case object([(String, Value)])
+        case other(String)
+
+        var string: String? {
+            switch self {
+            case .string(let s): return s
+            case .other(let s): return s
+            case .object: return nil
+            }
+        }
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    var i = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    /// Parses the whole buffer as one object (whitespace around it allowed).
+    /// Returns nil when the bytes are not exactly one JSON object.
+    static func parseObject(_ bytes: UnsafeRawBufferPointer) -> [(String, Value)]? {
+        var s = JSONScanner(bytes)
+        s.skipSpace()
+        guard let members = s.object(depth: 0) else { return nil }
+        s.skipSpace()
+        return s.i == bytes.count ? members : nil
+    }
+
+    mutating func skipSpace() {
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 32 || c == 9 || c == 10 || c == 13 { i += 1 } else { break }
+        }
+    }
+
+    mutating func object(depth: Int) -> [(String, Value)]? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        var members: [(String, Value)] = []
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return members }
+        while true {
+            skipSpace()
+            guard let key = string() else { return nil }
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace()
+            guard i < bytes.count else { return nil }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                guard let s = string() else { return nil }
+                members.append((key, .string(s)))
+            } else if c == UInt8(ascii: "{") && depth < 1 {
+                guard let inner = object(depth: depth + 1) else { return nil }
+                members.append((key, .object(inner)))
+            } else {
+                let start = i
+                guard skipValue(depth: depth + 1) else { return nil }
+                members.append((key, .other(text(start, i))))
+            }
+            skipSpace()
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return members }
+            return nil
+        }
+    }
+
+    func text(_ a: Int, _ b: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
+    }
+
+    /// Skips any JSON value; false if it is not well formed. Depth-limited (64) so a hostile line
+    /// cannot exhaust the stack.
+    mutating func skipValue(depth: Int) -> Bool {
+        guard depth < 64, i < bytes.count else { return false }
+        let c = bytes[i]
+        switch c {
+        case UInt8(ascii: "\""):
+            return skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            i += 1
+            skipSpace()
+            if i < bytes.count, bytes[i] == close { i += 1; return true }
+            while true {
+                skipSpace()
+                if c == UInt8(ascii: "{") {
+                    guard skipString() else { return false }
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                    skipSpace()
+                }
+                guard skipValue(depth: depth + 1) else { return false }
+                skipSpace()
+                guard i < bytes.count else { return false }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == close { i += 1; return true }
+                return false
+            }
+        default:
+            let start = i
+            while i < bytes.count {
+                let d = bytes[i]
+                if d == UInt8(ascii: ",") || d == UInt8(ascii: "}") || d == UInt8(ascii: "]")
+                    || d == 32 || d == 9 || d == 10 || d == 13 { break }
+                i += 1
+            }
+            return i > start
+        }
+    }
+
+    mutating func skipString() -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        i += 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if c == UInt8(ascii: "\"") { i += 1; return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Reads a string at `i`, decoding escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`,
+    /// `\uXXXX` with surrogate pairs). Invalid UTF-8 inside is replaced with U+FFFD.
+    mutating func string() -> String? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        i += 1
+        let start = i
+        // Fast path: no escapes.
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                let s = text(start, i)
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            i += 1
+        }
+        var out: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { return nil }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(34)
+            case UInt8(ascii: "\\"): out.append(92)
+            case UInt8(ascii: "/"): out.append(47)
+            case UInt8(ascii: "b"): out.append(8)
+            case UInt8(ascii: "f"): out.append(12)
+            case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "r"): out.append(13)
+            case UInt8(ascii: "t"): out.append(9)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4() else { return nil }
+                if (0xD800..<0xDC00).contains(scalar), i + 6 <= bytes.count,
+                   bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    i += 2
+                    guard let low = hex4() else { return nil }
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                }
+                let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard i + 4 <= bytes.count else { return nil }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt32
+            switch c {
+            case 48...57: d = UInt32(c - 48)
+            case 65...70: d = UInt32(c - 55)
+            case 97...102: d = UInt32(c - 87)
+            default: return nil
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+}

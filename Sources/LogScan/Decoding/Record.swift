@@ -1,0 +1,121 @@
+/// A Kubernetes object reference, written `Kind/namespace/name` (CONTRACT.md). Cluster-scoped
+/// objects have an empty namespace and print as `Kind/name`.
+public struct ObjectRef: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Kind in its API spelling: `Kustomization`, `GitRepository`, `HelmRelease`, ...
+    public var kind: String
+    public var namespace: String
+    public var name: String
+
+    public init(kind: String, namespace: String, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public var description: String { namespace.isEmpty ? "\(kind)/\(name)" : "\(kind)/\(namespace)/\(name)" }
+    public static func < (a: ObjectRef, b: ObjectRef) -> Bool { a.description < b.description }
+
+    /// Parses `Kind/namespace/name` (or `Kind/name`). Nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch parts.count {
+        case 3 where !parts[0].isEmpty && !parts[2].isEmpty:
+            self.init(kind: parts[0], namespace: parts[1], name: parts[2])
+        case 2 where !parts[0].isEmpty && !parts[1].isEmpty:
+            self.init(kind: parts[0], namespace: "", name: parts[1])
+        default:
+            return nil
+        }
+    }
+}
+
+/// Log level of a record. Flux writes `info`, `debug`, `error` and `trace` (before fluxcd/pkg
+/// c746b91d `Level(-2)`); other writers add `warn`, `fatal`, `panic` (FLUX-LOGS.md 1.1).
+public enum Level: String, Sendable, Comparable {
+    case trace, debug, info, warn, error, fatal, unknown
+
+    /// Maps a level spelling (JSON, console, klog letter) to a level.
+    public init(spelling s: String) {
+        switch s.lowercased() {
+        case "trace", "level(-2)": self = .trace
+        case "debug", "level(-1)", "d": self = .debug
+        case "info", "i", "notice": self = .info
+        case "warn", "warning", "w": self = .warn
+        case "error", "err", "e", "dpanic": self = .error
+        case "fatal", "panic", "f", "critical": self = .fatal
+        default: self = .unknown
+        }
+    }
+
+    var rank: Int {
+        switch self {
+        case .trace: return 0
+        case .debug: return 1
+        case .unknown: return 2
+        case .info: return 3
+        case .warn: return 4
+        case .error: return 5
+        case .fatal: return 6
+        }
+    }
+    public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+}
+
+/// The encoding a record was read in; counted in `stats.by_format`.
+public enum RecordFormat: String, Sendable, CaseIterable {
+    /// controller-runtime zap JSON (FLUX-LOGS.md 1.1).
+    case json
+    /// No format recognised: the payload is the message.
+    case plain
+    /// Looked like JSON (starts with `{`) but did not parse: kept as plain text and counted apart.
+    case malformed
+}
+
+/// Where a record came from: the input's display name and the 1-based line number in it.
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) { self.file = file; self.line = line }
+    public var description: String { "\(file):\(line)" }
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line) < (b.file, b.line)
+    }
+}
+
+/// One decoded log record: envelope peeled, encoding decoded. Strings are decoded text (JSON
+/// escapes resolved); `payload` is the record as written, without its envelope.
+public struct Record: Sendable {
+    /// Event time in UTC: the record's own `ts`, else the envelope's, else nil.
+    public var time: Timestamp?
+    /// True when `time` came from the envelope (kubelet timestamp) because the record had none.
+    public var timeFromEnvelope = false
+    public var level: Level = .unknown
+    /// Controller identity (`kustomize-controller`, ...), nil when nothing in the record or its
+    /// envelope says. The pipeline fills it from the stream when nil (see `StreamIdentity`).
+    public var controller: String?
+    /// The reconciled object, from the `"<Kind>":{name,namespace}` key, `controllerKind`+`name`+
+    /// `namespace`, or notification-controller's `eventInvolvedObject`.
+    public var object: ObjectRef?
+    /// zap's logger name (`setup`, `runtime`, `events`, `event-server`, ...), empty if none.
+    public var logger = ""
+    /// The message: JSON `msg` (or `message` for `"logger":"events"` lines), else the payload.
+    public var message = ""
+    /// The JSON `error` field, empty if none.
+    public var error = ""
+    /// Other string fields worth keeping: `url`, `revision`, `reason`, `method`.
+    public var fields: [String: String] = [:]
+    /// The payload as written (envelope removed), decoded as UTF-8 with U+FFFD for bad bytes.
+    public var payload = ""
+    public var format: RecordFormat = .plain
+    /// The pod named by a `kubectl logs --prefix` envelope, if any.
+    public var pod: String?
+    public var location: SourceLocation
+    /// True when the line was longer than the line cap and was cut.
+    public var truncated = false
+
+    public init(location: SourceLocation) { self.location = location }
+
+    /// The text a signature with `field: text` sees: message, then a space and the error
+    /// (the `flux logs` template `{{.Message}} {{.Error}}`, FLUX-LOGS.md 2).
+    public var text: String { error.isEmpty ? message : message + " " + error }
+}

@@ -1,0 +1,122 @@
+/// Scores every applicable hypothesis against every incident (docs/SCORING.md):
+///
+///     log-odds = logit(prior) + Σ weight(supports present) − Σ weight(contradicts present)
+///     confidence = 1 / (1 + e^(−log-odds))
+///
+/// A hypothesis applies to an incident when its `classes` contain the incident's class (or are
+/// empty) and its `requires` hold. Evidence is the incident's own events plus every event of any
+/// controller from `window` before the incident's first event to its last event, and the derived
+/// signals (`source-controller-silent`, `source-controller-logs-absent`).
+public struct Diagnoser {
+    public let patterns: PatternSet
+    public var windowMillis: Int64
+
+    public init(patterns: PatternSet, windowSeconds: Double = 900) {
+        self.patterns = patterns
+        self.windowMillis = Int64(windowSeconds * 1000)
+    }
+
+    /// Fills `hypotheses` of every incident, ranked by confidence (ties by id).
+    /// - Parameters:
+    ///   - events: every event of the scan (any role), used as context.
+    ///   - activity: controller → epoch minutes with at least one record (for silence).
+    public func diagnose(_ incidents: [Incident], events: [Event], activity: [String: Set<Int64>]) -> [Incident] {
+        let context = Correlator.ordered(events)
+        return incidents.map { incident in
+            var out = incident
+            let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
+            let lo = lowerBound(context, from)
+            var evidence = Array(incident.events)
+            var i = lo
+            while i < context.count, context[i].time!.millis <= to {
+                evidence.append(context[i])
+                i += 1
+            }
+            var derived: Set<String> = []
+            let sc = "source-controller"
+            if let minutes = activity[sc], !minutes.isEmpty {
+                let a = incident.firstSeen.millis / 60_000, b = incident.lastSeen.millis / 60_000
+                if !(a...b).contains(where: { minutes.contains($0) }) { derived.insert(DerivedSignal.sourceControllerSilent) }
+            } else {
+                derived.insert(DerivedSignal.sourceControllerLogsAbsent)
+            }
+            out.hypotheses = patterns.hypotheses.compactMap { h in
+                score(h, incident: incident, evidence: evidence, derived: derived, activity: activity)
+            }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
+            return out
+        }
+    }
+
+    func lowerBound(_ events: [Event], _ millis: Int64) -> Int {
+        var lo = 0, hi = events.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if events[mid].time!.millis < millis { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    func present(_ c: SignalCondition, _ evidence: [Event], _ derived: Set<String>) -> [Event]? {
+        if c.signals.contains(where: { derived.contains($0) }) { return [] }
+        let hits = evidence.filter { e in
+            guard c.signals.contains(e.signature) else { return false }
+            if let ctl = c.controller, e.controller != ctl { return false }
+            if let cap = c.capture {
+                guard let v = e.captures[cap] else { return false }
+                if let p = c.prefix, !v.hasPrefix(p) { return false }
+                if c.min != nil || c.max != nil {
+                    guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
+                    if let lo = c.min, secs < lo { return false }
+                    if let hi = c.max, secs > hi { return false }
+                }
+            }
+            return true
+        }
+        return hits.isEmpty ? nil : hits
+    }
+
+    func describe(_ c: SignalCondition, _ hits: [Event]) -> String {
+        guard let first = hits.first else { return "\(c.reason) [\(c.signal)]" }
+        let names = Array(Set(hits.map(\.signature))).sorted().joined(separator: ", ")
+        var s = "\(c.reason) [\(names)"
+        s += hits.count > 1 ? " ×\(hits.count)" : ""
+        if let t = first.time { s += ", first \(t.clock)" }
+        s += ", \(first.location)]"
+        return s
+    }
+
+    func score(_ h: Hypothesis, incident: Incident, evidence: [Event], derived: Set<String>,
+               activity: [String: Set<Int64>]) -> RankedHypothesis? {
+        if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
+        let signatures = Set(evidence.map(\.signature)).union(derived)
+        if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
+        if !h.requiresAll.allSatisfy(signatures.contains) { return nil }
+
+        var logOdds = log(h.prior / (1 - h.prior))
+        var forLines: [String] = [], againstLines: [String] = []
+        for c in h.supports {
+            if let hits = present(c, evidence, derived) {
+                logOdds += c.weight
+                forLines.append(describe(c, hits))
+            } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
+                againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
+            }
+        }
+        for c in h.contradicts {
+            if let hits = present(c, evidence, derived) {
+                logOdds -= c.weight
+                againstLines.append(describe(c, hits))
+            }
+        }
+        let confidence = 1 / (1 + exp(-logOdds))
+        return RankedHypothesis(
+            id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
+            evidenceFor: forLines, evidenceAgainst: againstLines, checks: h.checks, remediation: h.remediation)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

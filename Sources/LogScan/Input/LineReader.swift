@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// Why a read stopped early. Always names the input.
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    /// The input's display name (a path, or `-` for stdin).
+    public let name: String
+    /// What went wrong, e.g. "No such file or directory".
+    public let reason: String
+    public var description: String { "\(name): \(reason)" }
+}
+
+/// What a `LineReader` noticed about damaged input: counts, never fatal.
+public struct ReadDamage: Sendable, Equatable {
+    /// Lines longer than the line cap; each was cut at the cap and the rest skipped.
+    public var overlongLines = 0
+    /// Line number (1-based) of the first over-long line, 0 if none.
+    public var firstOverlongLine = 0
+    /// Lines holding a NUL byte (binary garbage).
+    public var binaryLines = 0
+    /// Line number of the first line holding a NUL byte, 0 if none.
+    public var firstBinaryLine = 0
+}
+
+/// Splits a byte stream into lines with chunked `read(2)` and `memchr`, without a `String` or any
+/// allocation per line.
+///
+/// A line is handed to the callback without its `\n` (and without a `\r` before it). A line longer
+/// than `lineCap` bytes is cut at the cap, handed over once with `truncated == true`, and the rest
+/// up to the next newline is skipped. Memory is bounded by `chunkSize + lineCap` bytes.
+public struct LineReader {
+    /// Bytes asked of each `read(2)` (default 1 MiB).
+    public var chunkSize: Int
+    /// Longest line handed over whole, in bytes (default 1 MiB).
+    public var lineCap: Int
+
+    public init(chunkSize: Int = 1 << 20, lineCap: Int = 1 << 20) {
+        self.chunkSize = max(4096, chunkSize)
+        self.lineCap = max(16, lineCap)
+    }
+
+    /// Reads `fd` to its end. `body(line, number, truncated)` is called for every line; `line` is
+    /// valid only during the call. Returns how many bytes were read and the damage seen.
+    /// - Throws: `InputError` (naming `name`) when `read(2)` fails; lines before it were delivered.
+    @discardableResult
+    public func read(
+        _ fd: FileDescriptor, name: String,
+        _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void
+    ) throws -> (bytes: Int, damage: ReadDamage) {
+        let capacity = chunkSize + lineCap + 1
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        let base = buffer.baseAddress!
+        var start = 0        // first byte of the unconsumed line
+        var end = 0          // end of valid data
+        var lineNo = 0
+        var total = 0
+        var skipping = false // inside the rest of an over-long line
+        var damage = ReadDamage()
+
+        func deliver(_ from: Int, _ to: Int, truncated: Bool) throws {
+            lineNo += 1
+            var stop = to
+            if !truncated, stop > from, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 13 { stop -= 1 }
+            let line = UnsafeRawBufferPointer(start: base + from, count: stop - from)
+            if !line.isEmpty, memchr(line.baseAddress!, 0, line.count) != nil {
+                damage.binaryLines += 1
+                if damage.firstBinaryLine == 0 { damage.firstBinaryLine = lineNo }
+            }
+            if truncated {
+                damage.overlongLines += 1
+                if damage.firstOverlongLine == 0 { damage.firstOverlongLine = lineNo }
+            }
+            try body(line, lineNo, truncated)
+        }
+
+        while true {
+            // Make room: move the partial line to the front.
+            if start > 0 {
+                if end > start { memmove(base, base + start, end - start) }
+                end -= start
+                start = 0
+            }
+            let want = min(chunkSize, capacity - end)
+            let n: Int
+            do {
+                n = try fd.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: want),
+                                retryOnInterrupt: true)
+            } catch let errno as Errno {
+                throw InputError(name: name, reason: "read failed after line \(lineNo): \(errno.description)")
+            }
+            if n == 0 { break }
+            total += n
+            var scan = end
+            end += n
+            while scan < end {
+                guard let hit = memchr(base + scan, 10, end - scan) else { break }
+                let nl = base.distance(to: hit)
+                if skipping {
+                    skipping = false
+                } else {
+                    try deliver(start, nl, truncated: false)
+                }
+                start = nl + 1
+                scan = start
+            }
+            if skipping {
+                start = end  // drop the rest of the over-long line
+            } else if end - start >= lineCap {
+                try deliver(start, start + lineCap, truncated: true)
+                skipping = true
+                start = end
+            }
+        }
+        if !skipping && end > start {
+            try deliver(start, end, truncated: false)
+        }
+        return (total, damage)
+    }
+}

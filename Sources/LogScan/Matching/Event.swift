@@ -1,0 +1,36 @@
+/// A record that matched a signature (DESIGN.md "Correlation and diagnosis").
+public struct Event: Sendable {
+    /// Event time in UTC; nil only when neither the record nor its envelope had a time.
+    public var time: Timestamp?
+    /// Controller identity (`kustomize-controller`), `unknown` when nothing said.
+    public var controller: String
+    /// The object the record is about (`Kustomization/flux-system/apps`), if any.
+    public var object: ObjectRef?
+    public var signature: String
+    public var severity: Severity
+    public var role: SignalRole
+    public var failureClass: String
+    /// Named captures of the signature's regex: name → text.
+    public var captures: [String: String]
+    public var location: SourceLocation
+    public var level: Level
+    /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`).
+    public var text: String
+    /// Index of the input stream the record came from (for sub-stream identity).
+    public var stream: Int
+
+    /// The upstream object named by `source_kind`/`source_namespace`/`source_name` captures
+    /// (an artifact URL's path, fluxcd/pkg `artifact/storage/path.go`).
+    public var upstream: ObjectRef? {
+        guard let k = captures["source_kind"], let n = captures["source_name"] else { return nil }
+        return ObjectRef(kind: FluxControllers.spell(kind: k), namespace: captures["source_namespace"] ?? "", name: n)
+    }
+}
+
+/// Cuts a string at `limit` UTF-8 bytes without splitting a character.
+func cut(_ s: String, at limit: Int) -> String {
+    if s.utf8.count <= limit { return s }
+    var end = s.utf8.index(s.utf8.startIndex, offsetBy: limit)
+    while end > s.startIndex && !s.unicodeScalars.indices.contains(end) { end = s.utf8.index(before: end) }
+    return String(s[..<end])
+}

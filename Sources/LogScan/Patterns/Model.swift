@@ -1,0 +1,106 @@
+import PCRE2
+
+/// Severity of a signature and of an incident (CONTRACT.md: `info|warning|error|critical`).
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case info, warning, error, critical
+    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// How a signature's events take part in correlation (docs/PATTERNS.md "Roles").
+public enum SignalRole: String, Sendable {
+    /// Starts or joins an incident of its class.
+    case failure
+    /// A generic failure line (`Reconciliation failed after ...`) that joins an incident of the same
+    /// object when there is one.
+    case wrapper
+    /// Start-up, leader election, shutdown: evidence only.
+    case lifecycle
+    /// Success: resolves incidents of the same object, evidence that a controller works.
+    case healthy
+}
+
+/// Which text of a record a signature's regex runs on (docs/PATTERNS.md).
+public enum MatchField: String, Sendable {
+    case text, message, error, raw
+}
+
+/// A place in a pattern file, for diagnostics: `file:line:column` (1-based).
+public struct FilePosition: Sendable, CustomStringConvertible, Hashable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One example line of a signature and the captures it must yield.
+public struct SignatureExample: Sendable {
+    public var line: String
+    public var captures: [String: String]
+    public var position: FilePosition
+}
+
+/// A compiled signature: a PCRE2 regex over one field of a record, with its metadata.
+/// Schema: docs/PATTERNS.md and CONTRACT.md "Pattern files, version 1".
+public struct Signature: @unchecked Sendable {
+    public var id: String
+    public var title: String
+    public var controllers: [String]
+    public var severity: Severity
+    public var role: SignalRole
+    public var failureClass: String
+    public var field: MatchField
+    public var caseless: Bool
+    /// Required substring (lowercased when `caseless`), UTF-8; empty when none could be derived.
+    public var literal: [UInt8]
+    public var regex: Regex
+    public var matches: [SignatureExample]
+    public var noMatches: [(line: String, position: FilePosition)]
+    public var source: String
+    public var position: FilePosition
+
+    public var healthy: Bool { role == .healthy }
+}
+
+/// A condition on a signal used by a hypothesis: the signal id, optionally only from one
+/// controller, optionally with a capture inside a range (Go durations, in seconds) or with a prefix.
+public struct SignalCondition: Sendable {
+    /// The signal ids; the condition holds when any of them does (YAML: a string or a list).
+    public var signals: [String]
+    /// The signals as written, for messages: `a` or `a|b`.
+    public var signal: String { signals.joined(separator: "|") }
+    public var controller: String?
+    public var capture: String?
+    public var min: Double?
+    public var max: Double?
+    public var prefix: String?
+    public var weight: Double
+    public var reason: String
+}
+
+/// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).
+public struct Hypothesis: Sendable {
+    public var id: String
+    public var title: String
+    public var classes: [String]
+    public var prior: Double
+    public var requiresAny: [String]
+    public var requiresAll: [String]
+    public var supports: [SignalCondition]
+    public var contradicts: [SignalCondition]
+    public var checks: [String]
+    public var remediation: [String]
+    public var explain: String
+    public var source: String
+    public var position: FilePosition
+}
+
+/// Every signature and hypothesis in force, ids unique (later files override earlier ones).
+public struct PatternSet: @unchecked Sendable {
+    public var signatures: [Signature] = []
+    public var hypotheses: [Hypothesis] = []
+
+    public init() {}
+
+    public func signature(_ id: String) -> Signature? { signatures.first { $0.id == id } }
+}

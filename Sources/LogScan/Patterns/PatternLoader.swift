@@ -1,0 +1,386 @@
+import PCRE2
+import Yams
+
+/// A problem in a pattern file, with its position (`file:line:column`).
+public struct PatternDiagnostic: Error, Sendable, CustomStringConvertible {
+    public var position: FilePosition
+    public var message: String
+    public var description: String { "\(position): error: \(message)" }
+}
+
+/// Reads pattern files (YAML, docs/PATTERNS.md) into a `PatternSet`.
+///
+/// Every problem is collected with its `file:line:column`; a set with problems must not be used
+/// (the CLI exits 2). Unknown fields are errors, as CONTRACT.md requires.
+public struct PatternLoader {
+    public private(set) var set = PatternSet()
+    public private(set) var diagnostics: [PatternDiagnostic] = []
+    /// Ids defined by the current layer, to find duplicates within it.
+    private var layerIDs: [String: FilePosition] = [:]
+
+    public init() {}
+
+    /// The pattern files compiled into the binary (Patterns/**/*.yaml at build time).
+    public static var embedded: [(path: String, text: String)] { embeddedPatternFiles }
+
+    /// Loads the shipped patterns; returns the loader (check `diagnostics`).
+    public static func shipped() -> PatternLoader {
+        var loader = PatternLoader()
+        loader.beginLayer()
+        for file in embeddedPatternFiles { loader.load(text: file.text, file: file.path) }
+        return loader
+    }
+
+    /// Starts a new layer: ids in it may override earlier layers but not repeat within it.
+    public mutating func beginLayer() { layerIDs = [:] }
+
+    /// Parses one file's text. Problems are appended to `diagnostics`.
+    public mutating func load(text: String, file: String) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            diagnostics.append(PatternDiagnostic(position: yamlErrorPosition(error, file: file), message: "YAML: \(yamlErrorText(error))"))
+            return
+        } catch {
+            diagnostics.append(PatternDiagnostic(position: FilePosition(file: file, line: 1, column: 1), message: "YAML: \(error)"))
+            return
+        }
+        guard let root, case .mapping(let top) = root else {
+            diagnostics.append(PatternDiagnostic(position: FilePosition(file: file, line: 1, column: 1),
+                                                 message: "expected a mapping with `version: 1` and `signatures:` or `hypotheses:`"))
+            return
+        }
+        for (k, v) in top {
+            guard let key = k.string else { continue }
+            switch key {
+            case "version":
+                if v.int != 1 { fail(v, file, "unsupported version \(v.string ?? "?") (this build reads version 1)") }
+            case "signatures":
+                guard case .sequence(let items) = v else { fail(v, file, "`signatures` must be a list"); continue }
+                for item in items { if let s = signature(item, file: file) { add(s) } }
+            case "hypotheses":
+                guard case .sequence(let items) = v else { fail(v, file, "`hypotheses` must be a list"); continue }
+                for item in items { if let h = hypothesis(item, file: file) { add(h) } }
+            default:
+                fail(k, file, "unknown field `\(key)` (expected version, signatures, hypotheses)")
+            }
+        }
+    }
+
+    // MARK: - Signatures
+
+    static let signatureFields: Set<String> = [
+        "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
+        "literal", "regex", "examples", "source",
+    ]
+
+    mutating func signature(_ node: Node, file: String) -> Signature? {
+        guard case .mapping(let map) = node else { fail(node, file, "a signature must be a mapping"); return nil }
+        var fields: [String: Node] = [:]
+        for (k, v) in map {
+            guard let key = k.string else { continue }
+            if !Self.signatureFields.contains(key) {
+                fail(k, file, "unknown field `\(key)` in signature (see docs/PATTERNS.md)")
+                continue
+            }
+            fields[key] = v
+        }
+        let pos = position(node, file)
+        guard let id = fields["id"]?.string, !id.isEmpty else { fail(node, file, "signature without `id`"); return nil }
+        guard let regexNode = fields["regex"], let pattern = regexNode.string else {
+            fail(node, file, "signature `\(id)` has no `regex`"); return nil
+        }
+        let caseless = fields["caseless"]?.bool ?? false
+        let regex: Regex
+        do {
+            regex = try Regex(pattern, options: caseless ? [.caseless] : [])
+        } catch let e as CompileError {
+            var p = position(regexNode, file)
+            if case .scalar(let s) = regexNode, s.style == .singleQuoted || s.style == .doubleQuoted {
+                p.column += 1
+            }
+            p.column += e.offset
+            diagnostics.append(PatternDiagnostic(position: p, message: "signature `\(id)`: regex does not compile: \(e.message) (PCRE2 error \(e.code), offset \(e.offset))"))
+            return nil
+        } catch {
+            fail(regexNode, file, "signature `\(id)`: \(error)"); return nil
+        }
+        var severity = Severity.error
+        if let s = fields["severity"] {
+            guard let v = s.string.flatMap(Severity.init(rawValue:)) else {
+                fail(s, file, "severity must be one of info, warning, error, critical"); return nil
+            }
+            severity = v
+        }
+        var role = SignalRole.failure
+        if let r = fields["role"] {
+            guard let v = r.string.flatMap(SignalRole.init(rawValue:)), v != .healthy else {
+                fail(r, file, "role must be failure, wrapper or lifecycle (use `healthy: true` for success signals)"); return nil
+            }
+            role = v
+        }
+        if fields["healthy"]?.bool == true { role = .healthy }
+        var field = MatchField.text
+        if let f = fields["field"] {
+            guard let v = f.string.flatMap(MatchField.init(rawValue:)) else {
+                fail(f, file, "field must be text, message, error or raw"); return nil
+            }
+            field = v
+        }
+        var literal: [UInt8] = []
+        if let l = fields["literal"]?.string {
+            literal = Array((caseless ? l.lowercased() : l).utf8)
+            // The literal must be in every example that matches; checked by `patterns lint`/tests.
+        } else {
+            literal = Array((caseless ? LiteralDeriver.derive(pattern).lowercased() : LiteralDeriver.derive(pattern)).utf8)
+        }
+        var matches: [SignatureExample] = []
+        var noMatches: [(String, FilePosition)] = []
+        if let ex = fields["examples"] {
+            guard case .mapping(let exMap) = ex else { fail(ex, file, "`examples` must be a mapping"); return nil }
+            for (k, v) in exMap {
+                switch k.string {
+                case "match":
+                    guard case .sequence(let items) = v else { fail(v, file, "`examples.match` must be a list"); continue }
+                    for item in items {
+                        if let line = item.string {
+                            matches.append(SignatureExample(line: line, captures: [:], position: position(item, file)))
+                        } else if case .mapping(let m) = item {
+                            var line: String?
+                            var caps: [String: String] = [:]
+                            for (mk, mv) in m {
+                                switch mk.string {
+                                case "line": line = mv.string
+                                case "captures":
+                                    if case .mapping(let cm) = mv {
+                                        for (ck, cv) in cm { if let ck = ck.string { caps[ck] = cv.string ?? "" } }
+                                    } else { fail(mv, file, "`captures` must be a mapping") }
+                                default: fail(mk, file, "unknown field `\(mk.string ?? "?")` in example (expected line, captures)")
+                                }
+                            }
+                            if let line { matches.append(SignatureExample(line: line, captures: caps, position: position(item, file))) }
+                            else { fail(item, file, "example without `line`") }
+                        }
+                    }
+                case "no_match":
+                    guard case .sequence(let items) = v else { fail(v, file, "`examples.no_match` must be a list"); continue }
+                    for item in items {
+                        if let line = item.string { noMatches.append((line, position(item, file))) }
+                        else { fail(item, file, "a no_match example must be a string") }
+                    }
+                default:
+                    fail(k, file, "unknown field `\(k.string ?? "?")` in examples (expected match, no_match)")
+                }
+            }
+        }
+        let controllers = fields["controllers"].map { strings($0) } ?? []
+        return Signature(
+            id: id, title: fields["title"]?.string ?? id, controllers: controllers, severity: severity,
+            role: role, failureClass: fields["class"]?.string ?? id, field: field, caseless: caseless,
+            literal: literal, regex: regex, matches: matches, noMatches: noMatches,
+            source: fields["source"]?.string ?? "", position: pos)
+    }
+
+    // MARK: - Hypotheses
+
+    static let hypothesisFields: Set<String> = [
+        "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
+        "remediation", "explain", "source",
+    ]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason"]
+
+    mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
+        guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
+        var fields: [String: Node] = [:]
+        for (k, v) in map {
+            guard let key = k.string else { continue }
+            if !Self.hypothesisFields.contains(key) {
+                fail(k, file, "unknown field `\(key)` in hypothesis (see docs/PATTERNS.md)"); continue
+            }
+            fields[key] = v
+        }
+        guard let id = fields["id"]?.string, !id.isEmpty else { fail(node, file, "hypothesis without `id`"); return nil }
+        var prior = 0.2
+        if let p = fields["prior"] {
+            guard let v = p.float, v > 0, v < 1 else { fail(p, file, "prior must be a number in (0, 1)"); return nil }
+            prior = v
+        }
+        var any: [String] = [], all: [String] = []
+        if let r = fields["requires"] {
+            guard case .mapping(let rm) = r else { fail(r, file, "`requires` must be a mapping with any_of/all_of"); return nil }
+            for (k, v) in rm {
+                switch k.string {
+                case "any_of": any = strings(v)
+                case "all_of": all = strings(v)
+                default: fail(k, file, "unknown field `\(k.string ?? "?")` in requires (expected any_of, all_of)")
+                }
+            }
+        }
+        return Hypothesis(
+            id: id, title: fields["title"]?.string ?? id, classes: fields["classes"].map { strings($0) } ?? [],
+            prior: prior, requiresAny: any, requiresAll: all,
+            supports: conditions(fields["supports"], file: file), contradicts: conditions(fields["contradicts"], file: file),
+            checks: fields["checks"].map { strings($0) } ?? [], remediation: fields["remediation"].map { strings($0) } ?? [],
+            explain: fields["explain"]?.string ?? "", source: fields["source"]?.string ?? "", position: position(node, file))
+    }
+
+    mutating func conditions(_ node: Node?, file: String) -> [SignalCondition] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node else { fail(node, file, "expected a list of signal conditions"); return [] }
+        var out: [SignalCondition] = []
+        for item in items {
+            guard case .mapping(let m) = item else { fail(item, file, "a signal condition must be a mapping"); continue }
+            var c = SignalCondition(signals: [], controller: nil, capture: nil, min: nil, max: nil, prefix: nil, weight: 1, reason: "")
+            for (k, v) in m {
+                guard let key = k.string else { continue }
+                switch key {
+                case "signal": c.signals = strings(v)
+                case "controller": c.controller = v.string
+                case "capture": c.capture = v.string
+                case "min": c.min = v.float
+                case "max": c.max = v.float
+                case "prefix": c.prefix = v.string
+                case "weight":
+                    guard let w = v.float, w >= 0 else { fail(v, file, "weight must be a number >= 0"); continue }
+                    c.weight = w
+                case "reason": c.reason = v.string ?? ""
+                default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
+                }
+            }
+            if c.signals.isEmpty { fail(item, file, "signal condition without `signal`"); continue }
+            out.append(c)
+        }
+        return out
+    }
+
+    // MARK: - Helpers
+
+    mutating func add(_ s: Signature) {
+        if let prev = layerIDs[s.id] {
+            diagnostics.append(PatternDiagnostic(position: s.position, message: "duplicate id `\(s.id)` (first defined at \(prev))"))
+            return
+        }
+        layerIDs[s.id] = s.position
+        if let i = set.signatures.firstIndex(where: { $0.id == s.id }) { set.signatures[i] = s } else { set.signatures.append(s) }
+    }
+
+    mutating func add(_ h: Hypothesis) {
+        let key = "hypothesis:" + h.id
+        if let prev = layerIDs[key] {
+            diagnostics.append(PatternDiagnostic(position: h.position, message: "duplicate hypothesis id `\(h.id)` (first defined at \(prev))"))
+            return
+        }
+        layerIDs[key] = h.position
+        if let i = set.hypotheses.firstIndex(where: { $0.id == h.id }) { set.hypotheses[i] = h } else { set.hypotheses.append(h) }
+    }
+
+    /// Checks cross-references: every signal a hypothesis names is a signature or a derived signal.
+    public mutating func validateReferences() {
+        let known = Set(set.signatures.map(\.id)).union(DerivedSignal.all)
+        for h in set.hypotheses {
+            for name in h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals) where !known.contains(name) {
+                diagnostics.append(PatternDiagnostic(position: h.position, message: "hypothesis `\(h.id)` names unknown signal `\(name)`"))
+            }
+        }
+    }
+
+    func strings(_ node: Node) -> [String] {
+        if case .sequence(let items) = node { return items.compactMap(\.string) }
+        return node.string.map { [$0] } ?? []
+    }
+
+    func position(_ node: Node, _ file: String) -> FilePosition {
+        FilePosition(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    /// Appends a diagnostic found outside the YAML reader (unreadable file, missing folder).
+    public mutating func appendDiagnostic(_ d: PatternDiagnostic) { diagnostics.append(d) }
+
+    mutating func fail(_ node: Node, _ file: String, _ message: String) {
+        diagnostics.append(PatternDiagnostic(position: position(node, file), message: message))
+    }
+
+    func yamlErrorPosition(_ error: YamlError, file: String) -> FilePosition {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return FilePosition(file: file, line: mark.line, column: mark.column)
+        default:
+            return FilePosition(file: file, line: 1, column: 1)
+        }
+    }
+
+    func yamlErrorText(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Signals the correlator derives from the whole input rather than from one line.
+public enum DerivedSignal {
+    /// source-controller logged during the input, but not during the incident's span.
+    public static let sourceControllerSilent = "source-controller-silent"
+    /// The input holds no source-controller record.
+    public static let sourceControllerLogsAbsent = "source-controller-logs-absent"
+    public static let all: Set<String> = [sourceControllerSilent, sourceControllerLogsAbsent]
+}
+
+/// Derives a required literal from a regex when the pattern file gives none: the longest run of
+/// plain characters outside groups, classes and alternations. Empty when there is no safe one
+/// (a top-level `|`), which means "no prefilter" for that signature.
+enum LiteralDeriver {
+    static func derive(_ pattern: String) -> String {
+        let chars = Array(pattern)
+        var depth = 0
+        var best = "", run = ""
+        var i = 0
+        func flush() { if run.count > best.count { best = run }; run = "" }
+        // A top-level alternation makes no single literal required.
+        var d = 0, k = 0
+        while k < chars.count {
+            let c = chars[k]
+            if c == "\\" { k += 2; continue }
+            if c == "[" { while k < chars.count && chars[k] != "]" { if chars[k] == "\\" { k += 1 }; k += 1 } }
+            else if c == "(" { d += 1 } else if c == ")" { d -= 1 } else if c == "|" && d == 0 { return "" }
+            k += 1
+        }
+        while i < chars.count {
+            let c = chars[i]
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            let quantified = next == "?" || next == "*" || next == "{"
+            switch c {
+            case "\\":
+                guard let n = next else { i += 1; continue }
+                let after: Character? = i + 2 < chars.count ? chars[i + 2] : nil
+                let q = after == "?" || after == "*" || after == "{"
+                if depth == 0, !n.isLetter, !n.isNumber, !q { run.append(n) } else { flush() }
+                if after == "+" { flush() }
+                i += 2
+                continue
+            case "[":
+                flush()
+                i += 1
+                while i < chars.count && chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
+            case "(":
+                flush(); depth += 1
+            case ")":
+                flush(); depth -= 1
+            case "{":
+                flush()
+                while i < chars.count && chars[i] != "}" { i += 1 }
+            case ".", "^", "$", "|", "?", "*", "+", "}":
+                flush()
+            default:
+                if depth == 0 && !quantified { run.append(c) } else { flush() }
+                if next == "+" { flush() }
+            }
+            i += 1
+        }
+        flush()
+        return best.count >= 3 ? best : ""
+    }
+}

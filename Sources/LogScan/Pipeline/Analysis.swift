@@ -1,0 +1,62 @@
+import Foundation
+
+/// Loads pattern sets: the shipped ones, plus user folders (`--patterns DIR`, repeatable) that add
+/// or override by id. Not the hot path, so Foundation reads the files.
+public enum PatternSource {
+    /// Shipped patterns plus every `*.yaml`/`*.yml` under each of `dirs` (walked, sorted by path).
+    /// Returns the loader; callers must refuse to run when `diagnostics` is not empty.
+    public static func load(userDirectories dirs: [String]) -> PatternLoader {
+        var loader = PatternLoader.shipped()
+        for dir in dirs {
+            loader.beginLayer()
+            for path in yamlFiles(under: dir, loader: &loader) {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    loader.report(file: path, "cannot read the file")
+                    continue
+                }
+                loader.load(text: String(decoding: data, as: UTF8.self), file: path)
+            }
+        }
+        loader.validateReferences()
+        return loader
+    }
+
+    static func yamlFiles(under dir: String, loader: inout PatternLoader) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+            loader.report(file: dir, "no such file or directory")
+            return []
+        }
+        if !isDir.boolValue { return [dir] }
+        var out: [String] = []
+        if let e = FileManager.default.enumerator(atPath: dir) {
+            for case let rel as String in e where rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+                out.append((dir as NSString).appendingPathComponent(rel))
+            }
+        }
+        return out.sorted()
+    }
+}
+
+extension PatternLoader {
+    /// Records a problem with a whole file (line 1, column 1).
+    public mutating func report(file: String, _ message: String) {
+        appendDiagnostic(PatternDiagnostic(position: FilePosition(file: file, line: 1, column: 1), message: message))
+    }
+}
+
+/// Everything one `scan` produces: incidents (correlated and diagnosed), the scan's counts and
+/// warnings, and the matched events.
+public struct Analysis: Sendable {
+    public var incidents: [Incident]
+    public var scan: ScanResult
+
+    /// Correlates and diagnoses a finished scan.
+    /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
+    public init(scan: ScanResult, patterns: PatternSet, windowSeconds: Double) {
+        self.scan = scan
+        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds).correlate(scan.events)
+        self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
+            .diagnose(incidents, events: scan.events, activity: scan.activity)
+    }
+}

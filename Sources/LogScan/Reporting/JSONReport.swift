@@ -1,0 +1,144 @@
+/// A minimal JSON writer that keeps key order (CONTRACT.md prints keys in a fixed order).
+/// Strings are escaped per RFC 8259 (quotes, backslash, control characters).
+public struct JSONWriter {
+    public private(set) var out = ""
+    public init() {}
+
+    public static func quote(_ s: String) -> String {
+        var r = "\""
+        r.reserveCapacity(s.utf8.count + 2)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": r += "\\\""
+            case "\\": r += "\\\\"
+            case "\n": r += "\\n"
+            case "\r": r += "\\r"
+            case "\t": r += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    r += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    r.unicodeScalars.append(u)
+                }
+            }
+        }
+        return r + "\""
+    }
+}
+
+/// A JSON value built in order, rendered compactly.
+public indirect enum JSON {
+    case string(String)
+    case number(Double)
+    case int(Int)
+    case bool(Bool)
+    case null
+    case array([JSON])
+    case object([(String, JSON)])
+
+    public var rendered: String {
+        switch self {
+        case .string(let s): return JSONWriter.quote(s)
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array(let a): return "[" + a.map(\.rendered).joined(separator: ",") + "]"
+        case .object(let o): return "{" + o.map { JSONWriter.quote($0.0) + ":" + $0.1.rendered }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Two-space indented rendering for `--format json`.
+    public func pretty(_ indent: String = "") -> String {
+        let inner = indent + "  "
+        switch self {
+        case .array(let a) where !a.isEmpty:
+            return "[\n" + a.map { inner + $0.pretty(inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+        case .object(let o) where !o.isEmpty:
+            return "{\n" + o.map { inner + JSONWriter.quote($0.0) + ": " + $0.1.pretty(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+        default:
+            return rendered
+        }
+    }
+}
+
+/// Builds CONTRACT.md's JSON output, version 1.
+public enum JSONReport {
+    public static func event(_ e: Event) -> JSON {
+        var o: [(String, JSON)] = [("type", .string("event"))]
+        o.append(("time", e.time.map { .string($0.rfc3339) } ?? .null))
+        o.append(("controller", .string(e.controller)))
+        o.append(("object", e.object.map { .string($0.description) } ?? .null))
+        o.append(("signature", .string(e.signature)))
+        o.append(("severity", .string(e.severity.rawValue)))
+        o.append(("captures", .object(e.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        o.append(("source", .string(e.location.file)))
+        o.append(("line", .int(e.location.line)))
+        o.append(("text", .string(e.text)))
+        return .object(o)
+    }
+
+    public static func incident(_ i: Incident) -> [(String, JSON)] {
+        [
+            ("id", .string(i.id)),
+            ("title", .string(i.title)),
+            ("severity", .string(i.severity.rawValue)),
+            ("status", .string(i.status.rawValue)),
+            ("first_seen", .string(i.firstSeen.rfc3339)),
+            ("last_seen", .string(i.lastSeen.rfc3339)),
+            ("controllers", .array(i.controllers.map { .string($0) })),
+            ("objects", .array(i.objects.map { .string($0) })),
+            ("signals", .array(i.signals.map(signal))),
+            ("hypotheses", .array(i.hypotheses.map(hypothesis))),
+        ]
+    }
+
+    static func signal(_ s: SignalSummary) -> JSON {
+        .object([
+            ("signature", .string(s.signature)),
+            ("controller", .string(s.controller)),
+            ("count", .int(s.count)),
+            ("first_seen", s.firstSeen.map { .string($0.rfc3339) } ?? .null),
+            ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
+            ("captures", .object(s.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("example", .object([
+                ("source", .string(s.example.location.file)),
+                ("line", .int(s.example.location.line)),
+                ("text", .string(s.example.text)),
+            ])),
+        ])
+    }
+
+    static func hypothesis(_ h: RankedHypothesis) -> JSON {
+        .object([
+            ("id", .string(h.id)),
+            ("title", .string(h.title)),
+            ("confidence", .number(h.confidence)),
+            ("evidence_for", .array(h.evidenceFor.map { .string($0) })),
+            ("evidence_against", .array(h.evidenceAgainst.map { .string($0) })),
+            ("checks", .array(h.checks.map { .string($0) })),
+            ("remediation", .array(h.remediation.map { .string($0) })),
+        ])
+    }
+
+    public static func stats(_ s: ScanStats) -> [(String, JSON)] {
+        [
+            ("bytes", .int(s.bytes)), ("lines", .int(s.lines)), ("records", .int(s.records)),
+            ("events", .int(s.events)), ("malformed", .int(s.malformed)),
+            ("by_format", .object(s.byFormat.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("by_controller", .object(s.byController.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("overlong_lines", .int(s.overlongLines)), ("binary_lines", .int(s.binaryLines)),
+        ]
+    }
+
+    /// The whole `--format json` document.
+    public static func document(incidents: [Incident], stats: ScanStats) -> JSON {
+        .object([
+            ("version", .int(1)),
+            ("incidents", .array(incidents.map { .object(incident($0)) })),
+            ("unmatched_errors", .array([])),
+            ("stats", .object(JSONReport.stats(stats))),
+        ])
+    }
+}

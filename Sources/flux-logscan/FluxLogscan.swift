@@ -1,0 +1,42 @@
+import ArgumentParser
+import LogScan
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `flux-logscan` command (CONTRACT.md "Command line"). `scan` is the default subcommand.
+struct FluxLogscan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flux-logscan",
+        abstract: "Find why Flux CD is stuck: read controller logs, match failure signatures, correlate them into incidents and rank root causes.",
+        discussion: """
+        Examples:
+          kubectl logs -n flux-system deploy/kustomize-controller | flux-logscan
+          flux-logscan kustomize-controller.log source-controller.log --format json
+          flux-logscan explain networkpolicy-blocks-artifact-port
+        """,
+        subcommands: [Scan.self, PatternsCommand.self, Explain.self],
+        defaultSubcommand: Scan.self
+    )
+}
+
+@main
+enum Main {
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try FluxLogscan.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = FluxLogscan.exitCode(for: error)
+            let message = FluxLogscan.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Output.stdout(message + "\n") }
+                exit(0)
+            }
+            if !message.isEmpty { Output.stderr(message + "\n") }
+            // ArgumentParser's usage errors are EX_USAGE (64); CONTRACT.md says 2.
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import LogScan
+import SystemPackage
+
+/// `flux-logscan patterns list|test|lint`: show, try and check signatures and hypotheses.
+struct PatternsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "Show, try and check signatures and hypotheses.",
+        subcommands: [List.self, Test.self, Lint.self])
+
+    struct Common: ParsableArguments {
+        @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable.")
+        var patternDirs: [String] = []
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A table of signatures: id, controllers, severity, literal.")
+        @OptionGroup var common: Common
+        func run() throws {
+            let set = try loadPatterns(common.patternDirs)
+            let rows = set.signatures.map { s in
+                [s.id, s.controllers.isEmpty ? "any" : s.controllers.joined(separator: ","),
+                 s.healthy ? "healthy" : s.severity.rawValue, String(decoding: s.literal, as: UTF8.self)]
+            }
+            let header = ["ID", "CONTROLLERS", "SEVERITY", "LITERAL"]
+            var widths = header.map(\.count)
+            for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+            func line(_ r: [String]) -> String {
+                r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined()
+            }
+            Output.stdout(([line(header)] + rows.map(line)).joined(separator: "\n") + "\n")
+            Output.stdout("\(set.signatures.count) signatures, \(set.hypotheses.count) hypotheses\n")
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "For each line of FILE (or - for stdin): the signatures that hit and their captures.")
+        @OptionGroup var common: Common
+        @Argument(help: "A log file, or - for stdin.") var file: String = "-"
+        func run() throws {
+            let set = try loadPatterns(common.patternDirs)
+            let matcher = SignatureMatcher(patterns: set)
+            let fd: FileDescriptor
+            if file == "-" { fd = .standardInput } else {
+                do { fd = try FileDescriptor.open(FilePath(file), .readOnly) } catch {
+                    Output.stderr("flux-logscan: error: \(file): \(error)\n"); throw ExitCode(2)
+                }
+            }
+            var hitsTotal = 0
+            do {
+                try LineReader().read(fd, name: file) { line, number, truncated in
+                    let record = RecordDecoder.decode(line, location: SourceLocation(file: file, line: number), truncated: truncated)
+                    let hits = matcher.match(record)
+                    if hits.isEmpty { return }
+                    hitsTotal += hits.count
+                    for h in hits {
+                        let caps = h.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        Output.stdout("\(file):\(number): \(set.signatures[h.signature].id) \(caps)\n")
+                    }
+                }
+            } catch {
+                Output.stderr("flux-logscan: error: \(error)\n"); throw ExitCode(2)
+            }
+            if file != "-" { try? fd.close() }
+            if hitsTotal == 0 { Output.stdout("no signature matched\n") }
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check pattern files: YAML, fields, regexes, duplicate ids, references and examples.")
+        @OptionGroup var common: Common
+        func run() throws {
+            let set = try loadPatterns(common.patternDirs)
+            let problems = ExampleChecker.check(set)
+            for p in problems { Output.stderr("\(p)\n") }
+            if !problems.isEmpty {
+                Output.stderr("flux-logscan: \(problems.count) problem(s)\n")
+                throw ExitCode(2)
+            }
+            let examples = set.signatures.reduce(0) { $0 + $1.matches.count + $1.noMatches.count }
+            Output.stdout("ok: \(set.signatures.count) signatures, \(set.hypotheses.count) hypotheses, \(examples) examples pass\n")
+        }
+    }
+}

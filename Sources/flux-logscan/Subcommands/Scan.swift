@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import LogScan
+
+/// `flux-logscan [scan] [PATH ...]`: read logs, print incidents (CONTRACT.md).
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan logs (files, folders, or stdin) and report incidents with ranked root causes.",
+        discussion: """
+        With no PATH, or PATH "-", reads standard input. A folder is walked (files sorted by path).
+        Exit status: 2 usage error, invalid pattern file or unreadable input; 1 an incident at or
+        above --fail-on; 0 otherwise.
+        """
+    )
+
+    @Argument(help: "Log files or folders; - or nothing for stdin.")
+    var paths: [String] = []
+
+    @Option(help: "Output format: text, json or ndjson.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Correlation window: the gap in event time that closes an incident (Go duration).")
+    var window: Duration = Duration(seconds: 900)
+
+    @Option(help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h).")
+    var since: TimeOrDuration?
+
+    @Option(help: "Only events at or before this time or this long before --now.")
+    var until: TimeOrDuration?
+
+    @Option(help: "The time durations count back from (RFC 3339; default: the wall clock).")
+    var now: String?
+
+    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
+    var controller: String?
+
+    @Option(help: "Only events whose object or upstream is in this namespace.")
+    var namespace: String?
+
+    @Option(help: "Only events about this object (Kind/namespace/name).")
+    var object: String?
+
+    @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
+    var patternDirs: [String] = []
+
+    @Option(help: "Colour: auto, always or never.")
+    var color: ColorMode = .auto
+
+    @Option(help: "Exit 1 when an incident is at or above this severity.")
+    var failOn: Severity = .error
+
+    @Option(help: "Show only incidents at or above this severity.")
+    var minSeverity: Severity = .info
+
+    @Flag(name: .shortAndLong, help: "Print every matched event.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
+    var quiet = false
+
+    func run() throws {
+        let patterns = try loadPatterns(patternDirs)
+        let nowTime: Timestamp
+        if let now {
+            guard let t = Timestamp.parse(now) else { throw ValidationError("--now: not an RFC 3339 time: \(now)") }
+            nowTime = t
+        } else {
+            nowTime = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        }
+        var filter = ScanFilter()
+        filter.controller = controller.map(FluxControllers.canonical)
+        filter.namespace = namespace
+        if let object {
+            guard let o = ObjectRef(parsing: object) else { throw ValidationError("--object: expected Kind/namespace/name, got \(object)") }
+            filter.object = o
+        }
+        filter.since = since?.resolve(now: nowTime)
+        filter.until = until?.resolve(now: nowTime)
+
+        let scanner = LogScanner(patterns: patterns)
+        scanner.filter = filter
+        let inputs = paths.isEmpty ? ["-"] : paths
+        for path in expand(inputs, scanner: scanner) { scanner.scan(path: path) }
+        let scan = scanner.result
+        let analysis = Analysis(scan: scan, patterns: patterns, windowSeconds: window.seconds)
+        let shown = analysis.incidents.filter { $0.severity >= minSeverity }
+
+        var warnings = scan.warnings.map(\.message)
+        for (id, n) in scan.limitHits.sorted(by: { $0.key < $1.key }) {
+            warnings.append("signature \(id): PCRE2 match limit hit on \(n) record(s); those records were not matched by it")
+        }
+        for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+
+        switch format {
+        case .text:
+            let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
+            var report = TextReport(color: useColor)
+            report.quiet = quiet
+            if verbose {
+                for e in scan.events { Output.stdout(report.event(e) + "\n") }
+            }
+            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings))
+        case .json:
+            for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
+            Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats).pretty() + "\n")
+        case .ndjson:
+            for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
+            if verbose {
+                for e in scan.events { Output.stdout(JSONReport.event(e).rendered + "\n") }
+            }
+            for (seq, i) in shown.enumerated() {
+                let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq + 1))] + JSONReport.incident(i)
+                Output.stdout(JSON.object(fields).rendered + "\n")
+            }
+            Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
+        }
+
+        if !scan.inputErrors.isEmpty { throw ExitCode(2) }
+        if analysis.incidents.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+    }
+
+    /// Folders become their files (sorted, hidden files skipped); `-` and files stay.
+    func expand(_ inputs: [String], scanner: LogScanner) -> [String] {
+        var out: [String] = []
+        for p in inputs {
+            var isDir: ObjCBool = false
+            if p != "-", FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+                var files: [String] = []
+                if let e = FileManager.default.enumerator(atPath: p) {
+                    for case let rel as String in e {
+                        let full = (p as NSString).appendingPathComponent(rel)
+                        var d: ObjCBool = false
+                        if !lastComponent(rel).hasPrefix("."), FileManager.default.fileExists(atPath: full, isDirectory: &d), !d.boolValue {
+                            files.append(full)
+                        }
+                    }
+                }
+                out.append(contentsOf: files.sorted())
+            } else {
+                out.append(p)
+            }
+        }
+        return out
+    }
+
+    func lastComponent(_ p: String) -> String { (p as NSString).lastPathComponent }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import LogScan
+
+/// Output formats (CONTRACT.md `--format`).
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, ndjson
+}
+
+enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+extension Severity: ExpressibleByArgument {}
+
+/// A Go-style duration option (`15m`, `90s`, `1h30m`), in seconds.
+struct Duration: ExpressibleByArgument {
+    var seconds: Double
+    init?(argument: String) {
+        guard let s = parseGoDuration(argument), s > 0 else { return nil }
+        seconds = s
+    }
+    init(seconds: Double) { self.seconds = seconds }
+    var defaultValueDescription: String { formatSpan(seconds: seconds) }
+}
+
+/// `--since/--until`: an RFC 3339 time, or a duration counted back from `--now`.
+enum TimeOrDuration: ExpressibleByArgument {
+    case time(Timestamp)
+    case ago(Double)
+    init?(argument: String) {
+        if let t = Timestamp.parse(argument) { self = .time(t) }
+        else if let d = parseGoDuration(argument) { self = .ago(d) }
+        else { return nil }
+    }
+    func resolve(now: Timestamp) -> Timestamp {
+        switch self {
+        case .time(let t): return t
+        case .ago(let d): return Timestamp(millis: now.millis - Int64(d * 1000))
+        }
+    }
+}
+
+/// `--patterns DIR` (repeatable): loads and validates the pattern set or exits 2 with every
+/// problem as `file:line:column: error: ...`.
+func loadPatterns(_ dirs: [String]) throws -> PatternSet {
+    let loader = PatternSource.load(userDirectories: dirs)
+    if !loader.diagnostics.isEmpty {
+        for d in loader.diagnostics { Output.stderr("\(d)\n") }
+        Output.stderr("flux-logscan: \(loader.diagnostics.count) problem(s) in pattern files\n")
+        throw ExitCode(2)
+    }
+    return loader.set
+}
