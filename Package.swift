@@ -46,5 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "LogScanTests", dependencies: ["LogScan"]),
+        // Runs the built binary on samples/: depends on the executable so that it is built.
+        .testTarget(name: "EndToEndTests", dependencies: ["flux-logscan"]),
     ]
 )

@@ -83,13 +83,17 @@ public struct Correlator {
         for e in events {
             if let o = e.object, let u = e.upstream, o != u { learned[o, default: [:]][u, default: 0] += 1 }
         }
+        // Signatures whose regex can name an upstream (a `source_kind` group) are about fetching
+        // from it: when a line carries no URL (kustomize-controller's 404 line does not), the
+        // upstream is unknown, and such events of one class and controller share an incident.
+        let upstreamBearing = Set(patterns.signatures.filter { $0.regex.names.contains { $0.name == "source_kind" } }.map(\.id))
         func upstream(of e: Event) -> ObjectRef? {
             if let u = e.upstream { return u }
             guard let o = e.object else { return nil }
             if let m = learned[o], let best = m.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
                 return best.key
             }
-            return o
+            return upstreamBearing.contains(e.signature) ? nil : o
         }
 
         // 1. Failures grouped by (class, upstream), split by the gap.
@@ -97,7 +101,7 @@ public struct Correlator {
         var groups: [Key: [[Event]]] = [:]
         var order: [Key] = []
         for e in events where e.role == .failure {
-            let key = Key(cls: e.failureClass, upstream: upstream(of: e)?.description ?? "controller:" + e.controller)
+            let key = Key(cls: e.failureClass, upstream: upstream(of: e)?.description ?? "unknown upstream, controller:" + e.controller)
             if groups[key] == nil { order.append(key) }
             var runs = groups[key] ?? []
             if let last = runs.last?.last, e.time!.millis - last.time!.millis <= windowMillis {
@@ -207,6 +211,9 @@ public struct Correlator {
                 let noun = kinds.count == 1 ? consumers[0].kind + (consumers.count > 1 ? "s" : "") : "objects"
                 title += ": \(consumers.count) \(noun) failing"
             }
+        } else if upstream == nil, affected.count > 1 {
+            let kinds = Set(affected.map(\.kind))
+            title += ": \(affected.count) \(kinds.count == 1 ? affected[0].kind + "s" : "objects") failing"
         } else if let o = affected.first {
             title += ": \(o)"
         }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// Every sample through the binary's JSON output (issue "First diagnosis"): the expected first
+/// hypothesis, incident count, objects and status come from the sample's expected.json, written
+/// from the scenario's story (samples/*/README.md), not from what the tool prints.
+@Suite struct SampleTests {
+    @Test func samplesExist() throws {
+        let names = try Sample.all().map(\.name)
+        for n in ["networkpolicy-9090", "networkpolicy-9090-timeout", "source-controller-restart", "artifact-missing"] {
+            #expect(names.contains(n), "missing sample \(n)")
+        }
+    }
+
+    @Test(arguments: try Sample.all())
+    func firstHypothesisObjectsAndCount(_ sample: Sample) throws {
+        let r = try run(["--format", "json", "--color", "never"] + sample.logs)
+        #expect(r.stderr == "")
+        let report = try json(r.stdout)
+        let incidents = try #require(report["incidents"] as? [[String: Any]])
+        #expect(incidents.count == sample.incidents)
+        let first = try #require(incidents.first)
+        let hyps = try #require(first["hypotheses"] as? [[String: Any]])
+        #expect(hyps.first?["id"] as? String == sample.firstHypothesis)
+        #expect((first["objects"] as? [String]) == sample.objects)
+        if let status = sample.status {
+            #expect(first["status"] as? String == status)
+        }
+        // Confidence is a probability and the ranking is by it.
+        let confidences = hyps.compactMap { $0["confidence"] as? Double }
+        #expect(confidences == confidences.sorted(by: >))
+        #expect(confidences.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // Exit status: an open or resolved incident at error counts for --fail-on error.
+        #expect(r.status == 1)
+    }
+
+    /// The same sample as one file, as two files in either order, or concatenated on stdin gives
+    /// the same incidents.
+    @Test(arguments: try Sample.all())
+    func inputShapeDoesNotChangeIncidents(_ sample: Sample) throws {
+        let base = try incidentsWithoutPlaces(json(run(["--format", "json"] + sample.logs).stdout))
+        let reversed = try incidentsWithoutPlaces(json(run(["--format", "json"] + sample.logs.reversed()).stdout))
+        #expect(reversed == base)
+        for order in [sample.logs, sample.logs.reversed()] {
+            var cat = Data()
+            for f in order { cat.append(try Data(contentsOf: packageRoot.appendingPathComponent(f))) }
+            let piped = try incidentsWithoutPlaces(json(run(["--format", "json", "-"], stdin: cat).stdout))
+            #expect(piped == base, "cat \(order.joined(separator: " ")) | flux-logscan")
+        }
+    }
+
+    /// `kubectl logs --prefix --timestamps` of the same scenario gives the same events, apart from
+    /// file:line (issue "The spine").
+    @Test(arguments: try Sample.all())
+    func envelopesGiveTheSameEvents(_ sample: Sample) throws {
+        let wrapped = "samples/\(sample.name)/envelopes/prefix-timestamps.log"
+        guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent(wrapped).path) else { return }
+        func events(_ args: [String]) throws -> [String] {
+            let out = try run(["--format", "ndjson", "-v"] + args).text
+            return try out.split(separator: "\n").compactMap { line -> String? in
+                var o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                guard o["type"] as? String == "event" else { return nil }
+                o.removeValue(forKey: "source")
+                o.removeValue(forKey: "line")
+                return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
+            }.sorted()
+        }
+        let plain = try events(sample.logs)
+        let enveloped = try events([wrapped])
+        #expect(!plain.isEmpty)
+        #expect(plain == enveloped)
+    }
+
+    @Test func refusedOnK3sAndRestartShareConsumerLines() throws {
+        let a = try Data(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"))
+        let b = try Data(contentsOf: packageRoot.appendingPathComponent("samples/source-controller-restart/kustomize-controller.log"))
+        #expect(a == b)
+    }
+
+    /// The README's first command shows the incident with its evidence, checks and fix.
+    @Test func textReportOfTheSupportCase() throws {
+        let r = try run(["--color", "never", "samples/networkpolicy-9090/kustomize-controller.log", "samples/networkpolicy-9090/source-controller.log"])
+        let text = r.text
+        #expect(text.contains("networkpolicy-blocks-artifact-port"))
+        #expect(text.contains("GitRepository/flux-system/flux-system"))
+        #expect(text.contains("kubectl -n flux-system get networkpolicy"))
+        #expect(text.contains("port: 9090"))
+        #expect(text.contains("kustomize-controller.log:"))
+        // The first listed cause is the NetworkPolicy.
+        let firstCause = text.components(separatedBy: "likely causes:\n").dropFirst().first?.split(separator: "\n").first ?? ""
+        #expect(firstCause.contains("1. networkpolicy-blocks-artifact-port"))
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func brokenPatternFileExitsTwoWithFileLineAndPCRE2Error() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-logscan-pat-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.yaml")
+        try "version: 1\nsignatures:\n  - id: bad\n    regex: 'refused (?<port>\\d+'\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try run(["--patterns", dir.path, "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.yaml:4:"))
+        #expect(r.stderr.contains("missing closing parenthesis"))
+        #expect(r.stderr.contains("offset"))
+    }
+
+    @Test func missingInputIsReportedAndTheRestProcessed() throws {
+        let r = try run(["--format", "json", "no/such/file.log", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no/such/file.log"))
+        let report = try json(r.stdout)
+        #expect((report["incidents"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func failOnCriticalExitsZeroForErrorIncidents() throws {
+        let r = try run(["--fail-on", "critical", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(r.status == 0)
+    }
+
+    @Test func usageErrorExitsTwo() throws {
+        let r = try run(["--window", "soon"])
+        #expect(r.status == 2)
+    }
+
+    @Test func binaryGarbageIsReadNotFatal() throws {
+        var garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
+        garbage.append(try Data(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log")))
+        let r = try run(["--format", "json", "-"], stdin: garbage)
+        #expect(r.status == 1)
+        let report = try json(r.stdout)
+        #expect((report["incidents"] as? [Any])?.count == 1)
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import LogScan
+
+/// Writes `bytes` to a temporary file and returns an open descriptor on it.
+func tempFile(_ bytes: [UInt8]) throws -> (FileDescriptor, String) {
+    var template = Array("/tmp/flux-logscan-test-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    let path = String(cString: template)
+    let d = FileDescriptor(rawValue: fd)
+    _ = try bytes.withUnsafeBytes { try d.writeAll($0) }
+    _ = try d.seek(offset: 0, from: .start)
+    return (d, path)
+}
+
+func readLines(_ bytes: [UInt8], chunk: Int = 4096, cap: Int = 1 << 20) throws -> (lines: [String], truncated: [Bool], damage: ReadDamage) {
+    let (fd, path) = try tempFile(bytes)
+    defer { try? fd.close(); unlink(path) }
+    var lines: [String] = [], flags: [Bool] = []
+    let (_, damage) = try LineReader(chunkSize: chunk, lineCap: cap).read(fd, name: path) { line, _, truncated in
+        lines.append(String(decoding: line, as: UTF8.self))
+        flags.append(truncated)
+    }
+    return (lines, flags, damage)
+}
+
+@Suite struct LineReaderTests {
+    @Test func framesLinesAcrossChunkBoundaries() throws {
+        // Lines of every length from 0 to 9,000 bytes, read with 4 KiB chunks.
+        var expected: [String] = []
+        var bytes: [UInt8] = []
+        for n in stride(from: 0, through: 9000, by: 37) {
+            let line = String(repeating: "x", count: n) + "|\(n)"
+            expected.append(line)
+            bytes += Array(line.utf8) + [10]
+        }
+        let got = try readLines(bytes)
+        #expect(got.lines == expected)
+    }
+
+    @Test func lastLineWithoutNewlineAndCRLF() throws {
+        let got = try readLines(Array("a\r\nb\n\nc".utf8))
+        #expect(got.lines == ["a", "b", "", "c"])
+    }
+
+    @Test func overlongLineIsCutOnceAndTheNextLineSurvives() throws {
+        let long = String(repeating: "z", count: 50_000)
+        let got = try readLines(Array((long + "\nnext\n").utf8), chunk: 4096, cap: 1000)
+        #expect(got.lines.count == 2)
+        #expect(got.lines[0].count == 1000)
+        #expect(got.truncated == [true, false])
+        #expect(got.lines[1] == "next")
+        #expect(got.damage.overlongLines == 1 && got.damage.firstOverlongLine == 1)
+    }
+
+    @Test func nulBytesAreCountedNotFatal() throws {
+        let got = try readLines([0x61, 0x00, 0x62, 10, 0x63, 10])
+        #expect(got.lines.count == 2)
+        #expect(got.damage.binaryLines == 1 && got.damage.firstBinaryLine == 1)
+    }
+}
