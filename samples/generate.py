@@ -345,9 +345,13 @@ def write_envelope(path, *logs):
     write_text(path, "".join(line for _, line in out))
 
 
-def write_expected(path, hypothesis, kustomizations, status):
-    objects = sorted(["GitRepository/flux-system/flux-system"] +
-                     ["Kustomization/flux-system/%s" % k for k in kustomizations])
+def write_expected(path, hypothesis, kustomizations, status, upstream_in_log=True):
+    # The upstream GitRepository is an object of the incident only when the consumers' lines name
+    # it: the artifact URL of `request failed` / `failed to download archive` does
+    # (/gitrepository/<ns>/<name>/...), kustomize-controller's 404 line `Source is not ready,
+    # artifact not found` does not (FLUX-LOGS.md 3.2).
+    upstream = ["GitRepository/flux-system/flux-system"] if upstream_in_log else []
+    objects = sorted(upstream + ["Kustomization/flux-system/%s" % k for k in kustomizations])
     body = {"first_hypothesis": hypothesis, "incidents": 1, "objects": objects, "status": status}
     write_text(path, json.dumps(body, indent=2) + "\n")
 
@@ -563,7 +567,7 @@ def scenario_artifact_missing():
     write_plain(os.path.join(d, "source-controller.log"), slog)
     write_envelope(os.path.join(d, "envelopes", "prefix-timestamps.log"), klog, slog)
     write_expected(os.path.join(d, "expected.json"), "artifact-missing",
-                   ["apps", "flux-system", "infrastructure"], "resolved")
+                   ["apps", "flux-system", "infrastructure"], "resolved", upstream_in_log=False)
     write_text(os.path.join(d, "README.md"), """\
 # artifact-missing (storage emptied by a pod restart, 404)
 

@@ -9,6 +9,11 @@ public struct Envelope: Sendable, Equatable {
     public var time: Timestamp?
     /// Byte offset where the payload starts.
     public var payloadOffset = 0
+    /// For a CRI record: whether it is a whole line (`F`) or a fragment (`P`); nil otherwise.
+    public var stream: CRITag?
+
+    /// The CRI record tag (containerd `internal/cri/io/logger.go`).
+    public enum CRITag: Sendable, Equatable { case full, partial }
 
     /// Peels the kubectl envelopes, in the order kubectl writes them: `--prefix` outside,
     /// `--timestamps` inside (FLUX-LOGS.md 2).
@@ -38,6 +43,16 @@ public struct Envelope: Sendable, Equatable {
             if let (t, len) = Timestamp.parsePrefix(rest), len < rest.count, rest[len] == 32 {
                 env.time = t
                 i += len + 1
+                // CRI record: `<ts> stdout|stderr F|P <content>` (kubelet logs.go parseCRILog).
+                // P fragments are not re-joined yet; each is read as its own record.
+                if line.count - i >= 9 {
+                    let s = UnsafeRawBufferPointer(rebasing: line[i..<(i + 9)])
+                    let isStream = s.starts(with: "stdout ".utf8) || s.starts(with: "stderr ".utf8)
+                    if isStream, s[7] == UInt8(ascii: "F") || s[7] == UInt8(ascii: "P"), s[8] == 32 {
+                        env.stream = s[7] == UInt8(ascii: "P") ? .partial : .full
+                        i += 9
+                    }
+                }
             }
         }
         env.payloadOffset = i

@@ -26,7 +26,8 @@ public struct Diagnoser {
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
             let lo = lowerBound(context, from)
-            var evidence = Array(incident.events)
+            // The window [first − window, last] holds the incident's own events too.
+            var evidence: [Event] = []
             var i = lo
             while i < context.count, context[i].time!.millis <= to {
                 evidence.append(context[i])
@@ -88,7 +89,8 @@ public struct Diagnoser {
     func score(_ h: Hypothesis, incident: Incident, evidence: [Event], derived: Set<String>,
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
-        let signatures = Set(evidence.map(\.signature)).union(derived)
+        // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
+        let signatures = Set(incident.events.map(\.signature)).union(derived)
         if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
         if !h.requiresAll.allSatisfy(signatures.contains) { return nil }
 

@@ -64,7 +64,7 @@ public struct TextReport {
                     .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
                     .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-                out += "      " + dim(s.example.location.description) + "  " + cut(s.example.text, at: 240) + "\n"
+                out += "      " + dim(s.example.location.description) + "  " + cut(s.example.summary, at: 400) + "\n"
             }
             if i.hypotheses.isEmpty {
                 out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
@@ -86,7 +86,7 @@ public struct TextReport {
                     if !h.remediation.isEmpty {
                         out += "       fix:\n"
                         for r in h.remediation {
-                            let lines = r.split(separator: "\n", omittingEmptySubsequences: false)
+                            let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
                             out += "         - \(lines[0])\n"
                             for l in lines.dropFirst() { out += "           \(l)\n" }
                         }
@@ -102,5 +102,14 @@ public struct TextReport {
         let caps = e.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = e.time?.rfc3339 ?? "-"
         return "\(time) \(e.controller) \(e.object?.description ?? "-") \(bold(e.signature)) \(caps) \(dim(e.location.description))"
+    }
+}
+
+extension String {
+    /// The string without trailing spaces and newlines (YAML block scalars end with one).
+    public func trimmingTrailingWhitespace() -> String {
+        var s = Substring(self)
+        while let last = s.last, last == "\n" || last == " " || last == "\t" { s.removeLast() }
+        return String(s)
     }
 }

@@ -31,7 +31,7 @@ struct Explain: ParsableCommand {
         if !h.remediation.isEmpty {
             out += "How to fix:\n"
             for r in h.remediation {
-                let lines = r.split(separator: "\n", omittingEmptySubsequences: false)
+                let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
                 out += "  - \(lines[0])\n" + lines.dropFirst().map { "    \($0)\n" }.joined()
             }
             out += "\n"
