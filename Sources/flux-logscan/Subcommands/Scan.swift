@@ -58,6 +58,9 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
     var quiet = false
 
+    @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
+    var counts = false
+
     func run() throws {
         let patterns = try loadPatterns(patternDirs)
         let nowTime: Timestamp
@@ -82,6 +85,14 @@ struct Scan: ParsableCommand {
         let inputs = paths.isEmpty ? ["-"] : paths
         for path in expand(inputs, scanner: scanner) { scanner.scan(path: path) }
         let scan = scanner.result
+        if counts {
+            var perSignature: [String: Int] = [:]
+            for e in scan.events { perSignature[e.signature, default: 0] += 1 }
+            for s in patterns.signatures { Output.stdout("\(s.id)\t\(perSignature[s.id] ?? 0)\n") }
+            for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+            if !scan.inputErrors.isEmpty { throw ExitCode(2) }
+            return
+        }
         let analysis = Analysis(scan: scan, patterns: patterns, windowSeconds: window.seconds)
         let shown = analysis.incidents.filter { $0.severity >= minSeverity }
 
