@@ -1,90 +1,54 @@
-/// The envelope found around one line's payload.
-public struct Envelope: Sendable, Equatable {
-    /// Pod and container from `kubectl logs --prefix`: `[pod/<pod>/<container>] `
-    /// (kubernetes/kubectl `pkg/cmd/logs/logs.go` `addPrefixIfNeeded`).
-    public var pod: String?
-    public var container: String?
-    /// The kubelet timestamp of `kubectl logs --timestamps`: RFC3339Nano, 9 fraction digits, then
-    /// one space (kubernetes `pkg/kubelet/kuberuntime/logs/logs.go`).
-    public var time: Timestamp?
-    /// Byte offset where the payload starts.
-    public var payloadOffset = 0
-    /// For a CRI record: whether it is a whole line (`F`) or a fragment (`P`); nil otherwise.
-    public var stream: CRITag?
-
-    /// The CRI record tag (containerd `internal/cri/io/logger.go`).
-    public enum CRITag: Sendable, Equatable { case full, partial }
-
-    /// Peels the kubectl envelopes, in the order kubectl writes them: `--prefix` outside,
-    /// `--timestamps` inside (FLUX-LOGS.md 2).
-    public static func peel(_ line: UnsafeRawBufferPointer) -> Envelope {
-        var env = Envelope()
-        var i = 0
-        // [pod/NAME/CONTAINER]<space>
-        if line.count > 6, line[0] == UInt8(ascii: "["), line[1] == UInt8(ascii: "p"),
-           line[2] == UInt8(ascii: "o"), line[3] == UInt8(ascii: "d"), line[4] == UInt8(ascii: "/") {
-            var j = 5
-            var slash = -1
-            while j < line.count, j < 512, line[j] != UInt8(ascii: "]") {
-                if line[j] == UInt8(ascii: "/") { slash = j }
-                if line[j] == 32 { break }
-                j += 1
-            }
-            if j < line.count, line[j] == UInt8(ascii: "]"), slash > 5, j + 1 < line.count, line[j + 1] == 32 {
-                env.pod = String(decoding: UnsafeRawBufferPointer(rebasing: line[5..<slash]), as: UTF8.self)
-                env.container = String(decoding: UnsafeRawBufferPointer(rebasing: line[(slash + 1)..<j]), as: UTF8.self)
-                i = j + 2
-            }
-        }
-        // <RFC3339Nano><space>, only when what follows is not itself the record (a console line
-        // starts with its own timestamp and a tab).
-        if line.count - i > 20, line[i] >= 48, line[i] <= 57 {
-            let rest = UnsafeRawBufferPointer(rebasing: line[i...])
-            if let (t, len) = Timestamp.parsePrefix(rest), len < rest.count, rest[len] == 32 {
-                env.time = t
-                i += len + 1
-                // CRI record: `<ts> stdout|stderr F|P <content>` (kubelet logs.go parseCRILog).
-                // P fragments are not re-joined yet; each is read as its own record.
-                if line.count - i >= 9 {
-                    let s = UnsafeRawBufferPointer(rebasing: line[i..<(i + 9)])
-                    let isStream = s.starts(with: "stdout ".utf8) || s.starts(with: "stderr ".utf8)
-                    if isStream, s[7] == UInt8(ascii: "F") || s[7] == UInt8(ascii: "P"), s[8] == 32 {
-                        env.stream = s[7] == UInt8(ascii: "P") ? .partial : .full
-                        i += 9
-                    }
-                }
-            }
-        }
-        env.payloadOffset = i
-        return env
-    }
-}
-
 /// Decodes one line into a `Record`: envelope, then the record encoding. Never fails: what it
 /// cannot read becomes a plain (or malformed) record.
 public enum RecordDecoder {
+    /// Decodes a whole line: peels its envelope (`Envelope.peel`), then the payload.
     /// - Parameters:
     ///   - line: the line without its newline, valid for the call.
     ///   - location: file and line number, kept on the record.
-    public static func decode(_ line: UnsafeRawBufferPointer, location: SourceLocation, truncated: Bool = false) -> Record {
+    ///   - yearHint: the year for klog's year-less timestamps (from neighbours, the file's time,
+    ///     else `--now`); an envelope's own time wins; 0 and no envelope time means 1970.
+    public static func decode(_ line: UnsafeRawBufferPointer, location: SourceLocation, truncated: Bool = false,
+                              yearHint: Int = 0) -> Record {
+        let env = Envelope.peel(line)
+        if let owned = env.ownedPayload {
+            return owned.withUnsafeBytes { decodePayload($0, envelope: env, location: location, truncated: truncated, yearHint: yearHint) }
+        }
+        return decodePayload(UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...]), envelope: env,
+                             location: location, truncated: truncated, yearHint: yearHint)
+    }
+
+    /// Decodes a payload whose envelope was already peeled (and whose fragments were re-joined).
+    /// Encodings, tried in order (FLUX-LOGS.md 6.2): controller-runtime JSON (`{`), zap console
+    /// (`<ts>\t<LEVEL>\t`), `flux logs` output (`<level> Kind/name.ns - msg`, after the envelope
+    /// took its timestamp), klog text, logfmt; anything else is plain text.
+    public static func decodePayload(_ payload: UnsafeRawBufferPointer, envelope env: Envelope, location: SourceLocation,
+                                     truncated: Bool = false, yearHint: Int = 0) -> Record {
         var record = Record(location: location)
         record.truncated = truncated
-        let env = Envelope.peel(line)
         record.pod = env.pod
-        let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
         record.payload = String(decoding: payload, as: UTF8.self)
         if let pod = env.pod { record.controller = FluxControllers.controller(inName: pod) }
 
         var start = 0
         while start < payload.count, payload[start] == 32 || payload[start] == 9 { start += 1 }
+        let body = UnsafeRawBufferPointer(rebasing: payload[start...])
         if start < payload.count, payload[start] == UInt8(ascii: "{") {
-            if let members = JSONScanner.parseObject(UnsafeRawBufferPointer(rebasing: payload[start...])) {
+            if let members = JSONScanner.parseObject(body) {
                 decodeJSON(members, into: &record)
                 record.format = .json
             } else {
                 record.format = .malformed
                 record.message = record.payload
             }
+        } else if TextEncodings.console(body, into: &record) {
+            record.format = .console
+        } else if env.time != nil, TextEncodings.fluxLogs(body, into: &record) {
+            record.format = .fluxLogs
+            record.time = env.time  // the timestamp the envelope peeled was the record's own
+        } else if TextEncodings.klog(body, into: &record, year: env.time?.year ?? (yearHint != 0 ? yearHint : 1970)) {
+            record.format = .klog
+        } else if TextEncodings.logfmt(body, into: &record) {
+            record.format = .logfmt
         } else {
             record.format = .plain
             record.message = record.payload

@@ -65,6 +65,14 @@ public enum Level: String, Sendable, Comparable {
 public enum RecordFormat: String, Sendable, CaseIterable {
     /// controller-runtime zap JSON (FLUX-LOGS.md 1.1).
     case json
+    /// zap console encoding, `--log-encoding=console` (FLUX-LOGS.md 1.3).
+    case console
+    /// klog text (client-go before Flux routed klog into zap; FLUX-LOGS.md 1.2).
+    case klog
+    /// `key=value` pairs, as log tools re-format records (`level=error msg="..." error="..."`).
+    case logfmt
+    /// `flux logs` output (flux2 `cmd/flux/logs.go` template; FLUX-LOGS.md 2).
+    case fluxLogs = "flux-logs"
     /// No format recognised: the payload is the message.
     case plain
     /// Looked like JSON (starts with `{`) but did not parse: kept as plain text and counted apart.
@@ -89,6 +97,9 @@ public struct Record: Sendable {
     public var time: Timestamp?
     /// True when `time` came from the envelope (kubelet timestamp) because the record had none.
     public var timeFromEnvelope = false
+    /// True when `time` came from the record before it in the stream (no time of its own and no
+    /// envelope time).
+    public var timeInherited = false
     public var level: Level = .unknown
     /// Controller identity (`kustomize-controller`, ...), nil when nothing in the record or its
     /// envelope says. The pipeline fills it from the stream when nil (see `StreamIdentity`).

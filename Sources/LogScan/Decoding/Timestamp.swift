@@ -19,6 +19,19 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2)).\(pad(ms, 3))Z"
     }
 
+    /// The UTC calendar year.
+    public var year: Int {
+        let days = Int((millis >= 0 ? millis : millis - 86_399_999) / 86_400_000)
+        return Timestamp.civil(fromDays: days).0
+    }
+
+    /// Builds a UTC time from calendar fields; nil when they are out of range.
+    public static func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) -> Timestamp? {
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61, millis < 1000 else { return nil }
+        let d = Int64(days(year: year, month: month, day: day))
+        return Timestamp(millis: (d * 86400 + Int64(hour * 3600 + minute * 60 + second)) * 1000 + Int64(millis))
+    }
+
     /// `HH:MM:SS` of the UTC time of day.
     public var clock: String {
         let secs = Int((millis / 1000) % 86400 + 86400) % 86400

@@ -79,8 +79,13 @@ public final class LogScanner {
     public let patterns: PatternSet
     public var filter = ScanFilter()
     public var lineCap = 1 << 20
-    public private(set) var result = ScanResult()
-    private let matcher: SignatureMatcher
+    public internal(set) var result = ScanResult()
+    let matcher: SignatureMatcher
+    /// Called with every record after identity is resolved (tests and `patterns test` use it).
+    public var recordObserver: ((Record) -> Void)?
+    /// The year for klog's year-less timestamps when no neighbour has a time: from `--now` (or
+    /// the input file's modification time when the caller sets it).
+    public var referenceYear = 1970
     private var streamCount = 0
 
     public init(patterns: PatternSet) {
@@ -110,71 +115,17 @@ public final class LogScanner {
     }
 
     /// Scans an open descriptor. `name` is shown in `file:line`; `fileName` (if any) gives the
-    /// stream's controller when it names one (`source-controller.log`).
+    /// stream's controller when it names one (`source-controller.log`,
+    /// `/var/log/pods/flux-system_source-controller-.../manager/0.log`).
     public func scan(fd: FileDescriptor, name: String, fileName: String?) {
-        let stream = streamCount
+        var state = StreamState(scanner: self, stream: streamCount, name: name,
+                                fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
         streamCount += 1
-        let fixed = fileName.flatMap { FluxControllers.controller(inName: lastPathComponent($0)) }
-        var current: String?
-        var lastTime: Timestamp?
-        var pending: [(events: [Int], minute: Int64?)] = []
         let firstIndex = result.events.count
-
-        func resolve(_ controller: String) {
-            for p in pending {
-                for i in p.events { result.events[i].controller = controller }
-                result.stats.byController[controller, default: 0] += 1
-                if let m = p.minute { result.activity[controller, default: []].insert(m) }
-            }
-            pending.removeAll()
-        }
-
         let reader = LineReader(lineCap: lineCap)
         do {
             let (bytes, damage) = try reader.read(fd, name: name) { line, number, truncated in
-                result.stats.lines += 1
-                if line.isEmpty { return }
-                var record = RecordDecoder.decode(line, location: SourceLocation(file: name, line: number), truncated: truncated)
-                result.stats.records += 1
-                result.stats.byFormat[record.format.rawValue, default: 0] += 1
-                if record.format == .malformed { result.stats.malformed += 1 }
-                if record.time == nil, let t = lastTime {
-                    record.time = t
-                    result.stats.inheritedTimes += 1
-                }
-                if let t = record.time { lastTime = t }
-
-                // Identity.
-                let own = record.controller
-                var controller: String? = own ?? fixed
-                if controller == nil {
-                    if record.logger == "setup" && record.message == "starting manager" { current = nil }
-                    controller = current
-                } else if own != nil && fixed == nil {
-                    if current != own { current = own }
-                    if !pending.isEmpty { resolve(own!) }
-                }
-                record.controller = controller
-                let minute = record.time.map { $0.millis / 60_000 }
-
-                var newEvents: [Int] = []
-                for hit in matcher.match(record) {
-                    let sig = patterns.signatures[hit.signature]
-                    let event = Event(
-                        time: record.time, controller: controller ?? "unknown", object: record.object,
-                        signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
-                        captures: hit.captures, location: record.location, level: record.level,
-                        text: cut(record.payload, at: 2000), summary: cut(record.text, at: 2000), stream: stream)
-                    result.events.append(event)
-                    newEvents.append(result.events.count - 1)
-                }
-                if let controller {
-                    result.stats.byController[controller, default: 0] += 1
-                    if let minute { result.activity[controller, default: []].insert(minute) }
-                } else {
-                    pending.append((newEvents, minute))
-                    if pending.count > 100_000 { resolve("unknown") }  // bound memory on identity-less input
-                }
+                state.line(line, number: number, truncated: truncated)
             }
             result.stats.bytes += bytes
             noteDamage(damage, name: name)
@@ -183,7 +134,7 @@ public final class LogScanner {
         } catch {
             result.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
-        if !pending.isEmpty { resolve("unknown") }
+        state.finish()
 
         // Filters apply before correlation; stats count everything read.
         if firstIndex < result.events.count {
@@ -192,6 +143,221 @@ public final class LogScanner {
         }
         result.stats.events = result.events.count
         for (k, v) in matcher.limitHits { result.limitHits[k] = v }
+    }
+
+    /// Per-input state: envelope fragments waiting for their end, the record held back for
+    /// continuation lines, and controller identity.
+    struct StreamState {
+        unowned let scanner: LogScanner
+        let stream: Int
+        let name: String
+        /// Controller named by the file name or a `==> path <==` header.
+        var fixed: String?
+        /// Controller of the current lifetime, learned from records that name one.
+        var current: String?
+        var lastTime: Timestamp?
+        /// Records whose controller is not known yet: their events and activity minute.
+        var pending: [(events: [Int], minute: Int64?)] = []
+        /// CRI `P` / Docker partial fragments per stream (`stdout`/`stderr`).
+        var fragments: [String: (bytes: [UInt8], first: Int, env: Envelope, cut: Bool)] = [:]
+        /// The last record, held until the next line shows it has no continuation.
+        var held: Record?
+        var heldLines = 0
+        var heldIsTrace = false
+
+        init(scanner: LogScanner, stream: Int, name: String, fixed: String?) {
+            self.scanner = scanner
+            self.stream = stream
+            self.name = name
+            self.fixed = fixed
+        }
+
+        /// The newest time decoded so far (records are held back one step; klog's year needs it now).
+        var lastDecodedTime: Timestamp?
+        var yearHint: Int { (lastDecodedTime ?? lastTime)?.year ?? scanner.referenceYear }
+
+        mutating func line(_ line: UnsafeRawBufferPointer, number: Int, truncated: Bool) {
+            scanner.result.stats.lines += 1
+            if line.isEmpty {
+                if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
+                return
+            }
+            var env = Envelope.peel(line)
+            switch env.kind {
+            case .header(let path):
+                flushHeld()
+                resolvePending(current ?? fixed ?? "unknown")
+                fixed = FluxControllers.controller(inName: path)
+                current = nil
+                return
+            case .notice(let pod):
+                flushHeld()
+                if let c = FluxControllers.controller(inName: pod) { resolvePending(current ?? c); fixed = c; current = nil }
+                return
+            case .record:
+                break
+            }
+            let payload: [UInt8]? = env.ownedPayload
+            func withPayload<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+                if let payload { return payload.withUnsafeBytes(body) }
+                return body(UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...]))
+            }
+            // Re-join fragments (CRI P…F, Docker chunks) per stream, up to the line cap.
+            if let key = env.stream {
+                if env.fragment {
+                    var f = fragments[key] ?? ([], number, env, false)
+                    withPayload { p in
+                        let room = scanner.lineCap - f.bytes.count
+                        if p.count > room { f.cut = true }
+                        if room > 0 { f.bytes.append(contentsOf: p.prefix(room)) }
+                    }
+                    fragments[key] = f
+                    return
+                }
+                if var f = fragments.removeValue(forKey: key) {
+                    withPayload { p in
+                        let room = scanner.lineCap - f.bytes.count
+                        if p.count > room { f.cut = true }
+                        if room > 0 { f.bytes.append(contentsOf: p.prefix(room)) }
+                    }
+                    env.time = f.env.time ?? env.time
+                    let record = f.bytes.withUnsafeBytes {
+                        RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: f.first),
+                                                    truncated: truncated || f.cut, yearHint: yearHint)
+                    }
+                    accept(record)
+                    return
+                }
+            }
+            let record = withPayload {
+                RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: number),
+                                            truncated: truncated, yearHint: yearHint)
+            }
+            accept(record)
+        }
+
+        /// A line that continues the held record: a Go panic or stack trace (FLUX-LOGS.md 1.1:
+        /// zap console writes stacktraces on following lines; Go's runtime writes `panic:` then
+        /// `goroutine N [running]:` and frames).
+        func continues(_ r: Record) -> Bool {
+            guard held != nil, r.format == .plain, heldLines < 2000 else { return false }
+            let m = r.message
+            if m.hasPrefix("\t") || m.hasPrefix("    ") { return true }
+            if heldIsTrace {
+                if m.hasPrefix("goroutine ") || m.hasPrefix("[signal ") || m.hasPrefix("created by ") || m.hasPrefix("panic: ") { return true }
+                if m.hasSuffix(")") && m.contains("(") && !m.contains(" ") { return true }
+            } else if m.hasPrefix("goroutine "), m.contains("[") {
+                return true
+            }
+            return false
+        }
+
+        static func startsTrace(_ r: Record) -> Bool {
+            r.format == .plain && (r.message.hasPrefix("panic: ") || r.message.hasPrefix("fatal error: ")
+                || (r.message.hasPrefix("goroutine ") && r.message.hasSuffix(":")))
+        }
+
+        mutating func accept(_ record: Record) {
+            if let t = record.time, !record.timeFromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
+            if continues(record), var h = held {
+                let cap = scanner.lineCap
+                if h.message.utf8.count + record.message.utf8.count < cap {
+                    h.message += "\n" + record.message
+                    h.payload += "\n" + record.payload
+                } else {
+                    h.truncated = true
+                }
+                if record.message.hasPrefix("goroutine ") { heldIsTrace = true }
+                held = h
+                heldLines += 1
+                return
+            }
+            flushHeld()
+            held = record
+            heldLines = 1
+            heldIsTrace = StreamState.startsTrace(record)
+        }
+
+        mutating func flushHeld() {
+            guard var record = held else { return }
+            held = nil
+            heldIsTrace = false
+            process(&record)
+        }
+
+        mutating func process(_ record: inout Record) {
+            scanner.result.stats.records += 1
+            scanner.result.stats.byFormat[record.format.rawValue, default: 0] += 1
+            if record.format == .malformed { scanner.result.stats.malformed += 1 }
+            if record.time == nil, let t = lastTime {
+                record.time = t
+                record.timeInherited = true
+                scanner.result.stats.inheritedTimes += 1
+            }
+            if let t = record.time { lastTime = t }
+
+            // Identity, in order of trust: the record's JSON fields or pod prefix, the stream's
+            // name, the lifetime's controller. A `starting manager` line begins a new lifetime
+            // (FLUX-LOGS.md 1.2): its records wait for the next record that names a controller.
+            let own = record.controller
+            var controller: String? = own ?? fixed
+            if controller == nil {
+                if record.logger == "setup" && record.message == "starting manager" {
+                    if let c = current { resolvePending(c) }
+                    current = nil
+                }
+                controller = current
+            } else if let own, fixed == nil {
+                current = own
+                if !pending.isEmpty { resolvePending(own) }
+            }
+            record.controller = controller
+            scanner.recordObserver?(record)
+            let minute = record.time.map { $0.millis / 60_000 }
+
+            var newEvents: [Int] = []
+            for hit in scanner.matcher.match(record) {
+                let sig = scanner.patterns.signatures[hit.signature]
+                let event = Event(
+                    time: record.time, controller: controller ?? "unknown", object: record.object,
+                    signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                    captures: hit.captures, location: record.location, level: record.level,
+                    text: cut(record.payload, at: 2000), summary: cut(record.text, at: 2000), stream: stream)
+                scanner.result.events.append(event)
+                newEvents.append(scanner.result.events.count - 1)
+            }
+            if let controller {
+                scanner.result.stats.byController[controller, default: 0] += 1
+                if let minute { scanner.result.activity[controller, default: []].insert(minute) }
+            } else {
+                pending.append((newEvents, minute))
+                if pending.count > 100_000 { resolvePending("unknown") }  // bound memory on identity-less input
+            }
+        }
+
+        mutating func resolvePending(_ controller: String) {
+            for p in pending {
+                for i in p.events { scanner.result.events[i].controller = controller }
+                scanner.result.stats.byController[controller, default: 0] += 1
+                if let m = p.minute { scanner.result.activity[controller, default: []].insert(m) }
+            }
+            pending.removeAll()
+        }
+
+        mutating func finish() {
+            // Fragments with no final record: decode what arrived.
+            for key in fragments.keys.sorted() {
+                let f = fragments[key]!
+                let record = f.bytes.withUnsafeBytes {
+                    RecordDecoder.decodePayload($0, envelope: f.env, location: SourceLocation(file: name, line: f.first),
+                                                truncated: f.cut, yearHint: yearHint)
+                }
+                accept(record)
+            }
+            fragments.removeAll()
+            flushHeld()
+            if !pending.isEmpty { resolvePending(current ?? "unknown") }
+        }
     }
 
     private func noteDamage(_ d: ReadDamage, name: String) {

@@ -82,6 +82,7 @@ struct Scan: ParsableCommand {
 
         let scanner = LogScanner(patterns: patterns)
         scanner.filter = filter
+        scanner.referenceYear = nowTime.year
         let inputs = paths.isEmpty ? ["-"] : paths
         for path in expand(inputs, scanner: scanner) { scanner.scan(path: path) }
         let scan = scanner.result

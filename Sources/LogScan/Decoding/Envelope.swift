@@ -1,0 +1,149 @@
+/// What wraps one line's payload, peeled in the order the writers nest them (FLUX-LOGS.md 2, 6.1):
+/// `kubectl logs --prefix` or a stern-style `POD CONTAINER ` prefix outside, then the kubelet
+/// timestamp of `--timestamps` or a CRI record header, or a Docker json-file object.
+public struct Envelope: Sendable, Equatable {
+    /// What the line is as a whole.
+    public enum Kind: Sendable, Equatable {
+        /// A log record's payload (possibly a fragment, see `fragment`).
+        case record
+        /// `==> path <==`, the header `tail` writes before each file's lines: the path names the
+        /// stream that follows (GNU coreutils `tail`, several files).
+        case header(path: String)
+        /// kubectl's `Found N pods, using pod/NAME` notice (kubectl `logs.go`), not a record.
+        case notice(pod: String)
+    }
+
+    public var kind: Kind = .record
+    /// Pod and container from `kubectl logs --prefix`: `[pod/<pod>/<container>] `
+    /// (kubernetes/kubectl `pkg/cmd/logs/logs.go` `addPrefixIfNeeded`), or from a stern/kail
+    /// `<pod> <container> ` prefix.
+    public var pod: String?
+    public var container: String?
+    /// The envelope's time: kubelet's `--timestamps` (RFC3339Nano, 9 fraction digits), a CRI
+    /// record's time (RFC3339Nano, trailing zeros trimmed) or Docker's `time`, in UTC.
+    public var time: Timestamp?
+    /// Byte offset of the payload within the line (when `ownedPayload` is nil).
+    public var payloadOffset = 0
+    /// The payload when it had to be decoded out of the line (Docker json-file `log`).
+    public var ownedPayload: [UInt8]?
+    /// True for a fragment of a longer line: a CRI `P` record or a Docker chunk whose `log` lacks
+    /// the final `\n` (containerd `internal/cri/io/logger.go`; moby `daemon/logger/copier.go`).
+    public var fragment = false
+    /// The CRI or Docker stream (`stdout`/`stderr`), used to re-join fragments per stream.
+    public var stream: String?
+
+    /// Peels every envelope it recognises. Never fails: a line with no envelope is all payload.
+    public static func peel(_ line: UnsafeRawBufferPointer) -> Envelope {
+        var env = Envelope()
+        if let path = tailHeader(line) { env.kind = .header(path: path); return env }
+        if let pod = kubectlNotice(line) { env.kind = .notice(pod: pod); return env }
+        var i = 0
+        if let (pod, container, next) = kubectlPrefix(line) {
+            env.pod = pod; env.container = container; i = next
+        } else if let (pod, container, next) = sternPrefix(line) {
+            env.pod = pod; env.container = container; i = next
+        }
+        // <RFC3339Nano><space>: kubectl --timestamps, or the start of a CRI record. A console-
+        // encoded record starts with its own timestamp and a TAB, so it is not peeled here.
+        if line.count - i > 20, isDigit(line[i]) {
+            let rest = UnsafeRawBufferPointer(rebasing: line[i...])
+            if let (t, len) = Timestamp.parsePrefix(rest), len < rest.count, rest[len] == 32 {
+                env.time = t
+                i += len + 1
+                // CRI record: `<ts> stdout|stderr F|P <content>` (kubelet logs.go parseCRILog).
+                if line.count - i >= 9 {
+                    let s = UnsafeRawBufferPointer(rebasing: line[i..<(i + 9)])
+                    let isStream = s.starts(with: "stdout ".utf8) || s.starts(with: "stderr ".utf8)
+                    if isStream, s[7] == UInt8(ascii: "F") || s[7] == UInt8(ascii: "P"), s[8] == 32 {
+                        env.stream = s[5] == UInt8(ascii: "t") ? "stdout" : "stderr"
+                        env.fragment = s[7] == UInt8(ascii: "P")
+                        i += 9
+                    }
+                }
+            }
+        }
+        // Docker json-file: {"log":"<content>\n","stream":"stderr","time":"..."} (kubelet
+        // parseDockerJSONLog; moby jsonfilelog).
+        if env.stream == nil, line.count - i > 9, line[i] == UInt8(ascii: "{"),
+           UnsafeRawBufferPointer(rebasing: line[i..<(i + 7)]).elementsEqual("{\"log\":".utf8),
+           let members = JSONScanner.parseObject(UnsafeRawBufferPointer(rebasing: line[i...])) {
+            var log: String?
+            for (k, v) in members {
+                switch k {
+                case "log": log = v.string
+                case "stream": env.stream = v.string
+                case "time": if let s = v.string, let t = Timestamp.parse(s) { env.time = t }
+                default: break
+                }
+            }
+            if let log {
+                var bytes = Array(log.utf8)
+                if bytes.last == 10 { bytes.removeLast() } else { env.fragment = true }
+                if !env.fragment, bytes.last == 13 { bytes.removeLast() }
+                env.ownedPayload = bytes
+                env.stream = env.stream ?? "stdout"
+            }
+        }
+        env.payloadOffset = i
+        return env
+    }
+
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    static func text(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: b[r]), as: UTF8.self)
+    }
+
+    /// `[pod/NAME/CONTAINER] ` → (pod, container, payload offset).
+    static func kubectlPrefix(_ line: UnsafeRawBufferPointer) -> (String, String, Int)? {
+        guard line.count > 7, line.starts(with: "[pod/".utf8) else { return nil }
+        var j = 5, slash = -1
+        while j < line.count, j < 512, line[j] != UInt8(ascii: "]") {
+            if line[j] == UInt8(ascii: "/") { slash = j }
+            if line[j] == 32 { return nil }
+            j += 1
+        }
+        guard j + 1 < line.count, line[j] == UInt8(ascii: "]"), slash > 5, line[j + 1] == 32 else { return nil }
+        return (text(line, 5..<slash), text(line, (slash + 1)..<j), j + 2)
+    }
+
+    /// stern/kail `POD CONTAINER ` prefix, accepted only when what follows is `{` or a timestamp,
+    /// and the pod name is a DNS-1123 name with a dash (a pod of a Deployment always has one).
+    static func sternPrefix(_ line: UnsafeRawBufferPointer) -> (String, String, Int)? {
+        func token(_ from: Int) -> Int? {
+            var j = from
+            while j < line.count, j - from < 253 {
+                let c = line[j]
+                let ok = (c >= 97 && c <= 122) || isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+                if !ok { break }
+                j += 1
+            }
+            return j > from && j < line.count && line[j] == 32 ? j : nil
+        }
+        guard let podEnd = token(0), let containerEnd = token(podEnd + 1) else { return nil }
+        let next = containerEnd + 1
+        guard next < line.count else { return nil }
+        let pod = UnsafeRawBufferPointer(rebasing: line[0..<podEnd])
+        guard pod.contains(UInt8(ascii: "-")), !isDigit(line[0]) else { return nil }
+        let followedByRecord = line[next] == UInt8(ascii: "{")
+            || (isDigit(line[next]) && Timestamp.parsePrefix(UnsafeRawBufferPointer(rebasing: line[next...])) != nil)
+        guard followedByRecord else { return nil }
+        return (text(line, 0..<podEnd), text(line, (podEnd + 1)..<containerEnd), next)
+    }
+
+    /// `==> path <==` → path.
+    static func tailHeader(_ line: UnsafeRawBufferPointer) -> String? {
+        guard line.count > 8, line.starts(with: "==> ".utf8),
+              UnsafeRawBufferPointer(rebasing: line[(line.count - 4)...]).elementsEqual(" <==".utf8) else { return nil }
+        return text(line, 4..<(line.count - 4))
+    }
+
+    /// `Found N pods, using pod/NAME` → NAME.
+    static func kubectlNotice(_ line: UnsafeRawBufferPointer) -> String? {
+        guard line.count > 20, line.starts(with: "Found ".utf8) else { return nil }
+        let s = String(decoding: line, as: UTF8.self)
+        guard let r = s.range(of: " pods, using pod/"), s.dropFirst(6).prefix(while: \.isNumber).count > 0 else { return nil }
+        let pod = s[r.upperBound...]
+        return pod.contains(" ") ? nil : String(pod)
+    }
+}

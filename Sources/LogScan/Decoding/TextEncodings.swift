@@ -1,0 +1,214 @@
+/// Text record encodings other than JSON. Each reader returns false (and leaves the record alone)
+/// when the payload is not in its encoding. Formats and sources: FLUX-LOGS.md 1.2, 1.3, 2.
+enum TextEncodings {
+    static func string(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: b[r]), as: UTF8.self)
+    }
+
+    // MARK: zap console
+
+    /// zap console encoding (uber-go/zap `zapcore/console_encoder.go`, Flux `--log-encoding=console`):
+    /// `<ISO8601 ts>\t<LEVEL>\t[<logger>\t]<msg>[\t<fields as JSON>]` (FLUX-LOGS.md 1.3).
+    static func console(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+        guard body.count > 24, Envelope.isDigit(body[0]),
+              let (time, len) = Timestamp.parsePrefix(body), len < body.count, body[len] == 9 else { return false }
+        var parts: [Range<Int>] = []
+        var start = len + 1
+        for i in start..<body.count where body[i] == 9 {
+            parts.append(start..<i)
+            start = i + 1
+        }
+        parts.append(start..<body.count)
+        guard parts.count >= 2 else { return false }
+        let levelText = string(body, parts[0])
+        let level = Level(spelling: levelText)
+        guard level != .unknown || levelText.hasPrefix("Level(") else { return false }
+        var rest = Array(parts.dropFirst())
+        var fields: [(String, JSONScanner.Value)] = []
+        if rest.count >= 2, let last = rest.last, body[last.lowerBound] == UInt8(ascii: "{"),
+           let members = JSONScanner.parseObject(UnsafeRawBufferPointer(rebasing: body[last])) {
+            fields = members
+            rest.removeLast()
+        }
+        var members: [(String, JSONScanner.Value)] = [("level", .string(levelText))]
+        if rest.count >= 2 {
+            members.append(("logger", .string(string(body, rest[0]))))
+            members.append(("msg", .string(rest.dropFirst().map { string(body, $0) }.joined(separator: "\t"))))
+        } else {
+            members.append(("msg", .string(string(body, rest[0]))))
+        }
+        RecordDecoder.decodeJSON(members + fields, into: &r)
+        r.time = time
+        return true
+    }
+
+    // MARK: flux logs
+
+    /// `flux logs` output (flux2 `cmd/flux/logs.go` template
+    /// `{{.Timestamp}} {{.Level}} {{or .Kind .ControllerKind}}{{if .Name}}/{{.Name}}.{{.Namespace}}{{end}} - {{.Message}} {{.Error}}`),
+    /// after the envelope peeled the timestamp: `<level> Kind/name.namespace - <msg> <error>`. The
+    /// message and error are not separable (one space between them), so both become `message`,
+    /// which is what `field: text` sees for JSON too. HTML escapes of CLI < v0.27 (`&#34;`) are
+    /// decoded.
+    static func fluxLogs(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+        guard let sp = body.firstIndex(of: 32), sp > 0 else { return false }
+        let levelText = string(body, 0..<sp)
+        let level = Level(spelling: levelText)
+        guard (level == .info || level == .error || level == .debug || level == .trace || levelText.hasPrefix("Level(")) else { return false }
+        let rest = string(body, (sp + 1)..<body.count)
+        guard let dash = rest.range(of: " - ") else { return false }
+        let kindPart = rest[..<dash.lowerBound]
+        guard !kindPart.contains(" ") else { return false }
+        var message = String(rest[dash.upperBound...])
+        if message.hasSuffix(" ") { message.removeLast() }
+        r.level = level
+        r.message = unescapeHTML(message)
+        if let slash = kindPart.firstIndex(of: "/") {
+            let kind = String(kindPart[..<slash])
+            let nameNs = kindPart[kindPart.index(after: slash)...]
+            if let dot = nameNs.lastIndex(of: ".") {
+                r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: String(nameNs[nameNs.index(after: dot)...]),
+                                     name: String(nameNs[..<dot]))
+            }
+            if r.controller == nil { r.controller = FluxControllers.controller(kind: kind) }
+        } else if !kindPart.isEmpty, r.controller == nil {
+            r.controller = FluxControllers.controller(kind: String(kindPart))
+        }
+        return true
+    }
+
+    /// Decodes the entities Go's html/template writes: `&#34;` `&#39;` `&#43;` `&amp;` `&lt;` `&gt;`
+    /// and any other `&#NN;`.
+    static func unescapeHTML(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == "&", let semi = s[i...].prefix(8).firstIndex(of: ";") {
+                let entity = s[s.index(after: i)..<semi]
+                var replacement: String?
+                switch entity {
+                case "amp": replacement = "&"
+                case "lt": replacement = "<"
+                case "gt": replacement = ">"
+                case "quot": replacement = "\""
+                case "apos": replacement = "'"
+                default:
+                    if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()), let u = Unicode.Scalar(code) {
+                        replacement = String(Character(u))
+                    }
+                }
+                if let replacement {
+                    out += replacement
+                    i = s.index(after: semi)
+                    continue
+                }
+            }
+            out.append(s[i])
+            i = s.index(after: i)
+        }
+        return out
+    }
+
+    // MARK: klog
+
+    /// klog text header (k8s.io/klog `header`): `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, `L`
+    /// one of `IWEF`. klog writes no year: `year` comes from the caller (neighbours, the file's
+    /// time, else `--now`). [real] `I0506 14:35:42.034270       7 leaderelection.go:243] attempting
+    /// to acquire leader lease flux-system/kustomize-controller-leader-election...` (flux2#1395).
+    static func klog(_ body: UnsafeRawBufferPointer, into r: inout Record, year: Int) -> Bool {
+        guard body.count > 30 else { return false }
+        let letter = body[0]
+        guard letter == UInt8(ascii: "I") || letter == UInt8(ascii: "W") || letter == UInt8(ascii: "E") || letter == UInt8(ascii: "F")
+        else { return false }
+        func num(_ i: Int, _ n: Int) -> Int? {
+            var v = 0
+            for k in i..<(i + n) { guard Envelope.isDigit(body[k]) else { return nil }; v = v * 10 + Int(body[k] - 48) }
+            return v
+        }
+        guard let month = num(1, 2), let day = num(3, 2), body[5] == 32, let hh = num(6, 2), body[8] == 58,
+              let mm = num(9, 2), body[11] == 58, let ss = num(12, 2), body[14] == 46, let micros = num(15, 6)
+        else { return false }
+        var i = 21
+        while i < body.count, body[i] == 32 { i += 1 }
+        let threadStart = i
+        while i < body.count, Envelope.isDigit(body[i]) { i += 1 }
+        guard i > threadStart, i < body.count, body[i] == 32 else { return false }
+        i += 1
+        // file:line]
+        let fileStart = i
+        while i < body.count, body[i] != UInt8(ascii: "]"), body[i] != 32 { i += 1 }
+        guard i < body.count, body[i] == UInt8(ascii: "]"), i > fileStart else { return false }
+        i += 1
+        if i < body.count, body[i] == 32 { i += 1 }
+        guard let t = Timestamp.utc(year: year, month: month, day: day, hour: hh, minute: mm, second: ss, millis: micros / 1000) else { return false }
+        r.time = t
+        r.level = Level(spelling: String(UnicodeScalar(letter)))
+        r.message = string(body, i..<body.count)
+        r.logger = "klog"
+        return true
+    }
+
+    // MARK: logfmt
+
+    /// `key=value` pairs (values bare or double-quoted with Go escapes), as log tools re-format
+    /// records: `ts=... level=error msg="Reconciliation failed after 3m35s" error="..."`.
+    /// Accepted when at least two pairs are read, the line is nothing but pairs, and one key is
+    /// `msg`/`message`. Keys map to the JSON names (`lvl`→`level`, `err`→`error`, `time`→`ts`);
+    /// `Kind.name`/`Kind.namespace` keys become the `"<Kind>":{...}` object.
+    static func logfmt(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+        var pairs: [(String, String)] = []
+        var i = 0
+        let n = body.count
+        while i < n {
+            while i < n, body[i] == 32 { i += 1 }
+            if i >= n { break }
+            let keyStart = i
+            while i < n, body[i] != UInt8(ascii: "="), body[i] != 32, body[i] != UInt8(ascii: "\"") { i += 1 }
+            guard i < n, body[i] == UInt8(ascii: "="), i > keyStart else { return false }
+            let key = string(body, keyStart..<i)
+            i += 1
+            var value = ""
+            if i < n, body[i] == UInt8(ascii: "\"") {
+                var scanner = JSONScanner(body)
+                scanner.i = i
+                guard let s = scanner.string() else { return false }
+                value = s
+                i = scanner.i
+            } else {
+                let vs = i
+                while i < n, body[i] != 32 { i += 1 }
+                value = string(body, vs..<i)
+            }
+            pairs.append((key, value))
+        }
+        guard pairs.count >= 2, pairs.contains(where: { $0.0 == "msg" || $0.0 == "message" }) else { return false }
+        var members: [(String, JSONScanner.Value)] = []
+        var nested: [String: [(String, JSONScanner.Value)]] = [:]
+        var nestedOrder: [String] = []
+        for (k, v) in pairs {
+            let key: String
+            switch k {
+            case "lvl", "severity": key = "level"
+            case "err": key = "error"
+            case "time", "timestamp": key = "ts"
+            case "message": key = "msg"
+            default: key = k
+            }
+            if let dot = key.firstIndex(of: "."), FluxControllers.kindSpelling[String(key[..<dot]).lowercased()] != nil {
+                let kind = String(key[..<dot])
+                if nested[kind] == nil { nestedOrder.append(kind) }
+                nested[kind, default: []].append((String(key[key.index(after: dot)...]), .string(v)))
+                continue
+            }
+            if key == "ts", Timestamp.parse(v) == nil, Double(v) != nil {
+                members.append((key, .other(v)))
+            } else {
+                members.append((key, .string(v)))
+            }
+        }
+        for kind in nestedOrder { members.append((kind, .object(nested[kind]!))) }
+        RecordDecoder.decodeJSON(members, into: &r)
+        return true
+    }
+}

@@ -1,0 +1,223 @@
+import Testing
+@testable import LogScan
+
+/// Decodes `lines` as one input named `name` and returns its records (through the scanner's
+/// stream stage: fragments re-joined, continuation lines grouped).
+func records(_ lines: [String], name: String = "input.log", year: Int = 2026) throws -> [Record] {
+    let scanner = LogScanner(patterns: PatternSet())
+    scanner.referenceYear = year
+    var collected: [Record] = []
+    scanner.recordObserver = { collected.append($0) }
+    let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+    let (fd, path) = try tempFile(bytes)
+    defer { try? fd.close() }
+    scanner.scan(fd: fd, name: name, fileName: name)
+    _ = path
+    return collected
+}
+
+/// One golden test per envelope and per record encoding (issue "Read every shape"); each line is
+/// documented or real, its source named.
+@Suite struct EnvelopeTests {
+    static let json = #"{"level":"error","ts":"2024-05-24T10:10:26.095Z","msg":"Reconciliation failed after 3m35.317406763s, next try in 5m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"5edd4a48-c4f4-4c6b-8c25-bedd346af378","error":"failed to download archive: connection refused"}"#
+
+    func expectDecoded(_ r: Record, time: String = "2024-05-24T10:10:26.095Z") {
+        #expect(r.format == .json)
+        #expect(r.time?.rfc3339 == time)
+        #expect(r.level == .error)
+        #expect(r.controller == "kustomize-controller")
+        #expect(r.object?.description == "Kustomization/flux-system/apps")
+        #expect(r.message == "Reconciliation failed after 3m35.317406763s, next try in 5m0s")
+        #expect(r.error == "failed to download archive: connection refused")
+    }
+
+    @Test func kubectlTimestamps() throws {
+        // kubelet logs.go: RFC3339NanoFixed then one space (FLUX-LOGS.md 2).
+        let r = try records(["2024-05-24T10:10:26.095734021Z " + Self.json])
+        #expect(r.count == 1)
+        expectDecoded(r[0])
+    }
+
+    @Test func kubectlPrefix() throws {
+        // kubectl logs.go addPrefixIfNeeded: "[pod/%s/%s] ".
+        let r = try records(["[pod/kustomize-controller-5d4b86b547-kqr2q/manager] " + Self.json], name: "-")
+        expectDecoded(r[0])
+        #expect(r[0].pod == "kustomize-controller-5d4b86b547-kqr2q")
+    }
+
+    @Test func kubectlNoticeIsNotARecordAndNamesTheController() throws {
+        // kubectl prints "Found N pods, using pod/NAME" when a selector matches several pods.
+        let setup = #"{"level":"info","ts":"2024-05-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#
+        let r = try records(["Found 2 pods, using pod/source-controller-6ff87cdb64-8wv2j", setup], name: "-")
+        #expect(r.count == 1)
+        #expect(r[0].controller == "source-controller")
+    }
+
+    @Test func tailHeadersNameTheStream() throws {
+        // GNU tail prints "==> FILE <==" before each file's lines.
+        let setup = #"{"level":"info","ts":"2024-05-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#
+        let scanner = LogScanner(patterns: PatternLoader.shipped().set)
+        let bytes = Array(["==> /logs/source-controller.log <==", setup, "", "==> /logs/helm-controller.log <==", setup].joined(separator: "\n").utf8 + [10])
+        let (fd, _) = try tempFile(bytes)
+        defer { try? fd.close() }
+        scanner.scan(fd: fd, name: "-", fileName: nil)
+        let starts = scanner.result.events.filter { $0.signature == "controller-starting" }.map(\.controller)
+        #expect(starts == ["source-controller", "helm-controller"])
+    }
+
+    @Test func sternPrefix() throws {
+        // stern's "<pod> <container> " prefix [real, source-controller#402].
+        let r = try records(["kustomize-controller-5d4b86b547-kqr2q manager " + Self.json], name: "-")
+        expectDecoded(r[0])
+        #expect(r[0].pod == "kustomize-controller-5d4b86b547-kqr2q")
+    }
+
+    @Test func sternLikeWordsWithoutARecordAreNotPeeled() throws {
+        let r = try records(["some-words here and more text"], name: "-")
+        #expect(r[0].format == .plain)
+        #expect(r[0].message == "some-words here and more text")
+    }
+
+    @Test func criFullRecord() throws {
+        // [real] CRI line from source-controller#192: "<ts> stderr F {json}".
+        let r = try records(["2024-05-24T10:10:26.095734021Z stderr F " + Self.json])
+        expectDecoded(r[0])
+    }
+
+    @Test func criPartialRecordsAreRejoined() throws {
+        // containerd splits lines over max_container_log_line_size into P records then F.
+        let json = Self.json
+        let a = String(json.prefix(100)), b = String(json.dropFirst(100).prefix(150)), c = String(json.dropFirst(250))
+        let r = try records(["2024-05-24T10:10:26.1Z stderr P " + a, "2024-05-24T10:10:26.1Z stderr P " + b, "2024-05-24T10:10:26.1Z stderr F " + c])
+        #expect(r.count == 1)
+        expectDecoded(r[0])
+        #expect(r[0].location.line == 1)
+    }
+
+    @Test func dockerJSONFileWithPartialChunks() throws {
+        // Docker json-file: {"log":"...\n","stream":"stderr","time":"..."}; chunks lack the "\n".
+        func docker(_ s: String, last: Bool) -> String {
+            let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return #"{"log":""# + escaped + (last ? "\\n" : "") + #"","stream":"stderr","time":"2024-05-24T10:10:26.09573402Z"}"#
+        }
+        let json = Self.json
+        let r = try records([docker(String(json.prefix(120)), last: false), docker(String(json.dropFirst(120)), last: true)])
+        #expect(r.count == 1)
+        expectDecoded(r[0])
+    }
+
+    @Test func fluxLogsOutput() throws {
+        // Golden line of flux2 cmd/flux/testdata/logs/all-logs.txt.
+        let r = try records(["2022-08-02T12:56:04.679Z error GitRepository/flux-system.flux-system - no changes since last reconcilation: observed revision "])
+        #expect(r[0].format == .fluxLogs)
+        #expect(r[0].time?.rfc3339 == "2022-08-02T12:56:04.679Z")
+        #expect(r[0].level == .error)
+        #expect(r[0].object?.description == "GitRepository/flux-system/flux-system")
+        #expect(r[0].controller == "source-controller")
+        #expect(r[0].message == "no changes since last reconcilation: observed revision")
+    }
+
+    @Test func oldFluxLogsWithHTMLEscapes() throws {
+        // flux CLI < v0.27 used html/template: quotes as &#34; [real, flux2#2067].
+        let r = try records([#"2021-11-05T10:11:12.345Z error Kustomization/apps.flux-system - Reconciliation failed after 3m44s, next try in 5m0s failed to download artifact, error: Get &#34;http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/abc.tar.gz&#34;: dial tcp 10.43.27.117:80: connect: connection refused"#])
+        #expect(r[0].format == .fluxLogs)
+        #expect(r[0].message.contains(#"Get "http://source-controller"#))
+        #expect(r[0].object?.description == "Kustomization/flux-system/apps")
+    }
+}
+
+@Suite struct RecordEncodingTests {
+    @Test func zapConsoleWithFields() throws {
+        // FLUX-LOGS.md 1.3 (zap console encoder with Flux's options).
+        let line = "2025-03-04T10:15:02.118Z\tINFO\tReconciliation finished in 2.1s, next run in 10m0s\t{\"controller\": \"kustomization\", \"controllerGroup\": \"kustomize.toolkit.fluxcd.io\", \"controllerKind\": \"Kustomization\", \"Kustomization\": {\"name\": \"apps\", \"namespace\": \"flux-system\"}, \"namespace\": \"flux-system\", \"name\": \"apps\", \"revision\": \"main@sha1:0123\"}"
+        let r = try records([line])
+        #expect(r[0].format == .console)
+        #expect(r[0].time?.rfc3339 == "2025-03-04T10:15:02.118Z")
+        #expect(r[0].level == .info)
+        #expect(r[0].controller == "kustomize-controller")
+        #expect(r[0].object?.description == "Kustomization/flux-system/apps")
+        #expect(r[0].message == "Reconciliation finished in 2.1s, next run in 10m0s")
+    }
+
+    @Test func zapConsoleWithLogger() throws {
+        // [real, other operator, same encoder] monzo/egress-operator#19 (FLUX-LOGS.md 1.3).
+        let r = try records(["2021-04-29T10:12:51.869Z\tERROR\tsetup\tproblem running manager\t{\"error\": \"leader election lost\"}"])
+        #expect(r[0].format == .console)
+        #expect(r[0].level == .error)
+        #expect(r[0].logger == "setup")
+        #expect(r[0].message == "problem running manager")
+        #expect(r[0].error == "leader election lost")
+    }
+
+    @Test func klogWithYearFromNeighbours() throws {
+        // [real] flux2#1395; klog writes no year: the JSON record before it gives 2021.
+        let before = #"{"level":"info","ts":"2021-05-06T14:35:41.000Z","logger":"setup","msg":"starting manager"}"#
+        let r = try records([before, "I0506 14:35:42.034270       7 leaderelection.go:243] attempting to acquire leader lease flux-system/kustomize-controller-leader-election..."], year: 2026)
+        #expect(r[1].format == .klog)
+        #expect(r[1].time?.rfc3339 == "2021-05-06T14:35:42.034Z")
+        #expect(r[1].level == .info)
+        #expect(r[1].message == "attempting to acquire leader lease flux-system/kustomize-controller-leader-election...")
+    }
+
+    @Test func klogYearFromNowWhenAlone() throws {
+        let r = try records(["E1124 02:41:12.479000       1 reflector.go:138] failed to list"], year: 2026)
+        #expect(r[0].time?.rfc3339 == "2026-11-24T02:41:12.479Z")
+        #expect(r[0].level == .error)
+    }
+
+    @Test func logfmtReformatted() throws {
+        // The flux2#4811 record as a log tool re-formats it: `level=... msg="..." error="..."`.
+        let line = #"ts=2024-05-24T10:10:26.095Z level=info msg="request failed" controller=kustomization controllerGroup=kustomize.toolkit.fluxcd.io controllerKind=Kustomization Kustomization.name=flux-system Kustomization.namespace=flux-system namespace=flux-system name=flux-system error="Get \"http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/c7313dec.tar.gz\": dial tcp 10.43.89.232:80: connect: connection refused""#
+        let r = try records([line])
+        #expect(r[0].format == .logfmt)
+        #expect(r[0].time?.rfc3339 == "2024-05-24T10:10:26.095Z")
+        #expect(r[0].controller == "kustomize-controller")
+        #expect(r[0].object?.description == "Kustomization/flux-system/flux-system")
+        #expect(r[0].message == "request failed")
+        #expect(r[0].error.hasSuffix("dial tcp 10.43.89.232:80: connect: connection refused"))
+        #expect(r[0].error.hasPrefix(#"Get "http://"#))
+    }
+
+    @Test func goPanicIsOneRecord() throws {
+        // Go runtime panic output (runtime/panic.go printpanics, traceback).
+        let lines = [
+            "panic: runtime error: invalid memory address or nil pointer dereference",
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
+            "",
+            "goroutine 412 [running]:",
+            "github.com/fluxcd/source-controller/internal/controller.(*GitRepositoryReconciler).reconcileSource(0xc000a1b2c0)",
+            "\t/workspace/internal/controller/gitrepository_controller.go:512 +0x1d",
+            "created by sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Start.func2",
+            "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.17.2/pkg/internal/controller/controller.go:223 +0x2e",
+            #"{"level":"info","ts":"2024-05-24T10:10:26.095Z","logger":"setup","msg":"starting manager"}"#,
+        ]
+        let r = try records(lines)
+        #expect(r.count == 2)
+        #expect(r[0].message.hasPrefix("panic: runtime error: invalid memory address"))
+        #expect(r[0].message.contains("goroutine 412 [running]:"))
+        #expect(r[0].message.hasSuffix("controller.go:223 +0x2e"))
+        #expect(r[1].format == .json)
+    }
+
+    @Test func mixedStreamDecodesEachRecord() throws {
+        let lines = [
+            EnvelopeTests.json,
+            "I0506 14:35:42.034270       7 leaderelection.go:243] attempting to acquire leader lease flux-system/kustomize-controller-leader-election...",
+            "panic: boom",
+            "",
+            "goroutine 1 [running]:",
+            "main.main()",
+            "\t/workspace/main.go:12 +0x1d",
+            "2021-04-29T10:12:51.869Z\tERROR\tsetup\tproblem running manager\t{\"error\": \"leader election lost\"}",
+        ]
+        let r = try records(lines, year: 2024)
+        #expect(r.map(\.format) == [.json, .klog, .plain, .console])
+        #expect(r[2].message.contains("main.main()"))
+    }
+
+    @Test func recordWithoutTimeInheritsItsPredecessorsMarked() throws {
+        let r = try records([EnvelopeTests.json, "a plain line with no time"])
+        #expect(r[1].time?.rfc3339 == "2024-05-24T10:10:26.095Z")
+        #expect(r[1].timeInherited)
+    }
+}
