@@ -164,6 +164,9 @@ public final class LogScanner {
         var held: Record?
         var heldLines = 0
         var heldIsTrace = false
+        /// Records that looked like JSON but did not parse, and the line of the first.
+        var malformed = 0
+        var firstMalformed = 0
 
         init(scanner: LogScanner, stream: Int, name: String, fixed: String?) {
             self.scanner = scanner
@@ -288,7 +291,11 @@ public final class LogScanner {
         mutating func process(_ record: inout Record) {
             scanner.result.stats.records += 1
             scanner.result.stats.byFormat[record.format.rawValue, default: 0] += 1
-            if record.format == .malformed { scanner.result.stats.malformed += 1 }
+            if record.format == .malformed {
+                scanner.result.stats.malformed += 1
+                malformed += 1
+                if firstMalformed == 0 { firstMalformed = record.location.line }
+            }
             if record.time == nil, let t = lastTime {
                 record.time = t
                 record.timeInherited = true
@@ -357,6 +364,10 @@ public final class LogScanner {
             fragments.removeAll()
             flushHeld()
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
+            if malformed > 0 {
+                scanner.result.warnings.append(ScanWarning(message:
+                    "\(name):\(firstMalformed): \(malformed) record(s) looked like JSON but did not parse (torn or cut lines); read as plain text"))
+            }
         }
     }
 

@@ -42,6 +42,9 @@ public struct TextReport {
         let noun = incidents.count == 1 ? "incident" : "incidents"
         out += bold("flux-logscan: \(incidents.count) \(noun)") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
         out += dim(" in \(stats.records) records, \(stats.events) events") + "\n"
+        let formats = stats.byFormat.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        if !formats.isEmpty { out += dim("read: \(formats)") + "\n" }
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
         if incidents.isEmpty {
             out += "No failure signatures matched. Nothing looks broken in these logs.\n"
