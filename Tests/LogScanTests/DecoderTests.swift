@@ -35,6 +35,27 @@ let realRequestFailed = #"{"level":"info","ts":"2024-05-24T10:10:26.095Z","msg":
         #expect(r.fields["revision"] == "master/e43ebfa")
     }
 
+    @Test func secondEraLowerCamelObjectKey() {
+        // Real era-2 line (controller-runtime v0.12) from flux2 cmd/flux/logs_unit_test.go.
+        let r = decode(#"{"level":"info","ts":"2022-08-02T12:55:34.419Z","msg":"no changes since last reconcilation: observed revision","controller":"gitrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"GitRepository","gitRepository":{"name":"podinfo","namespace":"default"},"namespace":"default","name":"podinfo","reconcileID":"5ef9b2ef-4ea5-47b7-b887-a247cafc1bce"}"#)
+        #expect(r.time?.rfc3339 == "2022-08-02T12:55:34.419Z")
+        #expect(r.level == .info)
+        #expect(r.controller == "source-controller")
+        #expect(r.object?.description == "GitRepository/default/podinfo")
+        #expect(r.message == "no changes since last reconcilation: observed revision")
+    }
+
+    @Test func eventRecorderDebugLine() {
+        // controller-runtime pkg/internal/recorder/recorder.go: "logger":"events", msg = the event
+        // message, object = the involved object (FLUX-LOGS.md 1.2, 7: helm-controller v0.x puts
+        // chart download failures only here).
+        let r = decode(#"{"level":"debug","ts":"2022-03-01T10:00:00.000Z","logger":"events","msg":"Get \"http://source-controller.flux-system.svc.cluster.local./helmchart/default/default-podinfo/podinfo-6.0.3.tgz\": dial tcp 10.96.12.34:80: connect: connection refused","type":"Warning","object":{"kind":"HelmRelease","namespace":"default","name":"podinfo","uid":"2b9e4ad8-5e8f-4c2e-9a5e-6c1e2f3a4b5c","apiVersion":"helm.toolkit.fluxcd.io/v2beta1","resourceVersion":"12345"},"reason":"error"}"#)
+        #expect(r.level == .debug)
+        #expect(r.controller == "helm-controller")
+        #expect(r.object?.description == "HelmRelease/default/podinfo")
+        #expect(r.message.hasSuffix("dial tcp 10.96.12.34:80: connect: connection refused"))
+    }
+
     @Test func kubectlPrefixAndTimestampsTogether() {
         // Envelope layout from kubernetes/kubectl logs.go and kubelet logs.go (FLUX-LOGS.md 2).
         let r = decode("[pod/kustomize-controller-5d4b86b547-kqr2q/manager] 2024-05-24T10:10:26.095734021Z " + realRequestFailed)
