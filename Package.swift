@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // System library: zlib, for .gz inputs (streaming inflate). apt: zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Safe Swift wrapper over PCRE2; knows nothing about logs.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         // Build tool: turns Patterns/**/*.yaml into one generated Swift source file.
@@ -32,6 +38,7 @@ let package = Package(
             name: "LogScan",
             dependencies: [
                 "PCRE2",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

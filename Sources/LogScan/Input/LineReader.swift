@@ -51,6 +51,15 @@ public struct LineReader {
         _ fd: FileDescriptor, name: String,
         _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void
     ) throws -> (bytes: Int, damage: ReadDamage) {
+        try read(FileSource(fd: fd, name: name), name: name, body)
+    }
+
+    /// Reads `source` to its end, like `read(_:name:_:)` for a descriptor.
+    @discardableResult
+    public func read(
+        _ source: ByteSource, name: String,
+        _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void
+    ) throws -> (bytes: Int, damage: ReadDamage) {
         let capacity = chunkSize + lineCap + 1
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -88,10 +97,9 @@ public struct LineReader {
             let want = min(chunkSize, capacity - end)
             let n: Int
             do {
-                n = try fd.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: want),
-                                retryOnInterrupt: true)
-            } catch let errno as Errno {
-                throw InputError(name: name, reason: "read failed after line \(lineNo): \(errno.description)")
+                n = try source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: want))
+            } catch let e as InputError {
+                throw InputError(name: e.name, reason: "\(e.reason) (after line \(lineNo))")
             }
             if n == 0 { break }
             total += n

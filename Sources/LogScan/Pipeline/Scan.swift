@@ -28,6 +28,7 @@ public struct ScanStats: Sendable {
 /// A warning about the input: damage inside a readable input. Never fatal.
 public struct ScanWarning: Sendable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -93,38 +94,68 @@ public final class LogScanner {
         self.matcher = SignatureMatcher(patterns: patterns)
     }
 
-    /// Scans one input: a path, or `-` for standard input. An input that cannot be opened or read
-    /// is recorded in `result.inputErrors`; what was read before a read error is kept.
+    /// Scans one input: a path, or `-` for standard input. gzip (by its magic bytes, whatever the
+    /// name) is inflated as a stream; a tar archive (ustar magic, also inside gzip) is read member
+    /// by member, each member its own stream named `archive:member`. An input that cannot be
+    /// opened or read is recorded in `result.inputErrors`; what was read before a read error is kept.
     public func scan(path: String) {
-        if path == "-" {
-            scan(fd: .standardInput, name: "-", fileName: nil)
-            return
-        }
         let fd: FileDescriptor
+        if path == "-" {
+            fd = .standardInput
+        } else {
+            do {
+                fd = try FileDescriptor.open(FilePath(path), .readOnly)
+            } catch let e as Errno {
+                result.inputErrors.append(InputError(name: path, reason: e.description))
+                return
+            } catch {
+                result.inputErrors.append(InputError(name: path, reason: "\(error)"))
+                return
+            }
+        }
+        defer { if path != "-" { try? fd.close() } }
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly)
-        } catch let e as Errno {
-            result.inputErrors.append(InputError(name: path, reason: e.description))
-            return
+            var source: ByteSource = PeekableSource(FileSource(fd: fd, name: path))
+            var gzip: GzipSource?
+            if try (source as! PeekableSource).peek(2) == [0x1f, 0x8b] {
+                let g = try GzipSource(source, name: path)
+                gzip = g
+                source = PeekableSource(g)
+            }
+            let head = try (source as! PeekableSource).peek(512)
+            if head.count == 512, head[257..<262].elementsEqual("ustar".utf8) {
+                let tar = TarReader(source, name: path)
+                while let member = try tar.next() {
+                    scan(source: member, name: path + ":" + member.name, fileName: member.name)
+                }
+                if let d = tar.damage { result.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+            } else {
+                scan(source: source, name: path, fileName: path == "-" ? nil : path)
+            }
+            if let d = gzip?.damage { result.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+        } catch let e as InputError {
+            result.inputErrors.append(e)
         } catch {
             result.inputErrors.append(InputError(name: path, reason: "\(error)"))
-            return
         }
-        defer { try? fd.close() }
-        scan(fd: fd, name: path, fileName: path)
     }
 
-    /// Scans an open descriptor. `name` is shown in `file:line`; `fileName` (if any) gives the
+    /// Scans an open descriptor (no gzip or tar detection).
+    public func scan(fd: FileDescriptor, name: String, fileName: String?) {
+        scan(source: FileSource(fd: fd, name: name), name: name, fileName: fileName)
+    }
+
+    /// Scans one stream of lines. `name` is shown in `file:line`; `fileName` (if any) gives the
     /// stream's controller when it names one (`source-controller.log`,
     /// `/var/log/pods/flux-system_source-controller-.../manager/0.log`).
-    public func scan(fd: FileDescriptor, name: String, fileName: String?) {
+    public func scan(source: ByteSource, name: String, fileName: String?) {
         var state = StreamState(scanner: self, stream: streamCount, name: name,
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
         streamCount += 1
         let firstIndex = result.events.count
         let reader = LineReader(lineCap: lineCap)
         do {
-            let (bytes, damage) = try reader.read(fd, name: name) { line, number, truncated in
+            let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
                 state.line(line, number: number, truncated: truncated)
             }
             result.stats.bytes += bytes

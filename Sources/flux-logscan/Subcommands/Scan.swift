@@ -84,8 +84,11 @@ struct Scan: ParsableCommand {
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
         let inputs = paths.isEmpty ? ["-"] : paths
-        for path in expand(inputs, scanner: scanner) { scanner.scan(path: path) }
-        let scan = scanner.result
+        var walker = InputWalker()
+        for path in walker.expand(inputs) { scanner.scan(path: path) }
+        var scan = scanner.result
+        scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
+        scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
         if counts {
             var perSignature: [String: Int] = [:]
             for e in scan.events { perSignature[e.signature, default: 0] += 1 }
@@ -131,29 +134,4 @@ struct Scan: ParsableCommand {
         if analysis.incidents.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 
-    /// Folders become their files (sorted, hidden files skipped); `-` and files stay.
-    func expand(_ inputs: [String], scanner: LogScanner) -> [String] {
-        var out: [String] = []
-        for p in inputs {
-            var isDir: ObjCBool = false
-            if p != "-", FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
-                var files: [String] = []
-                if let e = FileManager.default.enumerator(atPath: p) {
-                    for case let rel as String in e {
-                        let full = (p as NSString).appendingPathComponent(rel)
-                        var d: ObjCBool = false
-                        if !lastComponent(rel).hasPrefix("."), FileManager.default.fileExists(atPath: full, isDirectory: &d), !d.boolValue {
-                            files.append(full)
-                        }
-                    }
-                }
-                out.append(contentsOf: files.sorted())
-            } else {
-                out.append(p)
-            }
-        }
-        return out
-    }
-
-    func lastComponent(_ p: String) -> String { (p as NSString).lastPathComponent }
 }

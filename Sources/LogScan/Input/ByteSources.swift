@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZlib
+import SystemPackage
+
+/// A stream of bytes: a file, stdin, a gzip stream inside one, a tar member.
+public protocol ByteSource: AnyObject {
+    /// Fills `buffer` with up to `buffer.count` bytes; returns 0 at the end.
+    /// - Throws: `InputError` when the underlying read fails.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Damage found while reading (a truncated gzip, a short tar member), for a warning; nil if none.
+    var damage: String? { get }
+}
+
+/// `read(2)` on a file descriptor (swift-system), retried on EINTR.
+public final class FileSource: ByteSource {
+    let fd: FileDescriptor
+    let name: String
+    public var damage: String? { nil }
+
+    public init(fd: FileDescriptor, name: String) {
+        self.fd = fd
+        self.name = name
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do {
+            return try fd.read(into: buffer, retryOnInterrupt: true)
+        } catch let e as Errno {
+            throw InputError(name: name, reason: "read failed: \(e.description)")
+        }
+    }
+}
+
+/// A source whose first bytes can be looked at before reading (to sniff gzip and tar magic).
+public final class PeekableSource: ByteSource {
+    let inner: ByteSource
+    var head: [UInt8] = []
+    var headOffset = 0
+    public var damage: String? { inner.damage }
+
+    public init(_ inner: ByteSource) { self.inner = inner }
+
+    /// Up to `count` first bytes (fewer at the end of a short stream), without consuming them.
+    public func peek(_ count: Int) throws -> [UInt8] {
+        while head.count < count {
+            var chunk = [UInt8](repeating: 0, count: count - head.count)
+            let n = try chunk.withUnsafeMutableBytes { try inner.read(into: $0) }
+            if n == 0 { break }
+            head.append(contentsOf: chunk[0..<n])
+        }
+        return Array(head.prefix(count))
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if headOffset < head.count {
+            let n = min(buffer.count, head.count - headOffset)
+            head.withUnsafeBytes { src in
+                buffer.baseAddress!.copyMemory(from: src.baseAddress! + headOffset, byteCount: n)
+            }
+            headOffset += n
+            if headOffset == head.count { head = []; headOffset = 0 }
+            return n
+        }
+        return try inner.read(into: buffer)
+    }
+}
+
+/// Streaming gzip (and zlib) decompression through zlib's `inflate` (RFC 1952), never the whole
+/// file in memory: 256 KiB of compressed input at a time. Concatenated gzip members (what
+/// `cat a.gz b.gz` and some rotators write) are read one after another. A stream that ends early
+/// or holds corrupt data ends the output there and sets `damage`; what was inflated is kept.
+public final class GzipSource: ByteSource {
+    let inner: ByteSource
+    let name: String
+    var stream = z_stream()
+    var input: UnsafeMutableRawBufferPointer
+    var inputEnd = false
+    var finished = false
+    var memberDone = false
+    public private(set) var damage: String?
+    /// Compressed bytes read so far.
+    public private(set) var compressedBytes = 0
+
+    public init(_ inner: ByteSource, name: String) throws {
+        self.inner = inner
+        self.name = name
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        let rc = czlib_inflate_init_auto(&stream)
+        guard rc == Z_OK else {
+            input.deallocate()
+            throw InputError(name: name, reason: "zlib inflateInit failed (\(rc))")
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    func refill() throws {
+        guard stream.avail_in == 0, !inputEnd else { return }
+        let n = try inner.read(into: input)
+        if n == 0 { inputEnd = true; return }
+        compressedBytes += n
+        stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_in = uInt(n)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !finished, buffer.count > 0 else { return 0 }
+        while true {
+            try refill()
+            if memberDone {
+                // Another gzip member follows only if more input is left.
+                if stream.avail_in == 0 && inputEnd { finished = true; return 0 }
+                inflateReset(&stream)
+                memberDone = false
+            }
+            if stream.avail_in == 0 && inputEnd {
+                finished = true
+                damage = "gzip stream ends early (truncated after \(compressedBytes) compressed bytes); the lines before the cut were read"
+                return 0
+            }
+            stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(buffer.count)
+            let rc = inflate(&stream, Z_NO_FLUSH)
+            let produced = buffer.count - Int(stream.avail_out)
+            switch rc {
+            case Z_OK, Z_BUF_ERROR:
+                if produced > 0 { return produced }
+            case Z_STREAM_END:
+                memberDone = true
+                if produced > 0 { return produced }
+            default:
+                let msg = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
+                damage = "gzip data is corrupt after \(compressedBytes) compressed bytes (\(msg)); the lines before it were read"
+                finished = true
+                return produced
+            }
+        }
+    }
+}
+
+/// Reads a tar archive (POSIX ustar, GNU long names `L`, pax `path=` records) as a stream of
+/// members, never seeking: `next()` gives each regular file's name and a source that reads
+/// exactly its bytes. Source: POSIX.1-2001 pax / ustar header layout (512-byte blocks).
+public final class TarReader {
+    let inner: ByteSource
+    let name: String
+    var pendingSkip = 0
+    var current: TarMember?
+    public internal(set) var damage: String?
+
+    public init(_ inner: ByteSource, name: String) {
+        self.inner = inner
+        self.name = name
+    }
+
+    func readExactly(_ count: Int) throws -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let n = try out.withUnsafeMutableBytes { try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }
+            if n == 0 { return got == 0 ? nil : Array(out[0..<got]) }
+            got += n
+        }
+        return out
+    }
+
+    func skip(_ count: Int) throws {
+        var left = count
+        var scratch = [UInt8](repeating: 0, count: 64 << 10)
+        while left > 0 {
+            let n = try scratch.withUnsafeMutableBytes { try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<min(left, $0.count)])) }
+            if n == 0 { damage = "tar archive ends inside a member"; return }
+            left -= n
+        }
+    }
+
+    static func field(_ h: [UInt8], _ offset: Int, _ length: Int) -> String {
+        let slice = h[offset..<(offset + length)]
+        let end = slice.firstIndex(of: 0) ?? slice.endIndex
+        return String(decoding: h[offset..<end], as: UTF8.self)
+    }
+
+    static func octal(_ h: [UInt8], _ offset: Int, _ length: Int) -> Int? {
+        // GNU base-256 for sizes over 8 GiB: high bit set on the first byte.
+        if h[offset] & 0x80 != 0 {
+            var v = 0
+            for i in (offset + 1)..<(offset + length) { v = v << 8 | Int(h[i]) }
+            return v
+        }
+        let s = field(h, offset, length).trimmingSpacesAndNULs()
+        return s.isEmpty ? 0 : Int(s, radix: 8)
+    }
+
+    /// The next regular file member, or nil at the end of the archive.
+    public func next() throws -> TarMember? {
+        if let c = current { pendingSkip += c.remaining + c.padding; current = nil }
+        if pendingSkip > 0 { try skip(pendingSkip); pendingSkip = 0 }
+        var longName: String?
+        while true {
+            guard let header = try readExactly(512) else { return nil }
+            guard header.count == 512 else { damage = "tar archive ends inside a header"; return nil }
+            if header.allSatisfy({ $0 == 0 }) { return nil }  // end-of-archive block
+            guard let size = TarReader.octal(header, 124, 12) else {
+                damage = "tar header with an unreadable size; the rest of the archive was skipped"
+                return nil
+            }
+            let padding = (512 - size % 512) % 512
+            let type = header[156]
+            var memberName = TarReader.field(header, 0, 100)
+            let prefix = TarReader.field(header, 345, 155)
+            if header[257..<262].elementsEqual("ustar".utf8), !prefix.isEmpty { memberName = prefix + "/" + memberName }
+            switch type {
+            case UInt8(ascii: "L"):  // GNU long name for the next member
+                let data = try readExactly(size) ?? []
+                longName = String(decoding: data.prefix { $0 != 0 }, as: UTF8.self)
+                try skip(padding)
+            case UInt8(ascii: "x"):  // pax extended header: "len path=value\n" records
+                let data = try readExactly(size) ?? []
+                let text = String(decoding: data, as: UTF8.self)
+                for record in text.split(separator: "\n") {
+                    if let r = record.range(of: " path=") { longName = String(record[r.upperBound...]) }
+                }
+                try skip(padding)
+            case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
+                let member = TarMember(reader: self, name: longName ?? memberName, size: size, padding: padding)
+                current = member
+                return member
+            default:  // directories, links, global headers: skip their data
+                try skip(size + padding)
+                longName = nil
+            }
+        }
+    }
+}
+
+/// One regular file inside a tar archive; reads exactly `size` bytes.
+public final class TarMember: ByteSource {
+    unowned let reader: TarReader
+    /// The member's path inside the archive.
+    public let name: String
+    public let size: Int
+    let padding: Int
+    var remaining: Int
+    public var damage: String? { reader.damage }
+
+    init(reader: TarReader, name: String, size: Int, padding: Int) {
+        self.reader = reader
+        self.name = name
+        self.size = size
+        self.padding = padding
+        self.remaining = size
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard remaining > 0 else { return 0 }
+        let want = min(buffer.count, remaining)
+        let n = try reader.inner.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+        if n == 0 {
+            reader.damage = "tar archive ends inside member \(name)"
+            remaining = 0
+            return 0
+        }
+        remaining -= n
+        return n
+    }
+}
+
+extension String {
+    func trimmingSpacesAndNULs() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\0" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\0" { s.removeLast() }
+        return String(s)
+    }
+}

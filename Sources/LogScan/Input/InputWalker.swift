@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Turns the command line's paths into the inputs to read: `-` is stdin, a file is itself, a
+/// folder is walked (sorted by path, hidden entries skipped). Symbolic links are followed, but a
+/// folder or file reached twice (a link loop, or `/var/log/containers` links to files under
+/// `/var/log/pods`) is read once: inputs are identified by device and inode.
+public struct InputWalker {
+    /// Paths that could not be opened or walked, with the reason.
+    public private(set) var errors: [InputError] = []
+    /// Notes for the reader (skipped loops and duplicates).
+    public private(set) var notes: [String] = []
+    private var seenDirs: Set<[UInt64]> = []
+    private var seenFiles: Set<[UInt64]> = []
+
+    public init() {}
+
+    /// The inputs, in argument order, folders expanded.
+    public mutating func expand(_ paths: [String]) -> [String] {
+        var out: [String] = []
+        for p in paths {
+            if p == "-" { out.append(p); continue }
+            walk(p, into: &out, top: true)
+        }
+        return out
+    }
+
+    static func identity(_ path: String) -> (key: [UInt64], isDir: Bool)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return ([UInt64(st.st_dev), UInt64(st.st_ino)], (st.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    mutating func walk(_ path: String, into out: inout [String], top: Bool) {
+        guard let id = InputWalker.identity(path) else {
+            let reason = String(cString: strerror(errno))
+            if top { errors.append(InputError(name: path, reason: reason)) } else { notes.append("\(path): skipped (\(reason))") }
+            return
+        }
+        if !id.isDir {
+            if seenFiles.insert(id.key).inserted { out.append(path) } else { notes.append("\(path): skipped, the same file was already given") }
+            return
+        }
+        guard seenDirs.insert(id.key).inserted else {
+            notes.append("\(path): skipped, a link back to a folder already walked")
+            return
+        }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            errors.append(InputError(name: path, reason: "cannot list the folder: \(error.localizedDescription)"))
+            return
+        }
+        for name in entries.sorted() where !name.hasPrefix(".") {
+            walk(path.hasSuffix("/") ? path + name : path + "/" + name, into: &out, top: false)
+        }
+    }
+}
+
+/// What the kubelet's log path says about a container's log file:
+/// `/var/log/pods/<namespace>_<pod>_<uid>/<container>/<restart>.log[.<YYYYMMDD-hhmmss>][.gz]`
+/// (kubernetes `pkg/kubelet/kuberuntime/helpers.go` `BuildContainerLogsDirectory`,
+/// `buildContainerLogsPath`; rotation suffix from `pkg/kubelet/logs/container_log_manager.go`).
+public struct PodLogPath: Equatable, Sendable {
+    public var namespace: String
+    public var pod: String
+    public var uid: String
+    public var container: String
+    /// The container's restart count when the file was written: a higher number is a later
+    /// container of the same pod.
+    public var restart: Int
+    /// The rotation time suffix (`20240524-101026`), nil for the live file.
+    public var rotated: String?
+
+    /// Parses the last three components of a path; nil when they are not the kubelet layout.
+    public init?(_ path: String) {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 3 else { return nil }
+        let dir = parts[parts.count - 3], container = parts[parts.count - 2], file = parts[parts.count - 1]
+        let ids = dir.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard ids.count == 3, !ids[0].isEmpty, !ids[1].isEmpty, !ids[2].isEmpty else { return nil }
+        var name = file
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        let fileParts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard fileParts.count >= 2, fileParts[1] == "log", let restart = Int(fileParts[0]) else { return nil }
+        namespace = ids[0]
+        pod = ids[1]
+        uid = ids[2]
+        self.container = container
+        self.restart = restart
+        rotated = fileParts.count >= 3 ? fileParts[2] : nil
+    }
+}

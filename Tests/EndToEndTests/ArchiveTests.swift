@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// Runs a shell tool (gzip, tar, ln) for building test inputs.
+@discardableResult
+func sh(_ args: [String], in dir: URL) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = args
+    p.currentDirectoryURL = dir
+    try p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}
+
+func scratch(_ tag: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-logscan-\(tag)-\(getpid())-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Issue "Archives and folders": the incidents do not depend on how the files were packed,
+/// named or ordered.
+@Suite struct ArchiveTests {
+    static func podDir(_ file: String) -> String {
+        file.hasPrefix("source")
+            ? "flux-system_source-controller-6ff87cdb64-8wv2j_0c6b1f5e-2a7d-4d4e-9a57-3f3f0d1f2b11"
+            : "flux-system_kustomize-controller-5d4b86b547-kqr2q_7e1d2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f"
+    }
+
+    /// A /var/log/pods tree of CRI files (`<ts> stderr F <line>`, kubelet logs.go) for a sample.
+    static func podsTree(_ sample: Sample, in root: URL) throws -> URL {
+        let pods = root.appendingPathComponent("var/log/pods")
+        for log in sample.logs {
+            let file = (log as NSString).lastPathComponent
+            let dir = pods.appendingPathComponent(podDir(file)).appendingPathComponent("manager")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let text = try String(contentsOf: packageRoot.appendingPathComponent(log), encoding: .utf8)
+            let cri = text.split(separator: "\n").map { line -> String in
+                let o = RewrapTests.object(String(line))
+                let ts = (o["ts"] as? String ?? "2026-11-24T00:00:00.000Z").dropLast() + "123456Z"
+                return "\(ts) stderr F \(line)"
+            }
+            try (cri.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+        }
+        return pods
+    }
+
+    @Test(arguments: try Sample.all())
+    func sameIncidentsFromEveryPacking(_ sample: Sample) throws {
+        let base = try incidentsWithoutPlaces(json(run(["--format", "json"] + sample.logs).stdout))
+        let dir = try scratch("pack")
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        // gzip files (plain logs compressed), in reverse order.
+        var gz: [String] = []
+        for log in sample.logs.reversed() {
+            let target = dir.appendingPathComponent((log as NSString).lastPathComponent)
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(log), to: target)
+            try sh(["gzip", "-n", target.lastPathComponent], in: dir)
+            gz.append(target.path + ".gz")
+        }
+        #expect(try incidentsWithoutPlaces(json(run(["--format", "json"] + gz).stdout)) == base, "gzip")
+
+        // A /var/log/pods tree of CRI files, given as a folder.
+        let pods = try Self.podsTree(sample, in: dir)
+        #expect(try incidentsWithoutPlaces(json(run(["--format", "json", pods.path]).stdout)) == base, "pods tree")
+
+        // The same tree as a .tar.gz support bundle.
+        try sh(["tar", "czf", "bundle.tar.gz", "var"], in: dir)
+        let bundle = dir.appendingPathComponent("bundle.tar.gz").path
+        let r = try run(["--format", "json", bundle])
+        #expect(r.stderr == "")
+        #expect(try incidentsWithoutPlaces(json(r.stdout)) == base, "tar.gz bundle")
+    }
+
+    @Test func truncatedGzipIsAWarningAndTheLinesBeforeAreRead() throws {
+        let dir = try scratch("trunc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("kustomize-controller.log")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), to: target)
+        try sh(["gzip", "-n", "kustomize-controller.log"], in: dir)
+        let gz = dir.appendingPathComponent("kustomize-controller.log.gz")
+        let data = try Data(contentsOf: gz)
+        try data.prefix(data.count / 2).write(to: gz)
+        let r = try run(["--format", "json", gz.path])
+        #expect(r.status == 1)  // an incident, not an input error
+        #expect(r.stderr.contains("kustomize-controller.log.gz"))
+        #expect(r.stderr.contains("gzip stream ends early"))
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        #expect((stats["lines"] as? Int ?? 0) > 5)
+    }
+
+    @Test func symlinkLoopIsWalkedOnce() throws {
+        let dir = try scratch("loop")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"),
+                                         to: dir.appendingPathComponent("kustomize-controller.log"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop").path, withDestinationPath: dir.path)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("again.log").path,
+                                                   withDestinationPath: dir.appendingPathComponent("kustomize-controller.log").path)
+        let r = try run(["--format", "json", dir.path])
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        #expect(stats["lines"] as? Int == 66)  // the sample's 66 lines, read once
+        #expect(r.stderr.contains("a link back to a folder already walked"))
+    }
+
+    @Test func missingAndUnreadableInputsAreCounted() throws {
+        let r = try run(["--format", "json", "samples/nope.log", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("samples/nope.log"))
+    }
+}
+
+/// `--since/--until` (durations count back from `--now`), `--controller`, `--namespace`, `--object`
+/// apply before correlation (CONTRACT.md).
+@Suite struct FilterTests {
+    let logs = ["samples/networkpolicy-9090/kustomize-controller.log", "samples/networkpolicy-9090/source-controller.log"]
+
+    func events(_ extra: [String]) throws -> [[String: Any]] {
+        try run(["--format", "ndjson", "-v"] + extra + logs).text.split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.filter { $0["type"] as? String == "event" }
+    }
+
+    @Test func sinceUntilAsTimesAndDurations() throws {
+        let all = try events([])
+        let since = try events(["--since", "2026-11-24T02:50:00Z"])
+        #expect(!since.isEmpty && since.count < all.count)
+        #expect(since.allSatisfy { ($0["time"] as? String ?? "") >= "2026-11-24T02:50:00.000Z" })
+        // 15m before --now 03:05:00 is 02:50:00: the same events.
+        let ago = try events(["--now", "2026-11-24T03:05:00Z", "--since", "15m"])
+        #expect(ago.count == since.count)
+        let until = try events(["--until", "2026-11-24T02:50:00Z"])
+        #expect(until.count + since.count == all.count)
+    }
+
+    @Test func controllerNamespaceObject() throws {
+        let k = try events(["--controller", "kustomize"])
+        #expect(!k.isEmpty && k.allSatisfy { $0["controller"] as? String == "kustomize-controller" })
+        let o = try events(["--object", "Kustomization/flux-system/apps"])
+        #expect(!o.isEmpty && o.allSatisfy { $0["object"] as? String == "Kustomization/flux-system/apps" })
+        #expect(try events(["--namespace", "default"]).isEmpty)
+    }
+}
