@@ -57,11 +57,12 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         // GNU tail prints "==> FILE <==" before each file's lines.
         let setup = #"{"level":"info","ts":"2024-05-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#
         let scanner = LogScanner(patterns: PatternLoader.shipped().set)
+        var starts: [String] = []
+        scanner.eventObserver = { if $0.signature == "controller-starting" { starts.append($0.controller) } }
         let bytes = Array(["==> /logs/source-controller.log <==", setup, "", "==> /logs/helm-controller.log <==", setup].joined(separator: "\n").utf8 + [10])
         let (fd, _) = try tempFile(bytes)
         defer { try? fd.close() }
         scanner.scan(fd: fd, name: "-", fileName: nil)
-        let starts = scanner.result.events.filter { $0.signature == "controller-starting" }.map(\.controller)
         #expect(starts == ["source-controller", "helm-controller"])
     }
 

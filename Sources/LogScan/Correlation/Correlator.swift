@@ -7,8 +7,11 @@ public struct SignalSummary: Sendable {
     public var lastSeen: Timestamp?
     /// Captures of the first event.
     public var captures: [String: String]
-    /// The first event's source and text.
-    public var example: Event
+    /// The first event's source.
+    public var location: SourceLocation
+    /// The first kept text among the signal's events (see `EventStore`).
+    public var example: Example?
+    public var role: SignalRole
 }
 
 /// Whether an incident's objects recovered after its last failure (CONTRACT.md `status`).
@@ -44,15 +47,15 @@ public struct Incident: Sendable {
     public var failureClass: String
     public var signals: [SignalSummary]
     public var hypotheses: [RankedHypothesis] = []
-    /// The incident's own events (failure and wrapper), in time order.
-    public var events: [Event]
+    /// The incident's own occurrences (failure and wrapper), in time order.
+    public var occurrences: [Occurrence]
 }
 
-/// Groups events into incidents in event time (DESIGN.md "Correlation and diagnosis",
-/// CONTRACT.md semantics): failure events by (class, upstream object), split where two events are
-/// more than `window` apart; wrapper events join an incident of the same object; healthy events
-/// after the last failure resolve it. The result does not depend on input order: events are
-/// sorted by time and content before grouping.
+/// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
+/// CONTRACT.md semantics): failures by (class, upstream object), split where two are more than
+/// `window` apart; wrappers join an incident of the same object; healthy signals after the last
+/// failure resolve it. The result does not depend on input order: occurrences are sorted by time
+/// and content before grouping.
 public struct Correlator {
     /// The gap in event time that closes an incident, in milliseconds (default 15 min).
     public var windowMillis: Int64
@@ -64,96 +67,100 @@ public struct Correlator {
     }
 
     /// Deterministic order: time, then content, then place.
-    static func ordered(_ events: [Event]) -> [Event] {
-        events.filter { $0.time != nil }.sorted { a, b in
-            if a.time! != b.time! { return a.time! < b.time! }
-            if a.signature != b.signature { return a.signature < b.signature }
-            if a.controller != b.controller { return a.controller < b.controller }
-            if a.text != b.text { return a.text < b.text }
-            return a.location < b.location
-        }
+    static func ordered(_ list: [Occurrence]) -> [Occurrence] {
+        list.sorted(by: before)
     }
 
-    public func correlate(_ input: [Event]) -> [Incident] {
-        let events = Correlator.ordered(input)
+    static func before(_ a: Occurrence, _ b: Occurrence) -> Bool {
+        if a.first != b.first { return a.first < b.first }
+        if a.signature != b.signature { return a.signature < b.signature }
+        if a.controller != b.controller { return a.controller < b.controller }
+        let ao = a.object?.description ?? "", bo = b.object?.description ?? ""
+        if ao != bo { return ao < bo }
+        let ac = a.captures.sorted { $0.key < $1.key }.description, bc = b.captures.sorted { $0.key < $1.key }.description
+        if ac != bc { return ac < bc }
+        return a.location < b.location
+    }
+
+    public func correlate(_ input: [Occurrence]) -> [Incident] {
+        let list = Correlator.ordered(input)
 
         // Learn which upstream each object fetches from (object → upstream counts), from events
-        // that name both; an event without an upstream of its own takes its object's.
+        // that name both; one without an upstream of its own takes its object's.
         var learned: [ObjectRef: [ObjectRef: Int]] = [:]
-        for e in events {
-            if let o = e.object, let u = e.upstream, o != u { learned[o, default: [:]][u, default: 0] += 1 }
+        for o in list {
+            if let obj = o.object, let u = o.upstream, obj != u { learned[obj, default: [:]][u, default: 0] += o.count }
+        }
+        var bestUpstream: [ObjectRef: ObjectRef] = [:]
+        for (obj, m) in learned {
+            bestUpstream[obj] = m.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
         }
         // Signatures whose regex can name an upstream (a `source_kind` group) are about fetching
         // from it: when a line carries no URL (kustomize-controller's 404 line does not), the
         // upstream is unknown, and such events of one class and controller share an incident.
         let upstreamBearing = Set(patterns.signatures.filter { $0.regex.names.contains { $0.name == "source_kind" } }.map(\.id))
-        func upstream(of e: Event) -> ObjectRef? {
-            if let u = e.upstream { return u }
-            guard let o = e.object else { return nil }
-            if let m = learned[o], let best = m.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
-                return best.key
-            }
-            return upstreamBearing.contains(e.signature) ? nil : o
+        func upstream(of o: Occurrence) -> ObjectRef? {
+            if let u = o.upstream { return u }
+            guard let obj = o.object else { return nil }
+            if let u = bestUpstream[obj] { return u }
+            return upstreamBearing.contains(o.signature) ? nil : obj
         }
 
         // 1. Failures grouped by (class, upstream), split by the gap.
         struct Key: Hashable { var cls: String; var upstream: String }
-        var groups: [Key: [[Event]]] = [:]
-        var order: [Key] = []
-        for e in events where e.role == .failure {
-            let key = Key(cls: e.failureClass, upstream: upstream(of: e)?.description ?? "unknown upstream, controller:" + e.controller)
-            if groups[key] == nil { order.append(key) }
-            var runs = groups[key] ?? []
-            if let last = runs.last?.last, e.time!.millis - last.time!.millis <= windowMillis {
-                runs[runs.count - 1].append(e)
-            } else {
-                runs.append([e])
+        func group(_ items: [Occurrence], key: (Occurrence) -> Key) -> [[Occurrence]] {
+            var groups: [Key: [[Occurrence]]] = [:]
+            var lastEnd: [Key: Int64] = [:]
+            var order: [Key] = []
+            for o in items {
+                let k = key(o)
+                if groups[k] == nil { order.append(k) }
+                var runs = groups[k] ?? []
+                if let end = lastEnd[k], o.first.millis - end <= windowMillis {
+                    runs[runs.count - 1].append(o)
+                } else {
+                    runs.append([o])
+                }
+                lastEnd[k] = max(lastEnd[k] ?? Int64.min, o.last.millis)
+                groups[k] = runs
             }
-            groups[key] = runs
+            return order.flatMap { groups[$0]! }
         }
-        var drafts: [[Event]] = []
-        for key in order { drafts.append(contentsOf: groups[key]!) }
+        var drafts = group(list.filter { $0.role == .failure }) {
+            Key(cls: $0.failureClass, upstream: upstream(of: $0)?.description ?? "unknown upstream, controller:" + $0.controller)
+        }
 
-        // 2. Wrappers join the nearest incident holding their object within the window; the
-        // rest form incidents of their own, grouped like failures.
-        var loose: [Event] = []
-        for e in events where e.role == .wrapper {
+        // 2. Wrappers join the nearest incident holding their object within the window; the rest
+        // form incidents of their own, grouped like failures.
+        var byObject: [ObjectRef: [Int]] = [:]
+        var spans: [(Int64, Int64)] = []
+        for (i, d) in drafts.enumerated() {
+            spans.append((d.map(\.first.millis).min()!, d.map(\.last.millis).max()!))
+            for obj in Set(d.compactMap(\.object)) { byObject[obj, default: []].append(i) }
+        }
+        var loose: [Occurrence] = []
+        for o in list where o.role == .wrapper {
             var best: (index: Int, distance: Int64)?
-            if let o = e.object {
-                for (i, d) in drafts.enumerated() where d.contains(where: { $0.object == o }) {
-                    let first = d.first!.time!.millis, last = d.last!.time!.millis
-                    let t = e.time!.millis
-                    let distance = t < first ? first - t : (t > last ? t - last : 0)
+            if let obj = o.object {
+                for i in byObject[obj] ?? [] {
+                    let (first, last) = spans[i]
+                    let distance = o.last.millis < first ? first - o.last.millis : (o.first.millis > last ? o.first.millis - last : 0)
                     if distance <= windowMillis, best == nil || distance < best!.distance { best = (i, distance) }
                 }
             }
-            if let best {
-                drafts[best.index].append(e)
-            } else {
-                loose.append(e)
-            }
+            if let best { drafts[best.index].append(o) } else { loose.append(o) }
         }
-        var looseGroups: [Key: [[Event]]] = [:]
-        var looseOrder: [Key] = []
-        for e in loose {
-            let key = Key(cls: e.failureClass, upstream: e.object?.description ?? "controller:" + e.controller)
-            if looseGroups[key] == nil { looseOrder.append(key) }
-            var runs = looseGroups[key] ?? []
-            if let last = runs.last?.last, e.time!.millis - last.time!.millis <= windowMillis {
-                runs[runs.count - 1].append(e)
-            } else {
-                runs.append([e])
-            }
-            looseGroups[key] = runs
-        }
-        for key in looseOrder { drafts.append(contentsOf: looseGroups[key]!) }
+        drafts += group(loose) { Key(cls: $0.failureClass, upstream: $0.object?.description ?? "controller:" + $0.controller) }
 
-        // 3. Build incidents.
-        let healthy = events.filter { $0.role == .healthy }
+        // 3. Build incidents. Recovery: the newest healthy time per object.
+        var healthyUntil: [ObjectRef: Int64] = [:]
+        for o in list where o.role == .healthy {
+            if let obj = o.object { healthyUntil[obj] = max(healthyUntil[obj] ?? Int64.min, o.last.millis) }
+        }
         var incidents: [Incident] = []
-        for var evs in drafts {
-            evs = Correlator.ordered(evs)
-            incidents.append(build(evs, upstream: evs.lazy.compactMap(upstream(of:)).first, healthy: healthy))
+        for d in drafts {
+            let occ = Correlator.ordered(d)
+            incidents.append(build(occ, upstream: occ.lazy.compactMap(upstream(of:)).first, healthyUntil: healthyUntil))
         }
         return incidents.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
@@ -163,31 +170,34 @@ public struct Correlator {
         }
     }
 
-    func build(_ evs: [Event], upstream: ObjectRef?, healthy: [Event]) -> Incident {
-        let primary = evs.first { $0.role == .failure } ?? evs[0]
-        let first = evs.first!.time!, last = evs.last!.time!
-        let affected = Array(Set(evs.compactMap(\.object))).sorted()
+    func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {
+        let primary = occ.first { $0.role == .failure } ?? occ[0]
+        let first = occ.map(\.first).min()!, last = occ.map(\.last).max()!
+        let affected = Array(Set(occ.compactMap(\.object))).sorted()
         var objects = Set(affected.map(\.description))
         if let upstream { objects.insert(upstream.description) }
-        let severity = evs.map(\.severity).max() ?? .error
+        let severity = occ.map(\.severity).max() ?? .error
 
-        // Signals: one per (signature, controller), first event as the example.
+        // Signals: one per (signature, controller); the first occurrence gives captures and place,
+        // the first kept text the example.
         var summaries: [String: SignalSummary] = [:]
         var summaryOrder: [String] = []
-        for e in evs {
-            let key = e.signature + "\u{0}" + e.controller
+        for o in occ {
+            let key = o.signature + "\u{0}" + o.controller
             if var s = summaries[key] {
-                s.count += 1
-                s.lastSeen = e.time
+                s.count += o.count
+                s.lastSeen = max(s.lastSeen ?? o.last, o.last)
+                if s.example == nil { s.example = o.example }
                 summaries[key] = s
             } else {
-                summaries[key] = SignalSummary(signature: e.signature, controller: e.controller, count: 1,
-                                               firstSeen: e.time, lastSeen: e.time, captures: e.captures, example: e)
+                summaries[key] = SignalSummary(signature: o.signature, controller: o.controller, count: o.count,
+                                               firstSeen: o.first, lastSeen: o.last, captures: o.captures,
+                                               location: o.location, example: o.example, role: o.role)
                 summaryOrder.append(key)
             }
         }
         let signals = summaryOrder.map { summaries[$0]! }.sorted { a, b in
-            if (a.example.role == .failure) != (b.example.role == .failure) { return a.example.role == .failure }
+            if (a.role == .failure) != (b.role == .failure) { return a.role == .failure }
             if a.count != b.count { return a.count > b.count }
             return a.signature < b.signature
         }
@@ -195,14 +205,10 @@ public struct Correlator {
         // Resolved when every affected object has a healthy event after the last failure.
         let targets = affected.isEmpty ? (upstream.map { [$0] } ?? []) : affected
         var status = IncidentStatus.open
-        if !targets.isEmpty {
-            let recovered = targets.allSatisfy { o in healthy.contains { $0.object == o && $0.time! > last } }
-            if recovered { status = .resolved }
-        }
+        if !targets.isEmpty, targets.allSatisfy({ (healthyUntil[$0] ?? Int64.min) > last.millis }) { status = .resolved }
 
         let sig = patterns.signature(primary.signature)
-        let what = sig?.title ?? primary.signature
-        var title = what
+        var title = sig?.title ?? primary.signature
         if let upstream, !affected.contains(upstream) || affected.count > 1 {
             let consumers = affected.filter { $0 != upstream }
             title += " for \(upstream)"
@@ -218,12 +224,13 @@ public struct Correlator {
             title += ": \(o)"
         }
 
-        let id = fnv1a64([primary.signature, upstream?.description ?? "", String(first.millis), primary.text].joined(separator: "\u{1}"))
+        let text = primary.example?.text ?? ""
+        let id = fnv1a64([primary.signature, upstream?.description ?? "", String(first.millis), text].joined(separator: "\u{1}"))
         return Incident(
             id: id, title: title, severity: severity, status: status, firstSeen: first, lastSeen: last,
-            controllers: Array(Set(evs.map(\.controller))).sorted(), objects: objects.sorted(),
+            controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
-            signals: signals, events: evs)
+            signals: signals, occurrences: occ)
     }
 }
 

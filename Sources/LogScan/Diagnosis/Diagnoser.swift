@@ -18,19 +18,18 @@ public struct Diagnoser {
 
     /// Fills `hypotheses` of every incident, ranked by confidence (ties by id).
     /// - Parameters:
-    ///   - events: every event of the scan (any role), used as context.
+    ///   - occurrences: every occurrence of the scan (any role), used as context.
     ///   - activity: controller → epoch minutes with at least one record (for silence).
-    public func diagnose(_ incidents: [Incident], events: [Event], activity: [String: Set<Int64>]) -> [Incident] {
-        let context = Correlator.ordered(events)
+    public func diagnose(_ incidents: [Incident], occurrences: [Occurrence], activity: [String: Set<Int64>]) -> [Incident] {
+        let context = Correlator.ordered(occurrences)
+        // Occurrences last at most a minute, so any that overlaps [from, to] starts after from − 60 s.
         return incidents.map { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            let lo = lowerBound(context, from)
-            // The window [first − window, last] holds the incident's own events too.
-            var evidence: [Event] = []
-            var i = lo
-            while i < context.count, context[i].time!.millis <= to {
-                evidence.append(context[i])
+            var evidence: [Occurrence] = []
+            var i = lowerBound(context, from - 60_000)
+            while i < context.count, context[i].first.millis <= to {
+                if context[i].last.millis >= from { evidence.append(context[i]) }
                 i += 1
             }
             var derived: Set<String> = []
@@ -48,16 +47,16 @@ public struct Diagnoser {
         }
     }
 
-    func lowerBound(_ events: [Event], _ millis: Int64) -> Int {
-        var lo = 0, hi = events.count
+    func lowerBound(_ list: [Occurrence], _ millis: Int64) -> Int {
+        var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if events[mid].time!.millis < millis { lo = mid + 1 } else { hi = mid }
+            if list[mid].first.millis < millis { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
-    func present(_ c: SignalCondition, _ evidence: [Event], _ derived: Set<String>) -> [Event]? {
+    func present(_ c: SignalCondition, _ evidence: [Occurrence], _ derived: Set<String>) -> [Occurrence]? {
         if c.signals.contains(where: { derived.contains($0) }) { return [] }
         let hits = evidence.filter { e in
             guard c.signals.contains(e.signature) else { return false }
@@ -76,21 +75,21 @@ public struct Diagnoser {
         return hits.isEmpty ? nil : hits
     }
 
-    func describe(_ c: SignalCondition, _ hits: [Event]) -> String {
-        guard let first = hits.first else { return "\(c.reason) [\(c.signal)]" }
+    func describe(_ c: SignalCondition, _ hits: [Occurrence]) -> String {
+        guard let first = hits.min(by: Correlator.before) else { return "\(c.reason) [\(c.signal)]" }
         let names = Array(Set(hits.map(\.signature))).sorted().joined(separator: ", ")
+        let count = hits.reduce(0) { $0 + $1.count }
         var s = "\(c.reason) [\(names)"
-        s += hits.count > 1 ? " ×\(hits.count)" : ""
-        if let t = first.time { s += ", first \(t.clock)" }
-        s += ", \(first.location)]"
+        s += count > 1 ? " ×\(count)" : ""
+        s += ", first \(first.first.clock), \(first.location)]"
         return s
     }
 
-    func score(_ h: Hypothesis, incident: Incident, evidence: [Event], derived: Set<String>,
+    func score(_ h: Hypothesis, incident: Incident, evidence: [Occurrence], derived: Set<String>,
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
-        let signatures = Set(incident.events.map(\.signature)).union(derived)
+        let signatures = Set(incident.occurrences.map(\.signature)).union(derived)
         if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
         if !h.requiresAll.allSatisfy(signatures.contains) { return nil }
 

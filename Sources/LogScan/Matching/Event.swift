@@ -20,6 +20,8 @@ public struct Event: Sendable {
     public var summary: String
     /// Index of the input stream the record came from (for sub-stream identity).
     public var stream: Int
+    /// Index of the signature in its `PatternSet`.
+    public var signatureIndex: Int
 
     /// The upstream object named by `source_kind`/`source_namespace`/`source_name` captures
     /// (an artifact URL's path, fluxcd/pkg `artifact/storage/path.go`).

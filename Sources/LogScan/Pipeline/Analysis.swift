@@ -55,8 +55,8 @@ public struct Analysis: Sendable {
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     public init(scan: ScanResult, patterns: PatternSet, windowSeconds: Double) {
         self.scan = scan
-        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds).correlate(scan.events)
+        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds).correlate(scan.occurrences)
         self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-            .diagnose(incidents, events: scan.events, activity: scan.activity)
+            .diagnose(incidents, occurrences: scan.occurrences, activity: scan.activity)
     }
 }

@@ -57,7 +57,10 @@ public struct ScanFilter: Sendable {
 /// correlation. Per-minute activity per controller is kept for silence detection (bounded by the
 /// input's time span in minutes).
 public struct ScanResult: Sendable {
-    public var events: [Event] = []
+    /// Matched events, folded into runs (see `EventStore`).
+    public var occurrences: [Occurrence] = []
+    /// Events per signature id (after filters), for `--counts`.
+    public var countsBySignature: [String: Int] = [:]
     public var stats = ScanStats()
     public var warnings: [ScanWarning] = []
     /// Inputs that could not be opened or read (exit status 2).
@@ -80,8 +83,19 @@ public final class LogScanner {
     public let patterns: PatternSet
     public var filter = ScanFilter()
     public var lineCap = 1 << 20
-    public internal(set) var result = ScanResult()
+    var state = ScanResult()
+    let store: EventStore
     let matcher: SignatureMatcher
+    /// Called with every matched event that passes the filters, once its controller is known
+    /// (`-v` prints them as they come).
+    public var eventObserver: ((Event) -> Void)?
+
+    /// Everything read so far: counts, warnings, errors, and the occurrences of matched events.
+    public var result: ScanResult {
+        var r = state
+        r.occurrences = store.occurrences()
+        return r
+    }
     /// Called with every record after identity is resolved (tests and `patterns test` use it).
     public var recordObserver: ((Record) -> Void)?
     /// The year for klog's year-less timestamps when no neighbour has a time: from `--now` (or
@@ -89,9 +103,12 @@ public final class LogScanner {
     public var referenceYear = 1970
     private var streamCount = 0
 
-    public init(patterns: PatternSet) {
+    /// - Parameter windowSeconds: the correlation window, used to decide which events keep their
+    ///   text as examples (`EventStore`).
+    public init(patterns: PatternSet, windowSeconds: Double = 900) {
         self.patterns = patterns
         self.matcher = SignatureMatcher(patterns: patterns)
+        self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
     }
 
     /// Scans one input: a path, or `-` for standard input. gzip (by its magic bytes, whatever the
@@ -106,10 +123,10 @@ public final class LogScanner {
             do {
                 fd = try FileDescriptor.open(FilePath(path), .readOnly)
             } catch let e as Errno {
-                result.inputErrors.append(InputError(name: path, reason: e.description))
+                state.inputErrors.append(InputError(name: path, reason: e.description))
                 return
             } catch {
-                result.inputErrors.append(InputError(name: path, reason: "\(error)"))
+                state.inputErrors.append(InputError(name: path, reason: "\(error)"))
                 return
             }
         }
@@ -128,15 +145,15 @@ public final class LogScanner {
                 while let member = try tar.next() {
                     scan(source: member, name: path + ":" + member.name, fileName: member.name)
                 }
-                if let d = tar.damage { result.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+                if let d = tar.damage { state.warnings.append(ScanWarning(message: "\(path): \(d)")) }
             } else {
                 scan(source: source, name: path, fileName: path == "-" ? nil : path)
             }
-            if let d = gzip?.damage { result.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+            if let d = gzip?.damage { state.warnings.append(ScanWarning(message: "\(path): \(d)")) }
         } catch let e as InputError {
-            result.inputErrors.append(e)
+            state.inputErrors.append(e)
         } catch {
-            result.inputErrors.append(InputError(name: path, reason: "\(error)"))
+            state.inputErrors.append(InputError(name: path, reason: "\(error)"))
         }
     }
 
@@ -149,31 +166,25 @@ public final class LogScanner {
     /// stream's controller when it names one (`source-controller.log`,
     /// `/var/log/pods/flux-system_source-controller-.../manager/0.log`).
     public func scan(source: ByteSource, name: String, fileName: String?) {
-        var state = StreamState(scanner: self, stream: streamCount, name: name,
+        var reading = StreamState(scanner: self, stream: streamCount, name: name,
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
         streamCount += 1
-        let firstIndex = result.events.count
         let reader = LineReader(lineCap: lineCap)
         do {
             let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
-                state.line(line, number: number, truncated: truncated)
+                reading.line(line, number: number, truncated: truncated)
             }
-            result.stats.bytes += bytes
+            state.stats.bytes += bytes
             noteDamage(damage, name: name)
         } catch let e as InputError {
-            result.inputErrors.append(e)
+            state.inputErrors.append(e)
         } catch {
-            result.inputErrors.append(InputError(name: name, reason: "\(error)"))
+            state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
-        state.finish()
+        reading.finish()
 
-        // Filters apply before correlation; stats count everything read.
-        if firstIndex < result.events.count {
-            let tail = result.events[firstIndex...].filter { filter.accepts($0) }
-            result.events.replaceSubrange(firstIndex..., with: tail)
-        }
-        result.stats.events = result.events.count
-        for (k, v) in matcher.limitHits { result.limitHits[k] = v }
+        store.endStream(reading.stream)
+        for (k, v) in matcher.limitHits { state.limitHits[k] = v }
     }
 
     /// Per-input state: envelope fragments waiting for their end, the record held back for
@@ -188,7 +199,7 @@ public final class LogScanner {
         var current: String?
         var lastTime: Timestamp?
         /// Records whose controller is not known yet: their events and activity minute.
-        var pending: [(events: [Int], minute: Int64?)] = []
+        var pending: [(events: [Event], minute: Int64?)] = []
         /// CRI `P` / Docker partial fragments per stream (`stdout`/`stderr`).
         var fragments: [String: (bytes: [UInt8], first: Int, env: Envelope, cut: Bool)] = [:]
         /// The last record, held until the next line shows it has no continuation.
@@ -211,7 +222,7 @@ public final class LogScanner {
         var yearHint: Int { (lastDecodedTime ?? lastTime)?.year ?? scanner.referenceYear }
 
         mutating func line(_ line: UnsafeRawBufferPointer, number: Int, truncated: Bool) {
-            scanner.result.stats.lines += 1
+            scanner.state.stats.lines += 1
             if line.isEmpty {
                 if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
                 return
@@ -320,17 +331,17 @@ public final class LogScanner {
         }
 
         mutating func process(_ record: inout Record) {
-            scanner.result.stats.records += 1
-            scanner.result.stats.byFormat[record.format.rawValue, default: 0] += 1
+            scanner.state.stats.records += 1
+            scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1
             if record.format == .malformed {
-                scanner.result.stats.malformed += 1
+                scanner.state.stats.malformed += 1
                 malformed += 1
                 if firstMalformed == 0 { firstMalformed = record.location.line }
             }
             if record.time == nil, let t = lastTime {
                 record.time = t
                 record.timeInherited = true
-                scanner.result.stats.inheritedTimes += 1
+                scanner.state.stats.inheritedTimes += 1
             }
             if let t = record.time { lastTime = t }
 
@@ -353,31 +364,34 @@ public final class LogScanner {
             scanner.recordObserver?(record)
             let minute = record.time.map { $0.millis / 60_000 }
 
-            var newEvents: [Int] = []
+            var newEvents: [Event] = []
             for hit in scanner.matcher.match(record) {
                 let sig = scanner.patterns.signatures[hit.signature]
-                let event = Event(
+                newEvents.append(Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,
                     signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
-                    text: cut(record.payload, at: 2000), summary: cut(record.text, at: 2000), stream: stream)
-                scanner.result.events.append(event)
-                newEvents.append(scanner.result.events.count - 1)
+                    text: cut(record.payload, at: 2000), summary: cut(record.text, at: 2000), stream: stream,
+                    signatureIndex: hit.signature))
             }
             if let controller {
-                scanner.result.stats.byController[controller, default: 0] += 1
-                if let minute { scanner.result.activity[controller, default: []].insert(minute) }
+                scanner.state.stats.byController[controller, default: 0] += 1
+                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                for e in newEvents { scanner.emit(e) }
             } else {
                 pending.append((newEvents, minute))
-                if pending.count > 100_000 { resolvePending("unknown") }  // bound memory on identity-less input
+                if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
         }
 
         mutating func resolvePending(_ controller: String) {
             for p in pending {
-                for i in p.events { scanner.result.events[i].controller = controller }
-                scanner.result.stats.byController[controller, default: 0] += 1
-                if let m = p.minute { scanner.result.activity[controller, default: []].insert(m) }
+                scanner.state.stats.byController[controller, default: 0] += 1
+                if let m = p.minute { scanner.state.activity[controller, default: []].insert(m) }
+                for var e in p.events {
+                    e.controller = controller
+                    scanner.emit(e)
+                }
             }
             pending.removeAll()
         }
@@ -396,20 +410,29 @@ public final class LogScanner {
             flushHeld()
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
             if malformed > 0 {
-                scanner.result.warnings.append(ScanWarning(message:
+                scanner.state.warnings.append(ScanWarning(message:
                     "\(name):\(firstMalformed): \(malformed) record(s) looked like JSON but did not parse (torn or cut lines); read as plain text"))
             }
         }
     }
 
+    /// Filters (before correlation, CONTRACT.md), then stores and reports one event.
+    func emit(_ e: Event) {
+        guard filter.accepts(e) else { return }
+        state.stats.events += 1
+        state.countsBySignature[e.signature, default: 0] += 1
+        store.add(e, signatureIndex: e.signatureIndex)
+        eventObserver?(e)
+    }
+
     private func noteDamage(_ d: ReadDamage, name: String) {
-        result.stats.overlongLines += d.overlongLines
-        result.stats.binaryLines += d.binaryLines
+        state.stats.overlongLines += d.overlongLines
+        state.stats.binaryLines += d.binaryLines
         if d.overlongLines > 0 {
-            result.warnings.append(ScanWarning(message: "\(name):\(d.firstOverlongLine): \(d.overlongLines) line(s) longer than \(lineCap) bytes were cut at the cap"))
+            state.warnings.append(ScanWarning(message: "\(name):\(d.firstOverlongLine): \(d.overlongLines) line(s) longer than \(lineCap) bytes were cut at the cap"))
         }
         if d.binaryLines > 0 {
-            result.warnings.append(ScanWarning(message: "\(name):\(d.firstBinaryLine): \(d.binaryLines) line(s) hold NUL bytes (binary data); read as text"))
+            state.warnings.append(ScanWarning(message: "\(name):\(d.firstBinaryLine): \(d.binaryLines) line(s) hold NUL bytes (binary data); read as text"))
         }
     }
 }

@@ -103,9 +103,9 @@ public enum JSONReport {
             ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
             ("captures", .object(s.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("example", .object([
-                ("source", .string(s.example.location.file)),
-                ("line", .int(s.example.location.line)),
-                ("text", .string(s.example.text)),
+                ("source", .string(s.location.file)),
+                ("line", .int(s.location.line)),
+                ("text", .string(s.example?.text ?? "")),
             ])),
         ])
     }

@@ -67,7 +67,7 @@ public struct TextReport {
                     .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
                     .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-                out += "      " + dim(s.example.location.description) + "  " + cut(s.example.summary, at: 400) + "\n"
+                out += "      " + dim(s.location.description) + "  " + cut(s.example?.summary ?? "", at: 400) + "\n"
             }
             if i.hypotheses.isEmpty {
                 out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"

@@ -80,9 +80,21 @@ struct Scan: ParsableCommand {
         filter.since = since?.resolve(now: nowTime)
         filter.until = until?.resolve(now: nowTime)
 
-        let scanner = LogScanner(patterns: patterns)
+        let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
+        let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
+        var report = TextReport(color: useColor)
+        report.quiet = quiet
+        if verbose && !counts {
+            // Events are printed as they are matched (once their controller is known).
+            let textReport = report
+            switch format {
+            case .text: scanner.eventObserver = { Output.stdout(textReport.event($0) + "\n") }
+            case .ndjson: scanner.eventObserver = { Output.stdout(JSONReport.event($0).rendered + "\n") }
+            case .json: break
+            }
+        }
         let inputs = paths.isEmpty ? ["-"] : paths
         var walker = InputWalker()
         for path in walker.expand(inputs) { scanner.scan(path: path) }
@@ -90,9 +102,7 @@ struct Scan: ParsableCommand {
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
         if counts {
-            var perSignature: [String: Int] = [:]
-            for e in scan.events { perSignature[e.signature, default: 0] += 1 }
-            for s in patterns.signatures { Output.stdout("\(s.id)\t\(perSignature[s.id] ?? 0)\n") }
+            for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
             for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
             if !scan.inputErrors.isEmpty { throw ExitCode(2) }
             return
@@ -108,21 +118,12 @@ struct Scan: ParsableCommand {
 
         switch format {
         case .text:
-            let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
-            var report = TextReport(color: useColor)
-            report.quiet = quiet
-            if verbose {
-                for e in scan.events { Output.stdout(report.event(e) + "\n") }
-            }
             Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats).pretty() + "\n")
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            if verbose {
-                for e in scan.events { Output.stdout(JSONReport.event(e).rendered + "\n") }
-            }
             for (seq, i) in shown.enumerated() {
                 let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq + 1))] + JSONReport.incident(i)
                 Output.stdout(JSON.object(fields).rendered + "\n")
