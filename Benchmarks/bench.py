@@ -445,6 +445,7 @@ def cmd_report(out, label, nbytes, nlines):
     med = {}
     runs = {}
     rss = {}
+    cpu = {}
     for key, _ in order:
         tj = os.path.join(out, "time-%s.json" % key)
         if not os.path.exists(tj):
@@ -453,24 +454,26 @@ def cmd_report(out, label, nbytes, nlines):
             r = json.load(f)["results"][0]
         med[key] = statistics.median(r["times"])
         runs[key] = len(r["times"])
+        cpu[key] = r["user"] + r["system"]
         with open(os.path.join(out, "rss-%s.txt" % key)) as f:
             rss[key] = int(f.read().split()[0])
-    lines = ["| %s | median s | MB/s | lines/s | peak RSS MiB | vs rg | vs grep -P |" % label,
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| %s | median s | MB/s | lines/s | peak RSS MiB | vs rg | vs grep -P | CPU s |" % label,
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for key, name in order:
         if key not in med:
             continue
         t = med[key]
         vs_rg = ("%.2fx" % (med["rg"] / t)) if "rg" in med else "-"
         vs_grep = ("%.2fx" % (med["grep"] / t)) if "grep" in med else "-"
-        lines.append("| %s | %.3f | %.1f | %s | %.1f | %s | %s |" % (
-            name, t, nbytes / 1e6 / t, format(int(nlines / t), ","), rss[key] / 1024, vs_rg, vs_grep))
+        lines.append("| %s | %.3f | %.1f | %s | %.1f | %s | %s | %.3f |" % (
+            name, t, nbytes / 1e6 / t, format(int(nlines / t), ","), rss[key] / 1024, vs_rg, vs_grep, cpu[key]))
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text)
     print(text, end="")
-    print("(%s bytes, %s lines; median of %s runs each; `vs rg` = this row's throughput / rg's)" % (
-        format(nbytes, ","), format(nlines, ","), "/".join(str(runs[k]) for k, _ in order if k in runs)))
+    print("(%s bytes, %s lines; wall-clock medians of %s runs; `vs rg` = this row's throughput / rg's; "
+          "CPU s = mean user+system time, which other processes on the core do not inflate)" % (
+              format(nbytes, ","), format(nlines, ","), "/".join(str(runs[k]) for k, _ in order if k in runs)))
 
 
 def main(argv):

@@ -2,14 +2,15 @@
 # Benchmarks/run.sh: flux-logscan against ripgrep and grep -P, side by side, in one session.
 #
 #   Benchmarks/run.sh                          100 MiB and 1 GiB corpora, 3 runs each
-#   Benchmarks/run.sh --sizes 100MiB --runs 5  one size, 5 runs
+#   Benchmarks/run.sh --sizes 100MiB --runs 5  one size, at least 5 runs
 #
 # For each corpus (made by corpus-gen, deterministic, kept in Benchmarks/corpus/, git-ignored) it
 # times on one core (taskset -c 0), page cache warm: `cat > /dev/null`, the flux-logscan full
 # pipeline (`--format json`), flux-logscan matching only (`--counts`), `rg -c -f` with the shipped
 # signatures translated to Rust-regex syntax, and `grep -P -c` with one alternation of them. It
 # prints MB/s (10^6 bytes), lines/s, peak RSS (/usr/bin/time -v) and ratios against rg and grep -P:
-# medians of --runs runs (hyperfine), after one warm-up run that also measures the peak RSS.
+# medians of at least --runs runs (hyperfine --min-runs: more for fast programs), after one warm-up
+# run that also measures the peak RSS.
 #
 # Then the count check: an independent decoder (bench.py, python3 json) writes the text each
 # signature sees (msg + " " + error, JSON escapes decoded) as NUL-terminated records, and
@@ -21,11 +22,11 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     cat <<'EOF'
 Options:
   --sizes "S1 S2"   corpus sizes (default "100MiB 1GiB"); 10MiB to 1GiB and more
-  --runs N          timed runs per program (default 3, at least 3 for a median)
+  --runs N          at least N timed runs per program (default 3; at least 3 for a median)
   --errors PCT      failure-line share of the corpus (default 3)
   --seed N          corpus seed (default 42)
   --no-check        skip the per-signature count check
@@ -145,7 +146,7 @@ measure() {
         exit 1
     fi
     sed -n 's/^\tMaximum resident set size (kbytes): //p' "$OUT/timev-$key.txt" > "$OUT/rss-$key.txt"
-    hyperfine -N -i --style basic --runs "$RUNS" --output "$output" --export-json "$OUT/time-$key.json" \
+    hyperfine -N -i --style basic --min-runs "$RUNS" --output "$output" --export-json "$OUT/time-$key.json" \
         --command-name "$key" "taskset -c 0 $*" | grep -E '^(Benchmark|  Time)' || true
 }
 
@@ -162,7 +163,9 @@ for SIZE in $SIZES; do
     LINES=$(wc -l < "$CORPUS")
     cat "$CORPUS" > /dev/null  # into the page cache
 
-    say "timing $SIZE: $RUNS runs each, core 0"
+    say "timing $SIZE: at least $RUNS runs each (hyperfine does more of the fast ones), core 0"
+    LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "load average before: $LOAD (other processes on core 0 slow the wall clock, not the CPU time)"
     measure cat null cat "$CORPUS"
     measure full null "$FLS" "$CORPUS" --format json
     measure counts null "$FLS" --counts "$CORPUS"
@@ -177,6 +180,7 @@ for SIZE in $SIZES; do
         echo "## $SIZE corpus"
         echo
         echo "    $(head -n 1 "$CORPUS.summary")"
+        echo "    load average before timing: $LOAD"
         echo
         cat "$OUT/report.txt"
         echo
