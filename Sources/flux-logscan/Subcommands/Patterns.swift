@@ -68,18 +68,27 @@ struct PatternsCommand: ParsableCommand {
     }
 
     struct Lint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check pattern files: YAML, fields, regexes, duplicate ids, references and examples.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check pattern files: YAML, fields, regexes, duplicate ids, references, examples and backtracking risks.",
+            discussion: """
+            Every finding is printed as file:line:column: error|warning: message. Errors: YAML and \
+            unknown or missing fields, regexes that do not compile, duplicate ids, unknown signals in \
+            hypotheses, examples that fail, and regexes that risk catastrophic backtracking, found by \
+            shape (nested quantifiers such as (a+)+$, overlapping repeated alternations such as \
+            (?:[^"\\\\]|\\\\.)*) and by running the examples and adversarial variants of them under a \
+            low PCRE2 match limit. Warnings: adjacent overlapping repeats, leading or trailing .*, \
+            missing source, literal or examples. Exit status 2 when there is an error.
+            """)
         @OptionGroup var common: Common
         func run() throws {
-            let set = try loadPatterns(common.patternDirs)
-            let problems = ExampleChecker.check(set)
-            for p in problems { Output.stderr("\(p)\n") }
-            if !problems.isEmpty {
-                Output.stderr("flux-logscan: \(problems.count) problem(s)\n")
+            let report = PatternLint.lint(userDirectories: common.patternDirs)
+            for f in report.findings { Output.stderr("\(f)\n") }
+            let errors = report.errors.count, warnings = report.warnings.count
+            if errors > 0 {
+                Output.stderr("flux-logscan: \(errors) error(s), \(warnings) warning(s)\n")
                 throw ExitCode(2)
             }
-            let examples = set.signatures.reduce(0) { $0 + $1.matches.count + $1.noMatches.count }
-            Output.stdout("ok: \(set.signatures.count) signatures, \(set.hypotheses.count) hypotheses, \(examples) examples pass\n")
+            Output.stdout("ok: \(report.signatures) signatures, \(report.hypotheses) hypotheses, \(report.examples) examples pass, \(warnings) warning(s)\n")
         }
     }
 }
