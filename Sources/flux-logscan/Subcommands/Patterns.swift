@@ -15,12 +15,12 @@ struct PatternsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A table of signatures: id, controllers, severity, literal.")
+        static let configuration = CommandConfiguration(abstract: "A table of signatures: id, controllers (any: every Flux controller), severity, literal.")
         @OptionGroup var common: Common
         func run() throws {
             let set = try loadPatterns(common.patternDirs)
             let rows = set.signatures.map { s in
-                [s.id, s.controllers.isEmpty ? "any" : s.controllers.joined(separator: ","),
+                [s.id, s.controllers.isEmpty || Set(s.controllers) == Set(FluxControllers.all) ? "any" : s.controllers.joined(separator: ","),
                  s.healthy ? "healthy" : s.severity.rawValue, String(decoding: s.literal, as: UTF8.self)]
             }
             let header = ["ID", "CONTROLLERS", "SEVERITY", "LITERAL"]
