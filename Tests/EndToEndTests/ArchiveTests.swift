@@ -143,3 +143,28 @@ func scratch(_ tag: String) throws -> URL {
         #expect(try events(["--namespace", "default"]).isEmpty)
     }
 }
+
+/// Kubelet log paths (kubernetes pkg/kubelet/kuberuntime/helpers.go): a higher restart number is
+/// a restart, and becomes evidence.
+@Suite struct PodLogTests {
+    @Test func restartNumberIsEvidence() throws {
+        let dir = try scratch("restart")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try #require(try Sample.all().first { $0.name == "networkpolicy-9090" })
+        let pods = try ArchiveTests.podsTree(sample, in: dir)
+        // Split source-controller's log in two containers: 0.log until 02:50, 1.log from 02:55.
+        let scDir = pods.appendingPathComponent(ArchiveTests.podDir("source-controller.log")).appendingPathComponent("manager")
+        let lines = try String(contentsOf: scDir.appendingPathComponent("0.log"), encoding: .utf8).split(separator: "\n")
+        let before = lines.filter { $0.prefix(16) < "2026-11-24T02:50" }, after = lines.filter { $0.prefix(16) >= "2026-11-24T02:55" }
+        #expect(!before.isEmpty && !after.isEmpty)
+        try (before.joined(separator: "\n") + "\n").write(to: scDir.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+        try (after.joined(separator: "\n") + "\n").write(to: scDir.appendingPathComponent("1.log"), atomically: true, encoding: .utf8)
+        let report = try json(run(["--format", "json", pods.path]).stdout)
+        let incident = try #require((report["incidents"] as? [[String: Any]])?.first)
+        let hyps = try #require(incident["hypotheses"] as? [[String: Any]])
+        let unavailable = try #require(hyps.first { $0["id"] as? String == "source-controller-unavailable" })
+        let evidence = (unavailable["evidence_for"] as? [String] ?? []).joined(separator: "\n")
+        #expect(evidence.contains("container-restarted"))
+        #expect(evidence.contains("manager/1.log:1"))
+    }
+}

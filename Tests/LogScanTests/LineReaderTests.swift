@@ -62,3 +62,18 @@ func readLines(_ bytes: [UInt8], chunk: Int = 4096, cap: Int = 1 << 20) throws -
         #expect(got.damage.binaryLines == 1 && got.damage.firstBinaryLine == 1)
     }
 }
+
+/// kubernetes pkg/kubelet/kuberuntime/helpers.go (`BuildContainerLogsDirectory`,
+/// `buildContainerLogsPath`) and pkg/kubelet/logs/container_log_manager.go (rotation suffix).
+@Suite struct PodLogPathTests {
+    @Test func liveAndRotatedFiles() {
+        let live = PodLogPath("/var/log/pods/flux-system_source-controller-6ff87cdb64-8wv2j_0c6b1f5e-2a7d-4d4e-9a57-3f3f0d1f2b11/manager/0.log")
+        #expect(live == PodLogPath(namespaceForTest: "flux-system", pod: "source-controller-6ff87cdb64-8wv2j",
+                                   uid: "0c6b1f5e-2a7d-4d4e-9a57-3f3f0d1f2b11", container: "manager", restart: 0, rotated: nil))
+        let rotated = PodLogPath("/var/log/pods/flux-system_helm-controller-7d5c9b8f6-abcde_11111111-2222-3333-4444-555555555555/manager/3.log.20240524-101026.gz")
+        #expect(rotated?.restart == 3)
+        #expect(rotated?.rotated == "20240524-101026")
+        #expect(rotated?.pod == "helm-controller-7d5c9b8f6-abcde")
+        #expect(PodLogPath("/tmp/logs/kustomize-controller.log") == nil)
+    }
+}

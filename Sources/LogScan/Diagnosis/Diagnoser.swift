@@ -57,7 +57,7 @@ public struct Diagnoser {
     }
 
     func present(_ c: SignalCondition, _ evidence: [Occurrence], _ derived: Set<String>) -> [Occurrence]? {
-        if c.signals.contains(where: { derived.contains($0) }) { return [] }
+        if c.signals.contains(where: { derived.contains($0) }) { return [] }  // silence and absence
         let hits = evidence.filter { e in
             guard c.signals.contains(e.signature) else { return false }
             if let ctl = c.controller, e.controller != ctl { return false }

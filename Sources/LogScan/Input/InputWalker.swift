@@ -77,6 +77,16 @@ public struct PodLogPath: Equatable, Sendable {
     /// The rotation time suffix (`20240524-101026`), nil for the live file.
     public var rotated: String?
 
+    /// Builds one from its parts (tests).
+    public init(namespaceForTest namespace: String, pod: String, uid: String, container: String, restart: Int, rotated: String?) {
+        self.namespace = namespace
+        self.pod = pod
+        self.uid = uid
+        self.container = container
+        self.restart = restart
+        self.rotated = rotated
+    }
+
     /// Parses the last three components of a path; nil when they are not the kubelet layout.
     public init?(_ path: String) {
         let parts = path.split(separator: "/").map(String.init)

@@ -326,7 +326,9 @@ public enum DerivedSignal {
     public static let sourceControllerSilent = "source-controller-silent"
     /// The input holds no source-controller record.
     public static let sourceControllerLogsAbsent = "source-controller-logs-absent"
-    public static let all: Set<String> = [sourceControllerSilent, sourceControllerLogsAbsent]
+    /// A kubelet log path shows a new container of the controller's pod (`1.log` after `0.log`).
+    public static let containerRestarted = "container-restarted"
+    public static let all: Set<String> = [sourceControllerSilent, sourceControllerLogsAbsent, containerRestarted]
 }
 
 /// Derives a required literal from a regex when the pattern file gives none: the longest run of

@@ -56,7 +56,21 @@ public struct Analysis: Sendable {
     public init(scan: ScanResult, patterns: PatternSet, windowSeconds: Double) {
         self.scan = scan
         let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds).correlate(scan.occurrences)
+        let restarts = scan.restarts.map(Analysis.occurrence)
         self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-            .diagnose(incidents, occurrences: scan.occurrences, activity: scan.activity)
+            .diagnose(incidents, occurrences: scan.occurrences + restarts, activity: scan.activity)
+    }
+
+    /// A container restart as evidence: the derived signal `container-restarted` at the new
+    /// container's first record.
+    static func occurrence(_ r: ContainerRestart) -> Occurrence {
+        var text = "container \(r.container) of pod \(r.pod) started again (restart \(r.restart))"
+        if let stopped = r.stoppedAt { text += "; the previous container's log ends at \(stopped.rfc3339)" }
+        let location = SourceLocation(file: r.file, line: 1)
+        return Occurrence(
+            signature: DerivedSignal.containerRestarted, severity: .info, role: .lifecycle, failureClass: "lifecycle",
+            controller: r.controller, object: nil, captures: ["pod": r.pod, "restart": String(r.restart)],
+            first: r.startedAt, last: r.startedAt, count: 1,
+            example: Example(location: location, text: text, summary: text), location: location)
     }
 }

@@ -69,7 +69,26 @@ public struct ScanResult: Sendable {
     public var activity: [String: Set<Int64>] = [:]
     /// Regexes that hit PCRE2's match limit: signature id → count.
     public var limitHits: [String: Int] = [:]
+    /// Container restarts seen in kubelet log paths (`<restart>.log` after `<restart-1>.log`).
+    public var restarts: [ContainerRestart] = []
     public init() {}
+}
+
+/// A container restart told by the kubelet's log files: `/var/log/pods/<ns>_<pod>_<uid>/<container>/`
+/// holds `0.log`, `1.log`, ... one per container start (kubernetes `pkg/kubelet/kuberuntime/helpers.go`).
+/// The end of the previous file is where the old container stopped.
+public struct ContainerRestart: Sendable, Equatable {
+    public var controller: String
+    public var pod: String
+    public var container: String
+    /// The new container's restart number.
+    public var restart: Int
+    /// The last record time of the previous container's log, if it had one.
+    public var stoppedAt: Timestamp?
+    /// The first record time of the new container's log.
+    public var startedAt: Timestamp
+    /// The new container's log file.
+    public var file: String
 }
 
 /// Reads inputs, decodes records, resolves controller identity per stream and matches signatures.
@@ -90,11 +109,37 @@ public final class LogScanner {
     /// (`-v` prints them as they come).
     public var eventObserver: ((Event) -> Void)?
 
-    /// Everything read so far: counts, warnings, errors, and the occurrences of matched events.
+    /// Everything read so far: counts, warnings, errors, the occurrences of matched events, and
+    /// container restarts from kubelet log paths.
     public var result: ScanResult {
         var r = state
         r.occurrences = store.occurrences()
+        r.restarts = restarts()
         return r
+    }
+
+    func restarts() -> [ContainerRestart] {
+        var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
+        for log in podLogs { byContainer["\(log.path.namespace)/\(log.path.pod)/\(log.path.container)", default: []].append(log) }
+        var out: [ContainerRestart] = []
+        for key in byContainer.keys.sorted() {
+            // Rotated files of one container share its number: take each number's span.
+            var spans: [Int: (first: Timestamp?, last: Timestamp?, controller: String?, name: String)] = [:]
+            for log in byContainer[key]! {
+                var s = spans[log.path.restart] ?? (nil, nil, log.controller, log.name)
+                if let f = log.first, s.first == nil || f < s.first! { s.first = f; s.name = log.name }
+                if let l = log.last, s.last == nil || l > s.last! { s.last = l }
+                spans[log.path.restart] = s
+            }
+            let numbers = spans.keys.sorted()
+            for (i, n) in numbers.enumerated() where i > 0 {
+                guard let started = spans[n]!.first else { continue }
+                let any = byContainer[key]![0].path
+                out.append(ContainerRestart(controller: spans[n]!.controller ?? "unknown", pod: any.pod, container: any.container,
+                                            restart: n, stoppedAt: spans[numbers[i - 1]]!.last, startedAt: started, file: spans[n]!.name))
+            }
+        }
+        return out
     }
     /// Called with every record after identity is resolved (tests and `patterns test` use it).
     public var recordObserver: ((Record) -> Void)?
@@ -102,6 +147,8 @@ public final class LogScanner {
     /// the input file's modification time when the caller sets it).
     public var referenceYear = 1970
     private var streamCount = 0
+    /// Per kubelet container log: its time span, for restarts.
+    var podLogs: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)] = []
 
     /// - Parameter windowSeconds: the correlation window, used to decide which events keep their
     ///   text as examples (`EventStore`).
@@ -182,6 +229,9 @@ public final class LogScanner {
             state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
         reading.finish()
+        if let fileName, let podPath = PodLogPath(fileName) {
+            podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))
+        }
 
         store.endStream(reading.stream)
         for (k, v) in matcher.limitHits { state.limitHits[k] = v }
@@ -198,6 +248,7 @@ public final class LogScanner {
         /// Controller of the current lifetime, learned from records that name one.
         var current: String?
         var lastTime: Timestamp?
+        var firstTime: Timestamp?
         /// Records whose controller is not known yet: their events and activity minute.
         var pending: [(events: [Event], minute: Int64?)] = []
         /// CRI `P` / Docker partial fragments per stream (`stdout`/`stderr`).
@@ -343,7 +394,10 @@ public final class LogScanner {
                 record.timeInherited = true
                 scanner.state.stats.inheritedTimes += 1
             }
-            if let t = record.time { lastTime = t }
+            if let t = record.time {
+                lastTime = t
+                if firstTime == nil { firstTime = t }
+            }
 
             // Identity, in order of trust: the record's JSON fields or pod prefix, the stream's
             // name, the lifetime's controller. A `starting manager` line begins a new lifetime
