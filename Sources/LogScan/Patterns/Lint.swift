@@ -11,16 +11,21 @@ public struct LintFinding: Sendable, Hashable, CustomStringConvertible {
         case error, warning
     }
 
+    /// Where the problem is: the field, the example line, or the character of the regex.
     public var position: FilePosition
+    /// `error` or `warning`.
     public var level: Level
+    /// What is wrong and how to fix it, naming the signature (`signature `id`: ...`).
     public var message: String
 
+    /// A finding at `position`.
     public init(position: FilePosition, level: Level, message: String) {
         self.position = position
         self.level = level
         self.message = message
     }
 
+    /// `file:line:column: error|warning: message`.
     public var description: String { "\(position): \(level.rawValue): \(message)" }
 }
 
@@ -28,13 +33,16 @@ public struct LintFinding: Sendable, Hashable, CustomStringConvertible {
 public struct LintReport: Sendable {
     /// Every finding, sorted by file, line, column, then message.
     public var findings: [LintFinding]
-    /// Signatures and hypotheses in force after all layers were loaded.
+    /// Signatures in force after all layers were loaded (ids overridden by later layers count once).
     public var signatures: Int
+    /// Hypotheses in force after all layers were loaded.
     public var hypotheses: Int
     /// `examples.match` plus `examples.no_match` lines over all signatures.
     public var examples: Int
 
+    /// The findings at level `error` (any of them makes `patterns lint` exit 2).
     public var errors: [LintFinding] { findings.filter { $0.level == .error } }
+    /// The findings at level `warning`.
     public var warnings: [LintFinding] { findings.filter { $0.level == .warning } }
 }
 
@@ -384,11 +392,13 @@ struct SourceIndex {
 public struct ByteSet: Sendable, Hashable {
     var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
+    /// The empty set.
     public init() {}
 
     /// All 256 byte values.
     public static var all: ByteSet { var s = ByteSet(); s.words = (~0, ~0, ~0, ~0); return s }
 
+    /// Adds byte `b`.
     public mutating func insert(_ b: UInt8) {
         let bit = UInt64(1) << UInt64(b & 63)
         switch b >> 6 {
@@ -399,8 +409,10 @@ public struct ByteSet: Sendable, Hashable {
         }
     }
 
+    /// Adds every byte of `range`.
     public mutating func insert(_ range: ClosedRange<UInt8>) { for b in range { insert(b) } }
 
+    /// Whether byte `b` is in the set.
     public func contains(_ b: UInt8) -> Bool {
         let bit = UInt64(1) << UInt64(b & 63)
         switch b >> 6 {
@@ -411,14 +423,19 @@ public struct ByteSet: Sendable, Hashable {
         }
     }
 
+    /// No byte at all.
     public var isEmpty: Bool { words.0 | words.1 | words.2 | words.3 == 0 }
+    /// How many of the 256 byte values are in the set.
     public var count: Int { words.0.nonzeroBitCount + words.1.nonzeroBitCount + words.2.nonzeroBitCount + words.3.nonzeroBitCount }
+    /// The bytes not in the set.
     public var complement: ByteSet { var s = ByteSet(); s.words = (~words.0, ~words.1, ~words.2, ~words.3); return s }
 
+    /// The bytes in either set.
     public func union(_ o: ByteSet) -> ByteSet {
         var s = ByteSet(); s.words = (words.0 | o.words.0, words.1 | o.words.1, words.2 | o.words.2, words.3 | o.words.3); return s
     }
 
+    /// The bytes in both sets.
     public func intersection(_ o: ByteSet) -> ByteSet {
         var s = ByteSet(); s.words = (words.0 & o.words.0, words.1 & o.words.1, words.2 & o.words.2, words.3 & o.words.3); return s
     }
@@ -430,10 +447,12 @@ public struct ByteSet: Sendable, Hashable {
         return (0...255).lazy.map { UInt8($0) }.first(where: contains)
     }
 
+    /// Same bytes.
     public static func == (a: ByteSet, b: ByteSet) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }
 
+    /// Hashes the 256 bits.
     public func hash(into h: inout Hasher) { h.combine(words.0); h.combine(words.1); h.combine(words.2); h.combine(words.3) }
 
     /// A short human-readable sample of the set: `'a'`, `'\n'`, `any byte`.
@@ -471,20 +490,28 @@ public struct ByteSet: Sendable, Hashable {
 public struct RegexShape: Sendable {
     /// One risk, at a byte offset into the pattern.
     public struct Issue: Sendable, Hashable {
+        /// Byte offset (0-based) into the pattern where the risky construct starts.
         public var offset: Int
+        /// `error` for exponential or per-character backtracking, `warning` for polynomial or wasted work.
         public var level: LintFinding.Level
+        /// What the risk is and how to rewrite the construct.
         public var message: String
     }
 
     /// An unbounded repeat that can backtrack: where it starts, the bytes its body can consume and
     /// its source text. Used to build adversarial subjects.
     public struct Repeat: Sendable {
+        /// Byte offset (0-based) into the pattern where the repeated atom or group starts.
         public var offset: Int
+        /// Every byte the repeated body can consume.
         public var chars: ByteSet
+        /// The repeat as written, quantifier included (`(a+)+`).
         public var source: [UInt8]
     }
 
+    /// The risks found, sorted by offset.
     public var issues: [Issue] = []
+    /// Every unbounded greedy or lazy repeat, in the order the walk met them (inner first).
     public var backtrackingRepeats: [Repeat] = []
 
     /// Analyses `pattern` (the regex's UTF-8 bytes); `caseless` is the signature's PCRE2_CASELESS.
