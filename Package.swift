@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // System library: Vectorscan, the multi-literal prefilter. apt: libvectorscan-dev.
+        .systemLibrary(
+            name: "CVectorscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"])]
+        ),
         // Safe Swift wrapper over PCRE2; knows nothing about logs.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         // Build tool: turns Patterns/**/*.yaml into one generated Swift source file.
@@ -39,6 +45,7 @@ let package = Package(
             dependencies: [
                 "PCRE2",
                 "CZlib",
+                "CVectorscan",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -133,3 +133,17 @@ import Testing
         #expect((report["incidents"] as? [Any])?.count == 1)
     }
 }
+
+/// The prefilter changes nothing but speed: every sample gives the same events with and without it.
+@Suite struct PrefilterEquivalenceTests {
+    @Test(arguments: try Sample.all())
+    func sameEventsWithoutThePrefilter(_ sample: Sample) throws {
+        let with = try RewrapTests.events(sample.logs)
+        let without = try RewrapTests.events(["--no-prefilter"] + sample.logs)
+        #expect(with == without)
+        let statsWith = try json(run(["--format", "json"] + sample.logs).stdout)["stats"] as? [String: Any]
+        let statsWithout = try json(run(["--format", "json", "--no-prefilter"] + sample.logs).stdout)["stats"] as? [String: Any]
+        #expect(statsWith?["by_controller"] as? [String: Int] == statsWithout?["by_controller"] as? [String: Int])
+        #expect(statsWith?["by_format"] as? [String: Int] == statsWithout?["by_format"] as? [String: Int])
+    }
+}

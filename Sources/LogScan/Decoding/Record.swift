@@ -123,6 +123,8 @@ public struct Record: Sendable {
     public var location: SourceLocation
     /// True when the line was longer than the line cap and was cut.
     public var truncated = false
+    /// The signatures worth trying on this record (sorted indices, from the prefilter), nil for all.
+    public var candidates: [Int]?
 
     public init(location: SourceLocation) { self.location = location }
 

@@ -37,6 +37,9 @@ public struct LineReader {
     public var chunkSize: Int
     /// Longest line handed over whole, in bytes (default 1 MiB).
     public var lineCap: Int
+    /// Called with each region of the buffer before its lines are handed over: the bytes from the
+    /// start of the first undelivered line to the end of what was read (the prefilter scans it).
+    public var regionHook: ((UnsafeRawBufferPointer) -> Void)?
 
     public init(chunkSize: Int = 1 << 20, lineCap: Int = 1 << 20) {
         self.chunkSize = max(4096, chunkSize)
@@ -105,6 +108,7 @@ public struct LineReader {
             total += n
             var scan = end
             end += n
+            regionHook?(UnsafeRawBufferPointer(start: base + start, count: end - start))
             while scan < end {
                 guard let hit = memchr(base + scan, 10, end - scan) else { break }
                 let nl = base.distance(to: hit)

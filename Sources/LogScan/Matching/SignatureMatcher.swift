@@ -48,11 +48,12 @@ public final class SignatureMatcher {
     }
 
     /// All signatures that match `record`, in pattern order.
-    public func match(_ record: Record) -> [SignatureHit] {
+    /// - Parameter only: the signature indices to try (sorted; from the prefilter), nil for all.
+    public func match(_ record: Record, only: [Int]? = nil) -> [SignatureHit] {
         var hits: [SignatureHit] = []
         var subjects: [String?] = [nil, nil, nil, nil]
         var lowered: [[UInt8]?] = [nil, nil, nil, nil]
-        for entry in entries {
+        for entry in only.map({ $0.map { entries[$0] } }) ?? entries {
             if !entry.controllers.isEmpty, let c = record.controller, !entry.controllers.contains(c) { continue }
             let slot: Int
             switch entry.field {

@@ -105,6 +105,8 @@ public final class LogScanner {
     var state = ScanResult()
     let store: EventStore
     let matcher: SignatureMatcher
+    /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
+    let prefilter: Prefilter?
     /// Called with every matched event that passes the filters, once its controller is known
     /// (`-v` prints them as they come).
     public var eventObserver: ((Event) -> Void)?
@@ -152,9 +154,12 @@ public final class LogScanner {
 
     /// - Parameter windowSeconds: the correlation window, used to decide which events keep their
     ///   text as examples (`EventStore`).
-    public init(patterns: PatternSet, windowSeconds: Double = 900) {
+    /// - Parameter prefilter: use the Vectorscan literal prefilter (default); false tries every
+    ///   signature on every record (the reference the prefilter is tested against).
+    public init(patterns: PatternSet, windowSeconds: Double = 900, prefilter: Bool = true) {
         self.patterns = patterns
         self.matcher = SignatureMatcher(patterns: patterns)
+        self.prefilter = prefilter && !patterns.signatures.isEmpty ? Prefilter(patterns: patterns) : nil
         self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
     }
 
@@ -216,7 +221,8 @@ public final class LogScanner {
         var reading = StreamState(scanner: self, stream: streamCount, name: name,
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
         streamCount += 1
-        let reader = LineReader(lineCap: lineCap)
+        var reader = LineReader(lineCap: lineCap)
+        if let prefilter { reader.regionHook = { prefilter.scan($0) } }
         do {
             let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
@@ -293,6 +299,25 @@ public final class LogScanner {
             case .record:
                 break
             }
+            // The prefilter's verdict for this line: which signatures' literals it holds.
+            var candidates: [Int]? = nil
+            if let prefilter = scanner.prefilter, let hits = prefilter.signatures(inLine: line) {
+                candidates = prefilter.unfiltered.isEmpty ? hits : Array(Set(hits + prefilter.unfiltered)).sorted()
+            }
+            if let c = candidates, c.isEmpty, env.ownedPayload == nil, !env.fragment, !truncated,
+               env.stream.map({ fragments[$0] == nil }) ?? true {
+                // No signature can match: a cheap header decode is all this record needs.
+                let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
+                var first = 0
+                while first < payload.count, payload[first] == 32 { first += 1 }
+                var last = payload.count - 1
+                while last > first, payload[last] == 32 || payload[last] == 9 { last -= 1 }
+                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}") {
+                    flushHeld()
+                    processLight(LightHeader.read(UnsafeRawBufferPointer(rebasing: payload[first...])), env: env)
+                    return
+                }
+            }
             let payload: [UInt8]? = env.ownedPayload
             func withPayload<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
                 if let payload { return payload.withUnsafeBytes(body) }
@@ -325,11 +350,56 @@ public final class LogScanner {
                     return
                 }
             }
-            let record = withPayload {
+            var record = withPayload {
                 RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: number),
                                             truncated: truncated, yearHint: yearHint)
             }
+            record.candidates = candidates
             accept(record)
+        }
+
+        /// A record no signature can match: counted, timed and identified, not decoded.
+        mutating func processLight(_ h: LightHeader.Result, env: Envelope) {
+            scanner.state.stats.records += 1
+            scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += 1
+            var time = h.time ?? env.time
+            if time == nil, let t = lastTime {
+                time = t
+                scanner.state.stats.inheritedTimes += 1
+            }
+            if let t = time {
+                lastTime = t
+                lastDecodedTime = t
+                if firstTime == nil { firstTime = t }
+            }
+            let own = h.controller ?? env.pod.flatMap { FluxControllers.controller(inName: $0) }
+            let controller = identify(own: own, startsLifetime: h.startsLifetime)
+            let minute = time.map { $0.millis / 60_000 }
+            if let controller {
+                scanner.state.stats.byController[controller, default: 0] += 1
+                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+            } else {
+                pending.append(([], minute))
+                if pending.count > 10_000 { resolvePending("unknown") }
+            }
+        }
+
+        /// Identity, in order of trust: the record's JSON fields or pod prefix, the stream's name,
+        /// the lifetime's controller. A `starting manager` line begins a new lifetime (FLUX-LOGS.md
+        /// 1.2): its records wait for the next record that names a controller.
+        mutating func identify(own: String?, startsLifetime: Bool) -> String? {
+            var controller: String? = own ?? fixed
+            if controller == nil {
+                if startsLifetime {
+                    if let c = current { resolvePending(c) }
+                    current = nil
+                }
+                controller = current
+            } else if let own, fixed == nil {
+                current = own
+                if !pending.isEmpty { resolvePending(own) }
+            }
+            return controller
         }
 
         /// A line that continues the held record: a Go panic or stack trace (FLUX-LOGS.md 1.1:
@@ -362,6 +432,9 @@ public final class LogScanner {
                     h.payload += "\n" + record.payload
                 } else {
                     h.truncated = true
+                }
+                if let a = h.candidates {
+                    h.candidates = record.candidates.map { Array(Set(a + $0)).sorted() }
                 }
                 if record.message.hasPrefix("goroutine ") { heldIsTrace = true }
                 held = h
@@ -399,27 +472,14 @@ public final class LogScanner {
                 if firstTime == nil { firstTime = t }
             }
 
-            // Identity, in order of trust: the record's JSON fields or pod prefix, the stream's
-            // name, the lifetime's controller. A `starting manager` line begins a new lifetime
-            // (FLUX-LOGS.md 1.2): its records wait for the next record that names a controller.
-            let own = record.controller
-            var controller: String? = own ?? fixed
-            if controller == nil {
-                if record.logger == "setup" && record.message == "starting manager" {
-                    if let c = current { resolvePending(c) }
-                    current = nil
-                }
-                controller = current
-            } else if let own, fixed == nil {
-                current = own
-                if !pending.isEmpty { resolvePending(own) }
-            }
+            let controller = identify(own: record.controller,
+                                      startsLifetime: record.logger == "setup" && record.message == "starting manager")
             record.controller = controller
             scanner.recordObserver?(record)
             let minute = record.time.map { $0.millis / 60_000 }
 
             var newEvents: [Event] = []
-            for hit in scanner.matcher.match(record) {
+            for hit in scanner.matcher.match(record, only: record.candidates) {
                 let sig = scanner.patterns.signatures[hit.signature]
                 newEvents.append(Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,

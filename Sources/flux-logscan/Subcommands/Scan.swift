@@ -61,6 +61,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
     var counts = false
 
+    @Flag(help: .hidden)
+    var noPrefilter = false
+
     func run() throws {
         let patterns = try loadPatterns(patternDirs)
         let nowTime: Timestamp
@@ -80,7 +83,7 @@ struct Scan: ParsableCommand {
         filter.since = since?.resolve(now: nowTime)
         filter.until = until?.resolve(now: nowTime)
 
-        let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
+        let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds, prefilter: !noPrefilter)
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)

@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CVectorscan
+
+/// One Vectorscan scan per read chunk finds, for every line, which signatures' literals occur in
+/// it (DESIGN.md "The hot path": search the buffer, not the line). Only those signatures are
+/// then run through PCRE2, and a line with no literal at all skips full decoding.
+///
+/// Literals are taken from each signature's `literal`, cut to the longest run of characters that
+/// every log encoding writes as they are (ASCII letters, digits, space and punctuation other than
+/// `"` `\` `&` `<` `>` `'`): zap JSON escapes `"` and `\`, old `flux logs` HTML-escapes `"`, `'`,
+/// `&`. So a literal found in a record's decoded text is also found in its raw line, whatever the
+/// encoding, and the prefilter never drops a line a signature would match.
+/// Signatures without a usable literal (shorter than 3 bytes) are `unfiltered`: tried on every record.
+public final class Prefilter {
+    private var database: OpaquePointer?
+    private var scratch: OpaquePointer?
+    /// For each Vectorscan pattern id, the signature indices that share its literal.
+    private var signaturesOfPattern: [[Int]] = []
+    /// Signatures with no usable literal: always candidates.
+    public let unfiltered: [Int]
+    /// The literal searched for each signature (empty for unfiltered ones), for diagnostics.
+    public let searched: [String]
+
+    /// Hits of the last scan: (end address in the scanned buffer, pattern id), ascending.
+    final class Hits {
+        var ends: [UInt] = []
+        var ids: [UInt32] = []
+    }
+    let hits = Hits()
+
+    /// Builds the database. Returns nil when Vectorscan refuses it (then the caller matches
+    /// every signature on every record).
+    public init?(patterns: PatternSet) {
+        var literals: [String: (caseless: Bool, signatures: [Int])] = [:]
+        var unfiltered: [Int] = []
+        var searched: [String] = []
+        for (i, s) in patterns.signatures.enumerated() {
+            let lit = Prefilter.safeLiteral(String(decoding: s.literal, as: UTF8.self))
+            searched.append(lit)
+            if lit.utf8.count < 3 { unfiltered.append(i); continue }
+            let key = (s.caseless ? "i:" : "c:") + lit
+            literals[key, default: (s.caseless, [])].signatures.append(i)
+        }
+        self.unfiltered = unfiltered
+        self.searched = searched
+        let keys = literals.keys.sorted()
+        guard !keys.isEmpty else { return nil }
+        var cStrings: [UnsafeMutablePointer<CChar>?] = keys.map { strdup(String($0.dropFirst(2))) }
+        defer { cStrings.forEach { free($0) } }
+        var flags: [UInt32] = keys.map { literals[$0]!.caseless ? UInt32(HS_FLAG_CASELESS) : 0 }
+        var ids: [UInt32] = keys.indices.map { UInt32($0) }
+        var lengths: [Int] = keys.map { $0.utf8.count - 2 }
+        signaturesOfPattern = keys.map { literals[$0]!.signatures }
+        var compileError: UnsafeMutablePointer<hs_compile_error_t>?
+        let rc = cStrings.withUnsafeMutableBufferPointer { exprs in
+            exprs.withMemoryRebound(to: UnsafePointer<CChar>?.self) { e in
+                hs_compile_lit_multi(e.baseAddress, &flags, &ids, &lengths, UInt32(keys.count), UInt32(HS_MODE_BLOCK), nil,
+                                     &database, &compileError)
+            }
+        }
+        if rc != HS_SUCCESS {
+            if let compileError { hs_free_compile_error(compileError) }
+            return nil
+        }
+        guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS else {
+            hs_free_database(database)
+            return nil
+        }
+    }
+
+    deinit {
+        if let scratch { hs_free_scratch(scratch) }
+        if let database { hs_free_database(database) }
+    }
+
+    /// The longest run of `literal` made of characters that no encoding escapes.
+    static func safeLiteral(_ literal: String) -> String {
+        var best = "", run = ""
+        for u in literal.unicodeScalars {
+            let ok = u.value >= 0x20 && u.value < 0x7f && !"\"\\&<>'".unicodeScalars.contains(u)
+            if ok { run.unicodeScalars.append(u) } else {
+                if run.utf8.count > best.utf8.count { best = run }
+                run = ""
+            }
+        }
+        return run.utf8.count > best.utf8.count ? run : best
+    }
+
+    /// Scans `region`; hits are kept until the next scan (`signatures(inLine:)` reads them).
+    func scan(_ region: UnsafeRawBufferPointer) {
+        hits.ends.removeAll(keepingCapacity: true)
+        hits.ids.removeAll(keepingCapacity: true)
+        cursor = 0
+        guard let base = region.baseAddress, region.count > 0 else { return }
+        let context = Unmanaged.passUnretained(hits).toOpaque()
+        _ = hs_scan(database, base.assumingMemoryBound(to: CChar.self), UInt32(region.count), 0, scratch, { id, _, to, _, ctx in
+            let hits = Unmanaged<Hits>.fromOpaque(ctx!).takeUnretainedValue()
+            hits.ends.append(UInt(to))
+            hits.ids.append(id)
+            return 0
+        }, context)
+        // Vectorscan reports in order of end offset; make the offsets addresses.
+        let start = UInt(bitPattern: base)
+        for i in hits.ends.indices { hits.ends[i] += start }
+        regionEnd = start + UInt(region.count)
+    }
+    private var cursor = 0
+    private var regionEnd: UInt = 0
+
+    /// The signatures whose literal ends inside `line` (a slice of the last scanned region),
+    /// sorted; lines must be asked for in order. Nil when `line` is not inside the last region.
+    func signatures(inLine line: UnsafeRawBufferPointer) -> [Int]? {
+        guard let base = line.baseAddress else { return [] }
+        let start = UInt(bitPattern: base), end = start + UInt(line.count)
+        guard end <= regionEnd else { return nil }
+        while cursor < hits.ends.count, hits.ends[cursor] <= start { cursor += 1 }
+        var out: [Int] = []
+        var i = cursor
+        while i < hits.ends.count, hits.ends[i] <= end {
+            out.append(contentsOf: signaturesOfPattern[Int(hits.ids[i])])
+            i += 1
+        }
+        cursor = i
+        if out.count > 1 { out = Array(Set(out)).sorted() }
+        return out
+    }
+}
