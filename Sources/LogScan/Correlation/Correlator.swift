@@ -82,8 +82,12 @@ public struct Correlator {
         return a.location < b.location
     }
 
-    public func correlate(_ input: [Occurrence]) -> [Incident] {
-        let list = Correlator.ordered(input)
+    /// - Parameters:
+    ///   - input: failure and wrapper occurrences (others are ignored).
+    ///   - healthyUntil: the newest healthy event per object (milliseconds, UTC): an incident whose
+    ///     objects all have a later one is `resolved`.
+    public func correlate(_ input: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
+        let list = Correlator.ordered(input.filter { $0.role == .failure || $0.role == .wrapper })
 
         // Learn which upstream each object fetches from (object → upstream counts), from events
         // that name both; one without an upstream of its own takes its object's.
@@ -152,11 +156,7 @@ public struct Correlator {
         }
         drafts += group(loose) { Key(cls: $0.failureClass, upstream: $0.object?.description ?? "controller:" + $0.controller) }
 
-        // 3. Build incidents. Recovery: the newest healthy time per object.
-        var healthyUntil: [ObjectRef: Int64] = [:]
-        for o in list where o.role == .healthy {
-            if let obj = o.object { healthyUntil[obj] = max(healthyUntil[obj] ?? Int64.min, o.last.millis) }
-        }
+        // 3. Build incidents.
         var incidents: [Incident] = []
         for d in drafts {
             let occ = Correlator.ordered(d)

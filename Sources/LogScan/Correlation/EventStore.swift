@@ -11,6 +11,8 @@ public struct Occurrence: Sendable {
     public var controller: String
     public var object: ObjectRef?
     public var captures: [String: String]
+    /// Other capture sets seen in the run (at most a few), for hypotheses that test captures.
+    public var otherCaptures: [[String: String]] = []
     /// Time of the first and last event of the run (UTC).
     public var first: Timestamp
     public var last: Timestamp
@@ -36,24 +38,78 @@ public struct Example: Sendable {
     public var summary: String
 }
 
-/// Collects events into occurrences with bounded memory.
+/// The healthy or lifecycle events of one (signature, controller, object), compacted to one entry
+/// per minute: enough to tell whether the signal was present in a window, how often, and where.
+public struct Timeline: Sendable {
+    public struct Entry: Sendable {
+        public var first: Int64
+        public var last: Int64
+        public var count: Int32
+        public var file: Int32
+        public var line: Int32
+    }
+    public var signature: String
+    public var severity: Severity
+    public var role: SignalRole
+    public var failureClass: String
+    public var controller: String
+    public var object: ObjectRef?
+    /// Captures of the first event.
+    public var captures: [String: String]
+    public var example: Example?
+    /// Entries sorted by time.
+    public var entries: [Entry]
+    /// Input names, indexed by `Entry.file`.
+    public var files: [String]
+
+    /// The signal within [from, to] (milliseconds, UTC) as one occurrence, nil if absent.
+    public func occurrence(from: Int64, to: Int64) -> Occurrence? {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].last < from { lo = mid + 1 } else { hi = mid }
+        }
+        var count = 0
+        var first: Entry?
+        var last: Int64 = .min
+        var i = lo
+        while i < entries.count, entries[i].first <= to {
+            if entries[i].last >= from {
+                if first == nil { first = entries[i] }
+                count += Int(entries[i].count)
+                last = max(last, entries[i].last)
+            }
+            i += 1
+        }
+        guard let first else { return nil }
+        return Occurrence(
+            signature: signature, severity: severity, role: role, failureClass: failureClass, controller: controller,
+            object: object, captures: captures, first: Timestamp(millis: first.first), last: Timestamp(millis: last),
+            count: count, example: example, location: SourceLocation(file: files[Int(first.file)], line: Int(first.line)))
+    }
+}
+
+/// Collects events with memory bounded by what happened, not by how many lines said it.
 ///
-/// Events are keyed by (signature, controller, object, captures, minute). Distinct capture sets are
-/// interned, at most `captureSetsPerSignature` per signature (further sets fold into the first:
-/// a flood of unique values cannot grow memory). An event's text is kept when its (signature,
-/// controller, object) has fewer than `examplesPerKey` kept texts, or when it comes more than the
-/// window after that key's previous event in the same stream (where a new incident may start);
-/// otherwise only its location is kept.
+/// Failure and wrapper events fold into runs keyed by (signature, controller, object, upstream,
+/// minute); a run keeps its first event's captures and up to `captureVariantsPerRun` other
+/// distinct capture sets. Healthy and lifecycle events fold into one `Timeline` per (signature,
+/// controller, object) with one 28-byte entry per minute. Distinct capture sets are interned,
+/// at most `captureSetsPerSignature` per signature (further sets fold into the first). An event's
+/// text is kept when its (signature, controller, object) has fewer than `examplesPerKey` kept
+/// texts, or when it comes more than the window after that key's previous event in the same
+/// stream (where a new incident may start); otherwise only its location is kept.
 public final class EventStore {
     public var windowMillis: Int64
-    public var captureSetsPerSignature = 256
+    public var captureSetsPerSignature = 64
+    public var captureVariantsPerRun = 4
     public var examplesPerKey = 3
 
     struct Key: Hashable {
         var signature: Int32
         var controller: Int32
         var object: Int32
-        var captures: Int32
+        var upstream: Int32
         var minute: Int64
     }
     struct Run {
@@ -62,11 +118,20 @@ public final class EventStore {
         var count: Int
         var location: SourceLocation
         var example: Int32
+        var captures: Int32
+        var variants: [Int32]
     }
     struct ExampleKey: Hashable {
         var signature: Int32
         var controller: Int32
         var object: Int32
+    }
+    final class TimelineState {
+        var captures: Int32
+        var example: Int32
+        var entries: [Timeline.Entry] = []
+        var sorted = true
+        init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
     }
 
     private var controllers: [String] = []
@@ -79,9 +144,14 @@ public final class EventStore {
     private var firstCaptureSet: [Int32: Int32] = [:]
     private var runs: [Key: Int] = [:]
     private var runList: [(Key, Run)] = []
+    private var timelines: [ExampleKey: TimelineState] = [:]
+    private var files: [String] = []
+    private var fileIndex: [String: Int32] = [:]
     private var examples: [Example] = []
     private var examplesKept: [ExampleKey: Int] = [:]
     private var lastSeen: [Int: [ExampleKey: Int64]] = [:]
+    /// The newest healthy event per object (milliseconds), for `resolved`.
+    public private(set) var healthyUntil: [ObjectRef: Int64] = [:]
     let patterns: PatternSet
     /// Events added (also those folded into runs).
     public private(set) var eventCount = 0
@@ -106,6 +176,13 @@ public final class EventStore {
         return Int32(objects.count - 1)
     }
 
+    func intern(file f: String) -> Int32 {
+        if let i = fileIndex[f] { return i }
+        files.append(f)
+        fileIndex[f] = Int32(files.count - 1)
+        return Int32(files.count - 1)
+    }
+
     func intern(captures c: [String: String], signature: Int32) -> Int32 {
         if let i = captureIndex[c] { return i }
         let n = captureSetsBySignature[signature, default: 0]
@@ -118,6 +195,16 @@ public final class EventStore {
         return i
     }
 
+    func keepExample(_ e: Event, _ ek: ExampleKey, time: Int64, limit: Int) -> Int32 {
+        var keep = examplesKept[ek, default: 0] < limit
+        if let prev = lastSeen[e.stream]?[ek], time - prev > windowMillis { keep = true }
+        lastSeen[e.stream, default: [:]][ek] = time
+        guard keep else { return -1 }
+        examples.append(Example(location: e.location, text: e.text, summary: e.summary))
+        examplesKept[ek, default: 0] += 1
+        return Int32(examples.count - 1)
+    }
+
     /// Adds one event. Events without a time are counted but not kept (they cannot be placed in a
     /// window).
     public func add(_ e: Event, signatureIndex: Int) {
@@ -126,20 +213,36 @@ public final class EventStore {
         let sig = Int32(signatureIndex)
         let controller = intern(controller: e.controller)
         let object = intern(object: e.object)
-        let caps = intern(captures: e.captures, signature: sig)
-        let key = Key(signature: sig, controller: controller, object: object, captures: caps, minute: time / 60_000)
-
         let ek = ExampleKey(signature: sig, controller: controller, object: object)
-        var keep = examplesKept[ek, default: 0] < examplesPerKey
-        if let prev = lastSeen[e.stream]?[ek], time - prev > windowMillis { keep = true }
-        lastSeen[e.stream, default: [:]][ek] = time
-        var exampleIndex: Int32 = -1
-        if keep {
-            examples.append(Example(location: e.location, text: e.text, summary: e.summary))
-            exampleIndex = Int32(examples.count - 1)
-            examplesKept[ek, default: 0] += 1
+
+        if e.role == .healthy || e.role == .lifecycle {
+            if e.role == .healthy, let o = e.object { healthyUntil[o] = max(healthyUntil[o] ?? .min, time) }
+            let file = intern(file: e.location.file)
+            let t: TimelineState
+            if let existing = timelines[ek] {
+                t = existing
+            } else {
+                t = TimelineState(captures: intern(captures: e.captures, signature: sig), example: keepExample(e, ek, time: time, limit: 1))
+                timelines[ek] = t
+            }
+            let minute = time / 60_000
+            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / 60_000 == minute {
+                var entry = t.entries[lastIndex]
+                entry.count += 1
+                if time < entry.first { entry.first = time; entry.file = file; entry.line = Int32(e.location.line) }
+                entry.last = max(entry.last, time)
+                t.entries[lastIndex] = entry
+            } else {
+                if let last = t.entries.last, time < last.first { t.sorted = false }
+                t.entries.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(e.location.line)))
+            }
+            return
         }
 
+        let caps = intern(captures: e.captures, signature: sig)
+        let upstream = intern(object: e.upstream)
+        let key = Key(signature: sig, controller: controller, object: object, upstream: upstream, minute: time / 60_000)
+        let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
         if let i = runs[key] {
             var run = runList[i].1
             run.count += 1
@@ -150,27 +253,47 @@ public final class EventStore {
             } else if run.example < 0, exampleIndex >= 0 {
                 run.example = exampleIndex
             }
+            if caps != run.captures, !run.variants.contains(caps), run.variants.count < captureVariantsPerRun {
+                run.variants.append(caps)
+            }
             run.last = max(run.last, time)
             runList[i].1 = run
         } else {
             runs[key] = runList.count
-            runList.append((key, Run(first: time, last: time, count: 1, location: e.location, example: exampleIndex)))
+            runList.append((key, Run(first: time, last: time, count: 1, location: e.location, example: exampleIndex,
+                                     captures: caps, variants: [])))
         }
     }
 
     /// Ends a stream: its per-key "last seen" times are no longer needed.
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 
-    /// Every occurrence, in no particular order.
+    /// The failure and wrapper runs, in no particular order.
     public func occurrences() -> [Occurrence] {
         runList.map { key, run in
             let sig = patterns.signatures[Int(key.signature)]
-            return Occurrence(
+            var o = Occurrence(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captureSets[Int(key.captures)], first: Timestamp(millis: run.first),
+                captures: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,
                 example: run.example >= 0 ? examples[Int(run.example)] : nil, location: run.location)
+            o.otherCaptures = run.variants.map { captureSets[Int($0)] }
+            return o
+        }
+    }
+
+    /// The healthy and lifecycle timelines, entries sorted by time.
+    public func timelineList() -> [Timeline] {
+        timelines.map { key, t in
+            let sig = patterns.signatures[Int(key.signature)]
+            var entries = t.entries
+            if !t.sorted { entries.sort { $0.first < $1.first } }
+            return Timeline(
+                signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
+                captures: captureSets[Int(t.captures)], example: t.example >= 0 ? examples[Int(t.example)] : nil,
+                entries: entries, files: files)
         }
     }
 }

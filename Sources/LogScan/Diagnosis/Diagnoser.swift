@@ -20,7 +20,9 @@ public struct Diagnoser {
     /// - Parameters:
     ///   - occurrences: every occurrence of the scan (any role), used as context.
     ///   - activity: controller → epoch minutes with at least one record (for silence).
-    public func diagnose(_ incidents: [Incident], occurrences: [Occurrence], activity: [String: Set<Int64>]) -> [Incident] {
+    ///   - timelines: healthy and lifecycle signals, queried per window.
+    public func diagnose(_ incidents: [Incident], occurrences: [Occurrence], timelines: [Timeline] = [],
+                         activity: [String: Set<Int64>]) -> [Incident] {
         let context = Correlator.ordered(occurrences)
         // Occurrences last at most a minute, so any that overlaps [from, to] starts after from − 60 s.
         return incidents.map { incident in
@@ -32,6 +34,7 @@ public struct Diagnoser {
                 if context[i].last.millis >= from { evidence.append(context[i]) }
                 i += 1
             }
+            for t in timelines { if let o = t.occurrence(from: from, to: to) { evidence.append(o) } }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {
@@ -61,16 +64,17 @@ public struct Diagnoser {
         let hits = evidence.filter { e in
             guard c.signals.contains(e.signature) else { return false }
             if let ctl = c.controller, e.controller != ctl { return false }
-            if let cap = c.capture {
-                guard let v = e.captures[cap] else { return false }
+            guard let cap = c.capture else { return true }
+            return ([e.captures] + e.otherCaptures).contains { captures in
+                guard let v = captures[cap] else { return false }
                 if let p = c.prefix, !v.hasPrefix(p) { return false }
                 if c.min != nil || c.max != nil {
                     guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
                     if let lo = c.min, secs < lo { return false }
                     if let hi = c.max, secs > hi { return false }
                 }
+                return true
             }
-            return true
         }
         return hits.isEmpty ? nil : hits
     }

@@ -55,10 +55,11 @@ public struct Analysis: Sendable {
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     public init(scan: ScanResult, patterns: PatternSet, windowSeconds: Double) {
         self.scan = scan
-        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds).correlate(scan.occurrences)
+        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds)
+            .correlate(scan.occurrences, healthyUntil: scan.healthyUntil)
         let restarts = scan.restarts.map(Analysis.occurrence)
         self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-            .diagnose(incidents, occurrences: scan.occurrences + restarts, activity: scan.activity)
+            .diagnose(incidents, occurrences: scan.occurrences + restarts, timelines: scan.timelines, activity: scan.activity)
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new

@@ -57,8 +57,12 @@ public struct ScanFilter: Sendable {
 /// correlation. Per-minute activity per controller is kept for silence detection (bounded by the
 /// input's time span in minutes).
 public struct ScanResult: Sendable {
-    /// Matched events, folded into runs (see `EventStore`).
+    /// Matched failure and wrapper events, folded into runs (see `EventStore`).
     public var occurrences: [Occurrence] = []
+    /// Matched healthy and lifecycle events, one timeline per (signature, controller, object).
+    public var timelines: [Timeline] = []
+    /// The newest healthy event per object (milliseconds, UTC).
+    public var healthyUntil: [ObjectRef: Int64] = [:]
     /// Events per signature id (after filters), for `--counts`.
     public var countsBySignature: [String: Int] = [:]
     public var stats = ScanStats()
@@ -116,6 +120,8 @@ public final class LogScanner {
     public var result: ScanResult {
         var r = state
         r.occurrences = store.occurrences()
+        r.timelines = store.timelineList()
+        r.healthyUntil = store.healthyUntil
         r.restarts = restarts()
         return r
     }
