@@ -22,11 +22,10 @@ public struct Occurrence: Sendable {
     /// Where the first event of the run is (always kept, text or not).
     public var location: SourceLocation
 
-    /// The upstream object named by `source_kind`/`source_namespace`/`source_name` captures.
-    public var upstream: ObjectRef? {
-        guard let k = captures["source_kind"], let n = captures["source_name"] else { return nil }
-        return ObjectRef(kind: FluxControllers.spell(kind: k), namespace: captures["source_namespace"] ?? "", name: n)
-    }
+    /// The upstream object named by the run's events' `source_kind`/`source_namespace`/`source_name`
+    /// captures (kept apart from `captures`, which may be folded when a signature has too many
+    /// distinct values).
+    public var upstream: ObjectRef?
 }
 
 /// An event's record kept for the report: where it is and what it says.
@@ -277,7 +276,8 @@ public final class EventStore {
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,
-                example: run.example >= 0 ? examples[Int(run.example)] : nil, location: run.location)
+                example: run.example >= 0 ? examples[Int(run.example)] : nil, location: run.location,
+                upstream: objects[Int(key.upstream)])
             o.otherCaptures = run.variants.map { captureSets[Int($0)] }
             return o
         }
