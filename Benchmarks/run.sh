@@ -111,7 +111,7 @@ if [ -n "$(git -C "$ROOT" status --porcelain -- Sources Patterns Package.swift 2
 CPU="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)"
 {
     echo "flux-logscan $REV ($FLS)"
-    echo "$(rg --version | head -n 1); $(grep --version | head -n 1); $(hyperfine --version)"
+    echo "$(rg --version | sed -n 1p); $(grep --version | sed -n 1p); $(hyperfine --version)"
     echo "$(nproc) cores, ${CPU:-unknown CPU}; measured on core 0 (taskset -c 0); LC_ALL=C"
 } | tee "$RESULTS/machine.txt"
 
