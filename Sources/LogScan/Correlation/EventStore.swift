@@ -264,6 +264,11 @@ public final class EventStore {
         }
     }
 
+    /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
+    public var sizes: String {
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count + $1.summary.utf8.count }) bytes), capture sets \(captureSets.count)"
+    }
+
     /// Ends a stream: its per-key "last seen" times are no longer needed.
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 

@@ -126,6 +126,9 @@ public final class LogScanner {
         return r
     }
 
+    /// Memory accounting of the event store (debugging).
+    public var storeSizes: String { store.sizes }
+
     func restarts() -> [ContainerRestart] {
         var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
         for log in podLogs { byContainer["\(log.path.namespace)/\(log.path.pod)/\(log.path.container)", default: []].append(log) }

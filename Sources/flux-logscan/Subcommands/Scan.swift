@@ -101,6 +101,7 @@ struct Scan: ParsableCommand {
         let inputs = paths.isEmpty ? ["-"] : paths
         var walker = InputWalker()
         for path in walker.expand(inputs) { scanner.scan(path: path) }
+        if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
         var scan = scanner.result
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
