@@ -312,18 +312,18 @@ final class Generator {
         end()
         begin("info", logger: "runtime", "successfully acquired lease flux-system/\(controller)-leader-election")
         end()
-        let kinds: [String]
+        let kinds: [String], g: String
         switch controller {
-        case "source-controller": kinds = ["GitRepository", "HelmRepository", "HelmChart", "OCIRepository", "Bucket"]
-        case "kustomize-controller": kinds = ["Kustomization"]
-        case "helm-controller": kinds = ["HelmRelease"]
-        case "notification-controller": kinds = ["Alert", "Provider", "Receiver"]
-        case "image-reflector-controller": kinds = ["ImageRepository", "ImagePolicy"]
-        default: kinds = ["ImageUpdateAutomation"]
+        case "source-controller":
+            (kinds, g) = (["GitRepository", "HelmRepository", "HelmChart", "OCIRepository", "Bucket"], "source.toolkit.fluxcd.io")
+        case "kustomize-controller": (kinds, g) = (["Kustomization"], "kustomize.toolkit.fluxcd.io")
+        case "helm-controller": (kinds, g) = (["HelmRelease"], "helm.toolkit.fluxcd.io")
+        case "notification-controller": (kinds, g) = (["Alert", "Provider", "Receiver"], "notification.toolkit.fluxcd.io")
+        case "image-reflector-controller": (kinds, g) = (["ImageRepository", "ImagePolicy"], "image.toolkit.fluxcd.io")
+        default: (kinds, g) = (["ImageUpdateAutomation"], "image.toolkit.fluxcd.io")
         }
         for kind in kinds {
             let lower = kind.lowercased()
-            let g = controller.hasPrefix("image") ? "image.toolkit.fluxcd.io" : controller.hasPrefix("notification") ? "notification.toolkit.fluxcd.io" : controller.hasPrefix("source") ? "source.toolkit.fluxcd.io" : controller.hasPrefix("helm") ? "helm.toolkit.fluxcd.io" : "kustomize.toolkit.fluxcd.io"
             begin("info", "Starting EventSource")
             line.field("controller", lower)
             line.field("controllerGroup", g)
