@@ -47,8 +47,8 @@ public struct Incident: Sendable {
     public var failureClass: String
     public var signals: [SignalSummary]
     public var hypotheses: [RankedHypothesis] = []
-    /// The incident's own occurrences (failure and wrapper), in time order.
-    public var occurrences: [Occurrence]
+    /// The signatures of the incident's own events (failure and wrapper).
+    public var signatures: Set<String>
 }
 
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
@@ -230,7 +230,7 @@ public struct Correlator {
             id: id, title: title, severity: severity, status: status, firstSeen: first, lastSeen: last,
             controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
-            signals: signals, occurrences: occ)
+            signals: signals, signatures: Set(occ.map(\.signature)))
     }
 }
 

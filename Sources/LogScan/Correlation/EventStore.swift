@@ -33,8 +33,21 @@ public struct Example: Sendable {
     public var location: SourceLocation
     /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`).
     public var text: String
-    /// The decoded message and error, cut at 2,000 bytes, for the text report.
-    public var summary: String
+
+    public init(location: SourceLocation, text: String) {
+        self.location = location
+        self.text = text
+    }
+
+    /// The decoded message and error, for the text report (decoded again from `text` when asked,
+    /// so that kept examples cost their text once).
+    public var summary: String {
+        var bytes = Array(text.utf8)
+        let record = bytes.withUnsafeMutableBytes {
+            RecordDecoder.decodePayload(UnsafeRawBufferPointer($0), envelope: Envelope(), location: location)
+        }
+        return record.text
+    }
 }
 
 /// The healthy or lifecycle events of one (signature, controller, object), compacted to one entry
@@ -199,7 +212,7 @@ public final class EventStore {
         if let prev = lastSeen[e.stream]?[ek], time - prev > windowMillis { keep = true }
         lastSeen[e.stream, default: [:]][ek] = time
         guard keep else { return -1 }
-        examples.append(Example(location: e.location, text: e.text, summary: e.summary))
+        examples.append(Example(location: e.location, text: e.text))
         examplesKept[ek, default: 0] += 1
         return Int32(examples.count - 1)
     }
@@ -266,7 +279,7 @@ public final class EventStore {
 
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
-        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count + $1.summary.utf8.count }) bytes), capture sets \(captureSets.count)"
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count)"
     }
 
     /// Ends a stream: its per-key "last seen" times are no longer needed.

@@ -93,7 +93,7 @@ public struct Diagnoser {
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
-        let signatures = Set(incident.occurrences.map(\.signature)).union(derived)
+        let signatures = incident.signatures.union(derived)
         if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
         if !h.requiresAll.allSatisfy(signatures.contains) { return nil }
 

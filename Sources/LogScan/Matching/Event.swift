@@ -16,8 +16,6 @@ public struct Event: Sendable {
     public var level: Level
     /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`).
     public var text: String
-    /// What a person reads: the decoded message and error (`Record.text`), cut at 2,000 bytes.
-    public var summary: String
     /// Index of the input stream the record came from (for sub-stream identity).
     public var stream: Int
     /// Index of the signature in its `PatternSet`.

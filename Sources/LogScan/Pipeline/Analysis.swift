@@ -72,6 +72,6 @@ public struct Analysis: Sendable {
             signature: DerivedSignal.containerRestarted, severity: .info, role: .lifecycle, failureClass: "lifecycle",
             controller: r.controller, object: nil, captures: ["pod": r.pod, "restart": String(r.restart)],
             first: r.startedAt, last: r.startedAt, count: 1,
-            example: Example(location: location, text: text, summary: text), location: location, upstream: nil)
+            example: Example(location: location, text: text), location: location, upstream: nil)
     }
 }

@@ -494,7 +494,7 @@ public final class LogScanner {
                     time: record.time, controller: controller ?? "unknown", object: record.object,
                     signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
-                    text: cut(record.payload, at: 2000), summary: cut(record.text, at: 2000), stream: stream,
+                    text: cut(record.payload, at: 2000), stream: stream,
                     signatureIndex: hit.signature))
             }
             if let controller {
