@@ -15,6 +15,7 @@ struct FluxLogscan: ParsableCommand {
           flux-logscan kustomize-controller.log source-controller.log --format json
           flux-logscan explain networkpolicy-blocks-artifact-port
         """,
+        version: "0.1.0",
         subcommands: [Scan.self, PatternsCommand.self, Explain.self],
         defaultSubcommand: Scan.self
     )

@@ -132,6 +132,9 @@ public final class EventStore {
         var example: Int32
         var captures: Int32
         var variants: [Int32]
+        /// Hashes of (time, record text) of the run's events: the same record read twice (a file
+        /// given twice in two envelopes, overlapping rotated files) counts once.
+        var seen: Set<UInt64>
     }
     struct ExampleKey: Hashable {
         var signature: Int32
@@ -167,6 +170,8 @@ public final class EventStore {
     let patterns: PatternSet
     /// Events added (also those folded into runs).
     public private(set) var eventCount = 0
+    /// Failure events dropped because the same record (time and text) was already counted.
+    public private(set) var duplicates = 0
 
     public init(patterns: PatternSet, windowSeconds: Double) {
         self.patterns = patterns
@@ -254,10 +259,14 @@ public final class EventStore {
         let caps = intern(captures: e.captures, signature: sig)
         let upstream = intern(object: e.upstream)
         let key = Key(signature: sig, controller: controller, object: object, upstream: upstream, minute: time / 60_000)
+        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
+        for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
         if let i = runs[key] {
             var run = runList[i].1
             run.count += 1
+            run.seen.insert(h)
             if time < run.first || (time == run.first && e.location < run.location) {
                 run.first = time
                 run.location = e.location
@@ -273,7 +282,7 @@ public final class EventStore {
         } else {
             runs[key] = runList.count
             runList.append((key, Run(first: time, last: time, count: 1, location: e.location, example: exampleIndex,
-                                     captures: caps, variants: [])))
+                                     captures: caps, variants: [], seen: [h])))
         }
     }
 

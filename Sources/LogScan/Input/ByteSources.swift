@@ -137,7 +137,7 @@ public final class GzipSource: ByteSource {
                 if produced > 0 { return produced }
             default:
                 let msg = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                damage = "gzip data is corrupt after \(compressedBytes) compressed bytes (\(msg)); the lines before it were read"
+                damage = "gzip data is corrupt near compressed byte \(compressedBytes) (\(msg)); reading stopped there, and the last lines before it may be garbled"
                 finished = true
                 return produced
             }

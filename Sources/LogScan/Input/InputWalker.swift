@@ -14,6 +14,8 @@ public struct InputWalker {
     public private(set) var errors: [InputError] = []
     /// Notes for the reader (skipped loops and duplicates).
     public private(set) var notes: [String] = []
+    /// Files in walked folders whose names say they are not logs (README.md, *.yaml, ...).
+    public private(set) var skippedInFolders = 0
     private var seenDirs: Set<[UInt64]> = []
     private var seenFiles: Set<[UInt64]> = []
 
@@ -29,6 +31,16 @@ public struct InputWalker {
         return out
     }
 
+    /// In a walked folder, which files are read: `*.log`, `*.txt`, `*.gz`, `*.tar`, `*.tgz`,
+    /// kubelet's rotated `N.log.YYYYMMDD-hhmmss`, and names without an extension. A file given by
+    /// name is always read.
+    static func looksLikeLog(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        for ext in [".log", ".txt", ".gz", ".tar", ".tgz"] where name.hasSuffix(ext) { return true }
+        if name.contains(".log.") { return true }
+        return !name.contains(".")
+    }
+
     static func identity(_ path: String) -> (key: [UInt64], isDir: Bool)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
@@ -42,6 +54,7 @@ public struct InputWalker {
             return
         }
         if !id.isDir {
+            if !top, !InputWalker.looksLikeLog(path) { skippedInFolders += 1; return }
             if seenFiles.insert(id.key).inserted { out.append(path) } else { notes.append("\(path): skipped, the same file was already given") }
             return
         }

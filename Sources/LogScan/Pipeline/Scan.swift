@@ -22,6 +22,8 @@ public struct ScanStats: Sendable {
     public var binaryLines = 0
     /// Records whose time came from a neighbour because neither they nor their envelope had one.
     public var inheritedTimes = 0
+    /// Matched events left out by `--since/--until/--controller/--namespace/--object`.
+    public var filteredEvents = 0
     public init() {}
 }
 
@@ -41,10 +43,15 @@ public struct ScanFilter: Sendable {
     public var until: Timestamp?
     public init() {}
 
+    /// `--object` is matched with the kind in any case (`kustomization/flux-system/apps`).
+    static func normalized(_ o: ObjectRef) -> ObjectRef {
+        ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
+    }
+
     func accepts(_ e: Event) -> Bool {
         if let c = controller, e.controller != c { return false }
         if let ns = namespace, e.object?.namespace != ns, e.upstream?.namespace != ns { return false }
-        if let o = object, e.object != o, e.upstream != o { return false }
+        if let o = object, e.object.map(ScanFilter.normalized) != o, e.upstream.map(ScanFilter.normalized) != o { return false }
         if let t = e.time {
             if let s = since, t < s { return false }
             if let u = until, t > u { return false }
@@ -539,9 +546,16 @@ public final class LogScanner {
         }
     }
 
-    /// Filters (before correlation, CONTRACT.md), then stores and reports one event.
+    /// Filters (before correlation, CONTRACT.md), then stores and reports one event. Healthy and
+    /// lifecycle events are kept whatever the filters say: they are the context hypotheses are
+    /// judged in (`--controller kustomize` must not hide that source-controller was up).
     func emit(_ e: Event) {
-        guard filter.accepts(e) else { return }
+        let accepted = filter.accepts(e)
+        if !accepted {
+            state.stats.filteredEvents += 1
+            if e.role == .healthy || e.role == .lifecycle { store.add(e, signatureIndex: e.signatureIndex) }
+            return
+        }
         state.stats.events += 1
         state.countsBySignature[e.signature, default: 0] += 1
         store.add(e, signatureIndex: e.signatureIndex)

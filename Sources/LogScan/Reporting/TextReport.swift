@@ -24,6 +24,31 @@ public struct TextReport {
         }
     }
 
+    /// Says why nothing is shown, so that an empty report is never mistaken for an all-clear when
+    /// the input was empty, unreadable, not Flux logs, filtered out, or below `--min-severity`.
+    func emptyVerdict(stats: ScanStats, context: Context) -> String {
+        var lines: [String] = []
+        if context.unreadable > 0 {
+            lines.append(paint("Some inputs could not be read (see the errors above); this report covers only the rest.", "33"))
+        }
+        if stats.records == 0 {
+            lines.append(paint("No records were read: the input is empty. Check the command that produced it (kubectl logs, flux logs).", "33"))
+            return lines.joined(separator: "\n")
+        }
+        let flux = stats.byController.filter { $0.key != "unknown" }.values.reduce(0, +)
+        if flux == 0 {
+            lines.append(paint("None of the \(stats.records) records came from a Flux controller (no controller fields, pod prefix or file name said so).", "33"))
+        }
+        if context.hidden > 0 {
+            lines.append("\(context.hidden) incident(s) found below --min-severity; lower it to see them.")
+        } else if context.filtered > 0 {
+            lines.append("\(context.filtered) matched event(s) were left out by --since/--until/--controller/--namespace/--object; no incident in what remains.")
+        } else if flux > 0 {
+            lines.append("No failure signatures matched in \(flux) Flux controller records. Nothing in these logs says a reconciliation is failing.")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// One line: `ERROR open  <title>  (02:41:05–02:58:31 UTC)`.
     public func summaryLine(_ i: Incident) -> String {
         "\(severityTag(i.severity)) \(i.status.rawValue)  \(i.title)  (\(span(i)))"
@@ -35,10 +60,21 @@ public struct TextReport {
         return "\(day) \(i.firstSeen.clock)–\(i.lastSeen.clock) UTC, \(formatSpan(seconds: secs))"
     }
 
-    public func render(incidents: [Incident], stats: ScanStats, warnings: [String]) -> String {
+    /// What else the reader must know when no incident is shown: why.
+    public struct Context {
+        /// Incidents found but below `--min-severity`.
+        public var hidden = 0
+        /// Inputs that could not be opened or read.
+        public var unreadable = 0
+        /// Events matched but dropped by `--since/--until/--controller/--namespace/--object`.
+        public var filtered = 0
+        public init() {}
+    }
+
+    public func render(incidents: [Incident], stats: ScanStats, warnings: [String], context: Context = Context()) -> String {
         var out = ""
         let counts = Dictionary(grouping: incidents, by: \.severity).mapValues(\.count)
-        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 || s == .info ? "" : "s")" } }
         let noun = incidents.count == 1 ? "incident" : "incidents"
         out += bold("flux-logscan: \(incidents.count) \(noun)") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
         out += dim(" in \(stats.records) records, \(stats.events) events") + "\n"
@@ -47,13 +83,13 @@ public struct TextReport {
         if !formats.isEmpty { out += dim("read: \(formats)") + "\n" }
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
         if incidents.isEmpty {
-            out += "No failure signatures matched. Nothing looks broken in these logs.\n"
+            out += emptyVerdict(stats: stats, context: context) + "\n"
             return out
         }
         for (n, i) in incidents.enumerated() {
             out += "\n"
             if quiet { out += summaryLine(i) + "\n"; continue }
-            out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("OPEN", "1") : paint("resolved", "32"))
+            out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
             out += "  " + bold(i.title) + "\n"
             out += "    when:        \(span(i))\n"
             if let u = i.upstream { out += "    upstream:    \(u)\n" }
@@ -67,7 +103,7 @@ public struct TextReport {
                     .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
                     .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-                out += "      " + dim(s.location.description) + "  " + cut(s.example?.summary ?? "", at: 400) + "\n"
+                out += "      " + dim(s.location.description) + "  " + ellipsize(s.example?.summary ?? "", at: 400) + "\n"
             }
             if i.hypotheses.isEmpty {
                 out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
@@ -115,4 +151,9 @@ extension String {
         while let last = s.last, last == "\n" || last == " " || last == "\t" { s.removeLast() }
         return String(s)
     }
+}
+
+/// Cuts at `limit` bytes and marks the cut with "…".
+func ellipsize(_ s: String, at limit: Int) -> String {
+    s.utf8.count <= limit ? s : cut(s, at: limit) + "…"
 }

@@ -7,9 +7,9 @@ struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan logs (files, folders, or stdin) and report incidents with ranked root causes.",
         discussion: """
-        With no PATH, or PATH "-", reads standard input. A folder is walked (files sorted by path).
-        Exit status: 2 usage error, invalid pattern file or unreadable input; 1 an incident at or
-        above --fail-on; 0 otherwise.
+        With no PATH, or PATH "-", reads standard input. A folder is walked (sorted; *.log, *.txt, *.gz, *.tar, *.tgz, rotated N.log.DATE and names without an extension). gzip and tar are recognised by their content.
+
+        Exit status: 2 for a usage error, an invalid pattern file or an unreadable input; 1 when an incident is at or above --fail-on; 0 otherwise.
         """
     )
 
@@ -78,10 +78,16 @@ struct Scan: ParsableCommand {
         filter.namespace = namespace
         if let object {
             guard let o = ObjectRef(parsing: object) else { throw ValidationError("--object: expected Kind/namespace/name, got \(object)") }
-            filter.object = o
+            filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
         }
         filter.since = since?.resolve(now: nowTime)
         filter.until = until?.resolve(now: nowTime)
+        if let a = filter.since, let b = filter.until, a > b {
+            throw ValidationError("--since (\(a)) is after --until (\(b))")
+        }
+        if let c = filter.controller, !FluxControllers.all.contains(c) {
+            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
+        }
 
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds, prefilter: !noPrefilter)
         scanner.filter = filter
@@ -105,6 +111,9 @@ struct Scan: ParsableCommand {
         var scan = scanner.result
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
+        if walker.skippedInFolders > 0 {
+            scan.warnings.append(ScanWarning(message: "\(walker.skippedInFolders) file(s) in the folders given were skipped: their names do not look like logs (give them by name to read them)"))
+        }
         if counts {
             for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
             for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
@@ -122,7 +131,11 @@ struct Scan: ParsableCommand {
 
         switch format {
         case .text:
-            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings))
+            var context = TextReport.Context()
+            context.hidden = analysis.incidents.count - shown.count
+            context.unreadable = scan.inputErrors.count
+            context.filtered = scan.stats.filteredEvents
+            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats).pretty() + "\n")
