@@ -598,12 +598,817 @@ Times are 2026-11-24 UTC, current Flux (controller-runtime JSON, FLUX-LOGS.md 1.
 """)
 
 
+
+# ================================================================ root-cause samples (issue 7)
+# One folder per CONTRACT.md root-cause id (samples/<id>/) and the five misleading pairs of the
+# issue (samples/pair-<n>-<a|b>/). Each folder: one `<controller>.log` per controller (the file
+# name gives the controller), expected.json written from the story, and a README.md naming the
+# FLUX-LOGS.md sections of its format. Lines are controller-runtime JSON of the era the story fits.
+
+import shutil
+
+
+def T(date, h, m, s, ms=0):
+    """Nanoseconds since the epoch for a UTC date (y, m, d) and a time of day."""
+    y, mo, d = date
+    return (int(datetime(y, mo, d, tzinfo=timezone.utc).timestamp()) + (h * 60 + m) * 60 + s) * S + ms * MS
+
+
+def ctx2(controller, group, kind, name, rid, namespace=NS):
+    """controller-runtime v0.12.x context: the object key is the lowerCamel kind (FLUX-LOGS 1.2)."""
+    key = kind[0].lower() + kind[1:]
+    return {"controller": controller, "controllerGroup": group, "controllerKind": kind,
+            key: {"name": name, "namespace": namespace}, "namespace": namespace, "name": name,
+            "reconcileID": rid}
+
+
+def ctx1(kind, group, name, namespace=NS):
+    """controller-runtime < v0.12 context: logger controller.<kind>, reconciler group/kind (FLUX-LOGS 1.2)."""
+    return {"logger": "controller." + kind.lower(), "reconciler group": group, "reconciler kind": kind,
+            "name": name, "namespace": namespace}
+
+
+def emit1(log, t, msg, fields, level="info"):
+    """Era-1 record: the logger key comes before msg (zap key order)."""
+    obj = {"level": level, "logger": fields["logger"], "msg": msg}
+    obj.update({k: v for k, v in fields.items() if k != "logger"})
+    log.emit(t, obj)
+
+
+def kx(name, rid, namespace=NS):
+    return ctx("kustomization", "kustomize.toolkit.fluxcd.io", "Kustomization", name, rid, namespace)
+
+
+def hrx(name, rid, namespace):
+    return ctx("helmrelease", "helm.toolkit.fluxcd.io", "HelmRelease", name, rid, namespace)
+
+
+def srcx(controller, kind, name, rid, namespace=NS):
+    return ctx(controller, "source.toolkit.fluxcd.io", kind, name, rid, namespace)
+
+
+def jit(lo, hi, *key):
+    return between(lo, hi, *key)
+
+
+def case_dir(name):
+    d = os.path.join(HERE, name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+PENDING_NOTE = """
+Pending: the expectation is in `expected.pending.json`, not `expected.json`, so the generic sample
+tests (SampleTests, RewrapTests, ArchiveTests) skip this folder. Its records carry Flux's
+`"reconciler kind"` key (fluxcd/pkg runtime/events/recorder.go, notification-controller's
+receiver-server), which RewrapTests' logfmt re-encoding writes as `reconciler kind=Kind`; the logfmt
+decoder rejects the bare word `reconciler` and reads the line as plain text (no time, no object).
+HypothesisTests runs this sample from `expected.pending.json`; rename the file once the logfmt
+decoder accepts bare keys (logfmt booleans) or `reconciler kind=`.
+"""
+
+
+def write_case(name, logs, expected, readme, pending=False):
+    """logs: {"source-controller.log": Log, ...}; expected: (hypothesis, incidents, objects, status)."""
+    d = case_dir(name)
+    for file, log in logs.items():
+        write_plain(os.path.join(d, file), log)
+    hyp, n, objects, status = expected
+    body = {"first_hypothesis": hyp, "incidents": n, "objects": sorted(objects), "status": status}
+    write_text(os.path.join(d, "expected.pending.json" if pending else "expected.json"), json.dumps(body, indent=2) + "\n")
+    write_text(os.path.join(d, "README.md"), readme.strip() + "\n" + (PENDING_NOTE if pending else ""))
+
+
+def sha_of(*key):
+    return sha1hex(*key)
+
+
+def ks_ok(log, t, name, sha, *, took_ms, changed=None, rid_key="", namespace=NS):
+    """A successful kustomize reconcile (current wording, FLUX-LOGS 1.4): apply, then finished."""
+    rid = uid("ks", name, t, rid_key)
+    took = took_ms * MS + jit(0, 999_999, "ksns", name, t)
+    out = changed or {"Namespace/" + name: "unchanged"}
+    log.emit(t + took - 41 * MS, {"msg": "server-side apply completed", **kx(name, rid, namespace),
+                                  "output": dict(sorted(out.items())), "revision": "main@sha1:" + sha})
+    log.emit(t + took, {"msg": "Reconciliation finished in %s, next run in 10m0s" % go_duration(took),
+                        **kx(name, rid, namespace), "revision": "main@sha1:" + sha})
+    return t + took
+
+
+def ks_fail(log, t, name, sha, error, *, took_ms, next_try="5m0s", namespace=NS, rid_key=""):
+    rid = uid("ksf", name, t, rid_key)
+    took = took_ms * MS + jit(0, 999_999, "ksfns", name, t)
+    log.emit(t + took, {"level": "error", "msg": "Reconciliation failed after %s, next try in %s" % (go_duration(took), next_try),
+                        **kx(name, rid, namespace), "revision": "main@sha1:" + sha, "error": error})
+    return t + took
+
+
+def git_ok(log, t, name, sha, *, stored=None):
+    rid = uid("git", name, t)
+    if stored:
+        log.emit(t, {"msg": "stored artifact for commit '%s'" % stored, **srcx("gitrepository", "GitRepository", name, rid)})
+    else:
+        log.emit(t, {"msg": "no changes since last reconciliation: observed revision 'main@sha1:%s'" % sha,
+                     **srcx("gitrepository", "GitRepository", name, rid)})
+
+
+def src_error(log, t, controller, kind, name, error, namespace=NS):
+    rid = uid("srcerr", controller, name, t)
+    log.emit(t, {"level": "error", "msg": "Reconciler error", **srcx(controller, kind, name, rid, namespace), "error": error})
+
+
+def readme_text(title, story, decides, formats):
+    return "# %s\n\n%s\nDecides the first hypothesis: %s\nFormats: %s\n" % (title, story.strip(), decides.strip(), formats.strip())
+
+
+# ---------------------------------------------------------------- per-id scenarios
+
+D = (2026, 11, 24)
+
+
+def case_notification_controller_unreachable():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    url = "http://notification-controller.flux-system.svc.cluster.local./"
+    err = ('POST %s giving up after 5 attempt(s): Post "%s": dial tcp: lookup notification-controller.flux-system.svc.cluster.local.'
+           ' on 10.96.0.10:53: no such host' % (url, url))
+    for i, (h, m) in enumerate([(1, 10), (1, 20), (1, 30), (1, 40)]):
+        sha = sha_of("ncu", "apps", str(i))
+        end = ks_ok(k, T(D, h, m, 4, jit(0, 900, "ncu", i)), "apps", sha, took_ms=1800 + 90 * i,
+                    changed={"Deployment/shop/checkout": "configured", "Service/shop/checkout": "unchanged"})
+        k.emit(end + 15 * S + jit(2, 40, "ncu-ev", i) * MS,
+               {"level": "error", "msg": "unable to record event", "name": "apps", "namespace": NS,
+                "reconciler kind": "Kustomization", "error": err})
+    write_case("notification-controller-unreachable", {"kustomize-controller.log": k},
+               ("notification-controller-unreachable", 2, ["Kustomization/flux-system/apps"], "open"),
+               readme_text("notification-controller-unreachable (events posted to a Service that is gone)", """
+The cluster was installed with `flux install --components=source-controller,kustomize-controller` after an earlier full install; notification-controller and its Service were removed, but kustomize-controller still runs with `--events-addr=http://notification-controller.flux-system.svc.cluster.local./`. Every reconcile of the Kustomization apps succeeds (`server-side apply completed`, `Reconciliation finished in …`), then the event about it cannot be posted: the name no longer resolves, retryablehttp gives up after 5 attempts (~15s), and kustomize-controller logs `unable to record event … no such host` at error level. Reconciliation is unaffected; alerts and commit statuses are silently lost.
+Two incidents, one cause: each line is both a failed name lookup (failure class `dns`, error) and an undelivered event (class `event-delivery`, warning), and incidents are grouped by failure class (CONTRACT.md); both rank notification-controller-unreachable first.
+""", "`unable to record event` to notification-controller's own Service name while every reconcile succeeds; the DNS failure concerns only that one name, so it is not a cluster DNS problem.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.5 (no such host), 3.14 (recorder.go `unable to record event`, --events-addr, 5 attempts)."),
+               pending=True)
+
+
+def case_receiver_misconfigured():
+    n = Log("notification-controller-7f5cbc5c9d-b6w4p")
+    for i, (h, m, s) in enumerate([(9, 2, 11), (9, 6, 40), (9, 11, 5), (9, 17, 52)]):
+        t = T(D, h, m, s, jit(0, 900, "rcv", i))
+        digest = sha256hex("receiver", "github", "flux-system")
+        n.emit(t, {"logger": "receiver-server", "msg": "handling request: " + digest})
+        n.emit(t + jit(1, 4, "rcv2", i) * MS, {"level": "error", "logger": "receiver-server", "msg": "unable to validate payload",
+                                              "reconciler kind": "Receiver", "name": "github", "namespace": NS,
+                                              "error": "the GitHub signature header is invalid, err: payload signature check failed"})
+    write_case("receiver-misconfigured", {"notification-controller.log": n},
+               ("receiver-misconfigured", 1, ["Receiver/flux-system/github"], "open"),
+               readme_text("receiver-misconfigured (webhook secret rotated on one side only)", """
+The GitHub webhook of the fleet repository was re-created with a new secret, but the Receiver `github` still uses the old token in its secret. Every push reaches notification-controller through the webhook-receiver ingress (`handling request: <digest>`), and is rejected: `unable to validate payload` with `the GitHub signature header is invalid, err: payload signature check failed`. No GitRepository is annotated, so pushes are picked up only on the source's interval.
+""", "`unable to validate payload` for the Receiver on every delivery and no `annotated` line: the token does not match.",
+                           "FLUX-LOGS.md 1.4 (notification-controller receiver-server lines), 5 (webhook-receiver, /hook/<sha256>)."),
+               pending=True)
+
+
+def case_git_auth_failed():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("gaf", "podinfo")
+    err = ("failed to checkout and determine revision: unable to clone 'https://github.com/acme/fleet-infra': authentication required: "
+           "Invalid username or token. Password authentication is not supported for Git operations.")
+    for i in range(6):
+        t = T(D, 4, 0 + i * 2, 13, jit(0, 900, "gaf", i))
+        git_ok(s, t - 31 * S, "podinfo", sha)
+        src_error(s, t, "gitrepository", "GitRepository", "flux-system", err)
+    write_case("git-auth-failed", {"source-controller.log": s},
+               ("git-auth-failed", 1, ["GitRepository/flux-system/flux-system"], "open"),
+               readme_text("git-auth-failed (expired HTTPS token)", """
+The GitRepository flux-system clones `https://github.com/acme/fleet-infra` with a fine-grained personal access token that expired at 04:00. From then on every clone is rejected by GitHub with 401: `authentication required: Invalid username or token…` (go-git's NewErr for 401), logged as `Reconciler error` and retried. The public GitRepository podinfo keeps syncing (`no changes since last reconciliation`), so source-controller and the network are fine.
+""", "401 `authentication required` from the Git host on every clone of one repository while other repositories sync.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1 (Reconciler error), 3.4 (go-git 401 authentication required), 3.15."))
+
+
+def case_git_known_hosts_mismatch_2021():
+    s = Log("source-controller-7c8f9d6b5-h2k9x")
+    day = (2023, 3, 24)
+    sha = sha_of("kh23", "fleet")
+    for i in range(6):
+        t = T(day, 5, 15 + i, 6, jit(0, 900, "kh23", i))
+        s.emit(t, {"msg": "no changes since last reconcilation: observed revision 'main/%s'" % sha,
+                   **srcx("gitrepository", "GitRepository", "flux-system", uid("kh23ok", i))})
+    err = "failed to checkout and determine revision: unable to clone 'ssh://git@github.com/acme/fleet-infra': ssh: handshake failed: knownhosts: key mismatch"
+    for i in range(5):
+        t = T(day, 5, 21, 7, 474) + [0, 1, 3, 7, 15][i] * S + jit(0, 90, "kh23e", i) * MS
+        rid = uid("kh23err", i)
+        s.emit(t, {"level": "error", "msg": err, **srcx("gitrepository", "GitRepository", "flux-system", rid), "error": err})
+        s.emit(t + 1 * MS, {"level": "error", "msg": "Reconciler error", **srcx("gitrepository", "GitRepository", "flux-system", rid), "error": err})
+    write_case("git-known-hosts-mismatch", {"source-controller.log": s},
+               ("git-known-hosts-mismatch", 1, ["GitRepository/flux-system/flux-system"], "open"),
+               readme_text("git-known-hosts-mismatch (GitHub replaces its RSA host key, 2023-03-24)", """
+source-controller v0.36 (Flux 0.41) fetches `ssh://git@github.com/acme/fleet-infra` every minute (`no changes since last reconcilation: observed revision 'main/<sha>'`, the pre-2.0 revision format and the old spelling). On 2023-03-24 at 05:00 UTC GitHub replaced its RSA SSH host key; the known_hosts in the flux-system secret holds only the old `ssh-rsa` line, and from 05:21 every clone fails: `unable to clone '…': ssh: handshake failed: knownhosts: key mismatch` (source-controller before v1.2 logs the error twice: as the message and as `Reconciler error`), retried with controller-runtime's backoff. The controller did not restart; nothing changed in the cluster. (GitHub's earlier rotation of 2021-11-16 failed the same way, source-controller#490.)
+""", "`knownhosts: key mismatch` after the same controller, without a restart, had been fetching the repository fine.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1 (Reconciler error; before v1.2 also logged as the message), 3.4 (knownhosts), 3.15 (revision format before Flux 2.0, `reconcilation` spelling), 7."))
+
+
+def case_git_ref_not_found():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(5):
+        t = T(D, 6, 5 + i * 3, 41, jit(0, 900, "ref", i))
+        src_error(s, t, "gitrepository", "GitRepository", "apps",
+                  "failed to checkout and determine revision: unable to clone 'https://github.com/acme/shop-apps': "
+                  "couldn't find remote ref \"refs/heads/master\"")
+    write_case("git-ref-not-found", {"source-controller.log": s},
+               ("git-ref-not-found", 1, ["GitRepository/flux-system/apps"], "open"),
+               readme_text("git-ref-not-found (branch renamed master to main)", """
+The shop-apps repository renamed its default branch from master to main at 06:00. The GitRepository apps still has `spec.ref.branch: master`; the repository is public and reachable, but go-git finds no such ref: `couldn't find remote ref "refs/heads/master"`, on every retry.
+""", "`couldn't find remote ref` with no authentication error: the repository was reached, the branch is gone.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1, 3.4 (go-git remote.go couldn't find remote ref)."))
+
+
+def case_dns_resolution_failed():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    pre = ("failed to checkout and determine revision: unable to clone 'https://gitlab.com/acme/platform': "
+           "Get \"https://gitlab.com/acme/platform/info/refs?service=git-upload-pack\": dial tcp: lookup gitlab.com on 10.43.0.10:53: ")
+    tails = ["server misbehaving", "server misbehaving", "read udp 10.42.1.17:48211->10.43.0.10:53: i/o timeout", "server misbehaving", "server misbehaving"]
+    for i, tail in enumerate(tails):
+        src_error(s, T(D, 3, 10 + i * 4, 2, jit(0, 900, "dns", i)), "gitrepository", "GitRepository", "platform", pre + tail)
+    write_case("dns-resolution-failed", {"source-controller.log": s},
+               ("dns-resolution-failed", 1, ["GitRepository/flux-system/platform"], "open"),
+               readme_text("dns-resolution-failed (CoreDNS upstream forwarder down, k3s)", """
+On a k3s node the upstream resolver CoreDNS forwards to (the node's /etc/resolv.conf) stopped answering after a router change. CoreDNS answers SERVFAIL for every external name, which Go reports as `lookup gitlab.com on 10.43.0.10:53: server misbehaving`; once, the query itself timed out (`read udp …->10.43.0.10:53: i/o timeout`). The GitRepository platform fails on every retry.
+""", "SERVFAIL (`server misbehaving`) from the cluster DNS: the DNS server answers, so the path to it is open and resolution itself fails.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.4, 3.5 (Go resolver strings, 10.43.0.10 is k3s's DNS Service)."))
+
+
+def case_egress_blocked_external():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(5):
+        t = T(D, 8, 2 + i * 3, 30, jit(0, 900, "egr", i))
+        src_error(s, t, "gitrepository", "GitRepository", "flux-system",
+                  "failed to checkout and determine revision: unable to clone 'https://github.com/acme/fleet-infra': "
+                  "Get \"https://github.com/acme/fleet-infra/info/refs?service=git-upload-pack\": dial tcp 140.82.121.3:443: i/o timeout")
+    write_case("egress-blocked-external", {"source-controller.log": s},
+               ("egress-blocked-external", 1, ["GitRepository/flux-system/flux-system"], "open"),
+               readme_text("egress-blocked-external (cloud firewall drops HTTPS to github.com)", """
+A new egress firewall rule on the cluster's NAT gateway allows only the corporate proxy. github.com still resolves (the error names its address 140.82.121.3), but the SYNs to port 443 are dropped: each clone waits out the 30s dial timeout, `dial tcp 140.82.121.3:443: i/o timeout`, and source-controller retries.
+""", "`i/o timeout` dialing an external address that resolved: packets are dropped on the way out.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.4, 5 (drop vs reject)."))
+
+
+def case_tls_verification_failed():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    day = (2023, 11, 11)
+    for i in range(4):
+        t = T(day, 11, 38 + i * 5, 43, 512 + i)
+        s.emit(t, {"level": "error", "msg": "Reconciler error", **srcx("helmrepository", "HelmRepository", "internal-charts", uid("tls", i)),
+                   "error": "failed to fetch Helm repository index: failed to cache index to temporary file: Get "
+                            "\"https://charts.internal.example.com/index.yaml\": tls: failed to verify certificate: x509: certificate has expired "
+                            "or is not yet valid: current time 2023-11-11T%02d:%02d:43Z is after 2023-11-10T23:59:59Z" % (11, 38 + i * 5)})
+    write_case("tls-verification-failed", {"source-controller.log": s},
+               ("tls-verification-failed", 1, ["HelmRepository/flux-system/internal-charts"], "open"),
+               readme_text("tls-verification-failed (expired certificate on a Helm repository)", """
+The internal chart repository's certificate expired at 2023-11-10 23:59:59 UTC and nobody renewed it. source-controller (v1.1, Flux 2.1) fetches the HelmRepository internal-charts index every 5 minutes and fails to verify the certificate: `x509: certificate has expired or is not yet valid: current time … is after 2023-11-10T23:59:59Z` (the shape of helm-controller#807).
+""", "the x509 error is logged by source-controller for the source URL itself.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.6 (x509 strings, Go >= 1.20 prefix), 3.8 (HelmRepository index wrapper)."))
+
+
+def case_registry_auth_failed():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(4):
+        t = T(D, 12, 1 + i * 5, 19, jit(0, 900, "reg", i))
+        src_error(s, t, "ocirepository", "OCIRepository", "apps-manifests",
+                  "failed to determine the artifact tag for 'oci://registry-1.docker.io/acme/apps-manifests': GET "
+                  "https://registry-1.docker.io/v2/acme/apps-manifests/tags/list?n=1000: UNAUTHORIZED: authentication required; "
+                  "[map[Action:pull Class: Name:acme/apps-manifests Type:repository]]")
+    write_case("registry-auth-failed", {"source-controller.log": s},
+               ("registry-auth-failed", 1, ["OCIRepository/flux-system/apps-manifests"], "open"),
+               readme_text("registry-auth-failed (revoked Docker Hub access token)", """
+The OCIRepository apps-manifests pulls `oci://registry-1.docker.io/acme/apps-manifests` (a private repository) with the docker-registry secret in spec.secretRef. The access token in it was revoked during a token clean-up; the registry answers `UNAUTHORIZED: authentication required` to the tag listing on every reconcile (the shape of flux2#5089).
+""", "`UNAUTHORIZED` from the registry for the request itself, with no 429.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.8 (OCI errors, UNAUTHORIZED)."))
+
+
+def case_rate_limited():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(5):
+        t = T(D, 14, 0 + i * 2, 7, jit(0, 900, "rl", i))
+        src_error(s, t, "ocirepository", "OCIRepository", "podinfo",
+                  "failed to determine the artifact tag for 'oci://docker.io/stefanprodan/manifests': toomanyrequests: You have reached your "
+                  "pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit")
+    write_case("rate-limited", {"source-controller.log": s},
+               ("rate-limited", 1, ["OCIRepository/flux-system/podinfo"], "open"),
+               readme_text("rate-limited (Docker Hub anonymous pull limit)", """
+Forty clusters behind one NAT address each poll `oci://docker.io/stefanprodan/manifests` anonymously every minute. Docker Hub's limit for anonymous clients is counted per IP; from 14:00 every tag lookup answers `toomanyrequests: You have reached your pull rate limit`.
+""", "`toomanyrequests` from the registry and no credential error.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.8 (Docker Hub throttling body), 3.13."))
+
+
+def case_kustomize_build_failed():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("kbf", "apps", "move")
+    git_ok(s, T(D, 10, 14, 52, 337), "flux-system", sha, stored="apps: move podinfo to apps/base/podinfo")
+    for i in range(3):
+        t = T(D, 10, 15 + i * 5, 1, jit(0, 900, "kbf", i))
+        ks_fail(k, t, "apps", sha,
+                "kustomize build failed: accumulating resources: accumulation err='accumulating resources from './podinfo': "
+                "open /tmp/kustomization-%d/apps/production/podinfo: no such file or directory': must build at directory: "
+                "not a valid directory: evalsymlink failure on '/tmp/kustomization-%d/apps/production/podinfo' : lstat "
+                "/tmp/kustomization-%d/apps/production/podinfo: no such file or directory" % ((1170420 + i,) * 3), took_ms=95)
+    write_case("kustomize-build-failed", {"kustomize-controller.log": k, "source-controller.log": s},
+               ("kustomize-build-failed", 1, ["Kustomization/flux-system/apps"], "open"),
+               readme_text("kustomize-build-failed (a directory moved, kustomization.yaml not updated)", """
+Commit `apps: move podinfo to apps/base/podinfo` moved the directory but left `- ./podinfo` in apps/production/kustomization.yaml. source-controller stores the commit; kustomize-controller's build of the Kustomization apps fails at once with kustomize's accumulation error (`accumulating resources from './podinfo': open …: no such file or directory`), every 5 minutes.
+""", "`kustomize build failed: accumulating resources … no such file or directory` for a local path.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.9 (kustomize build failed; flanksource/canary-checker#1643), 3.15."))
+
+
+def case_sops_decryption_failed():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    sha = sha_of("sops", "apps")
+    err = ("decryption failed for 'Secret.v1.[noGrp]/db-credentials': Failed to get the data key required to decrypt the SOPS file.\n\n"
+           "Group 0: FAILED\n  age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs8ztqjt: FAILED\n"
+           "    - | failed to load age identities: no age identity found\n\n"
+           "Recovery failed because no master key was able to decrypt the file. In\norder for SOPS to recover the file, at least one key has to be successful,\nbut none were.")
+    for i in range(3):
+        ks_fail(k, T(D, 15, 2 + i * 5, 40, jit(0, 900, "sops", i)), "apps", sha, err, took_ms=140)
+    write_case("sops-decryption-failed", {"kustomize-controller.log": k},
+               ("sops-decryption-failed", 1, ["Kustomization/flux-system/apps"], "open"),
+               readme_text("sops-decryption-failed (new cluster without the age key)", """
+A second cluster was bootstrapped from the same repository. Its Kustomization apps has `spec.decryption: {provider: sops, secretRef: {name: sops-age}}`, and the secret exists, but holds a freshly generated age key: db-credentials.enc.yaml is encrypted only for the first cluster's recipient. SOPS cannot decrypt the data key: `Failed to get the data key required to decrypt the SOPS file … no age identity found` (multi-line, kept on one JSON line with \\n).
+""", "`Failed to get the data key required to decrypt the SOPS file`: no key in the decryption secret matches the file's recipients.",
+                           "FLUX-LOGS.md 1.1 (multi-line errors stay on one line), 1.2 (third era), 3.9 (decryptor.go; getsops/sops#1084)."))
+
+
+def case_apply_forbidden():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    sha = sha_of("af", "team-a")
+    for i in range(3):
+        ks_fail(k, T(D, 16, 4 + i * 5, 10, jit(0, 900, "af", i)), "team-a", sha,
+                "Deployment/team-a/web dry-run failed (Forbidden): deployments.apps \"web\" is forbidden: User "
+                "\"system:serviceaccount:team-a:flux-reconciler\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"team-a\"",
+                took_ms=210, namespace="team-a")
+    write_case("apply-forbidden", {"kustomize-controller.log": k},
+               ("apply-forbidden", 1, ["Kustomization/team-a/team-a"], "open"),
+               readme_text("apply-forbidden (tenant ServiceAccount without RBAC for Deployments)", """
+Multi-tenancy lockdown: the tenant Kustomization team-a (namespace team-a) runs as `spec.serviceAccountName: flux-reconciler`. A platform change replaced the tenant's RoleBinding to `admin` by one to `view`; the dry-run of the first object fails: `Deployment/team-a/web dry-run failed (Forbidden): … is forbidden: User "system:serviceaccount:team-a:flux-reconciler" cannot patch resource "deployments"…`.
+""", "`is forbidden: User \"system:serviceaccount:…\" cannot patch`: RBAC of the impersonated ServiceAccount, not an admission webhook.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.10 (ssa dry-run failed (Reason))."))
+
+
+def case_immutable_field_change():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    sha = sha_of("imm", "apps")
+    for i in range(3):
+        ks_fail(k, T(D, 17, 1 + i * 5, 33, jit(0, 900, "imm", i)), "apps", sha,
+                "Deployment/podinfo/podinfo dry-run failed (Invalid): Deployment.apps \"podinfo\" is invalid: spec.selector: Invalid value: "
+                "v1.LabelSelector{MatchLabels:map[string]string{\"app.kubernetes.io/name\":\"podinfo\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: "
+                "field is immutable", took_ms=180)
+    write_case("immutable-field-change", {"kustomize-controller.log": k},
+               ("immutable-field-change", 1, ["Kustomization/flux-system/apps"], "open"),
+               readme_text("immutable-field-change (Deployment selector relabelled)", """
+A clean-up commit switched podinfo's labels from `app: podinfo` to `app.kubernetes.io/name: podinfo`, including the Deployment's spec.selector. The API server refuses to change a selector: `Deployment/podinfo/podinfo dry-run failed (Invalid): … spec.selector: Invalid value: …: field is immutable`, and the whole Kustomization apps stops applying.
+""", "`field is immutable` in the dry-run.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.10 (ssa immutable errors)."))
+
+
+def case_apply_rejected():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    sha = sha_of("rej", "shop")
+    for i in range(3):
+        ks_fail(k, T(D, 18, 3 + i * 5, 8, jit(0, 900, "rej", i)), "shop", sha,
+                "Deployment/shop/checkout dry-run failed (Forbidden): admission webhook \"validation.gatekeeper.sh\" denied the request: "
+                "[require-owner-label] you must provide labels: {\"owner\"}", took_ms=320)
+    write_case("apply-rejected", {"kustomize-controller.log": k},
+               ("apply-rejected", 1, ["Kustomization/flux-system/shop"], "open"),
+               readme_text("apply-rejected (Gatekeeper policy denies the Deployment)", """
+The security team enforced a Gatekeeper constraint requiring an `owner` label on Deployments. The checkout Deployment in the Kustomization shop has none; the dry-run is rejected with HTTP 403, so the line reads `dry-run failed (Forbidden)` although RBAC is fine: `admission webhook "validation.gatekeeper.sh" denied the request: [require-owner-label] …`.
+""", "`admission webhook … denied the request`: a policy, not RBAC, despite the reason word Forbidden.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.10."))
+
+
+def case_dependency_not_ready():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("dep", "fleet")
+    apps_sha = sha_of("dep", "apps")
+    t0 = T(D, 5, 0, 2, 118)
+    # infrastructure applies the GitRepository apps and waits for its own health checks (~3m).
+    rid = uid("dep-infra")
+    k.emit(t0 + 1_902 * MS, {"msg": "server-side apply completed", **kx("infrastructure", rid),
+                             "output": {"GitRepository/flux-system/apps": "created", "HelmRelease/ingress-nginx/ingress-nginx": "created",
+                                        "Namespace/ingress-nginx": "created"}, "revision": "main@sha1:" + sha})
+    for i in range(4):
+        t = t0 + i * 30 * S + jit(100, 900, "dep-a", i) * MS
+        k.emit(t, {"msg": "Source 'GitRepository/flux-system/apps' not found", **kx("apps", uid("dep-apps", i))}) if i < 1 else \
+            k.emit(t, {"msg": "Source artifact not found, retrying in 30s", **kx("apps", uid("dep-apps", i))}) if i < 2 else \
+            k.emit(t, {"msg": "Dependencies do not meet ready condition, retrying in 30s", **kx("apps", uid("dep-apps", i))})
+    git_ok(s, t0 + 40 * S, "apps", apps_sha, stored="checkout: v2.14.0")
+    k.emit(t0 + 3 * 60 * S + 4_211 * MS, {"msg": "Reconciliation finished in 3m4.211s, next run in 10m0s", **kx("infrastructure", rid),
+                                          "revision": "main@sha1:" + sha})
+    for i in range(4, 7):
+        t = t0 + i * 30 * S + jit(100, 900, "dep-a", i) * MS
+        k.emit(t, {"msg": "Dependencies do not meet ready condition, retrying in 30s", **kx("apps", uid("dep-apps", i))})
+    t = t0 + 7 * 30 * S + 412 * MS
+    k.emit(t, {"msg": "All dependencies are ready, proceeding with reconciliation", **kx("apps", uid("dep-apps", 7))})
+    ks_ok(k, t + 10 * MS, "apps", apps_sha, took_ms=2_117, changed={"Deployment/shop/checkout": "created", "Service/shop/checkout": "created"},
+          rid_key="dep")
+    write_case("dependency-not-ready", {"kustomize-controller.log": k, "source-controller.log": s},
+               ("dependency-not-ready", 1, ["GitRepository/flux-system/apps", "Kustomization/flux-system/apps"], "resolved"),
+               readme_text("dependency-not-ready (bootstrap order: the source is created by another Kustomization)", """
+A fresh cluster bootstrap. The Kustomization apps has `dependsOn: [infrastructure]` and `sourceRef: GitRepository/apps`, and that GitRepository is itself created by infrastructure. At 05:00 apps first finds no source (`Source 'GitRepository/flux-system/apps' not found`), then a source without an artifact (`Source artifact not found, retrying in 30s`), then waits for infrastructure's health checks (`Dependencies do not meet ready condition, retrying in 30s`). infrastructure finishes after 3m4s, apps proceeds (`All dependencies are ready, proceeding with reconciliation`) and applies: resolved by itself.
+""", "`Source … not found` / `Dependencies do not meet ready condition` while the objects waited for reconcile fine, and the later `All dependencies are ready`.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.11 (dependency and source messages, --requeue-dependency 30s), 3.15."))
+
+
+def case_health_check_timeout():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("hc", "apps")
+    git_ok(s, T(D, 19, 0, 3, 337), "flux-system", sha, stored="checkout: 2.15.0")
+    for i in range(2):
+        t = T(D, 19, 0 + i * 10, 8, jit(0, 900, "hc", i))
+        rid = uid("hc", i)
+        k.emit(t + 1_512 * MS, {"msg": "server-side apply completed", **kx("apps", rid),
+                                "output": {"Deployment/shop/checkout": "configured" if i == 0 else "unchanged", "Service/shop/checkout": "unchanged"},
+                                "revision": "main@sha1:" + sha})
+        took = 5 * 60 * S + 1_900 * MS + jit(0, 99, "hcms", i) * MS
+        k.emit(t + took, {"level": "error", "msg": "Reconciliation failed after %s, next try in 5m0s" % go_duration(took), **kx("apps", rid),
+                          "revision": "main@sha1:" + sha,
+                          "error": "health check failed after 5m0.00481s: timeout waiting for: [Deployment/shop/checkout status: 'InProgress']"})
+        git_ok(s, t + 60 * S, "flux-system", sha)
+    write_case("health-check-timeout", {"kustomize-controller.log": k, "source-controller.log": s},
+               ("health-check-timeout", 1, ["Kustomization/flux-system/apps"], "open"),
+               readme_text("health-check-timeout (new image crash-loops)", """
+Commit `checkout: 2.15.0` bumps the checkout image; the new version exits at start-up because a required environment variable was renamed. kustomize-controller applies the Deployment (`server-side apply completed`) and waits (spec.wait, timeout 5m): the rollout never completes, the pods are in CrashLoopBackOff, and the health check ends with `health check failed after 5m0.00481s: timeout waiting for: [Deployment/shop/checkout status: 'InProgress']`. source-controller is healthy.
+""", "a kstatus health-check timeout on a workload after a successful apply, with no infrastructure error in the logs.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.3 (health check failed after, kstatus InProgress), 3.15."))
+
+
+def helm_wait_case(name, *, lb, day=(2023, 6, 15)):
+    """helm-controller v0.3x at --log-level=debug: an upgrade whose Helm wait times out (pair 3)."""
+    h = Log("helm-controller-5f7c8d9b6-x4mzl")
+    rel, ns = "ingress-nginx", "ingress-nginx"
+    t = T(day, 23, 11, 28, 930)
+    rid = uid("hw", name)
+    c = hrx(rel, rid, ns)
+    h.emit(t, {"level": "debug", "msg": "preparing upgrade for ingress-nginx", **c})
+    h.emit(t + 212 * MS, {"level": "debug", "msg": "performing update for ingress-nginx", **c})
+    h.emit(t + 389 * MS, {"level": "debug", "msg": "creating upgraded release for ingress-nginx", **c})
+    h.emit(t + 1_104 * MS, {"level": "debug", "msg": "waiting for release ingress-nginx resources (created: 0 updated: 9  deleted: 0)", **c})
+    h.emit(t + 1_105 * MS, {"level": "debug", "msg": "beginning wait for 9 resources with timeout of 5m0s", **c})
+    for i in range(5):
+        tw = t + 3 * S + i * 60 * S
+        if lb:
+            h.emit(tw, {"level": "debug", "msg": "Service does not have load balancer ingress IP address: ingress-nginx/ingress-nginx-controller", **c})
+        else:
+            h.emit(tw, {"level": "debug", "msg": "Deployment is not ready: ingress-nginx/ingress-nginx-controller. 0 out of 2 expected pods are ready", **c})
+    te = t + 5 * 60 * S + 1_402 * MS
+    h.emit(te, {"level": "debug", "msg": "warning: Upgrade \"ingress-nginx\" failed: timed out waiting for the condition", **c})
+    h.emit(te + 31 * MS, {"level": "error", "msg": "Reconciler error", **c, "error": "Helm upgrade failed: timed out waiting for the condition"})
+    return h
+
+
+def case_helm_action_failed():
+    h = helm_wait_case("helm-action-failed", lb=True)
+    write_case("helm-action-failed", {"helm-controller.log": h},
+               ("helm-action-failed", 1, ["HelmRelease/ingress-nginx/ingress-nginx"], "open"),
+               readme_text("helm-action-failed (Helm waits for a LoadBalancer address on bare metal)", HELM_LB_STORY,
+                           "Helm's wait log repeats `Service does not have load balancer ingress IP address` while no workload is reported not ready.",
+                           HELM_FORMATS))
+
+
+HELM_LB_STORY = """
+A bare-metal k3s cluster with servicelb disabled and no MetalLB. The HelmRelease ingress-nginx (helm-controller v0.3x, `--log-level=debug`) upgrades chart 4.7.0 with the default `controller.service.type: LoadBalancer`. The controller pods start and are Ready, but the Service never gets an address; Helm's wait (which also waits for LoadBalancer ingress) repeats `Service does not have load balancer ingress IP address: ingress-nginx/ingress-nginx-controller` until the 5m timeout, and the upgrade fails: `Helm upgrade failed: timed out waiting for the condition`.
+"""
+HELM_CRASH_STORY = """
+The same upgrade of the HelmRelease ingress-nginx (helm-controller v0.3x, `--log-level=debug`), on a cluster whose LoadBalancer works, but the new controller image crash-loops (an admission-webhook certificate mounted from a missing secret). Helm's wait repeats `Deployment is not ready: ingress-nginx/ingress-nginx-controller. 0 out of 2 expected pods are ready` until the 5m timeout, and the upgrade fails with the same `Helm upgrade failed: timed out waiting for the condition`.
+"""
+HELM_FORMATS = "FLUX-LOGS.md 1.1 (debug level), 1.2 (third era), 3.1 (Reconciler error), 3.7 (`Helm upgrade failed: timed out waiting for the condition`, helm-controller#151; Helm's wait log lines as helm-controller debug records)."
+
+
+def case_helm_release_locked():
+    h = Log("helm-controller-5f7c8d9b6-x4mzl")
+    day = (2023, 3, 2)
+    for i, dt in enumerate([0, 1, 3, 7, 15, 31, 63, 127]):
+        t = T(day, 10, 14, 2, 117) + dt * S + jit(0, 400, "lock", i) * MS
+        h.emit(t, {"level": "error", "msg": "Reconciler error", **hrx("kube-prometheus-stack", uid("lock", i), "monitoring"),
+                   "error": "Helm upgrade failed: another operation (install/upgrade/rollback) is in progress"})
+    write_case("helm-release-locked", {"helm-controller.log": h},
+               ("helm-release-locked", 1, ["HelmRelease/monitoring/kube-prometheus-stack"], "open"),
+               readme_text("helm-release-locked (helm-controller OOM-killed mid-upgrade)", """
+helm-controller v0.29 (HelmRelease v2beta1) was upgrading kube-prometheus-stack when the node ran out of memory and the controller was OOM-killed (its pod shows a restart; the killed container's lines are not in this file). Helm's release secret sh.helm.release.v1.kube-prometheus-stack.v14 stays `pending-upgrade`. After the restart every attempt fails at once: `Helm upgrade failed: another operation (install/upgrade/rollback) is in progress` (the shape of helm-controller#149), retried with controller-runtime's exponential backoff.
+""", "`another operation (install/upgrade/rollback) is in progress` on every retry: the release is locked by a pending revision.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1, 3.7 (Helm SDK errPending; helm-controller#149)."))
+
+
+def case_helm_chart_unavailable():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(4):
+        t = T(D, 20, 1 + i * 5, 12, jit(0, 900, "hcu", i))
+        s.emit(t - 2 * S, {"msg": "stored fetched index of size 1.9MB from 'https://stefanprodan.github.io/podinfo'",
+                           **srcx("helmrepository", "HelmRepository", "podinfo", uid("hcu-idx", i))})
+        src_error(s, t, "helmchart", "HelmChart", "podinfo-podinfo",
+                  "chart pull error: failed to get chart version for remote reference: no 'podinfo' chart with version matching '6.9.9' found")
+    write_case("helm-chart-unavailable", {"source-controller.log": s},
+               ("helm-chart-unavailable", 1, ["HelmChart/flux-system/podinfo-podinfo"], "open"),
+               readme_text("helm-chart-unavailable (chart version that does not exist)", """
+A commit pinned the HelmRelease podinfo to chart version 6.9.9, a typo for 6.9.2. source-controller refreshes the HelmRepository index fine (`stored fetched index of size 1.9MB …`), but the HelmChart flux-system/podinfo-podinfo cannot be built: `chart pull error: failed to get chart version for remote reference: no 'podinfo' chart with version matching '6.9.9' found`. helm-controller (not in this file) waits with `HelmChart 'flux-system/podinfo-podinfo' is not ready`.
+""", "`no 'podinfo' chart with version matching` while the repository index itself is fetched fine.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.8 (HelmChart build reasons and prefixes), 3.15 (stored fetched index)."))
+
+
+def kustomize_startup_v035(log, start, *, salt=""):
+    """kustomize-controller start-up, Flux 0.41 era (controller-runtime v0.14, client-go < v0.35 lease wording via logger runtime)."""
+    t = start
+    lease = "flux-system/kustomize-controller-leader-election"
+    log.emit(t, {"logger": "controller-runtime.metrics", "msg": "Metrics server is starting to listen", "addr": ":8080"})
+    t += jit(2, 9, "ks-su1", salt) * MS
+    log.emit(t, {"logger": "setup", "msg": "starting manager"})
+    t += jit(1, 3, "ks-su2", salt) * MS
+    log.emit(t, {"msg": "Starting server", "path": "/metrics", "kind": "metrics", "addr": "[::]:8080"})
+    log.emit(t + 120 * US, {"msg": "Starting server", "kind": "health probe", "addr": "[::]:9440"})
+    t += jit(90, 110, "ks-su3", salt) * MS
+    log.emit(t, {"logger": "runtime", "msg": "attempting to acquire leader lease %s...\n" % lease})
+    t += jit(9, 19, "ks-su4", salt) * MS
+    log.emit(t, {"logger": "runtime", "msg": "successfully acquired lease %s\n" % lease})
+    t += jit(1, 3, "ks-su5", salt) * MS
+    for src in ["*v1beta2.Kustomization", "*v1beta2.OCIRepository", "*v1beta2.GitRepository", "*v1beta2.Bucket"]:
+        log.emit(t, {"msg": "Starting EventSource", "controller": "kustomization", "controllerGroup": "kustomize.toolkit.fluxcd.io",
+                     "controllerKind": "Kustomization", "source": "kind source: " + src})
+        t += jit(20, 90, "ks-es", salt, src) * US
+    log.emit(t, {"msg": "Starting Controller", "controller": "kustomization", "controllerGroup": "kustomize.toolkit.fluxcd.io",
+                 "controllerKind": "Kustomization"})
+    t += jit(90, 110, "ks-su6", salt) * MS
+    log.emit(t, {"msg": "Starting workers", "controller": "kustomization", "controllerGroup": "kustomize.toolkit.fluxcd.io",
+                 "controllerKind": "Kustomization", "worker count": 4})
+    return t
+
+
+def case_controller_restarting():
+    k = Log("kustomize-controller-7b9d8c5f4-m2xkq")
+    day = (2023, 4, 12)
+    t = T(day, 7, 30, 0, 212)
+    for i, backoff in enumerate([10, 20, 40, 80]):
+        t = kustomize_startup_v035(k, t, salt=str(i))
+        t += jit(40, 90, "cr-rec", i) * MS
+        k.emit(t, {"msg": "Observed a panic in reconciler: runtime error: invalid memory address or nil pointer dereference",
+                   **kx("monitoring", uid("cr", i))})
+        t += backoff * S + jit(300, 900, "cr-back", i) * MS
+    write_case("controller-restarting", {"kustomize-controller.log": k},
+               ("controller-restarting", 1, ["Kustomization/flux-system/monitoring"], "open"),
+               readme_text("controller-restarting (a panic in a reconciler, CrashLoopBackOff)", """
+kustomize-controller v0.35 (Flux 0.41, controller-runtime v0.14 without RecoverPanic) hits a nil-pointer bug on one object: the Kustomization monitoring, whose postBuild.substituteFrom entry was left empty by a bad merge. Each container starts (`Metrics server is starting to listen`, `starting manager`, leader election through logger `runtime`, EventSources, workers), reconciles monitoring first, logs `Observed a panic in reconciler: runtime error: invalid memory address or nil pointer dereference` and exits; the kubelet restarts it after 10s, 20s, 40s, 80s. The goroutine trace after each panic is not JSON and was dropped by the cluster's JSON-only log pipeline, which is how this file was collected. No API error precedes any exit.
+""", "a panic followed by a fresh start-up, four times, with no Kubernetes API errors before the exits.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era; start-up lines; klog routed to logger runtime since 2023-03), 3.1 (Observed a panic in reconciler), 3.12 (leader election, client-go < v0.35 wording)."))
+
+
+def case_apiserver_unreachable():
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    day = (2025, 3, 4)
+    lease = "flux-system/kustomize-controller-leader-election"
+    url = "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/kustomize-controller-leader-election?timeout=5s"
+    t = T(day, 10, 5, 2, 118)
+    ks_ok(k, t - 40 * S, "flux-system", sha_of("api", "fs"), took_ms=1_311)
+    for i in range(4):
+        k.emit(t + i * 7 * S, {"level": "error", "logger": "runtime",
+                               "msg": "error retrieving resource lock %s: Get \"%s\": context deadline exceeded\n" % (lease, url)})
+    k.emit(t + 21 * S + 310 * MS, {"level": "error", "logger": "runtime",
+                                   "msg": "Failed to update lock: Put \"%s\": context deadline exceeded\n" % url.replace("?timeout=5s", "?timeout=5s")})
+    ks_ok(k, t + 95 * S, "flux-system", sha_of("api", "fs"), took_ms=1_402, rid_key="after")
+    write_case("apiserver-unreachable", {"kustomize-controller.log": k},
+               ("apiserver-unreachable", 1, [], "open"),
+               readme_text("apiserver-unreachable (control-plane upgrade, API timeouts)", """
+During a managed control-plane upgrade the API server behind 10.96.0.1 answered slowly for about half a minute. kustomize-controller (Flux 2.5, client-go < v0.35 lease wording through logger `runtime`) cannot read or update its Lease: `error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/…": context deadline exceeded` every few seconds, then `Failed to update lock: Put …: context deadline exceeded`. The renewal succeeds again just before the 30s renew deadline, so the controller keeps its lease; reconciliation resumes.
+""", "failed lease reads and updates against the API server, no panic or OOM.",
+                           "FLUX-LOGS.md 1.1, 1.2 (klog routed to logger runtime), 3.12 (lease defaults, client-go < v0.35 wording), 3.13 (context deadline exceeded)."))
+
+
+def case_storage_full():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    day = (2023, 10, 2)
+    for i in range(4):
+        t = T(day, 12, 20 + i * 10, 31, 441 + i)
+        s.emit(t, {"level": "error", "msg": "Reconciler error", **srcx("helmrepository", "HelmRepository", "bitnami", uid("full", i)),
+                   "error": "failed to fetch Helm repository index: failed to create temp file to cache index to: open "
+                            "/tmp/chart-index-%d.yaml: no space left on device" % (3582394019 + i * 7919)})
+    write_case("storage-full", {"source-controller.log": s},
+               ("storage-full", 1, ["HelmRepository/flux-system/bitnami"], "critical" and "open"),
+               readme_text("storage-full (/tmp filled by Helm indexes)", """
+source-controller's /tmp emptyDir has a 256Mi sizeLimit patched in; the bitnami HelmRepository index (tens of MB, cached per fetch) fills it. Every fetch fails writing the temporary index file: `failed to create temp file to cache index to: open /tmp/chart-index-….yaml: no space left on device` (quoted shape from flux2#4305).
+""", "`no space left on device` on a write by the controller.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.8, 3.12 (disk; flux2#4305)."))
+
+
+def case_image_automation_push_failed():
+    a = Log("image-automation-controller-6d8c9b7f5-q9wzt")
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("iap", "fleet")
+    iux = lambda rid: ctx("imageupdateautomation", "image.toolkit.fluxcd.io", "ImageUpdateAutomation", "flux-system", rid)
+    for i in range(4):
+        t = T(D, 21, 0 + i * 5, 40, jit(0, 900, "iap", i))
+        git_ok(s, t - 20 * S, "flux-system", sha)
+        a.emit(t, {"level": "error", "msg": "failed to update source: failed to push to remote: authorization failed",
+                   **iux(uid("iap", i)), "error": "GitOperationFailed"})
+    write_case("image-automation-push-failed", {"image-automation-controller.log": a, "source-controller.log": s},
+               ("image-automation-push-failed", 1, ["ImageUpdateAutomation/flux-system/flux-system"], "open"),
+               readme_text("image-automation-push-failed (read-only deploy key)", """
+The fleet repository's deploy key was re-created during a security review without "Allow write access". source-controller keeps cloning it (`no changes since last reconciliation`), image-reflector picks up checkout 2.15.1, and image-automation-controller makes the commit but cannot push it: `failed to update source: failed to push to remote: authorization failed` (the Ready reason GitOperationFailed is in the error field), every interval.
+""", "the push fails while source-controller reads the same repository fine.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (image-automation-controller eventLogf: error holds the reason), 3.4 (go-git 403 authorization failed), 3.15."))
+
+
+def case_image_scan_failed():
+    r = Log("image-reflector-controller-7c5d4b8f9-kk8s2")
+    irx = lambda rid: ctx("imagerepository", "image.toolkit.fluxcd.io", "ImageRepository", "checkout-api", rid)
+    for i in range(4):
+        t = T(D, 22, 1 + i * 5, 3, jit(0, 900, "isf", i))
+        r.emit(t, {"level": "error", "msg": "scan failed: GET https://ghcr.io/v2/acme/checkout-api/tags/list?n=1000: NAME_UNKNOWN: repository name not known to registry",
+                   **irx(uid("isf", i)), "error": "ReadOperationFailed"})
+    write_case("image-scan-failed", {"image-reflector-controller.log": r},
+               ("image-scan-failed", 1, ["ImageRepository/flux-system/checkout-api"], "open"),
+               readme_text("image-scan-failed (image repository renamed)", """
+The checkout service's images moved from ghcr.io/acme/checkout-api to ghcr.io/acme/shop/checkout-api. The ImageRepository checkout-api still scans the old name; the registry answers `NAME_UNKNOWN: repository name not known to registry` and image-reflector-controller logs `scan failed: …` every 5 minutes. The ImagePolicy keeps its last tag; image automation silently stops.
+""", "`scan failed:` from image-reflector-controller with a registry error that is neither auth nor rate limit.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (image-reflector eventLogf: error holds the reason), 3.8 (registry errors)."))
+
+
+# ---------------------------------------------------------------- the five misleading pairs
+
+def case_pair_1():
+    for sub, src, hyp in [("a", "source-controller-restart", "source-controller-unavailable"),
+                          ("b", "networkpolicy-9090", "networkpolicy-blocks-artifact-port")]:
+        d = case_dir("pair-1-" + sub)
+        for f in ["kustomize-controller.log", "source-controller.log"]:
+            shutil.copyfile(os.path.join(HERE, src, f), os.path.join(d, f))
+        shutil.copyfile(os.path.join(HERE, src, "expected.json"), os.path.join(d, "expected.json"))
+        write_text(os.path.join(d, "README.md"), readme_text(
+            "pair-1-%s: connection refused to the artifact server, source-controller %s" % (sub, "restarting" if sub == "a" else "healthy on k3s"),
+            "Copied from `samples/%s/` (same files, same expected.json). Both halves of the pair share kustomize-controller.log byte for byte: "
+            "`dial tcp 10.43.89.232:80: connect: connection refused` and `Reconciliation failed after 3m35s`. %s" % (
+                src, "Here source-controller is OOM-killed on every start (five lifetimes of start-up lines)." if sub == "a"
+                else "Here source-controller keeps logging `no changes since last reconciliation` with no start-up lines (a NetworkPolicy on k3s)."),
+            "source-controller's own lines: %s." % ("start-up sequences during the failures" if sub == "a" else "healthy reconciles and no restart during the failures"),
+            "see samples/%s/README.md (FLUX-LOGS.md 3.2, 3.12, 3.15, 5)." % src))
+
+
+def case_pair_2():
+    for sub, reason, hyp, story in [
+            ("a", "forbidden", "apply-forbidden",
+             "The tenant Kustomization business-support runs as `spec.serviceAccountName: business-support-flux`; its Role grants Deployments, Services and ConfigMaps but not Secrets. The Secret in the Kustomization is valid, yet the dry-run is refused by RBAC, and Flux prints only the reason word before its fixed mask: `Secret/business-support/product-catalog-worker forbidden, error: data values must be of type string` (kustomize-controller#683, #946)."),
+            ("b", "badrequest", "apply-rejected",
+             "The same Kustomization, with RBAC for Secrets in place, but the Secret's `data` holds a plain-text value that is not base64 (it belonged in stringData). The API server answers 400 and Flux prints `Secret/business-support/product-catalog-worker badrequest, error: data values must be of type string` (kustomize-controller#503, flux2#2132).")]:
+        k = Log("kustomize-controller-5d4b86b547-kqr2q")
+        sha = sha_of("pair2", "business-support")
+        for i in range(3):
+            ks_fail(k, T((2023, 8, 15), 9, 12 + i * 10, 44, 201 + i), "business-support", sha,
+                    "Secret/business-support/product-catalog-worker %s, error: data values must be of type string\n" % reason,
+                    took_ms=412, next_try="10m0s", namespace="business-support", rid_key=sub)
+        write_case("pair-2-" + sub, {"kustomize-controller.log": k},
+                   (hyp, 1, ["Kustomization/business-support/business-support"], "open"),
+                   readme_text("pair-2-%s: masked Secret error, reason word `%s`" % (sub, reason), story,
+                               "the reason word before `, error: data values must be of type string`: `forbidden` is RBAC, `badrequest` is the Secret's data.",
+                               "FLUX-LOGS.md 1.1, 1.2 (third era), 3.10 (ssa dry-run errors; Secret messages masked by fluxcd/pkg ssa)."))
+
+
+def case_pair_3():
+    for sub, lb, hyp, story in [("a", True, "helm-action-failed", HELM_LB_STORY), ("b", False, "health-check-timeout", HELM_CRASH_STORY)]:
+        h = helm_wait_case("pair-3-" + sub, lb=lb)
+        write_case("pair-3-" + sub, {"helm-controller.log": h},
+                   (hyp, 1, ["HelmRelease/ingress-nginx/ingress-nginx"], "open"),
+                   readme_text("pair-3-%s: Helm wait timeout, %s" % (sub, "LoadBalancer pending" if lb else "pods crash-looping"), story,
+                               "Helm's wait log: `Service does not have load balancer ingress IP address` (the workload is fine) versus `Deployment is not ready: … 0 out of 2 expected pods are ready` (the workload fails).",
+                               HELM_FORMATS))
+
+
+X509_HOST = "git.internal.example.com"
+X509 = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+
+
+def case_pair_4():
+    # a: a remote base in kustomization.yaml, fetched by kustomize-controller at build time.
+    k = Log("kustomize-controller-5d4b86b547-kqr2q")
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    sha = sha_of("pair4", "fleet")
+    url = "https://%s/platform/manifests/raw/v1.4.0/ingress/crds.yaml" % X509_HOST
+    git_ok(s, T(D, 11, 0, 2, 337), "flux-system", sha, stored="ingress: take CRDs from the platform repository")
+    for i in range(3):
+        git_ok(s, T(D, 11, 1 + i * 5, 2, 337), "flux-system", sha)
+        ks_fail(k, T(D, 11, 0 + i * 5, 9, jit(0, 900, "p4a", i)), "infrastructure", sha,
+                "kustomize build failed: accumulating resources: accumulation err='accumulating resources from '%s': Get \"%s\": %s': "
+                "must build at directory: not a valid directory: evalsymlink failure on '/tmp/kustomization-%d/%s' : lstat "
+                "/tmp/kustomization-%d/%s: no such file or directory" % (url, url, X509, 2281 + i, url, 2281 + i, url), took_ms=1_840)
+    write_case("pair-4-a", {"kustomize-controller.log": k, "source-controller.log": s},
+               ("kustomize-build-failed", 1, ["Kustomization/flux-system/infrastructure"], "open"),
+               readme_text("pair-4-a: x509 inside a kustomize remote resource (kustomize-controller)", """
+The fleet repository lives on github.com and syncs fine (`stored artifact …`, `no changes …`). A commit added a remote resource to infrastructure/kustomization.yaml: `https://git.internal.example.com/platform/manifests/raw/v1.4.0/ingress/crds.yaml`, served with a certificate from the company's private CA. kustomize-controller fetches it during the build and does not trust that CA: `kustomize build failed: accumulating resources: accumulation err='accumulating resources from '<url>': Get "<url>": tls: failed to verify certificate: x509: certificate signed by unknown authority': …`. Adding the CA to the GitRepository would change nothing: source-controller never fetches this URL.
+""", "the x509 error is in kustomize-controller's `kustomize build failed: accumulating resources` for a remote resource; source-controller fetches its own URL fine.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.6 (x509, Go >= 1.20 prefix), 3.9 (kustomize accumulation errors), 3.15."))
+    # b: the GitRepository URL itself on the private host.
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    for i in range(4):
+        src_error(s, T(D, 11, 0 + i * 5, 9, jit(0, 900, "p4b", i)), "gitrepository", "GitRepository", "platform",
+                  "failed to checkout and determine revision: unable to clone 'https://%s/platform/manifests': Get "
+                  "\"https://%s/platform/manifests/info/refs?service=git-upload-pack\": %s" % (X509_HOST, X509_HOST, X509))
+    write_case("pair-4-b", {"source-controller.log": s},
+               ("tls-verification-failed", 1, ["GitRepository/flux-system/platform"], "open"),
+               readme_text("pair-4-b: x509 on the GitRepository URL (source-controller)", """
+The GitRepository platform clones `https://git.internal.example.com/platform/manifests`, whose certificate comes from the company's private CA; the secret in spec.certSecretRef was deleted in a clean-up. source-controller cannot verify the server: `unable to clone '…': Get "…/info/refs?service=git-upload-pack": tls: failed to verify certificate: x509: certificate signed by unknown authority`.
+""", "the same x509 text, logged by source-controller for the source URL.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.4 (clone wrappers), 3.6 (x509)."))
+
+
+def case_pair_5():
+    mismatch = ("failed to checkout and determine revision: unable to list remote for 'ssh://git@git.acme.example:2222/platform/fleet-infra': "
+                "ssh: handshake failed: knownhosts: key mismatch")
+    sha = sha_of("pair5", "fleet")
+    for sub in ["a", "b"]:
+        s = Log("source-controller-6ff87cdb64-8wv2j")
+        for i in range(4):
+            git_ok(s, T(D, 9, 0 + i, 14, jit(0, 900, "p5ok", sub, i)), "flux-system", sha)
+        t = T(D, 9, 4, 1, 212)
+        if sub == "a":
+            source_graceful_stop(s, t, salt="p5")
+            t = source_startup(s, t + 3 * S + 118 * MS, lease_wait=2 * S, salt="p5")
+            t += 411 * MS
+        else:
+            t += 13 * S
+        for i in range(5):
+            src_error(s, t + [0, 1, 3, 7, 15][i] * S + jit(0, 90, "p5e", sub, i) * MS, "gitrepository", "GitRepository", "flux-system", mismatch)
+        write_case("pair-5-" + sub, {"source-controller.log": s},
+                   ("git-host-key-algorithm-changed" if sub == "a" else "git-known-hosts-mismatch", 1,
+                    ["GitRepository/flux-system/flux-system"], "open"),
+                   readme_text("pair-5-%s: knownhosts: key mismatch %s" % (sub, "right after a controller upgrade" if sub == "a" else "after the Git host changed its keys"),
+                               ("""
+Flux was upgraded from 2.5.1 to 2.6.0 at 09:04 (`flux install`), rolling source-controller: the old container shuts down gracefully (`Stopping and waiting for …`, `Wait completed, proceeding to shutdown the manager`) and the new one starts (`starting manager`, `Attempting to acquire leader lease...`, EventSources, workers). The self-hosted Git server on git.acme.example:2222 changed nothing, but the new controller negotiates a host key type whose known_hosts line in the flux-system secret is stale, and every fetch fails: `unable to list remote for '…': ssh: handshake failed: knownhosts: key mismatch` (the shape of flux2#5385, fixed there by re-scanning or rolling back). Flux controllers do not log their version: the start-up sequence marks the new container, `kubectl rollout history` names the version.
+""" if sub == "a" else """
+The self-hosted Git server git.acme.example:2222 was reinstalled at 09:04 and came back with new SSH host keys. source-controller, running since long before (no start-up lines), had fetched the repository fine every minute; from 09:04 every fetch fails with the same `unable to list remote for '…': ssh: handshake failed: knownhosts: key mismatch`.
+"""),
+                               "start-up lines of source-controller right before the first mismatch (a) versus the same controller, with no restart, fetching fine minutes before (b).",
+                               "FLUX-LOGS.md 1.1, 1.2 (third era; start-up lines), 3.4 (knownhosts), 3.12 (graceful stop, client-go >= v0.35 lease lines), 3.15."))
+
+
+ROOT_CAUSE_CASES = {
+    "notification-controller-unreachable", "receiver-misconfigured", "git-auth-failed", "git-known-hosts-mismatch",
+    "git-ref-not-found", "dns-resolution-failed", "egress-blocked-external", "tls-verification-failed",
+    "registry-auth-failed", "rate-limited", "kustomize-build-failed", "sops-decryption-failed", "apply-forbidden",
+    "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
+    "helm-release-locked", "helm-chart-unavailable", "controller-restarting", "apiserver-unreachable", "storage-full",
+    "image-automation-push-failed", "image-scan-failed",
+}
+
+
+def root_cause_samples():
+    for f in [case_notification_controller_unreachable, case_receiver_misconfigured, case_git_auth_failed,
+              case_git_known_hosts_mismatch_2021, case_git_ref_not_found, case_dns_resolution_failed,
+              case_egress_blocked_external, case_tls_verification_failed, case_registry_auth_failed, case_rate_limited,
+              case_kustomize_build_failed, case_sops_decryption_failed, case_apply_forbidden, case_immutable_field_change,
+              case_apply_rejected, case_dependency_not_ready, case_health_check_timeout, case_helm_action_failed,
+              case_helm_release_locked, case_helm_chart_unavailable, case_controller_restarting, case_apiserver_unreachable,
+              case_storage_full, case_image_automation_push_failed, case_image_scan_failed,
+              case_pair_1, case_pair_2, case_pair_3, case_pair_4, case_pair_5]:
+        f()
+
+
+
+
+def root_cause_readme():
+    """Appends the root-cause samples and the misleading pairs to samples/README.md."""
+    rows = []
+    for name in sorted(os.listdir(HERE)):
+        d = os.path.join(HERE, name)
+        expected = [f for f in ["expected.json", "expected.pending.json"] if os.path.isfile(os.path.join(d, f))]
+        if not (name.startswith("pair-") or name in ROOT_CAUSE_CASES) or not expected:
+            continue
+        with open(os.path.join(d, expected[0]), encoding="utf-8") as f:
+            hyp = json.load(f)["first_hypothesis"]
+        pending = " (pending, see its README)" if expected[0] != "expected.json" else ""
+        with open(os.path.join(d, "README.md"), encoding="utf-8") as f:
+            title = f.readline().lstrip("# ").strip()
+        if name.startswith("pair-"):
+            story = title.split(": ", 1)[-1]
+        else:
+            story = title.split(" (", 1)[-1].rstrip(")") if " (" in title else title
+        rows.append("| `%s/` | %s | `%s`%s |" % (name, story, hyp, pending))
+    with open(os.path.join(HERE, "README.md"), "a", encoding="utf-8") as f:
+        f.write("""
+## One sample per root cause, and the misleading pairs
+
+`samples/<hypothesis-id>/` holds one scenario per root-cause id of CONTRACT.md (the three
+artifact-fetch ids are the folders above), in the log format of the Flux era its story fits (each
+README.md names the FLUX-LOGS.md sections); `samples/pair-<n>-<a|b>/` are the five misleading pairs
+of issue 7: both halves share their main error lines and differ only in the deciding evidence.
+Files are named `<controller>.log` (the file name gives the controller). Written by
+`root_cause_samples()` in generate.py; Tests/EndToEndTests/HypothesisTests.swift checks them.
+
+| folder | story | expected first hypothesis |
+|---|---|---|
+""" + "\n".join(rows) + "\n")
+
+
 def main():
     scenario_networkpolicy_9090()
     scenario_networkpolicy_9090_timeout()
     scenario_source_controller_restart()
     scenario_artifact_missing()
     samples_readme()
+    root_cause_samples()
+    root_cause_readme()
 
 
 if __name__ == "__main__":
