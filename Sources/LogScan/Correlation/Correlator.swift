@@ -87,7 +87,11 @@ public struct Correlator {
     ///   - healthyUntil: the newest healthy event per object (milliseconds, UTC): an incident whose
     ///     objects all have a later one is `resolved`.
     public func correlate(_ input: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
-        let list = Correlator.ordered(input.filter { $0.role == .failure || $0.role == .wrapper })
+        correlate(sorted: Correlator.ordered(input), healthyUntil: healthyUntil)
+    }
+
+    /// `correlate(_:healthyUntil:)` for occurrences already in `Correlator.before` order.
+    public func correlate(sorted list: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
 
         // Learn which upstream each object fetches from (object → upstream counts), from events
         // that name both; one without an upstream of its own takes its object's.
@@ -112,7 +116,7 @@ public struct Correlator {
 
         // 1. Failures grouped by (class, upstream), split by the gap.
         struct Key: Hashable { var cls: String; var upstream: String }
-        func group(_ items: [Occurrence], key: (Occurrence) -> Key) -> [[Occurrence]] {
+        func group<S: Sequence>(_ items: S, key: (Occurrence) -> Key) -> [[Occurrence]] where S.Element == Occurrence {
             var groups: [Key: [[Occurrence]]] = [:]
             var lastEnd: [Key: Int64] = [:]
             var order: [Key] = []
@@ -130,7 +134,7 @@ public struct Correlator {
             }
             return order.flatMap { groups[$0]! }
         }
-        var drafts = group(list.filter { $0.role == .failure }) {
+        var drafts = group(list.lazy.filter { $0.role == .failure }) {
             Key(cls: $0.failureClass, upstream: upstream(of: $0)?.description ?? "unknown upstream, controller:" + $0.controller)
         }
 

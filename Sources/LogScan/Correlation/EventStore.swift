@@ -1,8 +1,8 @@
-/// A run of identical events: one signature from one controller about one object with one set of
-/// captures, within one minute of event time. The correlator works on these instead of single
-/// events, so memory grows with the number of distinct things that happened per minute, not with
-/// the number of lines (a crash-looping controller that logs the same refusal 10,000 times a
-/// minute is one occurrence with count 10,000).
+/// A run of identical events: one signature from one controller about one object and upstream,
+/// within one bucket of event time (half the window, at least a minute). The correlator works on
+/// these instead of single events, so memory grows with the number of distinct things that
+/// happened per bucket, not with the number of lines (a crash-looping controller that logs the
+/// same refusal 10,000 times a minute is one occurrence with count 10,000).
 public struct Occurrence: Sendable {
     public var signature: String
     public var severity: Severity
@@ -51,7 +51,7 @@ public struct Example: Sendable {
 }
 
 /// The healthy or lifecycle events of one (signature, controller, object), compacted to one entry
-/// per minute: enough to tell whether the signal was present in a window, how often, and where.
+/// per bucket (half the window): enough to tell whether the signal was present in a window, how often, and where.
 public struct Timeline: Sendable {
     public struct Entry: Sendable {
         public var first: Int64
@@ -104,9 +104,9 @@ public struct Timeline: Sendable {
 /// Collects events with memory bounded by what happened, not by how many lines said it.
 ///
 /// Failure and wrapper events fold into runs keyed by (signature, controller, object, upstream,
-/// minute); a run keeps its first event's captures and up to `captureVariantsPerRun` other
+/// bucket of half the window); a run keeps its first event's captures and up to `captureVariantsPerRun` other
 /// distinct capture sets. Healthy and lifecycle events fold into one `Timeline` per (signature,
-/// controller, object) with one 28-byte entry per minute. Distinct capture sets are interned,
+/// controller, object) with one 28-byte entry per bucket. Distinct capture sets are interned,
 /// at most `captureSetsPerSignature` per signature (further sets fold into the first). An event's
 /// text is kept when its (signature, controller, object) has fewer than `examplesPerKey` kept
 /// texts, or when it comes more than the window after that key's previous event in the same
@@ -176,7 +176,13 @@ public final class EventStore {
     public init(patterns: PatternSet, windowSeconds: Double) {
         self.patterns = patterns
         self.windowMillis = Int64(windowSeconds * 1000)
+        self.bucketMillis = EventStore.bucket(windowMillis: Int64(windowSeconds * 1000))
     }
+
+    /// How much event time one run or timeline entry covers: half the window (at least a
+    /// minute), so that no gap inside a run can exceed the window and grouping by gaps stays exact.
+    public let bucketMillis: Int64
+    public static func bucket(windowMillis: Int64) -> Int64 { max(60_000, windowMillis / 2) }
 
     func intern(controller c: String) -> Int32 {
         if let i = controllerIndex[c] { return i }
@@ -242,8 +248,8 @@ public final class EventStore {
                 t = TimelineState(captures: intern(captures: e.captures, signature: sig), example: keepExample(e, ek, time: time, limit: 1))
                 timelines[ek] = t
             }
-            let minute = time / 60_000
-            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / 60_000 == minute {
+            let bucket = time / bucketMillis
+            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket {
                 var entry = t.entries[lastIndex]
                 entry.count += 1
                 if time < entry.first { entry.first = time; entry.file = file; entry.line = Int32(e.location.line) }
@@ -258,7 +264,7 @@ public final class EventStore {
 
         let caps = intern(captures: e.captures, signature: sig)
         let upstream = intern(object: e.upstream)
-        let key = Key(signature: sig, controller: controller, object: object, upstream: upstream, minute: time / 60_000)
+        let key = Key(signature: sig, controller: controller, object: object, upstream: upstream, minute: time / bucketMillis)
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
         for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }

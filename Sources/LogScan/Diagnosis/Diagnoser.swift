@@ -23,18 +23,26 @@ public struct Diagnoser {
     ///   - timelines: healthy and lifecycle signals, queried per window.
     public func diagnose(_ incidents: [Incident], occurrences: [Occurrence], timelines: [Timeline] = [],
                          activity: [String: Set<Int64>]) -> [Incident] {
-        let context = Correlator.ordered(occurrences)
-        // Occurrences last at most a minute, so any that overlaps [from, to] starts after from − 60 s.
+        diagnose(incidents, sorted: Correlator.ordered(occurrences), extra: [], timelines: timelines, activity: activity)
+    }
+
+    /// `diagnose` for occurrences already in `Correlator.before` order, plus a few `extra` ones
+    /// (derived signals such as container restarts) in any order.
+    public func diagnose(_ incidents: [Incident], sorted context: [Occurrence], extra: [Occurrence], timelines: [Timeline],
+                         activity: [String: Set<Int64>]) -> [Incident] {
+        // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.
+        let bucket = EventStore.bucket(windowMillis: windowMillis)
         return incidents.map { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
             var evidence: [Occurrence] = []
-            var i = lowerBound(context, from - 60_000)
+            var i = lowerBound(context, from - bucket)
             while i < context.count, context[i].first.millis <= to {
                 if context[i].last.millis >= from { evidence.append(context[i]) }
                 i += 1
             }
             for t in timelines { if let o = t.occurrence(from: from, to: to) { evidence.append(o) } }
+            for o in extra where o.last.millis >= from && o.first.millis <= to { evidence.append(o) }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {

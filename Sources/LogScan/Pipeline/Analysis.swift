@@ -55,11 +55,15 @@ public struct Analysis: Sendable {
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     public init(scan: ScanResult, patterns: PatternSet, windowSeconds: Double) {
         self.scan = scan
+        // Sorted once, in place; the correlator and the diagnoser both read this order.
+        var occurrences = scan.occurrences
+        self.scan.occurrences = []
+        occurrences.sort(by: Correlator.before)
         let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(scan.occurrences, healthyUntil: scan.healthyUntil)
+            .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil)
         let restarts = scan.restarts.map(Analysis.occurrence)
         self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-            .diagnose(incidents, occurrences: scan.occurrences + restarts, timelines: scan.timelines, activity: scan.activity)
+            .diagnose(incidents, sorted: occurrences, extra: restarts, timelines: scan.timelines, activity: scan.activity)
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new
