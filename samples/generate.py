@@ -744,8 +744,7 @@ def case_notification_controller_unreachable():
 The cluster was installed with `flux install --components=source-controller,kustomize-controller` after an earlier full install; notification-controller and its Service were removed, but kustomize-controller still runs with `--events-addr=http://notification-controller.flux-system.svc.cluster.local./`. Every reconcile of the Kustomization apps succeeds (`server-side apply completed`, `Reconciliation finished in …`), then the event about it cannot be posted: the name no longer resolves, retryablehttp gives up after 5 attempts (~15s), and kustomize-controller logs `unable to record event … no such host` at error level. Reconciliation is unaffected; alerts and commit statuses are silently lost.
 Two incidents, one cause: each line is both a failed name lookup (failure class `dns`, error) and an undelivered event (class `event-delivery`, warning), and incidents are grouped by failure class (CONTRACT.md); both rank notification-controller-unreachable first.
 """, "`unable to record event` to notification-controller's own Service name while every reconcile succeeds; the DNS failure concerns only that one name, so it is not a cluster DNS problem.",
-                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.5 (no such host), 3.14 (recorder.go `unable to record event`, --events-addr, 5 attempts)."),
-               pending=True)
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.5 (no such host), 3.14 (recorder.go `unable to record event`, --events-addr, 5 attempts)."))
 
 
 def case_receiver_misconfigured():
@@ -762,8 +761,7 @@ def case_receiver_misconfigured():
                readme_text("receiver-misconfigured (webhook secret rotated on one side only)", """
 The GitHub webhook of the fleet repository was re-created with a new secret, but the Receiver `github` still uses the old token in its secret. Every push reaches notification-controller through the webhook-receiver ingress (`handling request: <digest>`), and is rejected: `unable to validate payload` with `the GitHub signature header is invalid, err: payload signature check failed`. No GitRepository is annotated, so pushes are picked up only on the source's interval.
 """, "`unable to validate payload` for the Receiver on every delivery and no `annotated` line: the token does not match.",
-                           "FLUX-LOGS.md 1.4 (notification-controller receiver-server lines), 5 (webhook-receiver, /hook/<sha256>)."),
-               pending=True)
+                           "FLUX-LOGS.md 1.4 (notification-controller receiver-server lines), 5 (webhook-receiver, /hook/<sha256>)."))
 
 
 def case_git_auth_failed():

@@ -89,7 +89,8 @@ import Testing
                 }
                 var pairs: [String] = []
                 for key in ["ts", "level", "logger", "msg"] { if let v = o[key] as? String { pairs.append("\(key)=\(quote(v))") } }
-                for (k, v) in o.sorted(by: { $0.key < $1.key }) where !["ts", "level", "logger", "msg"].contains(k) {
+                for (key, v) in o.sorted(by: { $0.key < $1.key }) where !["ts", "level", "logger", "msg"].contains(key) {
+                    let k = key.replacingOccurrences(of: " ", with: "_")  // logfmt keys have no spaces
                     if let s = v as? String { pairs.append("\(k)=\(quote(s))") }
                     else if let d = v as? [String: Any] {
                         for (ik, iv) in d.sorted(by: { $0.key < $1.key }) { pairs.append("\(k).\(ik)=\(quote("\(iv)"))") }

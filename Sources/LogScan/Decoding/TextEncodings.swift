@@ -155,7 +155,8 @@ enum TextEncodings {
     /// records: `ts=... level=error msg="Reconciliation failed after 3m35s" error="..."`.
     /// Accepted when at least two pairs are read, the line is nothing but pairs, and one key is
     /// `msg`/`message`. Keys map to the JSON names (`lvl`→`level`, `err`→`error`, `time`→`ts`);
-    /// `Kind.name`/`Kind.namespace` keys become the `"<Kind>":{...}` object.
+    /// `Kind.name`/`Kind.namespace` keys become the `"<Kind>":{...}` object; `reconciler_kind` and
+    /// `reconciler_group` stand for the JSON keys with a space.
     static func logfmt(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
         var pairs: [(String, String)] = []
         var i = 0
@@ -193,6 +194,10 @@ enum TextEncodings {
             case "err": key = "error"
             case "time", "timestamp": key = "ts"
             case "message": key = "msg"
+            // Keys with spaces in the JSON (`reconciler kind`, era 1) cannot be logfmt keys;
+            // re-formatters write them with `_`.
+            case "reconciler_kind": key = "reconciler kind"
+            case "reconciler_group": key = "reconciler group"
             default: key = k
             }
             if let dot = key.firstIndex(of: "."), FluxControllers.kindSpelling[String(key[..<dot]).lowercased()] != nil {
