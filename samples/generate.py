@@ -739,10 +739,10 @@ def case_notification_controller_unreachable():
                {"level": "error", "msg": "unable to record event", "name": "apps", "namespace": NS,
                 "reconciler kind": "Kustomization", "error": err})
     write_case("notification-controller-unreachable", {"kustomize-controller.log": k},
-               ("notification-controller-unreachable", 2, ["Kustomization/flux-system/apps"], "open"),
+               ("notification-controller-unreachable", 1, ["Kustomization/flux-system/apps"], "open"),
                readme_text("notification-controller-unreachable (events posted to a Service that is gone)", """
 The cluster was installed with `flux install --components=source-controller,kustomize-controller` after an earlier full install; notification-controller and its Service were removed, but kustomize-controller still runs with `--events-addr=http://notification-controller.flux-system.svc.cluster.local./`. Every reconcile of the Kustomization apps succeeds (`server-side apply completed`, `Reconciliation finished in …`), then the event about it cannot be posted: the name no longer resolves, retryablehttp gives up after 5 attempts (~15s), and kustomize-controller logs `unable to record event … no such host` at error level. Reconciliation is unaffected; alerts and commit statuses are silently lost.
-Two incidents, one cause: each line is both a failed name lookup (failure class `dns`, error) and an undelivered event (class `event-delivery`, warning), and incidents are grouped by failure class (CONTRACT.md); both rank notification-controller-unreachable first.
+One incident: each line is both a failed name lookup (failure class `dns`, error) and an undelivered event (class `event-delivery`, warning); one record is one failure, so the lookup names the incident and the delivery joins it.
 """, "`unable to record event` to notification-controller's own Service name while every reconcile succeeds; the DNS failure concerns only that one name, so it is not a cluster DNS problem.",
                            "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4, 3.5 (no such host), 3.14 (recorder.go `unable to record event`, --events-addr, 5 attempts)."))
 

@@ -140,17 +140,20 @@ public struct Correlator {
 
         // 2. Wrappers join the nearest incident holding their object within the window; the rest
         // form incidents of their own, grouped like failures.
+        // A wrapper about no object (lease and API lines) joins by its controller instead.
         var byObject: [ObjectRef: [Int]] = [:]
+        var byController: [String: [Int]] = [:]
         var spans: [(Int64, Int64)] = []
         for (i, d) in drafts.enumerated() {
             spans.append((d.map(\.first.millis).min()!, d.map(\.last.millis).max()!))
             for obj in Set(d.compactMap(\.object)) { byObject[obj, default: []].append(i) }
+            for c in Set(d.filter { $0.object == nil }.map(\.controller)) { byController[c, default: []].append(i) }
         }
         var loose: [Occurrence] = []
         for o in list where o.role == .wrapper {
             var best: (index: Int, distance: Int64)?
-            if let obj = o.object {
-                for i in byObject[obj] ?? [] {
+            if let candidates = o.object.map({ byObject[$0] ?? [] }) ?? byController[o.controller] {
+                for i in candidates {
                     let (first, last) = spans[i]
                     let distance = o.last.millis < first ? first - o.last.millis : (o.first.millis > last ? o.first.millis - last : 0)
                     if distance <= windowMillis, best == nil || distance < best!.distance { best = (i, distance) }
@@ -158,7 +161,9 @@ public struct Correlator {
             }
             if let best { drafts[best.index].append(o) } else { loose.append(o) }
         }
-        drafts += group(loose) { Key(cls: $0.failureClass, upstream: $0.object?.description ?? "controller:" + $0.controller) }
+        // Wrappers with no failure to join: one incident per object, whatever their classes (a
+        // generic `Reconciler error` and a specific `Helm upgrade failed` on the same object).
+        drafts += group(loose) { Key(cls: "wrapper", upstream: $0.object?.description ?? "controller:" + $0.controller) }
 
         // 3. Build incidents.
         var incidents: [Incident] = []
@@ -175,7 +180,9 @@ public struct Correlator {
     }
 
     func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {
-        let primary = occ.first { $0.role == .failure } ?? occ[0]
+        // The cause names the incident: its first failure, else its first wrapper that is not a
+        // generic reconcile wrapper (class `reconcile`).
+        let primary = occ.first { $0.role == .failure } ?? occ.first { $0.failureClass != "reconcile" } ?? occ[0]
         let first = occ.map(\.first).min()!, last = occ.map(\.last).max()!
         let affected = Array(Set(occ.compactMap(\.object))).sorted()
         var objects = Set(affected.map(\.description))

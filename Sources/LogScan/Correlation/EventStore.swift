@@ -119,6 +119,7 @@ public final class EventStore {
 
     struct Key: Hashable {
         var signature: Int32
+        var wrapper: Bool
         var controller: Int32
         var object: Int32
         var upstream: Int32
@@ -264,7 +265,8 @@ public final class EventStore {
 
         let caps = intern(captures: e.captures, signature: sig)
         let upstream = intern(object: e.upstream)
-        let key = Key(signature: sig, controller: controller, object: object, upstream: upstream, minute: time / bucketMillis)
+        let key = Key(signature: sig, wrapper: e.role == .wrapper, controller: controller, object: object, upstream: upstream,
+                      minute: time / bucketMillis)
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
         for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
@@ -305,7 +307,7 @@ public final class EventStore {
         runList.map { key, run in
             let sig = patterns.signatures[Int(key.signature)]
             var o = Occurrence(
-                signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                signature: sig.id, severity: sig.severity, role: key.wrapper ? .wrapper : sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,

@@ -495,11 +495,23 @@ public final class LogScanner {
             let minute = record.time.map { $0.millis / 60_000 }
 
             var newEvents: [Event] = []
-            for hit in scanner.matcher.match(record, only: record.candidates) {
+            let hits = scanner.matcher.match(record, only: record.candidates)
+            // One record is one failure: when several failure signatures hit it (a DNS error in an
+            // event delivery line), the most specific names the cause and the others join its
+            // incident as wrappers. Most specific: highest severity, then the longest regex.
+            let failures = hits.filter { scanner.patterns.signatures[$0.signature].role == .failure }
+            let cause = failures.max { a, b in
+                let sa = scanner.patterns.signatures[a.signature], sb = scanner.patterns.signatures[b.signature]
+                if sa.severity != sb.severity { return sa.severity < sb.severity }
+                if sa.regex.pattern.utf8.count != sb.regex.pattern.utf8.count { return sa.regex.pattern.utf8.count < sb.regex.pattern.utf8.count }
+                return sa.id > sb.id
+            }?.signature
+            for hit in hits {
                 let sig = scanner.patterns.signatures[hit.signature]
+                let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
                 newEvents.append(Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,
-                    signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                    signature: sig.id, severity: sig.severity, role: role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
                     text: cut(record.payload, at: 2000), stream: stream,
                     signatureIndex: hit.signature))
