@@ -657,26 +657,15 @@ def case_dir(name):
     return d
 
 
-PENDING_NOTE = """
-Pending: the expectation is in `expected.pending.json`, not `expected.json`, so the generic sample
-tests (SampleTests, RewrapTests, ArchiveTests) skip this folder. Its records carry Flux's
-`"reconciler kind"` key (fluxcd/pkg runtime/events/recorder.go, notification-controller's
-receiver-server), which RewrapTests' logfmt re-encoding writes as `reconciler kind=Kind`; the logfmt
-decoder rejects the bare word `reconciler` and reads the line as plain text (no time, no object).
-HypothesisTests runs this sample from `expected.pending.json`; rename the file once the logfmt
-decoder accepts bare keys (logfmt booleans) or `reconciler kind=`.
-"""
-
-
-def write_case(name, logs, expected, readme, pending=False):
+def write_case(name, logs, expected, readme):
     """logs: {"source-controller.log": Log, ...}; expected: (hypothesis, incidents, objects, status)."""
     d = case_dir(name)
     for file, log in logs.items():
         write_plain(os.path.join(d, file), log)
     hyp, n, objects, status = expected
     body = {"first_hypothesis": hyp, "incidents": n, "objects": sorted(objects), "status": status}
-    write_text(os.path.join(d, "expected.pending.json" if pending else "expected.json"), json.dumps(body, indent=2) + "\n")
-    write_text(os.path.join(d, "README.md"), readme.strip() + "\n" + (PENDING_NOTE if pending else ""))
+    write_text(os.path.join(d, "expected.json"), json.dumps(body, indent=2) + "\n")
+    write_text(os.path.join(d, "README.md"), readme.strip() + "\n")
 
 
 def sha_of(*key):
@@ -1370,7 +1359,7 @@ def root_cause_readme():
     rows = []
     for name in sorted(os.listdir(HERE)):
         d = os.path.join(HERE, name)
-        expected = [f for f in ["expected.json", "expected.pending.json"] if os.path.isfile(os.path.join(d, f))]
+        expected = [f for f in ["expected.json"] if os.path.isfile(os.path.join(d, f))]
         if not (name.startswith("pair-") or name in ROOT_CAUSE_CASES) or not expected:
             continue
         with open(os.path.join(d, expected[0]), encoding="utf-8") as f:

@@ -64,29 +64,12 @@ import Testing
         #expect(text.contains("Source: "), "explain \(id) names no source")
     }
 
-    /// Samples whose expectation is staged in `expected.pending.json` (see their README.md): the
-    /// generic sample tests skip them, these tests run them.
-    static func pendingSamples() throws -> [Sample] {
-        let dir = packageRoot.appendingPathComponent("samples")
-        var out: [Sample] = []
-        for n in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
-            let folder = dir.appendingPathComponent(n)
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected.pending.json")) else { continue }
-            let logs = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-                .filter { $0.hasSuffix(".log") }.sorted().map { "samples/\(n)/\($0)" }
-            let e = try json(data)
-            out.append(Sample(name: n, logs: logs, firstHypothesis: e["first_hypothesis"] as? String,
-                              incidents: e["incidents"] as? Int, objects: e["objects"] as? [String], status: e["status"] as? String))
-        }
-        return out
-    }
-
     /// Every contract id is the expected first hypothesis of at least one sample, `samples/<id>/`
     /// or the one named after the original scenario, and the binary agrees on the first
     /// hypothesis, the incident count, the first incident's objects and its status.
     @Test(arguments: contractIDs)
     func sampleRanksItFirst(_ id: String) throws {
-        let samples = try (Sample.all() + Self.pendingSamples()).filter { $0.firstHypothesis == id }
+        let samples = try Sample.all().filter { $0.firstHypothesis == id }
         #expect(!samples.isEmpty, "no sample expects \(id) first")
         let legacy = ["networkpolicy-blocks-artifact-port": "networkpolicy-9090", "source-controller-unavailable": "source-controller-restart"]
         #expect(samples.contains { $0.name == id || $0.name == legacy[id] }, "no samples/\(id)/")

@@ -240,19 +240,11 @@ public enum PatternLint {
 
     /// Every `*.yaml`/`*.yml` under `dir` (walked, sorted), or `dir` itself when it is a file.
     static func yamlFiles(under dir: String, problems: inout [LintFinding]) -> [String] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+        guard let files = PatternSource.yamlFiles(under: dir) else {
             problems.append(LintFinding(position: FilePosition(file: dir, line: 1, column: 1), level: .error, message: "no such file or directory"))
             return []
         }
-        if !isDir.boolValue { return [dir] }
-        var out: [String] = []
-        if let e = FileManager.default.enumerator(atPath: dir) {
-            for case let rel as String in e where rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
-                out.append((dir as NSString).appendingPathComponent(rel))
-            }
-        }
-        return out.sorted()
+        return files
     }
 }
 

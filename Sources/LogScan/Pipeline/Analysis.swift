@@ -22,11 +22,18 @@ public enum PatternSource {
     }
 
     static func yamlFiles(under dir: String, loader: inout PatternLoader) -> [String] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+        guard let files = yamlFiles(under: dir) else {
             loader.report(file: dir, "no such file or directory")
             return []
         }
+        return files
+    }
+
+    /// Every `*.yaml`/`*.yml` under `dir` (walked, sorted by path), `[dir]` when it is a file, nil
+    /// when it does not exist.
+    static func yamlFiles(under dir: String) -> [String]? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else { return nil }
         if !isDir.boolValue { return [dir] }
         var out: [String] = []
         if let e = FileManager.default.enumerator(atPath: dir) {
