@@ -33,7 +33,7 @@ public enum RecordDecoder {
         while start < payload.count, payload[start] == 32 || payload[start] == 9 { start += 1 }
         let body = UnsafeRawBufferPointer(rebasing: payload[start...])
         if start < payload.count, payload[start] == UInt8(ascii: "{") {
-            if let members = JSONScanner.parseObject(body) {
+            if let members = JSONScanner.parseObject(body, keep: RecordDecoder.wanted) {
                 decodeJSON(members, into: &record)
                 record.format = .json
             } else {
@@ -58,6 +58,20 @@ public enum RecordDecoder {
             record.timeFromEnvelope = true
         }
         return record
+    }
+
+    /// The JSON members `decodeJSON` reads; the rest of a record is skipped unbuilt.
+    static let wantedKeys: Set<String> = [
+        "level", "ts", "msg", "message", "error", "logger", "controllerKind", "controllerGroup",
+        "reconciler group", "reconciler kind", "name", "namespace", "url", "revision", "reason", "method",
+        "controller", "source", "type", "eventInvolvedObject", "object",
+    ]
+    /// Object keys of every era: `Kustomization`, `kustomization`, `gitRepository` (FLUX-LOGS.md 1.2).
+    static let kindKeys: Set<String> = Set(FluxControllers.kindSpelling.flatMap { lower, spelled in
+        [lower, spelled, spelled.prefix(1).lowercased() + spelled.dropFirst()]
+    })
+    @Sendable static func wanted(_ key: String) -> Bool {
+        wantedKeys.contains(key) || kindKeys.contains(key)
     }
 
     /// Fills a record from controller-runtime zap JSON members (FLUX-LOGS.md 1.1, 1.2).

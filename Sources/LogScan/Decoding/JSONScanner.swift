@@ -21,13 +21,17 @@ struct JSONScanner {
 
     let bytes: UnsafeRawBufferPointer
     var i = 0
+    /// Which top-level members to keep; the others are validated and skipped without building
+    /// strings (an apply line's `output` map can hold hundreds of entries). nil keeps all.
+    var keep: ((String) -> Bool)?
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// Parses the whole buffer as one object (whitespace around it allowed).
     /// Returns nil when the bytes are not exactly one JSON object.
-    static func parseObject(_ bytes: UnsafeRawBufferPointer) -> [(String, Value)]? {
+    static func parseObject(_ bytes: UnsafeRawBufferPointer, keep: ((String) -> Bool)? = nil) -> [(String, Value)]? {
         var s = JSONScanner(bytes)
+        s.keep = keep
         s.skipSpace()
         guard let members = s.object(depth: 0) else { return nil }
         s.skipSpace()
@@ -56,7 +60,9 @@ struct JSONScanner {
             skipSpace()
             guard i < bytes.count else { return nil }
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
+            if depth == 0, let keep, !keep(key) {
+                guard skipValue(depth: depth + 1) else { return nil }
+            } else if c == UInt8(ascii: "\"") {
                 guard let s = string() else { return nil }
                 members.append((key, .string(s)))
             } else if c == UInt8(ascii: "{") && depth < 1 {
