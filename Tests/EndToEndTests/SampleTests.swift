@@ -26,6 +26,10 @@ import Testing
         if let status = sample.status {
             #expect(first["status"] as? String == status)
         }
+        // The first cause says why: at least one piece of evidence for it, naming its signal and place.
+        let evidence = hyps.first?["evidence_for"] as? [String] ?? []
+        #expect(!evidence.isEmpty, "\(sample.name): the first hypothesis shows no evidence for it")
+        #expect(evidence.allSatisfy { $0.contains("[") && $0.hasSuffix("]") })
         // Confidence is a probability and the ranking is by it.
         let confidences = hyps.compactMap { $0["confidence"] as? Double }
         #expect(confidences == confidences.sorted(by: >))
