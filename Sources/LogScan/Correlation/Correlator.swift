@@ -123,14 +123,13 @@ public struct Correlator {
             for o in items {
                 let k = key(o)
                 if groups[k] == nil { order.append(k) }
-                var runs = groups[k] ?? []
+                // Mutated in place: copying the key's runs out and back made grouping quadratic.
                 if let end = lastEnd[k], o.first.millis - end <= windowMillis {
-                    runs[runs.count - 1].append(o)
+                    groups[k, default: []][groups[k]!.count - 1].append(o)
                 } else {
-                    runs.append([o])
+                    groups[k, default: []].append([o])
                 }
                 lastEnd[k] = max(lastEnd[k] ?? Int64.min, o.last.millis)
-                groups[k] = runs
             }
             return order.flatMap { groups[$0]! }
         }
