@@ -86,11 +86,9 @@ public struct Correlator {
     ///   - input: failure and wrapper occurrences (others are ignored).
     ///   - healthyUntil: the newest healthy event per object (milliseconds, UTC): an incident whose
     ///     objects all have a later one is `resolved`.
-    public func correlate(_ input: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
-        correlate(sorted: Correlator.ordered(input), healthyUntil: healthyUntil)
-    }
-
-    /// `correlate(_:healthyUntil:)` for occurrences already in `Correlator.before` order.
+    /// Groups occurrences already in `Correlator.before` order (failure and wrapper ones).
+    /// - Parameter healthyUntil: the newest healthy event per object (milliseconds, UTC): an
+    ///   incident whose objects all have a later one is `resolved`.
     public func correlate(sorted list: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
 
         // Learn which upstream each object fetches from (object → upstream counts), from events

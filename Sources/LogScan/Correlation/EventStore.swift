@@ -296,7 +296,7 @@ public final class EventStore {
 
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
-        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count)"
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
     }
 
     /// Ends a stream: its per-key "last seen" times are no longer needed.

@@ -21,13 +21,8 @@ public struct Diagnoser {
     ///   - occurrences: every occurrence of the scan (any role), used as context.
     ///   - activity: controller → epoch minutes with at least one record (for silence).
     ///   - timelines: healthy and lifecycle signals, queried per window.
-    public func diagnose(_ incidents: [Incident], occurrences: [Occurrence], timelines: [Timeline] = [],
-                         activity: [String: Set<Int64>]) -> [Incident] {
-        diagnose(incidents, sorted: Correlator.ordered(occurrences), extra: [], timelines: timelines, activity: activity)
-    }
-
-    /// `diagnose` for occurrences already in `Correlator.before` order, plus a few `extra` ones
-    /// (derived signals such as container restarts) in any order.
+    /// Occurrences come in `Correlator.before` order, plus a few `extra` ones (derived signals
+    /// such as container restarts) in any order.
     public func diagnose(_ incidents: [Incident], sorted context: [Occurrence], extra: [Occurrence], timelines: [Timeline],
                          activity: [String: Set<Int64>]) -> [Incident] {
         // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.

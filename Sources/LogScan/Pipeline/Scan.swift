@@ -585,8 +585,3 @@ public final class LogScanner {
         }
     }
 }
-
-/// The last component of a path string (`/a/b/c.log` → `c.log`).
-func lastPathComponent(_ path: String) -> String {
-    path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
-}

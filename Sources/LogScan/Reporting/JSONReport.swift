@@ -1,9 +1,6 @@
-/// A minimal JSON writer that keeps key order (CONTRACT.md prints keys in a fixed order).
-/// Strings are escaped per RFC 8259 (quotes, backslash, control characters).
-public struct JSONWriter {
-    public private(set) var out = ""
-    public init() {}
-
+/// JSON string quoting per RFC 8259 (quotes, backslash, control characters); the `JSON` value
+/// below renders in key order, which CONTRACT.md prints in a fixed order.
+public enum JSONWriter {
     public static func quote(_ s: String) -> String {
         var r = "\""
         r.reserveCapacity(s.utf8.count + 2)
@@ -129,6 +126,7 @@ public enum JSONReport {
             ("by_format", .object(s.byFormat.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("by_controller", .object(s.byController.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("overlong_lines", .int(s.overlongLines)), ("binary_lines", .int(s.binaryLines)),
+            ("inherited_times", .int(s.inheritedTimes)), ("filtered_events", .int(s.filteredEvents)),
         ]
     }
 
