@@ -299,6 +299,18 @@ public final class EventStore {
         "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
     }
 
+    /// Frees every run, timeline and kept text (after `occurrences()` and `timelineList()` have
+    /// been taken: what they hold stays alive through them).
+    public func removeAll() {
+        runs = [:]
+        runList = []
+        timelines = [:]
+        examples = []
+        examplesKept = [:]
+        lastSeen = [:]
+        captureIndex = [[:]: 0]
+    }
+
     /// Ends a stream: its per-key "last seen" times are no longer needed.
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 

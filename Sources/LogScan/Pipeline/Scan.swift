@@ -133,6 +133,14 @@ public final class LogScanner {
         return r
     }
 
+    /// `result`, after which the event store's runs, timelines and kept texts are freed: call it
+    /// once, when every input has been read (the scanner then reads nothing more).
+    public func finish() -> ScanResult {
+        let r = result
+        store.removeAll()
+        return r
+    }
+
     /// Memory accounting of the event store (debugging).
     public var storeSizes: String { store.sizes }
 

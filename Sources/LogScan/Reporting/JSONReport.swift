@@ -130,6 +130,29 @@ public enum JSONReport {
         ]
     }
 
+    /// Writes `document(incidents:stats:)` rendered with `pretty()` plus a final newline, byte for
+    /// byte, one piece at a time: each incident's JSON is built and rendered only when it is
+    /// written, so a report of thousands of incidents never exists whole in memory.
+    /// - Parameter write: receives consecutive UTF-8 pieces of the document.
+    public static func writeDocument(incidents: [Incident], stats: ScanStats, write: (String) -> Void) {
+        guard case .object(let members) = document(incidents: [], stats: stats) else { return }
+        write("{\n")
+        for (n, (key, value)) in members.enumerated() {
+            write("  " + JSONWriter.quote(key) + ": ")
+            if key == "incidents", !incidents.isEmpty {
+                write("[\n")
+                for (k, i) in incidents.enumerated() {
+                    write("    " + JSON.object(incident(i)).pretty("    ") + (k + 1 < incidents.count ? ",\n" : "\n"))
+                }
+                write("  ]")
+            } else {
+                write(value.pretty("  "))
+            }
+            write(n + 1 < members.count ? ",\n" : "\n")
+        }
+        write("}\n")
+    }
+
     /// The whole `--format json` document.
     public static func document(incidents: [Incident], stats: ScanStats) -> JSON {
         .object([

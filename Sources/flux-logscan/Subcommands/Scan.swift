@@ -108,7 +108,7 @@ struct Scan: ParsableCommand {
         var walker = InputWalker()
         for path in walker.expand(inputs) { scanner.scan(path: path) }
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
-        var scan = scanner.result
+        var scan = scanner.finish()
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
         if walker.skippedInFolders > 0 {
@@ -120,7 +120,8 @@ struct Scan: ParsableCommand {
             if !scan.inputErrors.isEmpty { throw ExitCode(2) }
             return
         }
-        let analysis = Analysis(scan: scan, patterns: patterns, windowSeconds: window.seconds)
+        let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds)
+        scan = analysis.scan
         let shown = analysis.incidents.filter { $0.severity >= minSeverity }
 
         var warnings = scan.warnings.map(\.message)
@@ -138,7 +139,7 @@ struct Scan: ParsableCommand {
             Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats).pretty() + "\n")
+            JSONReport.writeDocument(incidents: shown, stats: scan.stats) { Output.stdout($0) }
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             for (seq, i) in shown.enumerated() {

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import LogScan
+
+/// `--format json` is written piece by piece (`JSONReport.writeDocument`) so that a report of
+/// thousands of incidents never exists whole in memory; it must stay byte-identical to the
+/// document rendered at once, and valid JSON (RFC 8259).
+@Suite struct JSONReportTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
+
+    func analysis(_ sample: String) throws -> Analysis {
+        let loader = PatternLoader.shipped()
+        #expect(loader.diagnostics.isEmpty)
+        let patterns = loader.set
+        let scanner = LogScanner(patterns: patterns)
+        let dir = Self.samples.appendingPathComponent(sample)
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where f.hasSuffix(".log") {
+            scanner.scan(path: dir.appendingPathComponent(f).path)
+        }
+        return Analysis(scan: scanner.result, patterns: patterns, windowSeconds: 900)
+    }
+
+    @Test(arguments: ["networkpolicy-9090", "artifact-missing", "helm-release-locked"])
+    func streamedDocumentEqualsTheWholeDocument(sample: String) throws {
+        let a = try analysis(sample)
+        #expect(!a.incidents.isEmpty)
+        var streamed = ""
+        var pieces = 0
+        JSONReport.writeDocument(incidents: a.incidents, stats: a.scan.stats) { streamed += $0; pieces += 1 }
+        let whole = JSONReport.document(incidents: a.incidents, stats: a.scan.stats).pretty() + "\n"
+        #expect(streamed == whole)
+        #expect(pieces > a.incidents.count)
+        let parsed = try JSONSerialization.jsonObject(with: Data(streamed.utf8)) as? [String: Any]
+        #expect((parsed?["incidents"] as? [Any])?.count == a.incidents.count)
+    }
+
+    @Test func noIncidentsGivesAnEmptyList() throws {
+        var streamed = ""
+        JSONReport.writeDocument(incidents: [], stats: ScanStats()) { streamed += $0 }
+        #expect(streamed == JSONReport.document(incidents: [], stats: ScanStats()).pretty() + "\n")
+        #expect(streamed.contains("\"incidents\": []"))
+    }
+}
