@@ -87,7 +87,12 @@ public struct Timeline: Sendable {
         var i = lo
         while i < entries.count, entries[i].first <= to {
             if entries[i].last >= from {
-                if first == nil { first = entries[i] }
+                // Equal times: the earlier place, so that the reading order does not show.
+                if first == nil || (entries[i].first == first!.first
+                                    && SourceLocation(file: files[Int(entries[i].file)], line: Int(entries[i].line))
+                                        < SourceLocation(file: files[Int(first!.file)], line: Int(first!.line))) {
+                    first = entries[i]
+                }
                 count += Int(entries[i].count)
                 last = max(last, entries[i].last)
             }
@@ -253,7 +258,9 @@ public final class EventStore {
             if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket {
                 var entry = t.entries[lastIndex]
                 entry.count += 1
-                if time < entry.first { entry.first = time; entry.file = file; entry.line = Int32(e.location.line) }
+                if time < entry.first || (time == entry.first && e.location < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
+                    entry.first = time; entry.file = file; entry.line = Int32(e.location.line)
+                }
                 entry.last = max(entry.last, time)
                 t.entries[lastIndex] = entry
             } else {
@@ -275,16 +282,21 @@ public final class EventStore {
             var run = runList[i].1
             run.count += 1
             run.seen.insert(h)
+            var other = caps
             if time < run.first || (time == run.first && e.location < run.location) {
+                // The earliest event (by time, then place) gives the run its place, captures
+                // and example, whatever the reading order.
                 run.first = time
                 run.location = e.location
+                swap(&run.captures, &other)
                 if exampleIndex >= 0 { run.example = exampleIndex }
             } else if run.example < 0, exampleIndex >= 0 {
                 run.example = exampleIndex
             }
-            if caps != run.captures, !run.variants.contains(caps), run.variants.count < captureVariantsPerRun {
-                run.variants.append(caps)
+            if other != run.captures, !run.variants.contains(other), run.variants.count < captureVariantsPerRun {
+                run.variants.append(other)
             }
+            run.variants.removeAll { $0 == run.captures }
             run.last = max(run.last, time)
             runList[i].1 = run
         } else {
@@ -297,6 +309,102 @@ public final class EventStore {
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
         "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
+    }
+
+    /// Whether nothing was added yet.
+    public var isEmpty: Bool { eventCount == 0 && runList.isEmpty && timelines.isEmpty }
+
+    /// Merges the events of `other` (the store of another input, built with the same patterns and
+    /// window) into this one. Runs with the same key merge: counts add, less the records both
+    /// saw (the same record read from two inputs counts once, as in `add`); first/last widen and
+    /// the earliest event (by time, then place) gives the run's place and example. Timeline entries
+    /// are appended. The result does not depend on which thread built which store, only on the
+    /// order of the `absorb` calls, and for everything the reports show not even on that.
+    public func absorb(_ other: EventStore) {
+        if isEmpty, captureSets.count == 1 {
+            adopt(other)
+            return
+        }
+        let controllerMap = other.controllers.map { intern(controller: $0) }
+        let objectMap = other.objects.map { intern(object: $0) }
+        let fileMap = other.files.map { intern(file: $0) }
+        let exampleBase = Int32(examples.count)
+        examples += other.examples
+        func example(_ i: Int32) -> Int32 { i >= 0 ? i + exampleBase : -1 }
+        func captures(_ i: Int32, _ sig: Int32) -> Int32 { intern(captures: other.captureSets[Int(i)], signature: sig) }
+        func exampleKey(_ k: ExampleKey) -> ExampleKey {
+            ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
+        }
+        for (k, n) in other.examplesKept { examplesKept[exampleKey(k), default: 0] += n }
+        for (o, t) in other.healthyUntil { healthyUntil[o] = max(healthyUntil[o] ?? .min, t) }
+        eventCount += other.eventCount
+        duplicates += other.duplicates
+
+        for (k, r) in other.runList {
+            let key = Key(signature: k.signature, wrapper: k.wrapper, controller: controllerMap[Int(k.controller)],
+                          object: objectMap[Int(k.object)], upstream: objectMap[Int(k.upstream)], minute: k.minute)
+            let caps = captures(r.captures, k.signature)
+            let variants = r.variants.map { captures($0, k.signature) }
+            guard let i = runs[key] else {
+                runs[key] = runList.count
+                runList.append((key, Run(first: r.first, last: r.last, count: r.count, location: r.location,
+                                         example: example(r.example), captures: caps, variants: variants, seen: r.seen)))
+                continue
+            }
+            var run = runList[i].1
+            let both = run.seen.intersection(r.seen).count
+            duplicates += both
+            run.count += r.count - both
+            run.seen.formUnion(r.seen)
+            var others = [caps] + variants
+            if r.first < run.first || (r.first == run.first && r.location < run.location) {
+                run.first = r.first
+                run.location = r.location
+                swap(&run.captures, &others[0])
+                if r.example >= 0 { run.example = example(r.example) }
+            } else if run.example < 0, r.example >= 0 {
+                run.example = example(r.example)
+            }
+            run.last = max(run.last, r.last)
+            for v in others where v != run.captures && !run.variants.contains(v) && run.variants.count < captureVariantsPerRun {
+                run.variants.append(v)
+            }
+            run.variants.removeAll { $0 == run.captures }
+            runList[i].1 = run
+        }
+
+        for (k, t) in other.timelines {
+            let key = exampleKey(k)
+            let entries = t.entries.map { e -> Timeline.Entry in
+                var e = e
+                e.file = fileMap[Int(e.file)]
+                return e
+            }
+            if let mine = timelines[key] {
+                if mine.example < 0 { mine.example = example(t.example) }
+                mine.entries += entries
+                mine.sorted = false
+            } else {
+                let state = TimelineState(captures: captures(t.captures, k.signature), example: example(t.example))
+                state.entries = entries
+                state.sorted = t.sorted
+                timelines[key] = state
+            }
+        }
+    }
+
+    /// Takes `other`'s contents as they are (this store is empty): no re-interning.
+    private func adopt(_ other: EventStore) {
+        controllers = other.controllers; controllerIndex = other.controllerIndex
+        objects = other.objects; objectIndex = other.objectIndex
+        captureSets = other.captureSets; captureIndex = other.captureIndex
+        captureSetsBySignature = other.captureSetsBySignature; firstCaptureSet = other.firstCaptureSet
+        runs = other.runs; runList = other.runList; timelines = other.timelines
+        files = other.files; fileIndex = other.fileIndex
+        examples = other.examples; examplesKept = other.examplesKept
+        healthyUntil = other.healthyUntil
+        eventCount = other.eventCount; duplicates = other.duplicates
+        other.removeAll()
     }
 
     /// Frees every run, timeline and kept text (after `occurrences()` and `timelineList()` have

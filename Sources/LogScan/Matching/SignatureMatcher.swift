@@ -41,6 +41,9 @@ public final class SignatureMatcher {
     /// Regexes that hit the match limit, by signature id (a warning, never fatal).
     public private(set) var limitHits: [String: Int] = [:]
 
+    /// Forgets the match-limit counts (a worker starting on its next input).
+    public func resetLimitHits() { limitHits = [:] }
+
     public init(patterns: PatternSet, matchLimit: UInt32 = 1_000_000) {
         self.patterns = patterns
         self.matcher = Matcher(matchLimit: matchLimit)

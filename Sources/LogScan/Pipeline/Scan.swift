@@ -114,7 +114,7 @@ public final class LogScanner {
     public var filter = ScanFilter()
     public var lineCap = 1 << 20
     var state = ScanResult()
-    let store: EventStore
+    var store: EventStore
     let matcher: SignatureMatcher
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?

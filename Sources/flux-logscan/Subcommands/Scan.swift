@@ -58,6 +58,9 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
     var quiet = false
 
+    @Option(help: "Read at most this many inputs at once (default: the number of cores). The report does not depend on it; -v reads one input at a time.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
     var counts = false
 
@@ -106,7 +109,8 @@ struct Scan: ParsableCommand {
         }
         let inputs = paths.isEmpty ? ["-"] : paths
         var walker = InputWalker()
-        for path in walker.expand(inputs) { scanner.scan(path: path) }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        scanner.scan(paths: walker.expand(inputs), jobs: jobs)
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
         var scan = scanner.finish()
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)

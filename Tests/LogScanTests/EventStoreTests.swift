@@ -1,0 +1,74 @@
+import Testing
+@testable import LogScan
+
+/// `EventStore.absorb`: events read into two stores (two inputs on two threads) and merged must
+/// give what one store given the same events gives.
+@Suite struct EventStoreTests {
+    static let patterns = PatternLoader.shipped().set
+
+    /// A connection-refused artifact fetch as kustomize-controller logs it (FLUX-LOGS.md 3.2,
+    /// the seed's NetworkPolicy case) at `second` seconds past 09:00:00 UTC, 2026-03-02.
+    static func refused(_ second: Int64, object: String, file: String, line: Int) throws -> Event {
+        let index = try #require(patterns.signatures.firstIndex { $0.id == "artifact-fetch-connection-refused" })
+        let s = patterns.signatures[index]
+        let text = "{\"level\":\"error\",\"msg\":\"Reconciliation failed after 3m35s\",\"error\":\"failed to download artifact, error: GET http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/sha.tar.gz giving up after 10 attempt(s): Get ...: dial tcp 10.43.12.7:80: connect: connection refused\"}"
+        return Event(time: Timestamp(millis: 1_772_442_000_000 + second * 1000), controller: "kustomize-controller",
+                     object: ObjectRef(kind: "Kustomization", namespace: "flux-system", name: object),
+                     signature: s.id, severity: s.severity, role: s.role, failureClass: s.failureClass,
+                     captures: ["ip": "10.43.12.7", "port": "80", "source_kind": "gitrepository",
+                                "source_namespace": "flux-system", "source_name": "flux-system"],
+                     location: SourceLocation(file: file, line: line), level: .error, text: text + "\(second)",
+                     stream: 0, signatureIndex: index)
+    }
+
+    static func summary(_ store: EventStore) -> [String] {
+        store.occurrences().map {
+            "\($0.signature) \($0.controller) \($0.object?.description ?? "-") \($0.upstream?.description ?? "-") \($0.first.millis)-\($0.last.millis) ×\($0.count) \($0.location)"
+        }.sorted()
+    }
+
+    @Test func twoStoresMergedEqualOne() throws {
+        let a = try [0, 40, 80, 700, 3600].map { try Self.refused($0, object: "apps", file: "a.log", line: Int($0) + 1) }
+        let b = try [20, 60, 900, 3610].map { try Self.refused($0, object: "apps", file: "b.log", line: Int($0) + 1) }
+            + [try Self.refused(30, object: "infra", file: "b.log", line: 31)]
+        let index = a[0].signatureIndex
+        let one = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        for e in a + b { one.add(e, signatureIndex: index) }
+        let left = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        let right = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        for e in a { left.add(e, signatureIndex: index) }
+        for e in b { right.add(e, signatureIndex: index) }
+        left.absorb(right)
+        #expect(Self.summary(left) == Self.summary(one))
+        // 10 events, 7.5-minute buckets: apps in [0, 450) s, [450, 900), [900, 1350), [3600, 4050); infra once.
+        #expect(Self.summary(one).count == 5)
+        #expect(left.occurrences().reduce(0) { $0 + $1.count } == 10)
+    }
+
+    @Test func theSameRecordInBothInputsCountsOnce() throws {
+        let e = try Self.refused(10, object: "apps", file: "a.log", line: 11)
+        var again = e
+        again.location = SourceLocation(file: "copy-of-a.log", line: 11)
+        let left = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        let right = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        left.add(e, signatureIndex: e.signatureIndex)
+        right.add(again, signatureIndex: e.signatureIndex)
+        right.add(try Self.refused(11, object: "apps", file: "copy-of-a.log", line: 12), signatureIndex: e.signatureIndex)
+        left.absorb(right)
+        let runs = left.occurrences()
+        #expect(runs.count == 1)
+        #expect(runs.first?.count == 2)
+        #expect(left.duplicates == 1)
+        #expect(runs.first?.location == SourceLocation(file: "a.log", line: 11))
+    }
+
+    @Test func absorbIntoAnEmptyStoreAdoptsIt() throws {
+        let e = try Self.refused(10, object: "apps", file: "a.log", line: 11)
+        let part = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        part.add(e, signatureIndex: e.signatureIndex)
+        let whole = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        #expect(whole.isEmpty)
+        whole.absorb(part)
+        #expect(Self.summary(whole) == ["artifact-fetch-connection-refused kustomize-controller Kustomization/flux-system/apps GitRepository/flux-system/flux-system 1772442010000-1772442010000 ×1 a.log:11"])
+    }
+}
