@@ -28,9 +28,9 @@ def write_cascade(name, logs, expected, readme):
 
 
 def retry_times(start, until, *, key, first_delay_ms=750, cap_s=900, took_ms=(310, 520)):
-    """Attempts of a failing reconcile: Flux's controller rate limiter waits --min-retry-delay
-    (750ms) doubling up to --max-retry-delay (15m) between attempts; each attempt (an SSH
-    handshake, an index lookup) takes a few hundred milliseconds."""
+    """Attempts of a failing reconcile: Flux's controller rate limiter (fluxcd/pkg runtime/controller
+    rate_limiter.go) waits --min-retry-delay (750ms) doubling up to --max-retry-delay (15m) between
+    attempts; each attempt (an SSH handshake, an index lookup) takes a few hundred milliseconds."""
     out, t, delay, i = [], start, first_delay_ms * MS, 0
     while t <= until:
         out.append(t)
@@ -129,7 +129,7 @@ def case_gitrepository_cascade():
     }
     write_cascade("gitrepository-cascade", {"kustomize-controller.log": k, "source-controller.log": s}, expected,
                   readme_text("gitrepository-cascade (one GitRepository fails, seven Kustomizations wait on it)", """
-At 09:00 a commit to the fleet repository moves the infrastructure manifests to a new repository, `acme/platform`: the Kustomization infrastructure (sourceRef flux-system, `wait: true`, timeout 5m) applies a new GitRepository platform (`ssh://git@github.com/acme/platform`, secret platform-deploy-key) and re-points the Kustomizations infra-controllers and infra-configs to it. The deploy key in the secret was never added to the GitHub repository: every clone of platform fails with `ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain`, logged as `Reconciler error` and retried with backoff (750ms doubling). platform never stores an artifact. The GitRepository flux-system keeps syncing (`no changes since last reconciliation`).
+At 09:00 a commit to the fleet repository moves the infrastructure manifests to a new repository, `acme/platform`: the Kustomization infrastructure (sourceRef flux-system, `wait: true`, timeout 5m) applies a new GitRepository platform (`ssh://git@github.com/acme/platform`, secret platform-deploy-key) and re-points the Kustomizations infra-controllers and infra-configs to it. The deploy key in the secret was never added to the GitHub repository: every clone of platform fails with `ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain`, logged as `Reconciler error` and retried with backoff (fluxcd/pkg runtime/controller rate limiter: --min-retry-delay 750ms, doubling up to --max-retry-delay 15m). platform never stores an artifact. The GitRepository flux-system keeps syncing (`no changes since last reconciliation`).
 
 Everything downstream waits, and says only that it waits:
 - infra-controllers and infra-configs: `Source artifact not found, retrying in 30s` (their sourceRef has no artifact; the line does not name it);

@@ -219,33 +219,32 @@ public struct Cascade {
             return true
         }
 
-        var passes = 0
-        while passes < passCap {
+        var passes = 0, settled = false
+        while !settled && passes < passCap {
             passes += 1
-            if namedPass() { continue }
-            if wildcardPass() { continue }
-            if promote() { continue }
-            break
+            settled = !namedPass() && !wildcardPass() && !promote()
         }
-        if passes >= passCap { result.passCapHit = true }
+        if !settled { result.passCapHit = true }
 
         // Fold.
         var folded: [Int: [Int]] = [:]
+        var gone = Set<Int>()
         for i in 0..<n {
             guard let r = root[i], r != i, root[r] == r, overlaps(i, r) else { continue }
             folded[r, default: []].append(i)
+            gone.insert(i)
         }
         if folded.isEmpty { return result }
         var out: [Incident] = []
         for i in 0..<n {
-            if let r = root[i], r != i, folded[r]?.contains(i) == true { continue }
+            if gone.contains(i) { continue }
             var inc = incidents[i]
             if let members = folded[i] {
                 for j in members {
                     let d = incidents[j]
                     let w = waits[j]!
-                    let charts = w.chartNames.flatMap { chartsByName[$0] ?? [] }.flatMap { incidents[$0].affected }
-                        .filter { $0.kind == "HelmChart" && w.chartNames.contains($0.name) }
+                    let charts = w.chartNames.flatMap { chartsByName[$0] ?? [] }.filter { overlaps(j, $0) }
+                        .flatMap { incidents[$0].affected }.filter { $0.kind == "HelmChart" && w.chartNames.contains($0.name) }
                     inc.downstream.append(DownstreamIncident(
                         id: d.id, objects: d.affected, severity: d.severity, failureClass: d.failureClass,
                         firstSeen: d.firstSeen, lastSeen: d.lastSeen, signals: d.signals,
