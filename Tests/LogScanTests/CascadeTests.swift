@@ -210,4 +210,22 @@ import Testing
             == ["Deployment/apps/web", "StatefulSet/apps/db"])
         #expect(Cascade.objectList("no objects here").isEmpty)
     }
+
+    @Test func wildcardCandidateCapIsCountedAndReported() {
+        // infra waits on an unnamed source (`Source artifact not found`) while two GitRepositories
+        // in its namespace fail; with a cap of one candidate it is left alone, counted and reported.
+        let list = [
+            Self.occ("source-artifact-not-ready", "Kustomization/flux-system/infra", 0, 10, captures: ["retry": "30s"]),
+            Self.occ("git-ssh-auth-failed", "GitRepository/flux-system/platform", 0, 10, captures: ["methods": "none publickey"]),
+            Self.occ("git-ssh-auth-failed", "GitRepository/flux-system/apps", 0, 10, captures: ["methods": "none publickey"]),
+        ].sorted(by: Correlator.before)
+        let incidents = Correlator(patterns: Self.patterns).correlate(sorted: list, healthyUntil: [:])
+        var cascade = Cascade()
+        cascade.wildcardCandidateCap = 1
+        let r = cascade.fold(incidents, occurrences: list)
+        #expect(r.incidents.count == 3)
+        #expect(r.wildcardsOverCap == 1)
+        #expect(r.warnings.count == 1)
+        #expect(!r.passCapHit)
+    }
 }
