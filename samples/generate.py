@@ -1396,6 +1396,8 @@ def main():
     samples_readme()
     root_cause_samples()
     root_cause_readme()
+    import gen_cascades
+    gen_cascades.main()
 
 
 if __name__ == "__main__":

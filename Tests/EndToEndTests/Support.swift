@@ -90,6 +90,14 @@ func incidentsWithoutPlaces(_ report: [String: Any]) throws -> String {
             signals[s]["example"] = ex
         }
         incidents[i]["signals"] = signals
+        var downstream = incidents[i]["downstream_signals"] as? [[String: Any]] ?? []
+        for s in downstream.indices {
+            var ex = downstream[s]["example"] as? [String: Any] ?? [:]
+            ex.removeValue(forKey: "source")
+            ex.removeValue(forKey: "line")
+            downstream[s]["example"] = ex
+        }
+        incidents[i]["downstream_signals"] = downstream
         // Evidence lines name file:line too.
         var hyps = incidents[i]["hypotheses"] as? [[String: Any]] ?? []
         for h in hyps.indices {

@@ -49,6 +49,8 @@ public struct Incident: Sendable {
     public var hypotheses: [RankedHypothesis] = []
     /// The signatures of the incident's own events (failure and wrapper).
     public var signatures: Set<String>
+    /// Incidents of objects that wait on this one, folded under it (`Cascade`), by first seen.
+    public var downstream: [DownstreamIncident] = []
 }
 
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",

@@ -69,8 +69,12 @@ public struct Analysis: Sendable {
         scan.occurrences = []
         self.scan = scan
         occurrences.sort(by: Correlator.before)
-        let incidents = Correlator(patterns: patterns, windowSeconds: windowSeconds)
+        let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil)
+        // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
+        let incidents = cascade.incidents
+        self.scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
         let restarts = scan.restarts.map(Analysis.occurrence)
         self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
             .diagnose(incidents, sorted: occurrences, extra: restarts, timelines: scan.timelines, activity: scan.activity)

@@ -88,7 +88,27 @@ public enum JSONReport {
             ("objects", .array(i.objects.map { .string($0) })),
             ("signals", .array(i.signals.map(signal))),
             ("hypotheses", .array(i.hypotheses.map(hypothesis))),
+            ("upstream", i.upstream.map { .string($0.description) } ?? .null),
+            ("downstream", .array(i.downstreamObjects.map { .string($0.description) })),
+            ("downstream_signals", .array(i.downstreamSignals.map(downstreamSignal))),
         ]
+    }
+
+    /// docs/OUTPUT.md `downstream_signals`.
+    static func downstreamSignal(_ s: DownstreamSignal) -> JSON {
+        .object([
+            ("signature", .string(s.signature)),
+            ("controller", .string(s.controller)),
+            ("count", .int(s.count)),
+            ("objects", .array(s.objects.map { .string($0.description) })),
+            ("first_seen", s.firstSeen.map { .string($0.rfc3339) } ?? .null),
+            ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
+            ("example", .object([
+                ("source", .string(s.location.file)),
+                ("line", .int(s.location.line)),
+                ("text", .string(s.example?.text ?? "")),
+            ])),
+        ])
     }
 
     static func signal(_ s: SignalSummary) -> JSON {

@@ -96,6 +96,7 @@ public struct TextReport {
             let consumers = i.affected.filter { $0 != i.upstream }
             if !consumers.isEmpty { out += "    affected:    \(consumers.map(\.description).joined(separator: ", "))\n" }
             out += "    controllers: \(i.controllers.joined(separator: ", "))\n"
+            out += downstreamLines(i)
             out += dim("    id \(i.id)") + "\n"
             out += "  evidence:\n"
             for s in i.signals {
@@ -132,6 +133,31 @@ public struct TextReport {
                     }
                 }
             }
+        }
+        return out
+    }
+
+    /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` and the first
+    /// downstream event's place and text; empty when nothing was folded under the incident.
+    func downstreamLines(_ i: Incident) -> String {
+        let objects = i.downstreamObjects
+        guard !objects.isEmpty else { return "" }
+        let home = i.upstream?.namespace ?? i.affected.first?.namespace
+        var parts: [String] = []
+        for kind in Set(objects.map(\.kind)).sorted(by: { a, b in
+            let na = objects.filter { $0.kind == a }.count, nb = objects.filter { $0.kind == b }.count
+            return na != nb ? na > nb : a < b
+        }) {
+            let of = objects.filter { $0.kind == kind }
+            var names = of.prefix(8).map { $0.namespace == home || $0.namespace.isEmpty ? $0.name : "\($0.namespace)/\($0.name)" }
+            if of.count > 8 { names.append("…") }
+            parts.append("\(Cascade.describe(of)) (\(names.joined(separator: ", ")))")
+        }
+        var out = "    downstream:  \(parts.joined(separator: ", ")) waiting on it\n"
+        if let first = i.downstreamSignals.min(by: { a, b in
+            (a.firstSeen?.millis ?? .max, a.location.file, a.location.line) < (b.firstSeen?.millis ?? .max, b.location.file, b.location.line)
+        }) {
+            out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  " + ellipsize(first.example?.summary ?? "", at: 200) + "\n"
         }
         return out
     }

@@ -128,7 +128,7 @@ struct Scan: ParsableCommand {
         scan = analysis.scan
         let shown = analysis.incidents.filter { $0.severity >= minSeverity }
 
-        var warnings = scan.warnings.map(\.message)
+        var warnings = analysis.scan.warnings.map(\.message)
         for (id, n) in scan.limitHits.sorted(by: { $0.key < $1.key }) {
             warnings.append("signature \(id): PCRE2 match limit hit on \(n) record(s); those records were not matched by it")
         }

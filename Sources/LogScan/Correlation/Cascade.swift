@@ -1,0 +1,404 @@
+/// An incident folded under the root incident it waits on (JSON `downstream`, `downstream_signals`;
+/// docs/OUTPUT.md).
+public struct DownstreamIncident: Sendable {
+    /// The folded incident's own id (CONTRACT.md `id`), kept so a reader can match earlier output.
+    public var id: String
+    /// The objects whose reconciliation waited or failed (the folded incident's affected objects), sorted.
+    public var objects: [ObjectRef]
+    public var severity: Severity
+    public var failureClass: String
+    /// Event time, UTC.
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+    /// The folded incident's evidence, as the correlator summarised it.
+    public var signals: [SignalSummary]
+    /// The objects its events name as what it waits on (dependsOn, sourceRef, health-checked objects,
+    /// its HelmChart), sorted; empty when its lines name none (the wildcard waits of `Cascade`).
+    public var waitsOn: [ObjectRef]
+}
+
+/// Folds downstream symptoms under the incident of the first failing object they wait on
+/// (DESIGN.md "Correlation and diagnosis": "Downstream symptoms ... fold under the first failing
+/// node"). Runs after correlation and before diagnosis; the root keeps its own id, class, objects,
+/// signals, span and status, so its hypotheses are scored exactly as if nothing had been folded.
+///
+/// Which incidents are symptoms: those of class `dependency` (every failure in
+/// Patterns/signatures/dependencies.yaml: FLUX-LOGS.md 3.11) and `health-check` (FLUX-LOGS.md 3.3).
+/// An edge X → Y means "X waits on Y", read from the symptom's events:
+/// - a `dependency` capture (`ns/name`, FLUX-LOGS.md 3.11: `dependency '%s' is not ready`, helm's
+///   `dependencies do not meet ready condition (%s)`): the object of X's kind (a Kustomization
+///   depends on Kustomizations, a HelmRelease on HelmReleases) in that namespace;
+/// - the upstream (`source_kind`/`source_namespace`/`source_name`: `Source 'Kind/ns/name' not found`,
+///   `HelmChart 'ns/name' is not ready: ...`, FLUX-LOGS.md 3.11, 3.2), or the upstream the correlator
+///   learned for X's object from other events;
+/// - a health check's `objects` list (`timeout waiting for: [Kind/ns/name status: '...', ...]`,
+///   `Health check failed for [Kind 'ns/name', ...]`) or `object` (`can't determine status for ...`),
+///   FLUX-LOGS.md 3.3;
+/// - a HelmRelease `ns/name`: the HelmChart named `ns-name` in any namespace (source-controller
+///   names the chart it builds for a release `<release namespace>-<release name>` and creates it
+///   in the source's namespace; FLUX-LOGS.md 1.4 and 3.2 `helmchart/podinfo/podinfo-podinfo`).
+/// Two waits name nothing: kustomize-controller's `Source artifact not found, retrying in 30s`
+/// (its sourceRef has no artifact yet) and `Dependencies do not meet ready condition, retrying in
+/// 30s` (FLUX-LOGS.md 3.11; the dependency's name is only in the Ready condition). They are
+/// wildcard edges: to any failing source object (GitRepository, OCIRepository, Bucket,
+/// ExternalArtifact), or any other object of the waiter's kind, overlapping in time; objects in the
+/// waiter's namespace are preferred, and a wildcard folds only when exactly one root is found.
+///
+/// A root is an incident with a failure of its own that is not a symptom, or a health-check
+/// timeout whose checked objects lead to no other failure (the workload itself is the failure).
+/// Edges are followed transitively (a fixed point over all incidents at once, so the result does
+/// not depend on input order) to the root; a cycle (A dependsOn B dependsOn A) leads nowhere and
+/// ends. A symptom folds into its root only when their spans overlap within the window; the root's
+/// severity becomes the highest of all. Several roots: the most severe, then the earliest, then the
+/// smallest id. A symptom with no root stays an incident of its own.
+public struct Cascade {
+    /// The gap in event time within which a symptom and its root must overlap, in milliseconds.
+    public var windowMillis: Int64
+    /// At most this many candidate incidents are looked at for one wildcard wait; a wait with more
+    /// is not folded and counted in `Result.wildcardsOverCap`.
+    public var wildcardCandidateCap = 512
+    /// At most this many resolution passes; reaching it is counted in `Result.passCapHit`.
+    public var passCap = 256
+
+    public init(windowSeconds: Double = 900) {
+        windowMillis = Int64(windowSeconds * 1000)
+    }
+
+    /// The incidents after folding, and what the caps left unfolded.
+    public struct Result: Sendable {
+        public var incidents: [Incident]
+        /// Wildcard waits not folded because they had more than `wildcardCandidateCap` candidates.
+        public var wildcardsOverCap = 0
+        /// True when resolution stopped at `passCap` passes (some symptoms may be left unfolded).
+        public var passCapHit = false
+
+        /// Human-readable warnings for the caps that were hit (empty when none).
+        public var warnings: [String] {
+            var w: [String] = []
+            if wildcardsOverCap > 0 {
+                w.append("\(wildcardsOverCap) downstream wait(s) that name no object had too many candidate incidents to pick a root; they stay incidents of their own")
+            }
+            if passCapHit { w.append("folding downstream incidents stopped after its pass limit; some stay incidents of their own") }
+            return w
+        }
+    }
+
+    /// Source kinds a Kustomization's sourceRef can name (kustomize-controller v1 `spec.sourceRef.kind`).
+    static let sourceKinds: Set<String> = ["GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"]
+    /// Incident classes whose failures are waits on another object.
+    static let symptomClasses: Set<String> = ["dependency", "health-check"]
+    /// Signatures whose line names no source: the sourceRef has no artifact (FLUX-LOGS.md 3.11).
+    static let anySourceSignatures: Set<String> = ["source-artifact-not-ready"]
+    /// Signatures whose line may name no dependency (kustomize-controller's form, FLUX-LOGS.md 3.11).
+    static let anyDependencySignatures: Set<String> = ["dependency-not-ready"]
+
+    /// What one symptom incident waits on.
+    struct Waits {
+        var named: Set<ObjectRef> = []
+        /// HelmChart names, any namespace.
+        var chartNames: Set<String> = []
+        /// Wildcard: some failing source object.
+        var anySource = false
+        /// Wildcard: some other object of this kind (its dependsOn).
+        var anyOfKind: String?
+        /// The waiter's namespace, preferred for wildcard candidates.
+        var namespace = ""
+    }
+
+    /// Folds `incidents` (the correlator's output, in its order) using the events they came from
+    /// (`occurrences`, in `Correlator.before` order). Returns the incidents in the correlator's order
+    /// (severity, status, first seen, id), roots updated.
+    public func fold(_ incidents: [Incident], occurrences: [Occurrence]) -> Result {
+        var result = Result(incidents: incidents)
+        let n = incidents.count
+        guard n > 1 else { return result }
+
+        // Events of symptom classes by object, to read what each symptom incident waits on.
+        var symptomEvents: [ObjectRef: [Occurrence]] = [:]
+        for o in occurrences where o.role == .failure || o.role == .wrapper {
+            guard Cascade.symptomClasses.contains(o.failureClass) else { continue }
+            if let obj = o.object { symptomEvents[obj, default: []].append(o) }
+        }
+        var byObject: [ObjectRef: [Int]] = [:]
+        var byKind: [String: [Int]] = [:]
+        var chartsByName: [String: [Int]] = [:]
+        for (i, inc) in incidents.enumerated() {
+            for obj in inc.affected {
+                byObject[obj, default: []].append(i)
+                if byKind[obj.kind]?.last != i { byKind[obj.kind, default: []].append(i) }
+                if obj.kind == "HelmChart" { chartsByName[obj.name, default: []].append(i) }
+            }
+        }
+        var waits: [Waits?] = Array(repeating: nil, count: n)
+        for (i, inc) in incidents.enumerated() where Cascade.symptomClasses.contains(inc.failureClass) {
+            waits[i] = Cascade.waits(of: inc, events: inc.affected.flatMap { symptomEvents[$0] ?? [] })
+        }
+
+        func overlaps(_ a: Int, _ b: Int) -> Bool {
+            let x = incidents[a], y = incidents[b]
+            return y.firstSeen.millis <= x.lastSeen.millis + windowMillis && y.lastSeen.millis >= x.firstSeen.millis - windowMillis
+        }
+        // Incidents of the objects `w` names, overlapping `i`, other than `i`.
+        func namedCandidates(_ i: Int, _ w: Waits) -> [Int] {
+            var out = Set<Int>()
+            for t in w.named { for j in byObject[t] ?? [] where j != i && overlaps(i, j) { out.insert(j) } }
+            for c in w.chartNames { for j in chartsByName[c] ?? [] where j != i && overlaps(i, j) { out.insert(j) } }
+            return out.sorted()
+        }
+        func better(_ a: Int, than b: Int) -> Bool {
+            let x = incidents[a], y = incidents[b]
+            if x.severity != y.severity { return x.severity > y.severity }
+            if x.firstSeen != y.firstSeen { return x.firstSeen < y.firstSeen }
+            return x.id < y.id
+        }
+        func best(_ roots: Set<Int>) -> Int? { roots.min { better($0, than: $1) } }
+
+        // root[i] == i: a root; nil: a symptom not resolved (yet).
+        var root: [Int?] = (0..<n).map { waits[$0] == nil ? $0 : nil }
+        // A health check whose checked objects have no incident at all failed on its own.
+        for i in 0..<n where incidents[i].failureClass == "health-check" {
+            if let w = waits[i], w.anyOfKind == nil, !w.anySource, namedCandidates(i, w).isEmpty { root[i] = i }
+        }
+
+        func rootsOf(_ i: Int, _ js: [Int], _ state: [Int?]) -> Set<Int> {
+            Set(js.compactMap { j in state[j].flatMap { r in r != i && overlaps(i, r) ? r : nil } })
+        }
+        func namedPass() -> Bool {
+            let state = root
+            var changed = false
+            for i in 0..<n where state[i] == nil {
+                guard let w = waits[i] else { continue }
+                if let r = best(rootsOf(i, namedCandidates(i, w), state)) { root[i] = r; changed = true }
+            }
+            return changed
+        }
+        func wildcardPass() -> Bool {
+            let state = root
+            var changed = false
+            for i in 0..<n where state[i] == nil {
+                guard let w = waits[i], w.anySource || w.anyOfKind != nil else { continue }
+                let kinds = w.anySource ? Cascade.sourceKinds : [w.anyOfKind!]
+                let own = Set(incidents[i].affected)
+                var same: [Int] = [], other: [Int] = []
+                var looked = 0
+                scan: for k in kinds.sorted() {
+                    for j in byKind[k] ?? [] where j != i && overlaps(i, j) {
+                        if looked > wildcardCandidateCap { break scan }
+                        let objs = incidents[j].affected.filter { $0.kind == k && !own.contains($0) }
+                        if objs.isEmpty { continue }
+                        looked += 1
+                        if objs.contains(where: { $0.namespace == w.namespace }) { same.append(j) } else { other.append(j) }
+                    }
+                }
+                if looked > wildcardCandidateCap {
+                    result.wildcardsOverCap += 1
+                    waits[i]!.anySource = false
+                    waits[i]!.anyOfKind = nil
+                    continue
+                }
+                var roots = rootsOf(i, same, state)
+                if roots.isEmpty { roots = rootsOf(i, other, state) }
+                if roots.count == 1 {
+                    root[i] = roots.first!
+                    changed = true
+                } else if roots.count > 1, rootsOf(i, same, state).count > 1 || same.isEmpty {
+                    // Roots only ever get added, so an ambiguous wait stays ambiguous: stop looking.
+                    waits[i]!.anySource = false
+                    waits[i]!.anyOfKind = nil
+                }
+            }
+            return changed
+        }
+        // Health checks still unresolved failed on their own: first those whose checked objects'
+        // incidents are all resolved, else (a cycle of health checks) all of them.
+        func promote() -> Bool {
+            let open = (0..<n).filter { root[$0] == nil && incidents[$0].failureClass == "health-check" }
+            if open.isEmpty { return false }
+            let leaves = open.filter { i in namedCandidates(i, waits[i]!).allSatisfy { root[$0] != nil } }
+            for i in leaves.isEmpty ? open : leaves { root[i] = i }
+            return true
+        }
+
+        var passes = 0, settled = false
+        while !settled && passes < passCap {
+            passes += 1
+            settled = !namedPass() && !wildcardPass() && !promote()
+        }
+        if !settled { result.passCapHit = true }
+
+        // Fold.
+        var folded: [Int: [Int]] = [:]
+        var gone = Set<Int>()
+        for i in 0..<n {
+            guard let r = root[i], r != i, root[r] == r, overlaps(i, r) else { continue }
+            folded[r, default: []].append(i)
+            gone.insert(i)
+        }
+        if folded.isEmpty { return result }
+        var out: [Incident] = []
+        for i in 0..<n {
+            if gone.contains(i) { continue }
+            var inc = incidents[i]
+            if let members = folded[i] {
+                for j in members {
+                    let d = incidents[j]
+                    let w = waits[j]!
+                    let charts = w.chartNames.flatMap { chartsByName[$0] ?? [] }.filter { overlaps(j, $0) }
+                        .flatMap { incidents[$0].affected }.filter { $0.kind == "HelmChart" && w.chartNames.contains($0.name) }
+                    inc.downstream.append(DownstreamIncident(
+                        id: d.id, objects: d.affected, severity: d.severity, failureClass: d.failureClass,
+                        firstSeen: d.firstSeen, lastSeen: d.lastSeen, signals: d.signals,
+                        waitsOn: (Array(w.named) + charts).uniqueSorted()))
+                    inc.severity = max(inc.severity, d.severity)
+                }
+                inc.downstream.sort { a, b in a.firstSeen != b.firstSeen ? a.firstSeen < b.firstSeen : a.id < b.id }
+                let summary = Cascade.describe(inc.downstreamObjects)
+                if !summary.isEmpty { inc.title += " (\(summary) waiting on it)" }
+            }
+            out.append(inc)
+        }
+        // The correlator's order (Correlator.correlate): severity, open first, first seen, id.
+        result.incidents = out.sorted { a, b in
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.status != b.status { return a.status == .open }
+            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
+            return a.id < b.id
+        }
+        return result
+    }
+
+    /// Reads what a symptom incident waits on from its events (see the type's documentation).
+    static func waits(of inc: Incident, events: [Occurrence]) -> Waits {
+        var w = Waits()
+        w.namespace = inc.affected.first?.namespace ?? ""
+        let own = Set(inc.affected)
+        if let u = inc.upstream, !own.contains(u) { w.named.insert(u) }
+        for o in events where inc.signatures.contains(o.signature)
+            && o.first.millis >= inc.firstSeen.millis && o.last.millis <= inc.lastSeen.millis {
+            guard let obj = o.object else { continue }
+            var namedDependency = false
+            for caps in [o.captures] + o.otherCaptures {
+                if let d = caps["dependency"], let ref = Cascade.dependency(d, of: obj) {
+                    w.named.insert(ref)
+                    namedDependency = true
+                }
+                if let list = caps["objects"] { w.named.formUnion(Cascade.objectList(list)) }
+                if o.failureClass == "health-check", let one = caps["object"], let ref = ObjectRef(parsing: one) { w.named.insert(ref) }
+            }
+            if var u = o.upstream {
+                if u.namespace.isEmpty { u.namespace = obj.namespace }
+                w.named.insert(u)
+            } else if Cascade.anySourceSignatures.contains(o.signature), inc.upstream == nil || own.contains(inc.upstream!) {
+                w.anySource = true
+            }
+            if Cascade.anyDependencySignatures.contains(o.signature), !namedDependency { w.anyOfKind = obj.kind }
+            if obj.kind == "HelmRelease" { w.chartNames.insert("\(obj.namespace)-\(obj.name)") }
+        }
+        w.named.subtract(own)
+        return w
+    }
+
+    /// `ns/name` (or `name`, in the waiter's namespace) as an object of the waiter's kind.
+    static func dependency(_ text: String, of waiter: ObjectRef) -> ObjectRef? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1 where !parts[0].isEmpty: return ObjectRef(kind: waiter.kind, namespace: waiter.namespace, name: String(parts[0]))
+        case 2 where !parts[0].isEmpty && !parts[1].isEmpty: return ObjectRef(kind: waiter.kind, namespace: String(parts[0]), name: String(parts[1]))
+        default: return nil
+        }
+    }
+
+    /// The objects of a health check's list: fluxcd/pkg ssa `Kind/ns/name status: 'Status'[: err]`
+    /// entries joined by `, ` (FLUX-LOGS.md 3.3), or kustomize-controller <= v0.14 `Kind 'ns/name'`.
+    /// Text that is neither (an error message inside an entry) is skipped.
+    static func objectList(_ list: String) -> [ObjectRef] {
+        var out: [ObjectRef] = []
+        for piece in list.split(separator: ", ") {
+            let p = piece.drop { $0 == " " }
+            if let r = p.range(of: " status: ") {
+                let ref = p[..<r.lowerBound]
+                if !ref.contains(" "), ref.first?.isUppercase == true, let o = ObjectRef(parsing: String(ref)) { out.append(o) }
+            } else if let q = p.range(of: " '"), p.hasSuffix("'") {
+                let kind = p[..<q.lowerBound], path = p[q.upperBound..<p.index(before: p.endIndex)]
+                let nn = path.split(separator: "/", omittingEmptySubsequences: false)
+                guard !kind.contains(" "), kind.first?.isUppercase == true, !path.contains(" ") else { continue }
+                if nn.count == 2, !nn[0].isEmpty, !nn[1].isEmpty {
+                    out.append(ObjectRef(kind: String(kind), namespace: String(nn[0]), name: String(nn[1])))
+                } else if nn.count == 1, !nn[0].isEmpty {
+                    out.append(ObjectRef(kind: String(kind), namespace: "", name: String(nn[0])))
+                }
+            }
+        }
+        return out
+    }
+
+    /// `5 Kustomizations, 2 HelmReleases` (kinds by count, then name); empty for no objects.
+    public static func describe(_ objects: [ObjectRef]) -> String {
+        let counts = Dictionary(grouping: objects, by: \.kind).mapValues(\.count)
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")" }.joined(separator: ", ")
+    }
+}
+
+extension Incident {
+    /// Every object of the folded incidents that is not one of the root's own objects, sorted.
+    public var downstreamObjects: [ObjectRef] {
+        let own = Set(affected + (upstream.map { [$0] } ?? []))
+        return downstream.flatMap(\.objects).filter { !own.contains($0) }.uniqueSorted()
+    }
+}
+
+extension Array where Element == ObjectRef {
+    func uniqueSorted() -> [ObjectRef] { Array(Set(self)).sorted() }
+}
+
+/// The evidence of one signature from one controller across the incidents folded under a root
+/// (JSON `downstream_signals`, docs/OUTPUT.md).
+public struct DownstreamSignal: Sendable {
+    public var signature: String
+    public var controller: String
+    /// Events, summed over the folded incidents.
+    public var count: Int
+    /// The objects of the folded incidents that had this signal, sorted.
+    public var objects: [ObjectRef]
+    /// Event time, UTC.
+    public var firstSeen: Timestamp?
+    public var lastSeen: Timestamp?
+    /// The earliest event's place and kept text (ties: the smaller text, then place).
+    public var location: SourceLocation
+    public var example: Example?
+}
+
+extension Incident {
+    /// The folded incidents' signals, one per (signature, controller): failures first, then by
+    /// count (descending), then signature.
+    public var downstreamSignals: [DownstreamSignal] {
+        var by: [String: DownstreamSignal] = [:]
+        for d in downstream {
+            for s in d.signals {
+                let key = s.signature + "\u{0}" + s.controller
+                if var x = by[key] {
+                    x.count += s.count
+                    x.objects = (x.objects + d.objects).uniqueSorted()
+                    let earlier = (s.firstSeen.map { f in x.firstSeen.map { f < $0 } ?? true } ?? false)
+                        || (s.firstSeen == x.firstSeen && ((s.example?.text ?? "", s.location.file, s.location.line)
+                            < (x.example?.text ?? "", x.location.file, x.location.line)))
+                    if earlier { x.firstSeen = s.firstSeen; x.location = s.location; x.example = s.example }
+                    if let l = s.lastSeen, x.lastSeen.map({ l > $0 }) ?? true { x.lastSeen = l }
+                    by[key] = x
+                } else {
+                    by[key] = DownstreamSignal(signature: s.signature, controller: s.controller, count: s.count,
+                                               objects: d.objects.uniqueSorted(), firstSeen: s.firstSeen, lastSeen: s.lastSeen,
+                                               location: s.location, example: s.example)
+                }
+            }
+        }
+        let failures = Set(downstream.flatMap { $0.signals.filter { $0.role == .failure }.map { $0.signature + "\u{0}" + $0.controller } })
+        return by.sorted { a, b in
+            let fa = failures.contains(a.key), fb = failures.contains(b.key)
+            if fa != fb { return fa }
+            if a.value.count != b.value.count { return a.value.count > b.value.count }
+            return a.key < b.key
+        }.map(\.value)
+    }
+}

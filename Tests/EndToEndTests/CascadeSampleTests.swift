@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The cascade samples through the binary (issue 8: "one failing GitRepository with five
+/// Kustomizations waiting on it and two health-check timeouts giving exactly one incident at error
+/// or above, rooted at the GitRepository"). Expected values come from each sample's expected.json,
+/// written from the story in its README.md (samples/gen_cascades.py), not from the tool's output.
+@Suite struct CascadeSampleTests {
+    struct Expected: CustomStringConvertible, Sendable {
+        var name: String
+        var logs: [String]
+        var atError: Int
+        var upstream: String
+        var objects: [String]
+        var downstream: [String]
+        var description: String { name }
+    }
+
+    /// Every sample whose expected.json has a `downstream` list.
+    static func cascades() throws -> [Expected] {
+        try Sample.all().compactMap { s in
+            let url = packageRoot.appendingPathComponent("samples/\(s.name)/expected.json")
+            let e = try json(Data(contentsOf: url))
+            guard let downstream = e["downstream"] as? [String] else { return nil }
+            return Expected(name: s.name, logs: s.logs, atError: try #require(e["incidents_at_error"] as? Int),
+                            upstream: try #require(e["upstream"] as? String), objects: s.objects ?? [], downstream: downstream)
+        }
+    }
+
+    @Test func bothCascadeSamplesExist() throws {
+        #expect(try Self.cascades().map(\.name) == ["gitrepository-cascade", "helmchart-cascade"])
+    }
+
+    @Test(arguments: try cascades())
+    func oneRootIncidentWithItsDownstreamObjects(_ c: Expected) throws {
+        let r = try run(["--format", "json"] + c.logs)
+        #expect(r.stderr == "")
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let atError = incidents.filter { ["error", "critical"].contains($0["severity"] as? String) }
+        #expect(atError.count == c.atError)
+        let root = try #require(atError.first)
+        #expect(root["upstream"] as? String == c.upstream)
+        #expect(root["objects"] as? [String] == c.objects)
+        #expect(root["downstream"] as? [String] == c.downstream)
+        // Every downstream object's evidence is listed, each signal with the objects it came from.
+        let signals = try #require(root["downstream_signals"] as? [[String: Any]])
+        let covered = Set(signals.flatMap { $0["objects"] as? [String] ?? [] })
+        #expect(covered == Set(c.downstream))
+        // The root's own evidence stays its own: no downstream object's signal among `signals`.
+        let own = (root["signals"] as? [[String: Any]] ?? []).compactMap { $0["controller"] as? String }
+        #expect(Set(own) == ["source-controller"])
+    }
+
+    @Test func gitRepositoryCascadeTextReport() throws {
+        let r = try run(["--color", "never", "samples/gitrepository-cascade/kustomize-controller.log",
+                         "samples/gitrepository-cascade/source-controller.log"])
+        #expect(r.status == 1)
+        let text = r.text
+        #expect(text.contains("flux-logscan: 1 incident (1 error)"))
+        // The story's five waiting Kustomizations and two whose health checks timed out.
+        #expect(text.contains("    downstream:  7 Kustomizations (apps, dashboards, infra-configs, infra-controllers, infrastructure, monitoring, tenants) waiting on it\n"))
+        // The first downstream line: infra-controllers' first `Source artifact not found` at 09:00:04.505.
+        #expect(text.contains("first: samples/gitrepository-cascade/kustomize-controller.log:"))
+        #expect(text.contains("source-artifact-not-ready  Source artifact not found, retrying in 30s"))
+    }
+
+    /// Without source-controller's log nothing says which object failed first: the waits name
+    /// nothing and the health checks wait on objects that only wait, so each Kustomization of the
+    /// story stays an incident of its own (the two health-check timeouts at error, five waits at warning).
+    @Test func withoutTheRootNothingFolds() throws {
+        let r = try run(["--format", "json", "samples/gitrepository-cascade/kustomize-controller.log"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 7)
+        #expect(incidents.allSatisfy { ($0["downstream"] as? [String]) == [] })
+        let errors = incidents.filter { $0["severity"] as? String == "error" }.compactMap { ($0["objects"] as? [String])?.first }
+        #expect(errors.sorted() == ["Kustomization/flux-system/dashboards", "Kustomization/flux-system/infrastructure"])
+    }
+}
