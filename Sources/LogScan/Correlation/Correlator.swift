@@ -49,6 +49,9 @@ public struct Incident: Sendable {
     public var hypotheses: [RankedHypothesis] = []
     /// The signatures of the incident's own events (failure and wrapper).
     public var signatures: Set<String>
+    /// Noise the cluster absorbed by itself, reported at `info` (`TransientRule`, docs/SCORING.md
+    /// "Transient incidents").
+    public var transient = false
 }
 
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
@@ -234,11 +237,13 @@ public struct Correlator {
 
         let text = primary.example?.text ?? ""
         let id = fnv1a64([primary.signature, upstream?.description ?? "", String(first.millis), text].joined(separator: "\u{1}"))
-        return Incident(
+        var incident = Incident(
             id: id, title: title, severity: severity, status: status, firstSeen: first, lastSeen: last,
             controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
             signals: signals, signatures: Set(occ.map(\.signature)))
+        TransientRule.apply(to: &incident, patterns: patterns)
+        return incident
     }
 }
 
