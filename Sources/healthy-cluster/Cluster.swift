@@ -223,9 +223,10 @@ extension Simulation {
         for r in imageRepositories { r.pushes.sort { $0.0 < $1.0 } }
         automation = FluxObject(kind: "ImageUpdateAutomation", name: "apps", interval: 5 * minute, created: start, uid: uid())
 
-        // Two clone timeouts (DNS) on the busiest repositories.
+        // Two clone timeouts (DNS) on HTTPS repositories (the podinfo one is the real case of
+        // flux2#4200).
         git["apps"]!.blips = [changeTime(avoiding: [])]
-        git["platform"]!.blips = [changeTime(avoiding: [])]
+        git["podinfo"]!.blips = [changeTime(avoiding: [])]
     }
 
     func indexSize() -> String { "\(rng.int(1, 24)).\(rng.below(10))MB" }

@@ -120,10 +120,10 @@ enum Line {
     /// logs it once, as `Reconciler error`; FLUX-LOGS.md 3.1) wrapping the clone error
     /// (`failed to checkout and determine revision: unable to clone '%s': %w`, 3.4) of a DNS
     /// lookup that timed out ([real] `dial tcp: lookup github.com: i/o timeout`, flux2#4200, 3.5).
+    /// `o` has an HTTPS URL (go-git's smart HTTP discovery GETs `<url>/info/refs`).
     static func gitCloneTimeout(_ t: Millis, _ o: GitRepository, _ id: String) -> String {
-        let base = o.url.hasSuffix(".git") ? String(o.url.dropLast(4)) : o.url
-        return record("error", t, "Reconciler error", context(o, id),
-                      error: "failed to checkout and determine revision: unable to clone '\(o.url)': Get \"\(base)/info/refs?service=git-upload-pack\": dial tcp: lookup \(o.host): i/o timeout")
+        record("error", t, "Reconciler error", context(o, id),
+               error: "failed to checkout and determine revision: unable to clone '\(o.url)': Get \"\(o.url)/info/refs?service=git-upload-pack\": dial tcp: lookup \(o.host): i/o timeout")
     }
 
     // MARK: Consumers fetching artifacts (FLUX-LOGS.md 3.2)

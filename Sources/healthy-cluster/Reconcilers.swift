@@ -185,8 +185,9 @@ extension Simulation {
     // MARK: helm-controller (FLUX-LOGS.md 1.4, 3.1, 3.2, 3.7, 3.11)
 
     func runHelmRelease(_ r: HelmRelease) {
-        // trust-manager's chart is pulled a moment after cert-manager's (the HelmChart queue),
-        // so it checks its dependency while cert-manager upgrades.
+        // A dependent's chart (trust-manager, from the same index as cert-manager's) is pulled a
+        // moment after its dependency's (the HelmChart queue), so it checks its dependency while
+        // that one upgrades.
         let lag: Millis = r.dependsOn.isEmpty ? 0 : rng.millis(1_500, 3_000)
         let triggers = r.chart.revisions.filter { $0.stored > start }.map { $0.stored + lag + rng.millis(50, 300) } + r.triggers
         reconcileLoop(r, .helm, triggers: triggers, startupSpread: 8 * second) { t, startup in
@@ -294,7 +295,7 @@ extension Simulation {
         var resourceVersion = rng.int(4_000_000, 6_000_000)
         for e in events.sorted(by: { $0.t < $1.t }) {
             var t = e.t + rng.millis(2, 25)
-            if leading(.notification, at: t) == nil && !lifetimes[.notification]!.contains(where: { $0.start <= t && t < ($0.stop ?? end) }) {
+            if !lifetimes[.notification]!.contains(where: { $0.start <= t && t < ($0.stop ?? end) }) {
                 guard let back = lifetimes[.notification]!.first(where: { $0.start > t }) else { continue }
                 t = back.start + rng.millis(300, 900)
             }

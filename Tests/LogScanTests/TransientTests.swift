@@ -88,15 +88,17 @@ import Testing
         #expect(found.allSatisfy { $0.severity == .info && $0.transient && $0.status == .resolved })
     }
 
-    /// One clone whose DNS lookup timed out ([real] `dial tcp: lookup github.com: i/o timeout`,
-    /// flux2#4200; `Reconciler error`, FLUX-LOGS.md 3.1, 3.4, 3.5), then success on the next run.
+    /// One clone whose DNS lookup timed out ([real] flux2#4200: `unable to clone
+    /// 'https://github.com/stefanprodan/podinfo': Get "https://github.com/stefanprodan/podinfo/info/refs?service=git-upload-pack":
+    /// dial tcp: lookup github.com: i/o timeout`; logged once as `Reconciler error` by
+    /// source-controller >= v1.2, FLUX-LOGS.md 3.1, 3.4, 3.5), then success on the next run.
     func cloneTimeout(_ ts: String) -> String {
-        line("error", ts, "GitRepository", "platform", "Reconciler error",
-             extra: #","error":"failed to checkout and determine revision: unable to clone 'ssh://git@github.com/acme/platform': Get \"ssh://git@github.com/acme/platform/info/refs?service=git-upload-pack\": dial tcp: lookup github.com: i/o timeout""#)
+        line("error", ts, "GitRepository", "podinfo", "Reconciler error",
+             extra: #","error":"failed to checkout and determine revision: unable to clone 'https://github.com/stefanprodan/podinfo': Get \"https://github.com/stefanprodan/podinfo/info/refs?service=git-upload-pack\": dial tcp: lookup github.com: i/o timeout""#)
     }
 
     func noChanges(_ ts: String) -> String {
-        line("info", ts, "GitRepository", "platform", "no changes since last reconcilation: observed revision 'main@sha1:84cc73d04862f19113278b216be0dd96fe38a4ea'")
+        line("info", ts, "GitRepository", "podinfo", "no changes since last reconcilation: observed revision 'main@sha1:84cc73d04862f19113278b216be0dd96fe38a4ea'")
     }
 
     @Test func singleCloneTimeoutThenSuccessIsTransient() throws {
