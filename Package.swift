@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "flux-logscan", targets: ["flux-logscan"]),
         .library(name: "LogScan", targets: ["LogScan"]),
+        .executable(name: "healthy-cluster", targets: ["healthy-cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,9 +59,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes six hours of a healthy, busy cluster's logs (deterministic), for the test that
+        // flux-logscan finds no incident above info in them.
+        .executableTarget(
+            name: "healthy-cluster",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "LogScanTests", dependencies: ["LogScan"]),
         // Runs the built binary on samples/: depends on the executable so that it is built.
-        .testTarget(name: "EndToEndTests", dependencies: ["flux-logscan"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["flux-logscan", "healthy-cluster"]),
     ]
 )

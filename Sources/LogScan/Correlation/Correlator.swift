@@ -51,6 +51,9 @@ public struct Incident: Sendable {
     public var signatures: Set<String>
     /// Incidents of objects that wait on this one, folded under it (`Cascade`), by first seen.
     public var downstream: [DownstreamIncident] = []
+    /// Noise the cluster absorbed by itself, reported at `info` (`TransientRule`, docs/SCORING.md
+    /// "Transient incidents").
+    public var transient = false
 }
 
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
@@ -236,11 +239,13 @@ public struct Correlator {
 
         let text = primary.example?.text ?? ""
         let id = fnv1a64([primary.signature, upstream?.description ?? "", String(first.millis), text].joined(separator: "\u{1}"))
-        return Incident(
+        var incident = Incident(
             id: id, title: title, severity: severity, status: status, firstSeen: first, lastSeen: last,
             controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
             signals: signals, signatures: Set(occ.map(\.signature)))
+        TransientRule.apply(to: &incident, patterns: patterns)
+        return incident
     }
 }
 

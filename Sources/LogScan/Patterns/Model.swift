@@ -58,6 +58,11 @@ public struct Signature: @unchecked Sendable {
     public var noMatches: [(line: String, position: FilePosition)]
     public var source: String
     public var position: FilePosition
+    /// `transient: true` (extension, docs/PATTERNS.md): a failure that clears by itself without
+    /// anyone acting (a wait on a dependency or a source, a refused or timed-out connection, a
+    /// DNS timeout). An incident made only of such failures, short and resolved, is reported at
+    /// `info` (docs/SCORING.md "Transient incidents").
+    public var transient = false
 
     public var healthy: Bool { role == .healthy }
 }

@@ -72,7 +72,7 @@ public struct PatternLoader {
 
     static let signatureFields: Set<String> = [
         "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
-        "literal", "regex", "examples", "source",
+        "literal", "regex", "examples", "source", "transient",
     ]
 
     mutating func signature(_ node: Node, file: String) -> Signature? {
@@ -175,11 +175,19 @@ public struct PatternLoader {
             }
         }
         let controllers = fields["controllers"].map { strings($0) } ?? []
-        return Signature(
+        var signature = Signature(
             id: id, title: fields["title"]?.string ?? id, controllers: controllers, severity: severity,
             role: role, failureClass: fields["class"]?.string ?? id, field: field, caseless: caseless,
             literal: literal, regex: regex, matches: matches, noMatches: noMatches,
             source: fields["source"]?.string ?? "", position: pos)
+        if let t = fields["transient"] {
+            guard let v = t.bool else { fail(t, file, "transient must be true or false"); return nil }
+            guard !v || role == .failure else {
+                fail(t, file, "transient applies to failure signatures only (this one is \(role.rawValue))"); return nil
+            }
+            signature.transient = v
+        }
+        return signature
     }
 
     // MARK: - Hypotheses

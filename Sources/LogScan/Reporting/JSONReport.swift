@@ -82,6 +82,8 @@ public enum JSONReport {
             ("title", .string(i.title)),
             ("severity", .string(i.severity.rawValue)),
             ("status", .string(i.status.rawValue)),
+            // Extension (docs/SCORING.md "Transient incidents"): noise absorbed by Flux, at info.
+            ("transient", .bool(i.transient)),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
             ("controllers", .array(i.controllers.map { .string($0) })),

@@ -51,7 +51,7 @@ public struct TextReport {
 
     /// One line: `ERROR open  <title>  (02:41:05–02:58:31 UTC)`.
     public func summaryLine(_ i: Incident) -> String {
-        "\(severityTag(i.severity)) \(i.status.rawValue)  \(i.title)  (\(span(i)))"
+        "\(severityTag(i.severity)) \(i.status.rawValue)\(i.transient ? " transient" : "")  \(i.title)  (\(span(i)))"
     }
 
     func span(_ i: Incident) -> String {
@@ -90,6 +90,8 @@ public struct TextReport {
             out += "\n"
             if quiet { out += summaryLine(i) + "\n"; continue }
             out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
+            // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
+            if i.transient { out += " " + dim("transient") }
             out += "  " + bold(i.title) + "\n"
             out += "    when:        \(span(i))\n"
             if let u = i.upstream { out += "    upstream:    \(u)\n" }

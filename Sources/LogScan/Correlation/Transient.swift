@@ -1,0 +1,51 @@
+/// Noise a healthy cluster absorbs by itself (docs/SCORING.md "Transient incidents"): a
+/// Kustomization waiting 30 s for a dependsOn target that is applying the same commit, a download
+/// refused while source-controller restarts and retried 5 s later, a HelmRelease waiting for the
+/// HelmChart it just changed, a Git clone whose DNS lookup timed out once. Flux retries these on
+/// its own (`--requeue-dependency` 30 s, retryablehttp; FLUX-LOGS.md 3.2, 3.11) and the next
+/// attempt succeeds. Such an incident is still reported, at `info`, with `transient: true`.
+public enum TransientRule {
+    /// The most failure records per affected object: ten, five minutes of Flux's 30 s requeues
+    /// (`--requeue-dependency`, FLUX-LOGS.md 3.11); retryablehttp's attempts are 5 to 30 s apart
+    /// (FLUX-LOGS.md 3.2), so ten of them are at most five minutes of refusals too.
+    public static let maxRecordsPerObject = 10
+    /// The longest span of a transient incident, first event to last: 30 minutes. Short waits
+    /// that come back with each commit (two 1-minute waits 15 minutes apart are one incident
+    /// under the default 15m window) stay transient; a condition that keeps returning for longer
+    /// is reported as it is.
+    public static let maxSpanMillis: Int64 = 30 * 60_000
+
+    /// Whether `incident` is transient:
+    /// 1. it is `resolved` (every affected object logged a healthy event after the last failure);
+    /// 2. every failure signal is a signature marked `transient: true` (a wait, a refused or
+    ///    timed-out connection, a DNS timeout: faults that clear without anyone acting);
+    /// 3. it is short: at most `maxRecordsPerObject` failure records per affected object, and its
+    ///    events span at most `maxSpanMillis`;
+    /// 4. it holds no report of a failed reconcile (a signature declared `role: wrapper`, such as
+    ///    `Reconciliation failed after 3m35s` once retryablehttp gave up, or `Reconciler error`),
+    ///    unless the failure was a single record: one failed run, then success on the next.
+    public static func applies(to incident: Incident, patterns: PatternSet) -> Bool {
+        guard incident.status == .resolved else { return false }
+        guard incident.lastSeen.millis - incident.firstSeen.millis <= maxSpanMillis else { return false }
+        // A failure signature that hit the same record as a more specific one joins the incident
+        // as a wrapper (docs/PATTERNS.md "Roles"); it is still a failure kind and must be transient.
+        var failureKinds: [SignalSummary] = [], reports: [SignalSummary] = []
+        for s in incident.signals {
+            let declared = patterns.signature(s.signature)
+            if s.role == .failure || declared?.role == .failure { failureKinds.append(s) } else { reports.append(s) }
+        }
+        guard !failureKinds.isEmpty, failureKinds.allSatisfy({ patterns.signature($0.signature)?.transient == true }) else { return false }
+        // One record is one failure (its co-matching signatures are wrappers), so the failure
+        // signals' counts are the failed records.
+        let failedRecords = incident.signals.filter { $0.role == .failure }.reduce(0) { $0 + $1.count }
+        guard failedRecords <= maxRecordsPerObject * max(1, incident.affected.count) else { return false }
+        return reports.isEmpty || failedRecords == 1
+    }
+
+    /// Marks a transient incident and reports it at `info`.
+    public static func apply(to incident: inout Incident, patterns: PatternSet) {
+        guard applies(to: incident, patterns: patterns) else { return }
+        incident.transient = true
+        incident.severity = .info
+    }
+}

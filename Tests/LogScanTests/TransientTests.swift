@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+@testable import LogScan
+
+/// The transient rule (docs/SCORING.md "Transient incidents"): each false positive the six-hour
+/// healthy log (`healthy-cluster`) showed, as its own input, and the near misses that must keep
+/// their severity. Lines are built from FLUX-LOGS.md formats (section per case).
+@Suite struct TransientTests {
+    static let patterns = PatternLoader.shipped().set
+
+    /// Scans each (file name, lines) as one input file and returns the diagnosed incidents.
+    static func incidents(_ files: [(String, [String])]) throws -> [Incident] {
+        let scanner = LogScanner(patterns: patterns)
+        for (name, lines) in files {
+            let (fd, path) = try tempFile(Array((lines.joined(separator: "\n") + "\n").utf8))
+            defer { try? fd.close(); unlink(path) }
+            scanner.scan(fd: fd, name: name, fileName: name)
+        }
+        return Analysis(scan: scanner.result, patterns: patterns, windowSeconds: 900).incidents
+    }
+
+    /// A current-era record (FLUX-LOGS.md 1.2) of `kind`/`name` in flux-system.
+    func line(_ level: String, _ ts: String, _ kind: String, _ name: String, _ msg: String, ns: String = "flux-system", extra: String = "") -> String {
+        let group = ["Kustomization": "kustomize.toolkit.fluxcd.io", "HelmRelease": "helm.toolkit.fluxcd.io"][kind] ?? "source.toolkit.fluxcd.io"
+        return #"{"level":"\#(level)","ts":"\#(ts)","msg":"\#(msg)","controller":"\#(kind.lowercased())","controllerGroup":"\#(group)","controllerKind":"\#(kind)","\#(kind)":{"name":"\#(name)","namespace":"\#(ns)"},"namespace":"\#(ns)","name":"\#(name)","reconcileID":"5edd4a48-c4f4-4c6b-8c25-bedd346af378"\#(extra)}"#
+    }
+
+    let url = "http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/c7313dec2b5a4f3e9d8c7b6a5f4e3d2c1b0a9f8e.tar.gz"
+
+    /// retryablehttp's per-attempt line at info (FLUX-LOGS.md 1.4 [real, flux2#4811], 3.2).
+    func refused(_ ts: String, _ name: String) -> String {
+        line("info", ts, "Kustomization", name, "request failed",
+             extra: #","error":"Get \"\#(url)\": dial tcp 10.43.89.232:80: connect: connection refused","method":"GET","url":"\#(url)""#)
+    }
+
+    func applied(_ ts: String, _ name: String) -> [String] {
+        [line("info", ts, "Kustomization", name, "server-side apply completed",
+              extra: #","output":{"Deployment/apps/web":"unchanged"},"revision":"main@sha1:c7313dec2b5a4f3e9d8c7b6a5f4e3d2c1b0a9f8e""#),
+         line("info", ts, "Kustomization", name, "Reconciliation finished in 5.2s, next run in 10m0s",
+              extra: #","revision":"main@sha1:c7313dec2b5a4f3e9d8c7b6a5f4e3d2c1b0a9f8e""#)]
+    }
+
+    // MARK: False positives of the healthy log, now transient
+
+    /// Consumers that reconcile while source-controller starts are refused once or twice and
+    /// succeed on retryablehttp's next attempt, 5 s later (healthy log at 00:00 and 03:00).
+    @Test func refusedWhileSourceControllerStartsIsTransient() throws {
+        let lines = [refused("2026-03-02T00:00:01.871Z", "apps"), refused("2026-03-02T00:00:02.574Z", "infra-configs"),
+                     refused("2026-03-02T00:00:06.902Z", "apps")]
+            + applied("2026-03-02T00:00:08.100Z", "infra-configs") + applied("2026-03-02T00:00:12.126Z", "apps")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.count == 1)
+        #expect(found.first?.severity == .info)
+        #expect(found.first?.transient == true)
+        #expect(found.first?.status == .resolved)
+    }
+
+    /// A dependsOn target applying the same commit: two 30 s requeues, then the object proceeds
+    /// (FLUX-LOGS.md 1.4, 3.11).
+    @Test func dependencyWaitThatClearsIsTransient() throws {
+        let wait = "Dependencies do not meet ready condition, retrying in 30s"
+        let lines = [line("info", "2026-03-02T00:19:30.035Z", "Kustomization", "infra-configs", wait),
+                     line("info", "2026-03-02T00:20:00.201Z", "Kustomization", "infra-configs", wait),
+                     line("info", "2026-03-02T00:20:30.518Z", "Kustomization", "infra-configs", "All dependencies are ready, proceeding with reconciliation")]
+            + applied("2026-03-02T00:20:32.101Z", "infra-configs")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.info])
+        #expect(found.map(\.transient) == [true])
+    }
+
+    /// helm-controller: a dependency upgrading (`dependencies do not meet ready condition (...)`,
+    /// FLUX-LOGS.md 3.11), and a HelmChart whose template was just changed
+    /// (`HelmChart '...' is not ready: latest generation of object has not been reconciled`,
+    /// 3.2), each cleared by the next reconcile.
+    @Test func helmReleaseWaitsThatClearAreTransient() throws {
+        let dep = "dependencies do not meet ready condition (dependency 'cert-manager/cert-manager' is not ready): retrying in 30s"
+        let lines = [
+            line("info", "2026-03-02T00:20:17.340Z", "HelmRelease", "trust-manager", dep, ns: "cert-manager"),
+            line("info", "2026-03-02T00:20:47.619Z", "HelmRelease", "trust-manager", dep, ns: "cert-manager"),
+            line("info", "2026-03-02T00:21:17.911Z", "HelmRelease", "trust-manager", "all dependencies are ready", ns: "cert-manager"),
+            line("info", "2026-03-02T00:21:48.020Z", "HelmRelease", "trust-manager", "release in-sync with desired state", ns: "cert-manager"),
+            line("info", "2026-03-02T00:13:25.017Z", "HelmRelease", "podinfo", "HelmChart 'flux-system/podinfo-podinfo' is not ready: latest generation of object has not been reconciled", ns: "podinfo"),
+            line("info", "2026-03-02T00:13:25.937Z", "HelmRelease", "podinfo", "running 'upgrade' action with timeout of 5m0s", ns: "podinfo"),
+            line("info", "2026-03-02T00:14:02.410Z", "HelmRelease", "podinfo", "release in-sync with desired state", ns: "podinfo"),
+        ]
+        let found = try Self.incidents([("helm-controller.log", lines)])
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.severity == .info && $0.transient && $0.status == .resolved })
+    }
+
+    /// One clone whose DNS lookup timed out ([real] flux2#4200: `unable to clone
+    /// 'https://github.com/stefanprodan/podinfo': Get "https://github.com/stefanprodan/podinfo/info/refs?service=git-upload-pack":
+    /// dial tcp: lookup github.com: i/o timeout`; logged once as `Reconciler error` by
+    /// source-controller >= v1.2, FLUX-LOGS.md 3.1, 3.4, 3.5), then success on the next run.
+    func cloneTimeout(_ ts: String) -> String {
+        line("error", ts, "GitRepository", "podinfo", "Reconciler error",
+             extra: #","error":"failed to checkout and determine revision: unable to clone 'https://github.com/stefanprodan/podinfo': Get \"https://github.com/stefanprodan/podinfo/info/refs?service=git-upload-pack\": dial tcp: lookup github.com: i/o timeout""#)
+    }
+
+    func noChanges(_ ts: String) -> String {
+        line("info", ts, "GitRepository", "podinfo", "no changes since last reconcilation: observed revision 'main@sha1:84cc73d04862f19113278b216be0dd96fe38a4ea'")
+    }
+
+    @Test func singleCloneTimeoutThenSuccessIsTransient() throws {
+        let found = try Self.incidents([("source-controller.log", [noChanges("2026-03-02T01:25:31.002Z"), cloneTimeout("2026-03-02T01:30:37.820Z"), noChanges("2026-03-02T01:35:39.113Z")])])
+        #expect(found.map(\.severity) == [.info])
+        #expect(found.first?.transient == true)
+        #expect(found.first?.signatures.contains("dns-timeout") == true)
+    }
+
+    // MARK: Near misses that keep their severity
+
+    /// Two failed runs are not a blip.
+    @Test func repeatedCloneTimeoutsKeepTheirSeverity() throws {
+        let found = try Self.incidents([("source-controller.log", [cloneTimeout("2026-03-02T01:30:37.820Z"), cloneTimeout("2026-03-02T01:31:48.020Z"), noChanges("2026-03-02T01:32:49.113Z")])])
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.transient == false)
+    }
+
+    /// Refused until retryablehttp gave up: kustomize-controller reports the failed reconcile
+    /// (`Reconciliation failed after 3m35.3s`, error; FLUX-LOGS.md 3.2 timing, PR #289), even if
+    /// the next try succeeds.
+    @Test func retriesRunOutKeepTheirSeverity() throws {
+        var lines = ["00:00:00.100", "00:00:05.200", "00:00:15.300", "00:00:35.400", "00:01:05.500", "00:01:35.600",
+                     "00:02:05.700", "00:02:35.800", "00:03:05.900", "00:03:35.000"].map { refused("2026-03-02T\($0)Z", "apps") }
+        lines.append(line("error", "2026-03-02T00:03:35.417Z", "Kustomization", "apps", "Reconciliation failed after 3m35.317406763s, next try in 5m0s",
+                          extra: #","revision":"main@sha1:c7313dec2b5a4f3e9d8c7b6a5f4e3d2c1b0a9f8e","error":"failed to download archive: GET \#(url) giving up after 10 attempt(s): Get \"\#(url)\": dial tcp 10.43.89.232:80: connect: connection refused""#))
+        lines += applied("2026-03-02T00:08:36.002Z", "apps")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.status == .resolved)
+        #expect(found.first?.transient == false)
+    }
+
+    /// The same short wait after each of two commits 15 minutes apart (one incident under the
+    /// 15m window; the healthy log with seed 8 showed it): each wait cleared in a minute.
+    @Test func shortWaitsAfterTwoCommitsAreTransient() throws {
+        let wait = "Dependencies do not meet ready condition, retrying in 30s"
+        let lines = [line("info", "2026-03-02T00:20:13.256Z", "Kustomization", "team-a", wait),
+                     line("info", "2026-03-02T00:20:43.470Z", "Kustomization", "team-a", wait)]
+            + applied("2026-03-02T00:21:15.592Z", "team-a")
+            + [line("info", "2026-03-02T00:35:16.669Z", "Kustomization", "team-a", wait),
+               line("info", "2026-03-02T00:35:47.068Z", "Kustomization", "team-a", wait)]
+            + applied("2026-03-02T00:36:17.420Z", "team-a")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.info])
+        #expect(found.first?.transient == true)
+    }
+
+    /// Short waits that keep coming back for more than 30 minutes are reported as they are.
+    @Test func waitsReturningForMoreThanHalfAnHourKeepTheirSeverity() throws {
+        let wait = "Dependencies do not meet ready condition, retrying in 30s"
+        var lines: [String] = []
+        for m in [0, 12, 24, 36] {
+            lines += [line("info", "2026-03-02T01:\(pad(m)):10.000Z", "Kustomization", "team-a", wait),
+                      line("info", "2026-03-02T01:\(pad(m)):40.000Z", "Kustomization", "team-a", wait)]
+            lines += applied("2026-03-02T01:\(pad(m + 1)):11.000Z", "team-a")
+        }
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.warning])
+        #expect(found.first?.transient == false)
+    }
+
+    /// A wait longer than five minutes (fourteen 30 s requeues) is worth a look even if it ended.
+    @Test func longDependencyWaitKeepsItsSeverity() throws {
+        let wait = "Dependencies do not meet ready condition, retrying in 30s"
+        let lines = (0..<14).map { i in
+            line("info", "2026-03-02T00:\(pad(19 + i / 2)):\(i % 2 == 0 ? "30" : "59").035Z", "Kustomization", "infra-configs", wait)
+        } + applied("2026-03-02T00:26:31.101Z", "infra-configs")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.warning])
+        #expect(found.first?.status == .resolved)
+        #expect(found.first?.transient == false)
+    }
+
+    /// A wait that has not ended is not transient.
+    @Test func openWaitKeepsItsSeverity() throws {
+        let wait = "Dependencies do not meet ready condition, retrying in 30s"
+        let found = try Self.incidents([("kustomize-controller.log", [line("info", "2026-03-02T00:19:30.035Z", "Kustomization", "apps", wait),
+                                                                      line("info", "2026-03-02T00:20:00.201Z", "Kustomization", "apps", wait)])])
+        #expect(found.map(\.severity) == [.warning])
+        #expect(found.first?.status == .open)
+    }
+
+    /// A failure that does not clear by itself (`Source '...' not found`, FLUX-LOGS.md 3.11) keeps
+    /// the incident's severity even when waits follow and the object recovers quickly.
+    @Test func nonTransientFailureKeepsItsSeverity() throws {
+        let lines = [line("info", "2026-03-02T05:00:02.654Z", "Kustomization", "apps", "Source 'GitRepository/flux-system/apps' not found"),
+                     line("info", "2026-03-02T05:00:32.532Z", "Kustomization", "apps", "Dependencies do not meet ready condition, retrying in 30s")]
+            + applied("2026-03-02T05:01:34.616Z", "apps")
+        let found = try Self.incidents([("kustomize-controller.log", lines)])
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.transient == false)
+    }
+
+    func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    // MARK: The pattern field
+
+    @Test func transientIsAFailureSignatureField() {
+        #expect(Self.patterns.signature("dependency-not-ready")?.transient == true)
+        #expect(Self.patterns.signature("artifact-fetch-connection-refused")?.transient == true)
+        #expect(Self.patterns.signature("artifact-not-found")?.transient == false)
+        let yaml = """
+        version: 1
+        signatures:
+          - id: starting
+            severity: info
+            role: lifecycle
+            transient: true
+            regex: 'starting manager'
+          - id: waiting
+            severity: warning
+            transient: maybe
+            regex: 'waiting'
+        """
+        var loader = PatternLoader()
+        loader.load(text: yaml, file: "user.yaml")
+        #expect(loader.diagnostics.map(\.description) == [
+            "user.yaml:6:16: error: transient applies to failure signatures only (this one is lifecycle)",
+            "user.yaml:10:16: error: transient must be true or false",
+        ])
+    }
+}
