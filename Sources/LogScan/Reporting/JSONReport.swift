@@ -127,15 +127,17 @@ public enum JSONReport {
             ("by_controller", .object(s.byController.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("overlong_lines", .int(s.overlongLines)), ("binary_lines", .int(s.binaryLines)),
             ("inherited_times", .int(s.inheritedTimes)), ("filtered_events", .int(s.filteredEvents)),
+            ("unmatched_records", .int(s.unmatchedRecords)), ("unmatched_overflow", .int(s.unmatchedOverflow)),
         ]
     }
 
     /// The whole `--format json` document.
-    public static func document(incidents: [Incident], stats: ScanStats) -> JSON {
+    /// - Parameter unmatched: `unmatched_errors`, most records first (`ErrorMiner`).
+    public static func document(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = []) -> JSON {
         .object([
             ("version", .int(1)),
             ("incidents", .array(incidents.map { .object(incident($0)) })),
-            ("unmatched_errors", .array([])),
+            ("unmatched_errors", .array(unmatched.map { .object(JSONReport.unmatched($0)) })),
             ("stats", .object(JSONReport.stats(stats))),
         ])
     }

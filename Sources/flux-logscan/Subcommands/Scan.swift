@@ -135,15 +135,20 @@ struct Scan: ParsableCommand {
             context.hidden = analysis.incidents.count - shown.count
             context.unreadable = scan.inputErrors.count
             context.filtered = scan.stats.filteredEvents
-            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context))
+            context.unmatchedRecords = scan.stats.unmatchedRecords
+            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context,
+                                        unmatched: scan.unmatchedErrors))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats).pretty() + "\n")
+            Output.stdout(JSONReport.document(incidents: shown, stats: scan.stats, unmatched: scan.unmatchedErrors).pretty() + "\n")
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             for (seq, i) in shown.enumerated() {
                 let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq + 1))] + JSONReport.incident(i)
                 Output.stdout(JSON.object(fields).rendered + "\n")
+            }
+            for u in scan.unmatchedErrors {
+                Output.stdout(JSON.object([("type", .string("unmatched_error"))] + JSONReport.unmatched(u)).rendered + "\n")
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
