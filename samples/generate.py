@@ -1396,6 +1396,7 @@ def main():
     samples_readme()
     root_cause_samples()
     root_cause_readme()
+    __import__("gen_mining").case_unknown_errors()
 
 
 if __name__ == "__main__":
