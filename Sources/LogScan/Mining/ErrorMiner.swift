@@ -82,6 +82,21 @@ public final class ErrorMiner {
             }
         }
 
+        /// One more record of this key.
+        mutating func add(_ r: MinedRecord) {
+            count += 1
+            controllers.insert(r.controller)
+            if let t = r.time {
+                if first == nil || t < first! { first = t }
+                if last == nil || t > last! { last = t }
+            }
+            if later(than: (r.time, r.location)) {
+                example = r.example
+                location = r.location
+                exampleTime = r.time
+            }
+        }
+
         mutating func absorb(_ o: Entry) {
             count += o.count
             controllers.formUnion(o.controllers)
@@ -117,19 +132,19 @@ public final class ErrorMiner {
     public func add(_ r: MinedRecord) {
         records += 1
         let key = r.tokens.joined(separator: " ")
-        let e = Entry(tokens: r.tokens, count: 1, controllers: [r.controller], first: r.time, last: r.time,
-                      example: r.example, location: r.location, exampleTime: r.time)
-        if entries[key] != nil {
-            entries[key]!.absorb(e)
+        if let i = entries.index(forKey: key) {
+            entries.values[i].add(r)
             return
         }
+        let e = Entry(tokens: r.tokens, count: 1, controllers: [r.controller], first: r.time, last: r.time,
+                      example: r.example, location: r.location, exampleTime: r.time)
         if entries.count >= maxKeys {
             let (clusters, lost) = ErrorMiner.cluster(Array(entries.values), similarity: similarity, maxTemplates: maxTemplates)
             overflow += lost
             compactions += 1
             entries = [:]
             for c in clusters { entries[c.tokens.joined(separator: " ")] = c }
-            if entries[key] != nil { entries[key]!.absorb(e); return }
+            if let i = entries.index(forKey: key) { entries.values[i].add(r); return }
         }
         entries[key] = e
     }

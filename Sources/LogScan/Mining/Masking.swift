@@ -100,32 +100,46 @@ public enum Masking {
 
     /// Whether a token's core (punctuation stripped) is one of the variables above.
     static func isVariable(_ c: [UInt8]) -> Bool {
-        let text = String(decoding: c, as: UTF8.self)
-        if text.contains("://") { return true }
-        if isUUID(c) || isRevision(text) || isObjectRef(c) || isAddress(c) || isDuration(c) || isNumber(c) || isHexID(c) {
-            return true
+        if contains(c, "://") { return true }
+        return isUUID(c) || isRevision(c) || isObjectRef(c) || isAddress(c) || isDuration(c) || isNumber(c) || isHexID(c)
+    }
+
+    static func contains(_ c: [UInt8], _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { n in
+            guard n.count <= c.count else { return false }
+            for i in 0...(c.count - n.count) where c[i] == n[0] {
+                var k = 1
+                while k < n.count, c[i + k] == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            return false
         }
-        return false
+    }
+
+    static func hasPrefix(_ c: [UInt8], _ p: StaticString) -> Bool {
+        p.withUTF8Buffer { n in n.count <= c.count && c[..<n.count].elementsEqual(n) }
     }
 
     /// `2f7f7c1e-8d3a-4b5c-9e6f-0a1b2c3d4e5f`.
     static func isUUID(_ c: [UInt8]) -> Bool {
         guard c.count == 36 else { return false }
         for (i, b) in c.enumerated() {
-            if [8, 13, 18, 23].contains(i) { if b != UInt8(ascii: "-") { return false } } else if !isHex(b) { return false }
+            switch i {
+            case 8, 13, 18, 23: if b != UInt8(ascii: "-") { return false }
+            default: if !isHex(b) { return false }
+            }
         }
         return true
     }
 
     /// `main@sha1:<hex>`, `latest@sha256:<hex>`, `sha256:<hex>`, `sha1:<hex>`, and Flux < 2's
     /// `main/<sha>` (FLUX-LOGS.md 3.15).
-    static func isRevision(_ t: String) -> Bool {
-        if t.contains("@sha1:") || t.contains("@sha256:") { return true }
-        for p in ["sha256:", "sha1:"] where t.hasPrefix(p) {
-            return t.utf8.dropFirst(p.utf8.count).allSatisfy(isHex) && t.utf8.count > p.utf8.count
-        }
-        if let slash = t.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            let tail = t.utf8[t.utf8.index(after: slash)...]
+    static func isRevision(_ c: [UInt8]) -> Bool {
+        if contains(c, "@sha1:") || contains(c, "@sha256:") { return true }
+        if hasPrefix(c, "sha256:") { return c.count > 7 && c[7...].allSatisfy(isHex) }
+        if hasPrefix(c, "sha1:") { return c.count > 5 && c[5...].allSatisfy(isHex) }
+        if let slash = c.lastIndex(of: UInt8(ascii: "/")) {
+            let tail = c[(slash + 1)...]
             return tail.count >= 12 && tail.allSatisfy(isHex) && tail.contains(where: isDigit)
         }
         return false
@@ -162,8 +176,11 @@ public enum Masking {
     }
 
     /// Go `time.Duration.String()`: `1h2m3.5s`, `5m0s`, `95.33ms`, `1.2µs`, `800ns`.
+    static let durationUnits: [[UInt8]] = ["ns", "us", "µs", "ms", "h", "m", "s"].map { Array($0.utf8) }
+
     static func isDuration(_ c: [UInt8]) -> Bool {
-        let units: [[UInt8]] = [Array("ns".utf8), Array("us".utf8), Array("µs".utf8), Array("ms".utf8), Array("h".utf8), Array("m".utf8), Array("s".utf8)]
+        guard let f = c.first, isDigit(f) else { return false }
+        let units = durationUnits
         var i = 0
         var parts = 0
         while i < c.count {
@@ -195,9 +212,9 @@ public enum Masking {
         }
         guard i > start else { return false }
         if versioned && dots == 0 { return false }  // `v1` is an API version, not a number
-        let unit = String(decoding: c[i...], as: UTF8.self)
-        return ["", "%", "B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "k", "M", "x", "bytes"].contains(unit)
+        return numberUnits.contains { $0.elementsEqual(c[i...]) }
     }
+    static let numberUnits: [[UInt8]] = ["", "%", "B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "k", "M", "x", "bytes"].map { Array($0.utf8) }
 
     /// `c7313dec48a6`, `0x1f`: 7 or more hex digits with at least one decimal digit.
     static func isHexID(_ c: [UInt8]) -> Bool {
