@@ -1398,6 +1398,7 @@ def main():
     root_cause_readme()
     import gen_cascades
     gen_cascades.main()
+    __import__("gen_mining").case_unknown_errors()
 
 
 if __name__ == "__main__":

@@ -21,14 +21,14 @@ import Testing
         return Analysis(scan: scanner.result, patterns: patterns, windowSeconds: 900)
     }
 
-    @Test(arguments: ["networkpolicy-9090", "artifact-missing", "helm-release-locked"])
+    @Test(arguments: ["networkpolicy-9090", "artifact-missing", "helm-release-locked", "unknown-errors", "gitrepository-cascade"])
     func streamedDocumentEqualsTheWholeDocument(sample: String) throws {
         let a = try analysis(sample)
         #expect(!a.incidents.isEmpty)
         var streamed = ""
         var pieces = 0
-        JSONReport.writeDocument(incidents: a.incidents, stats: a.scan.stats) { streamed += $0; pieces += 1 }
-        let whole = JSONReport.document(incidents: a.incidents, stats: a.scan.stats).pretty() + "\n"
+        JSONReport.writeDocument(incidents: a.incidents, stats: a.scan.stats, unmatched: a.scan.unmatchedErrors) { streamed += $0; pieces += 1 }
+        let whole = JSONReport.document(incidents: a.incidents, stats: a.scan.stats, unmatched: a.scan.unmatchedErrors).pretty() + "\n"
         #expect(streamed == whole)
         #expect(pieces > a.incidents.count)
         let parsed = try JSONSerialization.jsonObject(with: Data(streamed.utf8)) as? [String: Any]

@@ -15,11 +15,17 @@ import CVectorscan
 /// `&`. So a literal found in a record's decoded text is also found in its raw line, whatever the
 /// encoding, and the prefilter never drops a line a signature would match.
 /// Signatures without a usable literal (shorter than 3 bytes) are `unfiltered`: tried on every record.
+/// Extra literals (unknown-error mining, `ErrorRule.prefilterLiterals`) belong to no signature:
+/// a line holding one is decoded in full (`lastLineHadExtra`) but tries no more signatures.
 public final class Prefilter {
     private var database: OpaquePointer?
     private var scratch: OpaquePointer?
     /// For each Vectorscan pattern id, the signature indices that share its literal.
     private var signaturesOfPattern: [[Int]] = []
+    /// For each Vectorscan pattern id, whether it is one of the extra literals.
+    private var extraPattern: [Bool] = []
+    /// Whether the line last asked for (`signatures(inLine:)`) holds an extra literal.
+    public private(set) var lastLineHadExtra = false
     /// Signatures with no usable literal: always candidates.
     public let unfiltered: [Int]
     /// The literal searched for each signature (empty for unfiltered ones), for diagnostics.
@@ -34,7 +40,9 @@ public final class Prefilter {
 
     /// Builds the database. Returns nil when Vectorscan refuses it (then the caller matches
     /// every signature on every record).
-    public init?(patterns: PatternSet) {
+    /// - Parameter extraLiterals: literals searched caseless that belong to no signature (kept
+    ///   as given, at least 3 bytes of characters no encoding escapes).
+    public init?(patterns: PatternSet, extraLiterals: [String] = []) {
         var literals: [String: (caseless: Bool, signatures: [Int])] = [:]
         var unfiltered: [Int] = []
         var searched: [String] = []
@@ -47,6 +55,12 @@ public final class Prefilter {
         }
         self.unfiltered = unfiltered
         self.searched = searched
+        var extras: Set<String> = []
+        for lit in extraLiterals where lit.utf8.count >= 3 && Prefilter.safeLiteral(lit) == lit {
+            let key = "i:" + lit.lowercased()
+            if literals[key] == nil { literals[key] = (true, []) }
+            extras.insert(key)
+        }
         let keys = literals.keys.sorted()
         guard !keys.isEmpty else { return nil }
         var cStrings: [UnsafeMutablePointer<CChar>?] = keys.map { strdup(String($0.dropFirst(2))) }
@@ -55,6 +69,7 @@ public final class Prefilter {
         var ids: [UInt32] = keys.indices.map { UInt32($0) }
         var lengths: [Int] = keys.map { $0.utf8.count - 2 }
         signaturesOfPattern = keys.map { literals[$0]!.signatures }
+        extraPattern = keys.map { extras.contains($0) }
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
         let rc = cStrings.withUnsafeMutableBufferPointer { exprs in
             exprs.withMemoryRebound(to: UnsafePointer<CChar>?.self) { e in
@@ -114,6 +129,7 @@ public final class Prefilter {
     /// The signatures whose literal ends inside `line` (a slice of the last scanned region),
     /// sorted; lines must be asked for in order. Nil when `line` is not inside the last region.
     func signatures(inLine line: UnsafeRawBufferPointer) -> [Int]? {
+        lastLineHadExtra = false
         guard let base = line.baseAddress else { return [] }
         let start = UInt(bitPattern: base), end = start + UInt(line.count)
         guard end <= regionEnd else { return nil }
@@ -122,6 +138,7 @@ public final class Prefilter {
         var i = cursor
         while i < hits.ends.count, hits.ends[i] <= end {
             out.append(contentsOf: signaturesOfPattern[Int(hits.ids[i])])
+            if extraPattern[Int(hits.ids[i])] { lastLineHadExtra = true }
             i += 1
         }
         cursor = i

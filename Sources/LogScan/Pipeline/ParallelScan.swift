@@ -7,6 +7,8 @@ struct ScanPart {
     var state: ScanResult
     var store: EventStore
     var podLogs: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]
+    /// Its unknown error records, not yet clustered into templates.
+    var miner: ErrorMiner
 }
 
 extension ScanStats {
@@ -17,6 +19,7 @@ extension ScanStats {
         for (k, v) in o.byController { byController[k, default: 0] += v }
         overlongLines += o.overlongLines; binaryLines += o.binaryLines
         inheritedTimes += o.inheritedTimes; filteredEvents += o.filteredEvents
+        unmatchedRecords += o.unmatchedRecords; unmatchedOverflow += o.unmatchedOverflow
     }
 }
 
@@ -53,7 +56,8 @@ extension LogScanner {
 
     /// Takes what this scanner has read since the last `detach` and starts it afresh.
     func detach() -> ScanPart {
-        let part = ScanPart(state: state, store: store, podLogs: podLogs)
+        let part = ScanPart(state: state, store: store, podLogs: podLogs, miner: mining.miner)
+        mining.miner = part.miner.emptyCopy()
         state = ScanResult()
         store = EventStore(patterns: patterns, windowSeconds: Double(store.windowMillis) / 1000)
         podLogs = []
@@ -66,6 +70,7 @@ extension LogScanner {
         state.absorb(part.state)
         store.absorb(part.store)
         podLogs += part.podLogs
+        mining.miner.absorb(part.miner)
     }
 
     /// Scans `paths` (files, `-` for standard input) on up to `jobs` threads, one input per task

@@ -24,6 +24,10 @@ public struct ScanStats: Sendable {
     public var inheritedTimes = 0
     /// Matched events left out by `--since/--until/--controller/--namespace/--object`.
     public var filteredEvents = 0
+    /// Unknown error records mined into `unmatched_errors` (after filters), and those left out
+    /// by the template cap (`ErrorMiner`).
+    public var unmatchedRecords = 0
+    public var unmatchedOverflow = 0
     public init() {}
 }
 
@@ -82,6 +86,8 @@ public struct ScanResult: Sendable {
     public var limitHits: [String: Int] = [:]
     /// Container restarts seen in kubelet log paths (`<restart>.log` after `<restart-1>.log`).
     public var restarts: [ContainerRestart] = []
+    /// Templates of error records no signature knows, most records first (`ErrorMiner`).
+    public var unmatchedErrors: [UnmatchedError] = []
     public init() {}
 }
 
@@ -118,6 +124,8 @@ public final class LogScanner {
     let matcher: SignatureMatcher
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?
+    /// Unknown error records mined into templates (`unmatched_errors`).
+    let mining: UnknownErrorMining
     /// Called with every matched event that passes the filters, once its controller is known
     /// (`-v` prints them as they come).
     public var eventObserver: ((Event) -> Void)?
@@ -130,6 +138,11 @@ public final class LogScanner {
         r.timelines = store.timelineList()
         r.healthyUntil = store.healthyUntil
         r.restarts = restarts()
+        let (templates, overflow) = mining.miner.finish()
+        r.unmatchedErrors = templates
+        r.stats.unmatchedRecords = mining.miner.records
+        r.stats.unmatchedOverflow = overflow
+        r.warnings += mining.warnings(overflow: overflow)
         return r
     }
 
@@ -183,7 +196,9 @@ public final class LogScanner {
     public init(patterns: PatternSet, windowSeconds: Double = 900, prefilter: Bool = true) {
         self.patterns = patterns
         self.matcher = SignatureMatcher(patterns: patterns)
-        self.prefilter = prefilter && !patterns.signatures.isEmpty ? Prefilter(patterns: patterns) : nil
+        self.prefilter = prefilter && !patterns.signatures.isEmpty
+            ? Prefilter(patterns: patterns, extraLiterals: ErrorRule.prefilterLiterals) : nil
+        self.mining = UnknownErrorMining(patterns: patterns)
         self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
     }
 
@@ -281,6 +296,8 @@ public final class LogScanner {
         var firstTime: Timestamp?
         /// Records whose controller is not known yet: their events and activity minute.
         var pending: [(events: [Event], minute: Int64?)] = []
+        /// Unknown error records among `pending` (at most one per pending record).
+        var pendingMined: [MinedRecord] = []
         /// CRI `P` / Docker partial fragments per stream (`stdout`/`stderr`).
         var fragments: [String: (bytes: [UInt8], first: Int, env: Envelope, cut: Bool)] = [:]
         /// The last record, held until the next line shows it has no continuation.
@@ -328,7 +345,8 @@ public final class LogScanner {
             if let prefilter = scanner.prefilter, let hits = prefilter.signatures(inLine: line) {
                 candidates = prefilter.unfiltered.isEmpty ? hits : Array(Set(hits + prefilter.unfiltered)).sorted()
             }
-            if let c = candidates, c.isEmpty, env.ownedPayload == nil, !env.fragment, !truncated,
+            if let c = candidates, c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
+               env.ownedPayload == nil, !env.fragment, !truncated,
                env.stream.map({ fragments[$0] == nil }) ?? true {
                 // No signature can match: a cheap header decode is all this record needs.
                 let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
@@ -336,7 +354,8 @@ public final class LogScanner {
                 while first < payload.count, payload[first] == 32 { first += 1 }
                 var last = payload.count - 1
                 while last > first, payload[last] == 32 || payload[last] == 9 { last -= 1 }
-                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}") {
+                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}"),
+                   !ErrorRule.mayHoldErrorLevel(UnsafeRawBufferPointer(rebasing: payload[first...])) {
                     flushHeld()
                     processLight(LightHeader.read(UnsafeRawBufferPointer(rebasing: payload[first...])), env: env)
                     return
@@ -524,11 +543,14 @@ public final class LogScanner {
                     text: cut(record.payload, at: 2000), stream: stream,
                     signatureIndex: hit.signature))
             }
+            let mined = scanner.mining.unknownError(record, hits: hits)
             if let controller {
                 scanner.state.stats.byController[controller, default: 0] += 1
                 if let minute { scanner.state.activity[controller, default: []].insert(minute) }
                 for e in newEvents { scanner.emit(e) }
+                if let mined { scanner.mining.mine(mined, filter: scanner.filter) }
             } else {
+                if let mined { pendingMined.append(mined) }
                 pending.append((newEvents, minute))
                 if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
@@ -544,6 +566,11 @@ public final class LogScanner {
                 }
             }
             pending.removeAll()
+            for var m in pendingMined {
+                m.controller = controller
+                scanner.mining.mine(m, filter: scanner.filter)
+            }
+            pendingMined.removeAll()
         }
 
         mutating func finish() {

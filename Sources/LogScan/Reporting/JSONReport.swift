@@ -149,15 +149,17 @@ public enum JSONReport {
             ("by_controller", .object(s.byController.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("overlong_lines", .int(s.overlongLines)), ("binary_lines", .int(s.binaryLines)),
             ("inherited_times", .int(s.inheritedTimes)), ("filtered_events", .int(s.filteredEvents)),
+            ("unmatched_records", .int(s.unmatchedRecords)), ("unmatched_overflow", .int(s.unmatchedOverflow)),
         ]
     }
 
-    /// Writes `document(incidents:stats:)` rendered with `pretty()` plus a final newline, byte for
+    /// Writes `document(incidents:stats:unmatched:)` rendered with `pretty()` plus a final newline, byte for
     /// byte, one piece at a time: each incident's JSON is built and rendered only when it is
     /// written, so a report of thousands of incidents never exists whole in memory.
     /// - Parameter write: receives consecutive UTF-8 pieces of the document.
-    public static func writeDocument(incidents: [Incident], stats: ScanStats, write: (String) -> Void) {
-        guard case .object(let members) = document(incidents: [], stats: stats) else { return }
+    public static func writeDocument(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = [],
+                                     write: (String) -> Void) {
+        guard case .object(let members) = document(incidents: [], stats: stats, unmatched: unmatched) else { return }
         write("{\n")
         for (n, (key, value)) in members.enumerated() {
             write("  " + JSONWriter.quote(key) + ": ")
@@ -176,11 +178,12 @@ public enum JSONReport {
     }
 
     /// The whole `--format json` document.
-    public static func document(incidents: [Incident], stats: ScanStats) -> JSON {
+    /// - Parameter unmatched: `unmatched_errors`, most records first (`ErrorMiner`).
+    public static func document(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = []) -> JSON {
         .object([
             ("version", .int(1)),
             ("incidents", .array(incidents.map { .object(incident($0)) })),
-            ("unmatched_errors", .array([])),
+            ("unmatched_errors", .array(unmatched.map { .object(JSONReport.unmatched($0)) })),
             ("stats", .object(JSONReport.stats(stats))),
         ])
     }

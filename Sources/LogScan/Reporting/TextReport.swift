@@ -43,6 +43,8 @@ public struct TextReport {
             lines.append("\(context.hidden) incident(s) found below --min-severity; lower it to see them.")
         } else if context.filtered > 0 {
             lines.append("\(context.filtered) matched event(s) were left out by --since/--until/--controller/--namespace/--object; no incident in what remains.")
+        } else if flux > 0, context.unmatchedRecords > 0 {
+            lines.append("No failure signatures matched in \(flux) Flux controller records; \(context.unmatchedRecords) error record(s) no signature knows are listed below.")
         } else if flux > 0 {
             lines.append("No failure signatures matched in \(flux) Flux controller records. Nothing in these logs says a reconciliation is failing.")
         }
@@ -68,10 +70,15 @@ public struct TextReport {
         public var unreadable = 0
         /// Events matched but dropped by `--since/--until/--controller/--namespace/--object`.
         public var filtered = 0
+        /// Error records no signature knows (mined into `unmatched_errors`).
+        public var unmatchedRecords = 0
         public init() {}
     }
 
-    public func render(incidents: [Incident], stats: ScanStats, warnings: [String], context: Context = Context()) -> String {
+    /// - Parameter unmatched: templates of error records no signature knows, listed after the
+    ///   incidents (`unmatchedSection`).
+    public func render(incidents: [Incident], stats: ScanStats, warnings: [String], context: Context = Context(),
+                       unmatched: [UnmatchedError] = []) -> String {
         var out = ""
         let counts = Dictionary(grouping: incidents, by: \.severity).mapValues(\.count)
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 || s == .info ? "" : "s")" } }
@@ -84,7 +91,7 @@ public struct TextReport {
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
         if incidents.isEmpty {
             out += emptyVerdict(stats: stats, context: context) + "\n"
-            return out
+            return out + unmatchedSection(unmatched)
         }
         for (n, i) in incidents.enumerated() {
             out += "\n"
@@ -136,7 +143,7 @@ public struct TextReport {
                 }
             }
         }
-        return out
+        return out + unmatchedSection(unmatched)
     }
 
     /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` and the first

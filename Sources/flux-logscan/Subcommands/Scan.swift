@@ -140,15 +140,20 @@ struct Scan: ParsableCommand {
             context.hidden = analysis.incidents.count - shown.count
             context.unreadable = scan.inputErrors.count
             context.filtered = scan.stats.filteredEvents
-            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context))
+            context.unmatchedRecords = scan.stats.unmatchedRecords
+            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context,
+                                        unmatched: scan.unmatchedErrors))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            JSONReport.writeDocument(incidents: shown, stats: scan.stats) { Output.stdout($0) }
+            JSONReport.writeDocument(incidents: shown, stats: scan.stats, unmatched: scan.unmatchedErrors) { Output.stdout($0) }
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             for (seq, i) in shown.enumerated() {
                 let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq + 1))] + JSONReport.incident(i)
                 Output.stdout(JSON.object(fields).rendered + "\n")
+            }
+            for u in scan.unmatchedErrors {
+                Output.stdout(JSON.object([("type", .string("unmatched_error"))] + JSONReport.unmatched(u)).rendered + "\n")
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
