@@ -71,4 +71,27 @@ import Testing
         whole.absorb(part)
         #expect(Self.summary(whole) == ["artifact-fetch-connection-refused kustomize-controller Kustomization/flux-system/apps GitRepository/flux-system/flux-system 1772442010000-1772442010000 ×1 a.log:11"])
     }
+
+    /// `Reconciliation failed after <duration>`: every record has its own duration (FLUX-LOGS.md
+    /// 3.1). A day of them at one per 10 minutes (144) keeps each its own captures; past the cap
+    /// they fold into the first set and are counted.
+    @Test func distinctCapturesStayTheirOwnUntilTheCap() throws {
+        let store = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        var events: [Event] = []
+        for k in 0..<144 {
+            var e = try Self.refused(Int64(k) * 600, object: "apps", file: "a.log", line: k + 1)
+            e.captures["ip"] = "10.43.12.\(k)"
+            events.append(e)
+        }
+        for e in events { store.add(e, signatureIndex: e.signatureIndex) }
+        let ips = Set(store.occurrences().compactMap { $0.captures["ip"] })
+        #expect(ips.count == 144)
+        #expect(store.foldedCaptures.isEmpty)
+
+        let small = EventStore(patterns: Self.patterns, windowSeconds: 900)
+        small.captureSetsPerSignature = 100
+        for e in events { small.add(e, signatureIndex: e.signatureIndex) }
+        #expect(Set(small.occurrences().compactMap { $0.captures["ip"] }).count == 100)
+        #expect(small.foldedCaptures.values.reduce(0, +) == 44)
+    }
 }

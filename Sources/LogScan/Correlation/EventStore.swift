@@ -112,13 +112,19 @@ public struct Timeline: Sendable {
 /// bucket of half the window); a run keeps its first event's captures and up to `captureVariantsPerRun` other
 /// distinct capture sets. Healthy and lifecycle events fold into one `Timeline` per (signature,
 /// controller, object) with one 28-byte entry per bucket. Distinct capture sets are interned,
-/// at most `captureSetsPerSignature` per signature (further sets fold into the first). An event's
+/// at most `captureSetsPerSignature` per signature (further sets fold into the first, counted in
+/// `foldedCaptures` and reported as a warning: which sets came first depends on the reading
+/// order, and the folded events show another event's captures). An event's
 /// text is kept when its (signature, controller, object) has fewer than `examplesPerKey` kept
 /// texts, or when it comes more than the window after that key's previous event in the same
 /// stream (where a new incident may start); otherwise only its location is kept.
 public final class EventStore {
     public var windowMillis: Int64
-    public var captureSetsPerSignature = 64
+    /// 4,096: a day of one signature's `Reconciliation failed after <duration>` lines (every
+    /// duration differs) stays exact; 64, the first cap, folded them within an hour.
+    public var captureSetsPerSignature = 4096
+    /// Events whose captures were folded into their signature's first set, by signature index.
+    public private(set) var foldedCaptures: [Int32: Int] = [:]
     public var captureVariantsPerRun = 4
     public var examplesPerKey = 3
 
@@ -215,7 +221,10 @@ public final class EventStore {
     func intern(captures c: [String: String], signature: Int32) -> Int32 {
         if let i = captureIndex[c] { return i }
         let n = captureSetsBySignature[signature, default: 0]
-        if n >= captureSetsPerSignature, let first = firstCaptureSet[signature] { return first }
+        if n >= captureSetsPerSignature, let first = firstCaptureSet[signature] {
+            foldedCaptures[signature, default: 0] += 1
+            return first
+        }
         captureSets.append(c)
         let i = Int32(captureSets.count - 1)
         captureIndex[c] = i
@@ -339,6 +348,7 @@ public final class EventStore {
         for (o, t) in other.healthyUntil { healthyUntil[o] = max(healthyUntil[o] ?? .min, t) }
         eventCount += other.eventCount
         duplicates += other.duplicates
+        for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
 
         for (k, r) in other.runList {
             let key = Key(signature: k.signature, wrapper: k.wrapper, controller: controllerMap[Int(k.controller)],
@@ -404,6 +414,7 @@ public final class EventStore {
         examples = other.examples; examplesKept = other.examplesKept
         healthyUntil = other.healthyUntil
         eventCount = other.eventCount; duplicates = other.duplicates
+        foldedCaptures = other.foldedCaptures
         other.removeAll()
     }
 

@@ -138,6 +138,9 @@ public final class LogScanner {
         r.timelines = store.timelineList()
         r.healthyUntil = store.healthyUntil
         r.restarts = restarts()
+        for (sig, n) in store.foldedCaptures.sorted(by: { $0.key < $1.key }) {
+            r.warnings.append(ScanWarning(message: "signature \(patterns.signatures[Int(sig)].id): more than \(store.captureSetsPerSignature) distinct capture sets; \(n) event(s) show the first set's captures instead of their own"))
+        }
         let (templates, overflow) = mining.miner.finish()
         r.unmatchedErrors = templates
         r.stats.unmatchedRecords = mining.miner.records
