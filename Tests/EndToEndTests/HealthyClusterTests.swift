@@ -76,6 +76,23 @@ import Testing
         #expect(s.incidents.allSatisfy { $0.status == "resolved" && $0.transient })
     }
 
+    /// The text report a person reads at 3 a.m.: transient incidents take one line each, at most
+    /// ten, then one line for the rest (TextReport `transientLines`); `-v` shows them in full.
+    @Test func textReportKeepsTransientNoiseShort() throws {
+        let dir = try Self.generate(["--seed", "1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let count = try Self.sixHours.get().incidents.count
+        #expect(count > 10)
+        let text = try run(["--color", "never", dir.path]).text
+        let lines = text.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("[") }.count == 10)
+        #expect(text.contains("transient: \(count) incidents resolved by Flux's own retries"))
+        #expect(text.contains("... and \(count - 10) more transient incident(s)"))
+        #expect(lines.count < 20)
+        let verbose = try run(["--color", "never", "-v", dir.path]).text
+        #expect(verbose.split(separator: "\n").filter { $0.hasPrefix("[") }.count == count)
+    }
+
     /// Six hours, and busy: per controller at least what the generator's design writes.
     @Test func sixBusyHours() throws {
         let s = try Self.sixHours.get()

@@ -7,6 +7,10 @@ public struct TextReport {
     public var detailedHypotheses = 1
     /// `-q`: one summary line per incident.
     public var quiet = false
+    /// Render transient incidents in full, like the others (`-v`); by default they take one line
+    /// each, at most `transientLines` of them.
+    public var expandTransient = false
+    public var transientLines = 10
 
     public init(color: Bool) { self.color = color }
 
@@ -93,7 +97,23 @@ public struct TextReport {
             out += emptyVerdict(stats: stats, context: context) + "\n"
             return out + unmatchedSection(unmatched)
         }
+        var transientShown = 0
+        let transientTotal = incidents.filter(\.transient).count
         for (n, i) in incidents.enumerated() {
+            // Transient incidents (docs/SCORING.md) are noise Flux absorbed by itself: one line
+            // each, at most `transientLines`, unless `expandTransient` (-v).
+            if i.transient, !expandTransient, !quiet {
+                if transientShown == 0 {
+                    out += "\n" + dim("transient: \(transientTotal) incident\(transientTotal == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)") + "\n"
+                }
+                transientShown += 1
+                if transientShown <= transientLines {
+                    out += bold("[\(n + 1)] ") + summaryLine(i) + "\n"
+                } else if transientShown == transientLines + 1 {
+                    out += dim("... and \(transientTotal - transientLines) more transient incident(s)") + "\n"
+                }
+                continue
+            }
             out += "\n"
             if quiet { out += summaryLine(i) + "\n"; continue }
             out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))

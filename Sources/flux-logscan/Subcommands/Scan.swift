@@ -98,6 +98,7 @@ struct Scan: ParsableCommand {
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         var report = TextReport(color: useColor)
         report.quiet = quiet
+        report.expandTransient = verbose
         if verbose && !counts {
             // Events are printed as they are matched (once their controller is known).
             let textReport = report
