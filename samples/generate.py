@@ -1396,6 +1396,8 @@ def main():
     samples_readme()
     root_cause_samples()
     root_cause_readme()
+    import gen_lifetimes  # issue 8, restarts and silence (samples/gen_lifetimes.py)
+    gen_lifetimes.lifetime_samples()
 
 
 if __name__ == "__main__":
