@@ -278,6 +278,17 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         #expect(!kc.killed)
     }
 
+    /// A controller that logged in only a few minutes says too little about its rhythm: its log
+    /// ending early is not judged a kill (a quiet helm-controller with a few HelmReleases).
+    @Test func fewActiveMinutesAreNotJudged() throws {
+        let helm = FluxLine.startUp(0, "helm-controller") + [FluxLine.inSync(65), FluxLine.inSync(365)]
+        let kustomize = stride(from: 30.0, through: 6 * 3600, by: 600).map { FluxLine.finished($0, "apps") }
+        let scan = try scanInputs([("helm-controller.log", helm), ("kustomize-controller.log", kustomize)])
+        let findings = LifetimeFindings(scan: scan, windowSeconds: 900)
+        #expect(findings.judged.allSatisfy { !$0.killed })
+        #expect(findings.incidents.isEmpty)
+    }
+
     /// notification-controller logs only when events arrive (FLUX-LOGS.md 1.4, 3.14): its log
     /// ending early is not a kill, and its quiet is not silence.
     @Test func quietNotificationControllerIsNeitherKilledNorSilent() throws {
@@ -377,8 +388,8 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         }
     }
 
-    /// A failure after the finish line is the object's last record: its retry, not its run
-    /// interval, decides what comes next.
+    /// Only a finish line promises a next run: when a failure (`next try in 5m0s`) is the object's
+    /// last record, the overdue rule does not apply (docs/PATTERNS.md `reconcile-overdue`).
     @Test func aLaterFailureIsNotAnOverdueRun() throws {
         let lines = [FluxLine.finished(2, "apps"), FluxLine.failed(400, "apps")]
             + stride(from: 30.0, through: 3000, by: 600).map { FluxLine.finished($0, "infrastructure") }

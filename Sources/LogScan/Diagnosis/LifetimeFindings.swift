@@ -60,6 +60,9 @@ public struct LifetimeFindings: Sendable {
     /// controllers (`tags did not change` is a trace line, FLUX-LOGS.md 1.4). They are never called
     /// silent, nor killed because their log ends early.
     public static let logsOnlyOnChange: Set<String> = ["notification-controller", "image-reflector-controller", "image-automation-controller"]
+    /// A controller's log that ends early is judged only when it logged in at least this many
+    /// distinct minutes before: fewer says too little about its usual rhythm.
+    public static let regularMinutes = 10
 
     /// One lifetime and what it tells.
     public struct Judged: Sendable {
@@ -134,7 +137,7 @@ public struct LifetimeFindings: Sendable {
                 if j.end == .none {
                     if j.successor != nil {
                         j.killed = true
-                    } else if i == list.count - 1, !LifetimeFindings.logsOnlyOnChange.contains(c), marks.count >= 3, let other = otherEnd,
+                    } else if i == list.count - 1, !LifetimeFindings.logsOnlyOnChange.contains(c), marks.count >= LifetimeFindings.regularMinutes, let other = otherEnd,
                               other - life.last.millis > max(windowMillis, 3 * longestGap * 60_000) {
                         j.killed = true
                         j.stoppedWhileOthersLogged = true
