@@ -87,9 +87,10 @@ public struct ControllerLifetime: Sendable {
     public var pendingAction: PendingHelmAction?
 }
 
-/// The newest record about one Flux object from the controller that reconciles it, and its
-/// newest `Reconciliation finished in <d>, next run in <d>` (kustomize-controller; helm-controller
-/// <= v0.36; source-controller < v0.22; FLUX-LOGS.md 1.4, 3.1), for overdue reconciles.
+/// For an object that logged `Reconciliation finished in <d>, next run in <d>` (kustomize-controller;
+/// helm-controller <= v0.36; source-controller < v0.22; FLUX-LOGS.md 1.4, 3.1): its newest such
+/// line and its newest record of any kind from the controller that reconciles it, for overdue
+/// reconciles. Objects that never logged a finish line are not kept.
 public struct ObjectCadence: Sendable {
     /// The Flux object.
     public var object: ObjectRef
@@ -117,7 +118,8 @@ public struct ActivityMark: Sendable {
 /// controller may not be known yet, see `LogScanner.StreamState.pending`).
 struct LifetimeNote {
     var millis: Int64?
-    var location: SourceLocation
+    /// The record's line in its stream (the file is the stream's).
+    var line: Int
     var pod: String?
     var startsLifetime = false
     var marker: LifetimeEnd?
@@ -166,7 +168,7 @@ struct LifetimeRoles {
 
     /// The note of a fully decoded record and the signatures that hit it.
     func note(_ r: Record, hits: [SignatureHit]) -> LifetimeNote {
-        var n = LifetimeNote(millis: r.time?.millis, location: r.location, pod: r.pod)
+        var n = LifetimeNote(millis: r.time?.millis, line: r.location.line, pod: r.pod)
         n.startsLifetime = r.logger == "setup" && r.message == "starting manager"
         n.isError = r.level >= .error
         n.object = r.object
@@ -201,104 +203,152 @@ struct StreamLifetimes {
     struct Key: Hashable { var controller: String; var pod: String? }
     struct Open {
         var life: ControllerLifetime
+        /// The fields every record moves, kept as numbers (no string to retain per record) and
+        /// written into `life` when it closes.
+        var lastMillis: Int64
+        var lastLine: Int
+        var records: Int
+        var errors: Int
         var lastMinute: Int64 = .min
         /// Records with no object after a pause of at least a second: older controller-runtime
         /// logs `Metrics server is starting to listen` just before `starting manager`
         /// (FLUX-LOGS.md 1.2), so a tail that a start-up follows within 2 s belongs to it.
-        var tail: (count: Int, errors: Int, first: Int64, location: SourceLocation)?
+        var tail: (count: Int, errors: Int, first: Int64, line: Int)?
         /// The lifetime as it was before its tail; nil with a tail when the tail is all it holds.
-        var beforeTail: (last: Timestamp, location: SourceLocation, records: Int, errors: Int)?
-    }
-    var open: [Key: Open] = [:]
-    let stream: Int
+        var beforeTail: (lastMillis: Int64, lastLine: Int, records: Int, errors: Int)?
 
-    init(stream: Int) { self.stream = stream }
+        init(life: ControllerLifetime, line: Int) {
+            self.life = life
+            lastMillis = life.last.millis
+            lastLine = line
+            records = life.records
+            errors = life.errors
+        }
+
+        func closed(file: String) -> ControllerLifetime {
+            var l = life
+            l.last = Timestamp(millis: lastMillis)
+            l.lastLocation = SourceLocation(file: file, line: lastLine)
+            l.records = records
+            l.errors = errors
+            return l
+        }
+    }
+    /// Open lifetimes by key: a stream holds a few controllers (and pods), so a linear search
+    /// over `keys` costs less than hashing their names on every record.
+    var keys: [Key] = []
+    var opens: [Open?] = []
+    let stream: Int
+    /// The stream's name, the `file` of every location.
+    let file: String
+
+    init(stream: Int, file: String) {
+        self.stream = stream
+        self.file = file
+    }
+
+    mutating func slot(_ key: Key) -> Int {
+        if let i = keys.firstIndex(of: key) { return i }
+        keys.append(key)
+        opens.append(nil)
+        return keys.count - 1
+    }
 
     mutating func note(_ n: LifetimeNote, controller: String, tracker: LifetimeTracker) {
         guard controller != "unknown" else { return }
-        if let t = n.millis { tracker.inputEnd = max(tracker.inputEnd ?? t, t) }
-        let key = Key(controller: controller, pod: n.pod)
-        tracker.noteCadence(n, controller: controller)
+        if let t = n.millis, t > tracker.inputEnd ?? .min { tracker.inputEnd = t }
+        if n.object != nil { tracker.noteCadence(n, controller: controller, file: file) }
+        let i = slot(Key(controller: controller, pod: n.pod))
         if n.startsLifetime {
-            var first = n.millis, firstLocation = n.location, records = 1, errors = n.isError ? 1 : 0
-            if var cur = open.removeValue(forKey: key) {
+            var first = n.millis, firstLine = n.line, records = 1, errors = n.isError ? 1 : 0
+            if var cur = opens[i] {
+                opens[i] = nil
                 if let tail = cur.tail, let t = n.millis, t - tail.first <= 2_000 {
                     first = tail.first
-                    firstLocation = tail.location
+                    firstLine = tail.line
                     records += tail.count
                     errors += tail.errors
                     if let before = cur.beforeTail {
-                        cur.life.last = before.last
-                        cur.life.lastLocation = before.location
-                        cur.life.records = before.records
-                        cur.life.errors = before.errors
+                        cur.lastMillis = before.lastMillis
+                        cur.lastLine = before.lastLine
+                        cur.records = before.records
+                        cur.errors = before.errors
                     } else {
-                        cur.life.records = 0  // the tail was all of it
+                        cur.records = 0  // the tail was all of it
                     }
                 }
-                if cur.life.records > 0 { tracker.close(cur.life) }
+                if cur.records > 0 { tracker.close(cur.closed(file: file)) }
             }
             guard let start = first else { return }  // no time: cannot be placed
+            let firstLocation = SourceLocation(file: file, line: firstLine)
             let life = ControllerLifetime(
                 controller: controller, pod: n.pod, stream: stream, first: Timestamp(millis: start), firstLocation: firstLocation,
-                last: Timestamp(millis: n.millis ?? start), lastLocation: n.location, startedWithStartUp: true, end: .none,
+                last: Timestamp(millis: n.millis ?? start), lastLocation: firstLocation, startedWithStartUp: true, end: .none,
                 records: records, errors: errors)
-            var o = Open(life: life)
-            tracker.mark(controller: controller, millis: start, location: firstLocation, open: &o)
-            open[key] = o
+            var o = Open(life: life, line: n.line)
+            tracker.mark(controller: controller, millis: start, file: file, line: firstLine, open: &o)
+            opens[i] = o
             return
         }
         guard let t = n.millis else {
-            if var cur = open[key] { cur.life.records += 1; if n.isError { cur.life.errors += 1 }; open[key] = cur }
+            if case .some = opens[i] { opens[i]!.records += 1; if n.isError { opens[i]!.errors += 1 } }
             return
         }
-        var cur = open[key] ?? Open(life: ControllerLifetime(
-            controller: controller, pod: n.pod, stream: stream, first: Timestamp(millis: t), firstLocation: n.location,
-            last: Timestamp(millis: t), lastLocation: n.location, startedWithStartUp: false, end: .none, records: 0, errors: 0))
+        if case .none = opens[i] {
+            let here = SourceLocation(file: file, line: n.line)
+            opens[i] = Open(life: ControllerLifetime(
+                controller: controller, pod: n.pod, stream: stream, first: Timestamp(millis: t), firstLocation: here,
+                last: Timestamp(millis: t), lastLocation: here, startedWithStartUp: false, end: .none, records: 0, errors: 0),
+                line: n.line)
+        }
+        // In place: a static function, so that calling it does not copy `self` (and `opens` with it).
+        StreamLifetimes.update(&opens[i]!, with: n, at: t, controller: controller, file: file, tracker: tracker)
+    }
+
+    static func update(_ cur: inout Open, with n: LifetimeNote, at t: Int64, controller: String, file: String, tracker: LifetimeTracker) {
         // The tail: trailing records with no object and no ending, after a pause.
         if n.object == nil, n.marker == nil {
             if cur.tail != nil {
                 cur.tail!.count += 1
                 if n.isError { cur.tail!.errors += 1 }
-            } else if cur.life.records == 0 {
+            } else if cur.records == 0 {
                 cur.beforeTail = nil
-                cur.tail = (1, n.isError ? 1 : 0, t, n.location)
-            } else if t - cur.life.last.millis >= 1_000 {
-                cur.beforeTail = (cur.life.last, cur.life.lastLocation, cur.life.records, cur.life.errors)
-                cur.tail = (1, n.isError ? 1 : 0, t, n.location)
+                cur.tail = (1, n.isError ? 1 : 0, t, n.line)
+            } else if t - cur.lastMillis >= 1_000 {
+                cur.beforeTail = (cur.lastMillis, cur.lastLine, cur.records, cur.errors)
+                cur.tail = (1, n.isError ? 1 : 0, t, n.line)
             }
-        } else {
+        } else if cur.tail != nil {
             cur.tail = nil
             cur.beforeTail = nil
         }
-        apply(n, at: t, to: &cur.life)
-        tracker.mark(controller: controller, millis: t, location: n.location, open: &cur)
-        open[key] = cur
-    }
-
-    /// Folds one timed record into a lifetime.
-    func apply(_ n: LifetimeNote, at t: Int64, to life: inout ControllerLifetime) {
-        let time = Timestamp(millis: t)
         // An ending the lifetime outlived: a shutting-down manager is gone within the termination
         // grace period (60 s in Flux's Deployments), so a record 90 s later means it went on.
-        if life.end != .none, let endAt = life.endAt, t - endAt.millis > 90_000 {
-            if endAt.millis - life.first.millis <= 120_000, life.inheritedEnd == nil {
-                life.inheritedEnd = life.end
-                life.inheritedEndAt = endAt
+        if cur.life.end != .none, let endAt = cur.life.endAt, t - endAt.millis > 90_000 {
+            if endAt.millis - cur.life.first.millis <= 120_000, cur.life.inheritedEnd == nil {
+                cur.life.inheritedEnd = cur.life.end
+                cur.life.inheritedEndAt = endAt
             }
-            life.end = .none
-            life.endAt = nil
-            life.endLocation = nil
+            cur.life.end = .none
+            cur.life.endAt = nil
+            cur.life.endLocation = nil
         }
-        if t >= life.last.millis {
-            life.last = time
-            life.lastLocation = n.location
+        if t >= cur.lastMillis {
+            cur.lastMillis = t
+            cur.lastLine = n.line
         }
-        life.records += 1
-        if n.isError { life.errors += 1 }
+        cur.records += 1
+        if n.isError { cur.errors += 1 }
+        if n.marker != nil || n.leaseAcquired || n.object != nil { apply(n, at: t, to: &cur.life, file: file) }
+        tracker.mark(controller: controller, millis: t, file: file, line: n.line, open: &cur)
+    }
+
+    /// Folds what one timed record says about endings, the lease and objects into a lifetime.
+    static func apply(_ n: LifetimeNote, at t: Int64, to life: inout ControllerLifetime, file: String) {
+        let time = Timestamp(millis: t)
         if let m = n.marker {
             if m > life.end {
-                if life.end == .none { life.endAt = time; life.endLocation = n.location }
+                if life.end == .none { life.endAt = time; life.endLocation = SourceLocation(file: file, line: n.line) }
                 life.end = m
             }
             if m == .graceful, life.startedWithStartUp, life.leaseAcquired == nil, t - life.first.millis <= 90_000 {
@@ -320,7 +370,7 @@ struct StreamLifetimes {
             life.lastObject = o
             life.lastObjectAt = time
             if let action = n.actionStarted {
-                life.pendingAction = PendingHelmAction(action: action, object: o, at: time, location: n.location)
+                life.pendingAction = PendingHelmAction(action: action, object: o, at: time, location: SourceLocation(file: file, line: n.line))
             } else if n.isResult, life.pendingAction?.object == o {
                 life.pendingAction = nil
             }
@@ -329,10 +379,11 @@ struct StreamLifetimes {
 
     /// Closes every open lifetime (the stream ended).
     mutating func finish(tracker: LifetimeTracker) {
-        for key in open.keys.sorted(by: { ($0.controller, $0.pod ?? "") < ($1.controller, $1.pod ?? "") }) {
-            if let o = open[key], o.life.records > 0 { tracker.close(o.life) }
+        for i in keys.indices.sorted(by: { (keys[$0].controller, keys[$0].pod ?? "") < (keys[$1].controller, keys[$1].pod ?? "") }) {
+            if let o = opens[i], o.records > 0 { tracker.close(o.closed(file: file)) }
         }
-        open.removeAll()
+        keys.removeAll()
+        opens.removeAll()
     }
 }
 
@@ -351,7 +402,8 @@ final class LifetimeTracker {
     private(set) var lifetimes: [Key: [ControllerLifetime]] = [:]
     private var keyOrder: [Key] = []
     private(set) var overflow = 0
-    private(set) var cadence: [ObjectRef: ObjectCadence] = [:]
+    private(set) var cadence: [ObjectCadence] = []
+    private var cadenceIndex: [ObjectRef: Int] = [:]
     private(set) var cadenceOverflow = 0
     private(set) var marks: [String: [ActivityMark]] = [:]
     private(set) var marksOverflow = 0
@@ -371,38 +423,37 @@ final class LifetimeTracker {
         }
     }
 
-    func mark(controller: String, millis: Int64, location: SourceLocation, open: inout StreamLifetimes.Open) {
+    func mark(controller: String, millis: Int64, file: String, line: Int, open: inout StreamLifetimes.Open) {
         let minute = millis >= 0 ? millis / 60_000 : (millis - 59_999) / 60_000
         guard minute != open.lastMinute else { return }
         open.lastMinute = minute
         if marks[controller, default: []].count >= marksPerController { marksOverflow += 1; return }
-        marks[controller, default: []].append(ActivityMark(minute: minute, location: location))
+        marks[controller, default: []].append(ActivityMark(minute: minute, location: SourceLocation(file: file, line: line)))
     }
 
-    func noteCadence(_ n: LifetimeNote, controller: String) {
-        guard let o = n.object, let t = n.millis, FluxControllers.controller(kind: o.kind) == controller else { return }
-        if var c = cadence[o] {
-            guard t >= c.lastRecord.millis else { return }
-            c.lastRecord = Timestamp(millis: t)
-            c.lastLocation = n.location
+    func noteCadence(_ n: LifetimeNote, controller: String, file: String) {
+        guard let o = n.object, let t = n.millis else { return }
+        if let k = cadenceIndex[o] {
+            // One hash, then in place.
+            guard t >= cadence[k].lastRecord.millis, cadence[k].controller == controller else { return }
+            cadence[k].lastRecord = Timestamp(millis: t)
+            cadence[k].lastLocation = SourceLocation(file: file, line: n.line)
             if let next = n.nextRun {
-                c.finished = c.lastRecord
-                c.nextRunSeconds = next
-                c.finishedLocation = n.location
-                c.finishedMessage = n.message
+                cadence[k].finished = Timestamp(millis: t)
+                cadence[k].nextRunSeconds = next
+                cadence[k].finishedLocation = cadence[k].lastLocation
+                cadence[k].finishedMessage = n.message
             }
-            cadence[o] = c
-        } else {
-            guard cadence.count < objectCap else { cadenceOverflow += 1; return }
-            var c = ObjectCadence(object: o, controller: controller, lastRecord: Timestamp(millis: t), lastLocation: n.location)
-            if let next = n.nextRun {
-                c.finished = c.lastRecord
-                c.nextRunSeconds = next
-                c.finishedLocation = n.location
-                c.finishedMessage = n.message
-            }
-            cadence[o] = c
+            return
         }
+        // An object enters at its first finish line: only those promise a next run.
+        guard let next = n.nextRun, FluxControllers.controller(kind: o.kind) == controller else { return }
+        guard cadence.count < objectCap else { cadenceOverflow += 1; return }
+        let here = SourceLocation(file: file, line: n.line)
+        cadenceIndex[o] = cadence.count
+        cadence.append(ObjectCadence(object: o, controller: controller, lastRecord: Timestamp(millis: t), lastLocation: here,
+                                     finished: Timestamp(millis: t), nextRunSeconds: next, finishedLocation: here,
+                                     finishedMessage: n.message))
     }
 
     /// Every kept lifetime, in reading order.

@@ -145,7 +145,7 @@ public final class LogScanner {
         r.healthyUntil = store.healthyUntil
         r.restarts = restarts()
         r.lifetimes = lifetimes.all
-        r.cadences = lifetimes.cadence.values.sorted { $0.object < $1.object }
+        r.cadences = lifetimes.cadence.sorted { $0.object < $1.object }
         r.activityMarks = lifetimes.sortedMarks
         r.inputEnd = lifetimes.inputEnd.map(Timestamp.init(millis:))
         r.lifetimeOverflow = lifetimes.overflow + lifetimes.cadenceOverflow + lifetimes.marksOverflow
@@ -324,7 +324,7 @@ public final class LogScanner {
             self.stream = stream
             self.name = name
             self.fixed = fixed
-            self.lifetimeState = StreamLifetimes(stream: stream)
+            self.lifetimeState = StreamLifetimes(stream: stream, file: name)
         }
 
         /// The newest time decoded so far (records are held back one step; klog's year needs it now).
@@ -429,7 +429,7 @@ public final class LogScanner {
             let own = h.controller ?? env.pod.flatMap { FluxControllers.controller(inName: $0) }
             let controller = identify(own: own, startsLifetime: h.startsLifetime)
             let minute = time.map { $0.millis / 60_000 }
-            var note = LifetimeNote(millis: time?.millis, location: SourceLocation(file: name, line: line), pod: env.pod)
+            var note = LifetimeNote(millis: time?.millis, line: line, pod: env.pod)
             note.startsLifetime = h.startsLifetime
             note.isError = isError
             if let controller {
