@@ -167,6 +167,22 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         #expect(scan.lifetimes.allSatisfy { $0.startedWithStartUp })
     }
 
+    /// Lifetimes are kept per pod when an envelope names it (stern's `<pod> <container> ` prefix,
+    /// FLUX-LOGS.md 2): twenty pods in one stream, interleaved, are twenty lifetimes.
+    @Test func onePerPodBehindAPrefix() throws {
+        var lines: [String] = []
+        for round in 0..<2 {
+            for p in 0..<20 {
+                let pod = "source-controller-6ff87cdb64-p\(p) manager "
+                lines.append(pod + (round == 0 ? FluxLine.startingManager(Double(p)) : FluxLine.noChanges(100 + Double(p))))
+            }
+        }
+        let scan = try scanInputs([("-", lines)])
+        #expect(scan.lifetimes.count == 20)
+        #expect(Set(scan.lifetimes.compactMap(\.pod)).count == 20)
+        #expect(scan.lifetimes.allSatisfy { $0.records == 2 && $0.startedWithStartUp && $0.controller == "source-controller" })
+    }
+
     /// Per stream and controller at most `lifetimesPerKey` lifetimes are kept; the rest are
     /// counted and reported.
     @Test func lifetimesAreCappedAndCounted() throws {

@@ -247,10 +247,18 @@ struct StreamLifetimes {
         self.file = file
     }
 
+    /// Key → index once there are more than 16 keys (many pods behind one stern prefix).
+    var index: [Key: Int] = [:]
+
     mutating func slot(_ key: Key) -> Int {
-        if let i = keys.firstIndex(of: key) { return i }
+        if keys.count <= 16 {
+            if let i = keys.firstIndex(of: key) { return i }
+        } else if let i = index[key] {
+            return i
+        }
         keys.append(key)
         opens.append(nil)
+        if keys.count == 17 { for (i, k) in keys.enumerated() { index[k] = i } } else if keys.count > 17 { index[key] = keys.count - 1 }
         return keys.count - 1
     }
 
@@ -384,6 +392,7 @@ struct StreamLifetimes {
         }
         keys.removeAll()
         opens.removeAll()
+        index.removeAll()
     }
 }
 

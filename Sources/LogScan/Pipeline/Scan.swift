@@ -84,7 +84,7 @@ public struct ScanResult: Sendable {
     public var restarts: [ContainerRestart] = []
     /// Controller lifetimes, in reading order (Pipeline/Lifetimes.swift).
     public var lifetimes: [ControllerLifetime] = []
-    /// The newest record and finish line of every object, from the controller that reconciles it.
+    /// Objects that logged `next run in`: their newest finish line and newest record.
     public var cadences: [ObjectCadence] = []
     /// controller → the first record of each minute it logged in, sorted by minute.
     public var activityMarks: [String: [ActivityMark]] = [:]
