@@ -258,19 +258,21 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
     /// The same rolling restart collected as one stream without pod names: the new pod starts
     /// (maxSurge) while the old one still runs, and the old pod's stop lines come before the new
     /// pod wins the lease. They are the old lifetime's ending, not a probe kill of the new one.
-    /// Also when the old pod's last stop lines come after the new pod won the lease (the old one
-    /// releases it while stopping): the new pod then works for an hour, so the stop was not its own.
-    @Test(arguments: [9.0, 2.0])
-    func rollingRestartInterleavedInOneStreamIsNotAKill(leaseAfter: Double) throws {
+    /// Also when the old pod's stop lines come after the new pod won the lease (the old one
+    /// releases it while stopping), even minutes after the new pod started: the new pod then
+    /// works for an hour, so the stop was not its own. Arguments: seconds after the new
+    /// `starting manager` of the new lease and of the old pod's stop lines.
+    @Test(arguments: [(9.0, 4.0), (2.0, 4.0), (2.0, 200.0)])
+    func rollingRestartInterleavedInOneStreamIsNotAKill(leaseAfter: Double, stopAfter: Double) throws {
         let c = "kustomize-controller"
         let stop = 3 * 3600.0
         var lines = FluxLine.startUp(0, c)
         lines += stride(from: 600.0, through: stop - 60, by: 600).map { FluxLine.finished($0, "apps") }
         lines += [FluxLine.startingManager(stop), FluxLine.leaseAttempt(stop + 0.1, c)]
-        if leaseAfter < 4 { lines += [FluxLine.leaseAcquired(stop + leaseAfter, c)] }
-        lines += FluxLine.gracefulStop(stop + 4, c)
-        if leaseAfter >= 4 { lines += [FluxLine.leaseAcquired(stop + leaseAfter, c)] }
-        lines += stride(from: stop + 12, through: stop + 3600, by: 600).map { FluxLine.finished($0, "apps") }
+        if leaseAfter < stopAfter { lines += [FluxLine.leaseAcquired(stop + leaseAfter, c)] }
+        lines += FluxLine.gracefulStop(stop + stopAfter, c)
+        if leaseAfter >= stopAfter { lines += [FluxLine.leaseAcquired(stop + leaseAfter, c)] }
+        lines += stride(from: stop + 212, through: stop + 3600, by: 600).map { FluxLine.finished($0, "apps") }
         let scan = try scanInputs([("kustomize-controller.log", lines)])
         let findings = LifetimeFindings(scan: scan, windowSeconds: 900)
         #expect(findings.judged.count == 2)

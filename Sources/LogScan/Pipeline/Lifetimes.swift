@@ -66,9 +66,8 @@ public struct ControllerLifetime: Sendable {
     /// The first record of the ending (the first graceful stop line, the panic, ...), nil for `none`.
     public var endAt: Timestamp?
     public var endLocation: SourceLocation?
-    /// An ending seen in the first 120 s of this lifetime that it then outlived (records came
-    /// more than 90 s after it), or graceful stop lines seen before this lifetime acquired its
-    /// lease and then acquired it. In one stream without pod names a rolling restart interleaves
+    /// Graceful stop lines this lifetime outlived (records came more than 90 s after them), or
+    /// saw before it acquired its lease (and then acquired it). In one stream without pod names a rolling restart interleaves
     /// the old pod's stop lines into the new pod's start-up (the Deployments roll with maxSurge,
     /// the new pod waits for the lease, FLUX-LOGS.md 3.12): they are the previous lifetime's ending.
     public var inheritedEnd: LifetimeEnd?
@@ -331,9 +330,10 @@ struct StreamLifetimes {
             cur.beforeTail = nil
         }
         // An ending the lifetime outlived: a shutting-down manager is gone within the termination
-        // grace period (60 s in Flux's Deployments), so a record 90 s later means it went on.
+        // grace period (60 s in Flux's Deployments), so a record 90 s later means it went on, and
+        // graceful stop lines it outlived were another pod's (the previous one, in one stream).
         if cur.life.end != .none, let endAt = cur.life.endAt, t - endAt.millis > 90_000 {
-            if endAt.millis - cur.life.first.millis <= 120_000, cur.life.inheritedEnd == nil {
+            if cur.life.end == .graceful, cur.life.inheritedEnd == nil {
                 cur.life.inheritedEnd = cur.life.end
                 cur.life.inheritedEndAt = endAt
             }
