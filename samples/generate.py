@@ -1399,6 +1399,8 @@ def main():
     import gen_cascades
     gen_cascades.main()
     __import__("gen_mining").case_unknown_errors()
+    import gen_lifetimes  # issue 8, restarts and silence (samples/gen_lifetimes.py)
+    gen_lifetimes.lifetime_samples()
 
 
 if __name__ == "__main__":

@@ -23,9 +23,9 @@ func scratch(_ tag: String) throws -> URL {
 /// named or ordered.
 @Suite struct ArchiveTests {
     static func podDir(_ file: String) -> String {
-        file.hasPrefix("source")
-            ? "flux-system_source-controller-6ff87cdb64-8wv2j_0c6b1f5e-2a7d-4d4e-9a57-3f3f0d1f2b11"
-            : "flux-system_kustomize-controller-5d4b86b547-kqr2q_7e1d2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f"
+        if file.hasPrefix("source") { return "flux-system_source-controller-6ff87cdb64-8wv2j_0c6b1f5e-2a7d-4d4e-9a57-3f3f0d1f2b11" }
+        if file.hasPrefix("helm") { return "flux-system_helm-controller-5f7c8d9b6-x4mzl_3c2b1a09-8f7e-4d6c-b5a4-93827160fedc" }
+        return "flux-system_kustomize-controller-5d4b86b547-kqr2q_7e1d2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f"
     }
 
     /// A /var/log/pods tree of CRI files (`<ts> stderr F <line>`, kubelet logs.go) for a sample.

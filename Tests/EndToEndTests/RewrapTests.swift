@@ -8,7 +8,9 @@ import Testing
     typealias Wrap = @Sendable (_ lines: [String], _ file: String) -> [String]
 
     static func podName(_ file: String) -> String {
-        file.hasPrefix("source") ? "source-controller-6ff87cdb64-8wv2j" : "kustomize-controller-5d4b86b547-kqr2q"
+        if file.hasPrefix("source") { return "source-controller-6ff87cdb64-8wv2j" }
+        if file.hasPrefix("helm") { return "helm-controller-5f7c8d9b6-x4mzl" }
+        return "kustomize-controller-5d4b86b547-kqr2q"
     }
 
     static func object(_ line: String) -> [String: Any] {

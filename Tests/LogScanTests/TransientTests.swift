@@ -55,6 +55,29 @@ import Testing
         #expect(found.first?.status == .resolved)
     }
 
+    /// The same refusals, but source-controller's log just ends at 23:59:30 (no shutdown lines:
+    /// FLUX-LOGS.md 3.12, "an OOMKill leaves no log line") and a new container starts at 00:00:00:
+    /// a crash, not a planned restart, so the incident keeps its severity (`TransientRule.revert`).
+    @Test func refusedWhileSourceControllerWasKilledIsNotTransient() throws {
+        let kustomize = [refused("2026-03-02T00:00:01.871Z", "apps"), refused("2026-03-02T00:00:02.574Z", "infra-configs"),
+                         refused("2026-03-02T00:00:06.902Z", "apps")]
+            + applied("2026-03-02T00:00:08.100Z", "infra-configs") + applied("2026-03-02T00:00:12.126Z", "apps")
+        func start(_ ts: String) -> String { #"{"level":"info","ts":"\#(ts)","logger":"setup","msg":"starting manager"}"# }
+        var source = [start("2026-03-01T23:40:00.000Z")]
+        for minute in 41...59 {
+            source.append(line("info", "2026-03-01T23:\(minute):30.000Z", "GitRepository", "flux-system",
+                               "no changes since last reconciliation: observed revision 'main@sha1:c7313dec2b5a4f3e9d8c7b6a5f4e3d2c1b0a9f8e'"))
+        }
+        source.append(start("2026-03-02T00:00:00.000Z"))
+        source.append(line("info", "2026-03-02T00:00:07.000Z", "GitRepository", "flux-system",
+                           "stored artifact for commit 'Merge pull request #42 from acme/apps'"))
+        let found = try Self.incidents([("kustomize-controller.log", kustomize), ("source-controller.log", source)])
+        let refusedIncident = try #require(found.first { $0.signatures.contains("artifact-fetch-connection-refused") })
+        #expect(refusedIncident.transient == false)
+        #expect(refusedIncident.severity == .error)
+        #expect(refusedIncident.hypotheses.first?.id == "source-controller-unavailable")
+    }
+
     /// A dependsOn target applying the same commit: two 30 s requeues, then the object proceeds
     /// (FLUX-LOGS.md 1.4, 3.11).
     @Test func dependencyWaitThatClearsIsTransient() throws {

@@ -49,3 +49,35 @@ public enum TransientRule {
         incident.severity = .info
     }
 }
+
+extension TransientRule {
+    /// Derived signals of a controller that ended without being asked to (docs/PATTERNS.md
+    /// "Lifetimes, silence and cadence"): killed (the stream just ends: OOM kill, SIGKILL),
+    /// probe-killed, or stopped in the middle of a Helm action.
+    public static let unplannedEnds: Set<String> = [
+        DerivedSignal.controllerKilled, DerivedSignal.controllerProbeKilled, DerivedSignal.helmActionInterrupted,
+    ]
+
+    /// A download refused while source-controller restarts is noise when the restart was planned
+    /// (a rollout: graceful stop lines, then start-up) and Flux's retry 5 s later succeeds. When a
+    /// controller was killed instead, the same lines are the trace of a crash someone has to
+    /// look at (the `oom-killed-source-controller` sample): a transient incident with an
+    /// unplanned end of any controller from `window` before its first event to its last event is
+    /// not transient, and gets back the highest severity of its signals and of the incidents
+    /// folded under it.
+    /// - Parameter ends: occurrences of `unplannedEnds` (others are ignored).
+    public static func revert(_ incidents: [Incident], ends: [Occurrence], windowMillis: Int64, patterns: PatternSet) -> [Incident] {
+        let unplanned = ends.filter { unplannedEnds.contains($0.signature) }
+        guard !unplanned.isEmpty else { return incidents }
+        return incidents.map { i in
+            guard i.transient else { return i }
+            let from = i.firstSeen.millis - windowMillis, to = i.lastSeen.millis
+            guard unplanned.contains(where: { $0.last.millis >= from && $0.first.millis <= to }) else { return i }
+            var out = i
+            out.transient = false
+            out.severity = (i.signals.compactMap { patterns.signature($0.signature)?.severity } + i.downstream.map(\.severity))
+                .max() ?? i.severity
+            return out
+        }
+    }
+}

@@ -10,6 +10,8 @@
 public struct Diagnoser {
     public let patterns: PatternSet
     public var windowMillis: Int64
+    /// When set, `controller-silent` occurrences are added to each incident's evidence.
+    public var silence: SilenceIndex?
 
     public init(patterns: PatternSet, windowSeconds: Double = 900) {
         self.patterns = patterns
@@ -38,6 +40,7 @@ public struct Diagnoser {
             }
             for t in timelines { if let o = t.occurrence(from: from, to: to) { evidence.append(o) } }
             for o in extra where o.last.millis >= from && o.first.millis <= to { evidence.append(o) }
+            if let silence { evidence += silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {

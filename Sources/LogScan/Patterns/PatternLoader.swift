@@ -336,7 +336,7 @@ public enum DerivedSignal {
     public static let sourceControllerLogsAbsent = "source-controller-logs-absent"
     /// A kubelet log path shows a new container of the controller's pod (`1.log` after `0.log`).
     public static let containerRestarted = "container-restarted"
-    public static let all: Set<String> = [sourceControllerSilent, sourceControllerLogsAbsent, containerRestarted]
+    public static let all: Set<String> = Set([sourceControllerSilent, sourceControllerLogsAbsent, containerRestarted]).union(lifetimeSignals)
 }
 
 /// Derives a required literal from a regex when the pattern file gives none: the longest run of

@@ -57,6 +57,8 @@ extension PatternLoader {
 public struct Analysis: Sendable {
     public var incidents: [Incident]
     public var scan: ScanResult
+    /// Controller lifetimes as judged, and their evidence (Diagnosis/LifetimeFindings.swift).
+    public var lifetimes: LifetimeFindings
 
     /// Correlates and diagnoses a finished scan.
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
@@ -73,11 +75,21 @@ public struct Analysis: Sendable {
             .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil)
         // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
         let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
-        let incidents = cascade.incidents
         self.scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
         let restarts = scan.restarts.map(Analysis.occurrence)
-        self.incidents = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-            .diagnose(incidents, sorted: occurrences, extra: restarts, timelines: scan.timelines, activity: scan.activity)
+        // Lifetimes, silence and cadence (Diagnosis/LifetimeFindings.swift): evidence for every
+        // incident, and restart and overdue incidents of their own, folded where another
+        // incident's first hypothesis already tells the restart.
+        let lifetimes = LifetimeFindings(scan: scan, windowSeconds: windowSeconds)
+        self.lifetimes = lifetimes
+        // Refusals around a killed controller are not the noise of a planned restart.
+        let incidents = TransientRule.revert(cascade.incidents, ends: lifetimes.evidence,
+                                             windowMillis: Int64(windowSeconds * 1000), patterns: patterns)
+        var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
+        diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
+        let diagnosed = diagnoser.diagnose(incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
+                                           timelines: scan.timelines, activity: scan.activity)
+        self.incidents = lifetimes.fold(diagnosed, patterns: patterns)
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new

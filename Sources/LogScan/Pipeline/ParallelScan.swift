@@ -9,6 +9,8 @@ struct ScanPart {
     var podLogs: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]
     /// Its unknown error records, not yet clustered into templates.
     var miner: ErrorMiner
+    /// Its controller lifetimes, object cadences and activity marks.
+    var lifetimes: LifetimeTracker
 }
 
 extension ScanStats {
@@ -56,8 +58,9 @@ extension LogScanner {
 
     /// Takes what this scanner has read since the last `detach` and starts it afresh.
     func detach() -> ScanPart {
-        let part = ScanPart(state: state, store: store, podLogs: podLogs, miner: mining.miner)
+        let part = ScanPart(state: state, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes)
         mining.miner = part.miner.emptyCopy()
+        lifetimes = LifetimeTracker(patterns: patterns)
         state = ScanResult()
         store = EventStore(patterns: patterns, windowSeconds: Double(store.windowMillis) / 1000)
         podLogs = []
@@ -71,6 +74,7 @@ extension LogScanner {
         store.absorb(part.store)
         podLogs += part.podLogs
         mining.miner.absorb(part.miner)
+        streamBase += lifetimes.absorb(part.lifetimes, streamBase: streamBase)
     }
 
     /// Scans `paths` (files, `-` for standard input) on up to `jobs` threads, one input per task

@@ -88,6 +88,18 @@ public struct ScanResult: Sendable {
     public var restarts: [ContainerRestart] = []
     /// Templates of error records no signature knows, most records first (`ErrorMiner`).
     public var unmatchedErrors: [UnmatchedError] = []
+    /// Controller lifetimes, in reading order (Pipeline/Lifetimes.swift).
+    public var lifetimes: [ControllerLifetime] = []
+    /// Objects that logged `next run in`: their newest finish line and newest record.
+    public var cadences: [ObjectCadence] = []
+    /// controller → the first record of each minute it logged in, sorted by minute.
+    public var activityMarks: [String: [ActivityMark]] = [:]
+    /// The newest record time in the input (any controller).
+    public var inputEnd: Timestamp?
+    /// Lifetimes, objects and activity marks left out at their caps (counted, see `LifetimeTracker`).
+    public var lifetimeOverflow = 0
+    /// The filters the scan was run with (they also choose which lifetime findings make incidents).
+    public var filter = ScanFilter()
     public init() {}
 }
 
@@ -121,6 +133,10 @@ public final class LogScanner {
     public var lineCap = 1 << 20
     var state = ScanResult()
     var store: EventStore
+    /// Controller lifetimes, object cadences and activity marks (Pipeline/Lifetimes.swift).
+    var lifetimes: LifetimeTracker
+    /// Stream numbers given to the lifetimes of absorbed parts (`--jobs`).
+    var streamBase = 0
     let matcher: SignatureMatcher
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?
@@ -146,6 +162,15 @@ public final class LogScanner {
         r.stats.unmatchedRecords = mining.miner.records
         r.stats.unmatchedOverflow = overflow
         r.warnings += mining.warnings(overflow: overflow)
+        r.lifetimes = lifetimes.all
+        r.cadences = lifetimes.cadence.sorted { $0.object < $1.object }
+        r.activityMarks = lifetimes.sortedMarks
+        r.inputEnd = lifetimes.inputEnd.map(Timestamp.init(millis:))
+        r.lifetimeOverflow = lifetimes.overflow + lifetimes.cadenceOverflow + lifetimes.marksOverflow
+        if r.lifetimeOverflow > 0 {
+            r.warnings.append(ScanWarning(message: "\(r.lifetimeOverflow) controller lifetime(s), object(s) or activity minute(s) over the caps were not kept (\(lifetimes.lifetimesPerKey) lifetimes per stream and controller, \(lifetimes.objectCap) objects, \(lifetimes.marksPerController) minutes per controller)"))
+        }
+        r.filter = filter
         return r
     }
 
@@ -203,6 +228,7 @@ public final class LogScanner {
             ? Prefilter(patterns: patterns, extraLiterals: ErrorRule.prefilterLiterals) : nil
         self.mining = UnknownErrorMining(patterns: patterns)
         self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
+        self.lifetimes = LifetimeTracker(patterns: patterns)
     }
 
     /// Scans one input: a path, or `-` for standard input. gzip (by its magic bytes, whatever the
@@ -277,6 +303,7 @@ public final class LogScanner {
             state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
         reading.finish()
+        reading.lifetimeState.finish(tracker: lifetimes)
         if let fileName, let podPath = PodLogPath(fileName) {
             podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))
         }
@@ -301,6 +328,9 @@ public final class LogScanner {
         var pending: [(events: [Event], minute: Int64?)] = []
         /// Unknown error records among `pending` (at most one per pending record).
         var pendingMined: [MinedRecord] = []
+        /// What the pending records say about their lifetime, one per `pending` entry.
+        var pendingNotes: [LifetimeNote] = []
+        var lifetimeState: StreamLifetimes
         /// CRI `P` / Docker partial fragments per stream (`stdout`/`stderr`).
         var fragments: [String: (bytes: [UInt8], first: Int, env: Envelope, cut: Bool)] = [:]
         /// The last record, held until the next line shows it has no continuation.
@@ -316,6 +346,7 @@ public final class LogScanner {
             self.stream = stream
             self.name = name
             self.fixed = fixed
+            self.lifetimeState = StreamLifetimes(stream: stream, file: name)
         }
 
         /// The newest time decoded so far (records are held back one step; klog's year needs it now).
@@ -360,7 +391,8 @@ public final class LogScanner {
                 if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}"),
                    !ErrorRule.mayHoldErrorLevel(UnsafeRawBufferPointer(rebasing: payload[first...])) {
                     flushHeld()
-                    processLight(LightHeader.read(UnsafeRawBufferPointer(rebasing: payload[first...])), env: env)
+                    let json = UnsafeRawBufferPointer(rebasing: payload[first...])
+                    processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json))
                     return
                 }
             }
@@ -405,7 +437,7 @@ public final class LogScanner {
         }
 
         /// A record no signature can match: counted, timed and identified, not decoded.
-        mutating func processLight(_ h: LightHeader.Result, env: Envelope) {
+        mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
             scanner.state.stats.records += 1
             scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += 1
             var time = h.time ?? env.time
@@ -421,11 +453,16 @@ public final class LogScanner {
             let own = h.controller ?? env.pod.flatMap { FluxControllers.controller(inName: $0) }
             let controller = identify(own: own, startsLifetime: h.startsLifetime)
             let minute = time.map { $0.millis / 60_000 }
+            var note = LifetimeNote(millis: time?.millis, line: line, pod: env.pod)
+            note.startsLifetime = h.startsLifetime
+            note.isError = isError
             if let controller {
                 scanner.state.stats.byController[controller, default: 0] += 1
                 if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
             } else {
                 pending.append(([], minute))
+                pendingNotes.append(note)
                 if pending.count > 10_000 { resolvePending("unknown") }
             }
         }
@@ -547,26 +584,30 @@ public final class LogScanner {
                     signatureIndex: hit.signature))
             }
             let mined = scanner.mining.unknownError(record, hits: hits)
+            let note = scanner.lifetimes.roles.note(record, hits: hits)
             if let controller {
                 scanner.state.stats.byController[controller, default: 0] += 1
                 if let minute { scanner.state.activity[controller, default: []].insert(minute) }
                 for e in newEvents { scanner.emit(e) }
                 if let mined { scanner.mining.mine(mined, filter: scanner.filter) }
+                lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
             } else {
                 if let mined { pendingMined.append(mined) }
                 pending.append((newEvents, minute))
+                pendingNotes.append(note)
                 if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
         }
 
         mutating func resolvePending(_ controller: String) {
-            for p in pending {
+            for (i, p) in pending.enumerated() {
                 scanner.state.stats.byController[controller, default: 0] += 1
                 if let m = p.minute { scanner.state.activity[controller, default: []].insert(m) }
                 for var e in p.events {
                     e.controller = controller
                     scanner.emit(e)
                 }
+                if i < pendingNotes.count { lifetimeState.note(pendingNotes[i], controller: controller, tracker: scanner.lifetimes) }
             }
             pending.removeAll()
             for var m in pendingMined {
@@ -574,6 +615,7 @@ public final class LogScanner {
                 scanner.mining.mine(m, filter: scanner.filter)
             }
             pendingMined.removeAll()
+            pendingNotes.removeAll()
         }
 
         mutating func finish() {

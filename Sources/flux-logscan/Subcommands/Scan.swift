@@ -159,6 +159,7 @@ struct Scan: ParsableCommand {
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
 
+        if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(analysis.lifetimes.lifetimeReport + "\n") }
         if !scan.inputErrors.isEmpty { throw ExitCode(2) }
         if analysis.incidents.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
