@@ -17,7 +17,8 @@ import Testing
 
     /// Every sample's files in one run (about a hundred files; several samples share byte-identical
     /// logs, so equal times in different files are common): the parts finish in any order on four
-    /// threads and still merge to the sequential report, and reversing the files changes no
+    /// threads and still merge to the sequential report; its 40-odd incidents are scored in
+    /// chunks of two on four threads (Diagnoser `jobs`), and reversing the files changes no
     /// incident (places aside), evidence places included.
     @Test func allSamplesAtOnce() throws {
         let logs = try Sample.all().flatMap(\.logs)

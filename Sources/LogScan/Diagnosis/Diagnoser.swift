@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 /// Scores every applicable hypothesis against every incident (docs/SCORING.md):
 ///
 ///     log-odds = logit(prior) + Σ weight(supports present) − Σ weight(contradicts present)
@@ -12,6 +14,8 @@ public struct Diagnoser {
     public var windowMillis: Int64
     /// When set, `controller-silent` occurrences are added to each incident's evidence.
     public var silence: SilenceIndex?
+    /// Threads that score incidents (`--jobs`); the result does not depend on it.
+    public var jobs = 1
 
     public init(patterns: PatternSet, windowSeconds: Double = 900) {
         self.patterns = patterns
@@ -29,18 +33,23 @@ public struct Diagnoser {
                          activity: [String: Set<Int64>]) -> [Incident] {
         // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.
         let bucket = EventStore.bucket(windowMillis: windowMillis)
-        return incidents.map { incident in
+        // Only signals some hypothesis names can be evidence: the rest is never copied.
+        let named = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
+        let namedTimelines = timelines.filter { named.contains($0.signature) }
+        let namedExtra = extra.filter { named.contains($0.signature) }
+        let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            var evidence: [Occurrence] = []
+            var evidence: [String: [Occurrence]] = [:]
+            func add(_ o: Occurrence) { if named.contains(o.signature) { evidence[o.signature, default: []].append(o) } }
             var i = lowerBound(context, from - bucket)
             while i < context.count, context[i].first.millis <= to {
-                if context[i].last.millis >= from { evidence.append(context[i]) }
+                if context[i].last.millis >= from, named.contains(context[i].signature) { add(context[i]) }
                 i += 1
             }
-            for t in timelines { if let o = t.occurrence(from: from, to: to) { evidence.append(o) } }
-            for o in extra where o.last.millis >= from && o.first.millis <= to { evidence.append(o) }
-            if let silence { evidence += silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) }
+            for t in namedTimelines { if let o = t.occurrence(from: from, to: to) { add(o) } }
+            for o in namedExtra where o.last.millis >= from && o.first.millis <= to { add(o) }
+            if let silence { for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) { add(o) } }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {
@@ -54,6 +63,35 @@ public struct Diagnoser {
             }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
             return out
         }
+        // Incidents are scored independently (read-only inputs, one output slot each): on up to
+        // `jobs` threads, in chunks of at most 64 (at least four chunks per thread).
+        if jobs <= 1 || incidents.count < 2 { return incidents.map(one) }
+        let results = UnsafeMutableBufferPointer<Incident?>.allocate(capacity: incidents.count)
+        results.initialize(repeating: nil)
+        defer { _ = results.deinitialize(); results.deallocate() }
+        let slots = UnsafeSendable(results), work = UnsafeSendable(one), input = UnsafeSendable(incidents)
+        let chunk = max(1, min(64, incidents.count / (jobs * 4)))
+        let chunks = (incidents.count + chunk - 1) / chunk
+        let next = UnsafeSendable(NSLock()), counter = UnsafeSendable(UnsafeMutablePointer<Int>.allocate(capacity: 1))
+        counter.value.pointee = 0
+        defer { counter.value.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: min(jobs, chunks)) { _ in
+            while true {
+                next.value.lock()
+                let c = counter.value.pointee
+                counter.value.pointee += 1
+                next.value.unlock()
+                guard c < chunks else { return }
+                for k in c * chunk..<min(input.value.count, (c + 1) * chunk) { slots.value[k] = work.value(input.value[k]) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// Hands a buffer to `concurrentPerform`'s threads, each writing its own slots.
+    private struct UnsafeSendable<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
     }
 
     func lowerBound(_ list: [Occurrence], _ millis: Int64) -> Int {
@@ -65,10 +103,11 @@ public struct Diagnoser {
         return lo
     }
 
-    func present(_ c: SignalCondition, _ evidence: [Occurrence], _ derived: Set<String>) -> [Occurrence]? {
+    /// The evidence occurrences that satisfy `c`, nil when none; `[]` when a derived signal of
+    /// silence or absence does. `evidence` is keyed by signature.
+    func present(_ c: SignalCondition, _ evidence: [String: [Occurrence]], _ derived: Set<String>) -> [Occurrence]? {
         if c.signals.contains(where: { derived.contains($0) }) { return [] }  // silence and absence
-        let hits = evidence.filter { e in
-            guard c.signals.contains(e.signature) else { return false }
+        let hits = Set(c.signals).flatMap { evidence[$0] ?? [] }.filter { e in
             if let ctl = c.controller, e.controller != ctl { return false }
             guard let cap = c.capture else { return true }
             return ([e.captures] + e.otherCaptures).contains { captures in
@@ -95,7 +134,7 @@ public struct Diagnoser {
         return s
     }
 
-    func score(_ h: Hypothesis, incident: Incident, evidence: [Occurrence], derived: Set<String>,
+    func score(_ h: Hypothesis, incident: Incident, evidence: [String: [Occurrence]], derived: Set<String>,
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.

@@ -64,7 +64,8 @@ public struct Analysis: Sendable {
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     /// Pass the scan with `consume` when the caller no longer needs it: the occurrences are then
     /// sorted in place instead of copied (on a 2 GiB archive they are tens of MiB).
-    public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double) {
+    /// - Parameter jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
+    public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1) {
         var scan = consume scan
         // Sorted once, in place; the correlator and the diagnoser both read this order.
         var occurrences = scan.occurrences
@@ -87,6 +88,7 @@ public struct Analysis: Sendable {
                                              windowMillis: Int64(windowSeconds * 1000), patterns: patterns)
         var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
         diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
+        diagnoser.jobs = jobs
         let diagnosed = diagnoser.diagnose(incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
                                            timelines: scan.timelines, activity: scan.activity)
         self.incidents = lifetimes.fold(diagnosed, patterns: patterns)

@@ -58,7 +58,7 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
     var quiet = false
 
-    @Option(help: "Read at most this many inputs at once (default: the number of cores). The report does not depend on it; -v reads one input at a time.")
+    @Option(help: "Threads: inputs read at once and incidents scored at once (default: the number of cores). The report does not depend on it; -v reads one input at a time.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
@@ -125,7 +125,7 @@ struct Scan: ParsableCommand {
             if !scan.inputErrors.isEmpty { throw ExitCode(2) }
             return
         }
-        let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds)
+        let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs)
         scan = analysis.scan
         let shown = analysis.incidents.filter { $0.severity >= minSeverity }
 
