@@ -67,6 +67,31 @@ import Testing
     /// Without source-controller's log nothing says which object failed first: the waits name
     /// nothing and the health checks wait on objects that only wait, so each Kustomization of the
     /// story stays an incident of its own (the two health-check timeouts at error, five waits at warning).
+    /// At 3 a.m. one runs the tool on the object that is stuck: `--object` (and `--controller`,
+    /// `--namespace`) choose incidents, not failures, so the Kustomization `apps` shows the
+    /// GitRepository incident it waits on (the story of samples/gitrepository-cascade/README.md:
+    /// `platform` fails SSH authentication, apps waits through dependsOn), with apps downstream.
+    @Test(arguments: [["--object", "Kustomization/flux-system/apps"], ["--controller", "kustomize"],
+                      ["--namespace", "flux-system"], ["--object", "GitRepository/flux-system/platform"]])
+    func filtersShowTheRootAnObjectWaitsOn(_ filter: [String]) throws {
+        let logs = ["samples/gitrepository-cascade/kustomize-controller.log", "samples/gitrepository-cascade/source-controller.log"]
+        let r = try run(["--format", "json"] + filter + logs)
+        #expect(r.status == 1)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(incidents.first?["upstream"] as? String == "GitRepository/flux-system/platform")
+        #expect((incidents.first?["downstream"] as? [String])?.contains("Kustomization/flux-system/apps") == true)
+        let hypotheses = incidents.first?["hypotheses"] as? [[String: Any]]
+        #expect(hypotheses?.first?["id"] as? String == "git-auth-failed")
+    }
+
+    @Test func aFilterThatMatchesNoIncidentSaysSo() throws {
+        let logs = ["samples/gitrepository-cascade/kustomize-controller.log", "samples/gitrepository-cascade/source-controller.log"]
+        let r = try run(["--color", "never", "--namespace", "default"] + logs)
+        #expect(r.status == 0)
+        #expect(r.text.contains("1 incident(s) were found, none about the --controller/--namespace/--object given"))
+    }
+
     @Test func withoutTheRootNothingFolds() throws {
         let r = try run(["--format", "json", "samples/gitrepository-cascade/kustomize-controller.log"])
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])

@@ -89,6 +89,9 @@ import Testing
         #expect(text.contains("transient: \(count) incidents resolved by Flux's own retries"))
         #expect(text.contains("... and \(count - 10) more transient incident(s)"))
         #expect(lines.count < 20)
+        let quiet = try run(["--color", "never", "-q", dir.path]).text.split(separator: "\n")
+        #expect(quiet.filter { $0.hasPrefix("[") }.count == 10)
+        #expect(quiet.count < 20)
         let verbose = try run(["--color", "never", "-v", dir.path]).text
         #expect(verbose.split(separator: "\n").filter { $0.hasPrefix("[") }.count == count)
     }

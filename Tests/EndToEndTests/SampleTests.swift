@@ -134,6 +134,19 @@ import Testing
         #expect(r.status == 0)
     }
 
+    /// `-q`: the summary line of each incident (CONTRACT.md), one after another.
+    @Test func quietPrintsOneLinePerIncident() throws {
+        let r = try run(["-q", "--color", "never", "samples/gitrepository-cascade/kustomize-controller.log",
+                         "samples/gitrepository-cascade/source-controller.log", "samples/networkpolicy-9090/kustomize-controller.log",
+                         "samples/networkpolicy-9090/source-controller.log"])
+        let lines = r.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let incidents = lines.filter { $0.hasPrefix("[") }
+        #expect(incidents.count == 2)
+        #expect(incidents.allSatisfy { $0.contains("ERROR open") })
+        let first = try #require(lines.firstIndex { $0.hasPrefix("[1]") })
+        #expect(lines[first + 1].hasPrefix("[2]"))
+    }
+
     @Test func usageErrorExitsTwo() throws {
         let r = try run(["--window", "soon"])
         #expect(r.status == 2)

@@ -645,7 +645,10 @@ public final class LogScanner {
         let accepted = filter.accepts(e)
         if !accepted {
             state.stats.filteredEvents += 1
-            if e.role == .healthy || e.role == .lifecycle { store.add(e, signatureIndex: e.signatureIndex) }
+            // Outside --since/--until: only context. Outside --controller/--namespace/--object:
+            // kept, so that the incident an object waits on can still be found; the filters
+            // then choose which incidents are shown (`ScanFilter.accepts(_: Incident)`).
+            if e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
             return
         }
         state.stats.events += 1

@@ -45,6 +45,8 @@ public struct TextReport {
         }
         if context.hidden > 0 {
             lines.append("\(context.hidden) incident(s) found below --min-severity; lower it to see them.")
+        } else if context.notSelected > 0 {
+            lines.append("\(context.notSelected) incident(s) were found, none about the --controller/--namespace/--object given (nor anything they wait on).")
         } else if context.filtered > 0 {
             lines.append("\(context.filtered) matched event(s) were left out by --since/--until/--controller/--namespace/--object; no incident in what remains.")
         } else if flux > 0, context.unmatchedRecords > 0 {
@@ -74,6 +76,8 @@ public struct TextReport {
         public var unreadable = 0
         /// Events matched but dropped by `--since/--until/--controller/--namespace/--object`.
         public var filtered = 0
+        /// Incidents found but not about the `--controller/--namespace/--object` given.
+        public var notSelected = 0
         /// Error records no signature knows (mined into `unmatched_errors`).
         public var unmatchedRecords = 0
         public init() {}
@@ -102,7 +106,7 @@ public struct TextReport {
         for (n, i) in incidents.enumerated() {
             // Transient incidents (docs/SCORING.md) are noise Flux absorbed by itself: one line
             // each, at most `transientLines`, unless `expandTransient` (-v).
-            if i.transient, !expandTransient, !quiet {
+            if i.transient, !expandTransient {
                 if transientShown == 0 {
                     out += "\n" + dim("transient: \(transientTotal) incident\(transientTotal == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)") + "\n"
                 }
@@ -114,8 +118,9 @@ public struct TextReport {
                 }
                 continue
             }
+            // -q: one line per incident, no blank lines between them.
+            if quiet { out += (n == 0 ? "\n" : "") + bold("[\(n + 1)] ") + summaryLine(i) + "\n"; continue }
             out += "\n"
-            if quiet { out += summaryLine(i) + "\n"; continue }
             out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
             // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
             if i.transient { out += " " + dim("transient") }

@@ -127,7 +127,10 @@ struct Scan: ParsableCommand {
         }
         let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs)
         scan = analysis.scan
-        let shown = analysis.incidents.filter { $0.severity >= minSeverity }
+        // --controller/--namespace/--object choose incidents (a root incident shows when what is
+        // asked for waits on it); --min-severity hides some of those; --fail-on counts them all.
+        let selected = analysis.incidents.filter { filter.accepts($0) }
+        let shown = selected.filter { $0.severity >= minSeverity }
 
         var warnings = analysis.scan.warnings.map(\.message)
         for (id, n) in scan.limitHits.sorted(by: { $0.key < $1.key }) {
@@ -138,7 +141,8 @@ struct Scan: ParsableCommand {
         switch format {
         case .text:
             var context = TextReport.Context()
-            context.hidden = analysis.incidents.count - shown.count
+            context.hidden = selected.count - shown.count
+            context.notSelected = analysis.incidents.count - selected.count
             context.unreadable = scan.inputErrors.count
             context.filtered = scan.stats.filteredEvents
             context.unmatchedRecords = scan.stats.unmatchedRecords
@@ -161,7 +165,7 @@ struct Scan: ParsableCommand {
 
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(analysis.lifetimes.lifetimeReport + "\n") }
         if !scan.inputErrors.isEmpty { throw ExitCode(2) }
-        if analysis.incidents.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+        if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 
 }

@@ -1,0 +1,27 @@
+extension ScanFilter {
+    /// Whether `e` is inside `--since/--until` (an event without a time is).
+    func acceptsTime(_ e: Event) -> Bool {
+        guard let t = e.time else { return true }
+        if let s = since, t < s { return false }
+        if let u = until, t > u { return false }
+        return true
+    }
+
+    /// Whether an incident is about what `--controller/--namespace/--object` ask for: one of its
+    /// controllers, objects (affected and upstream) or downstream objects and controllers (the
+    /// waits folded under it, `Cascade`) matches every filter given. Failures of every object are
+    /// correlated, so `--object Kustomization/flux-system/apps` shows the GitRepository incident
+    /// apps waits on, with apps listed downstream, instead of apps' wait alone.
+    public func accepts(_ i: Incident) -> Bool {
+        if let c = controller {
+            guard i.controllers.contains(c) || i.downstream.contains(where: { $0.signals.contains { $0.controller == c } }) else { return false }
+        }
+        let objects = i.affected + (i.upstream.map { [$0] } ?? []) + i.downstream.flatMap(\.objects)
+        if let ns = namespace, !objects.contains(where: { $0.namespace == ns }) { return false }
+        if let o = object, !objects.contains(where: { ScanFilter.normalized($0) == o }) { return false }
+        return true
+    }
+
+    /// Whether any of `--controller/--namespace/--object` is given.
+    public var selectsIncidents: Bool { controller != nil || namespace != nil || object != nil }
+}
