@@ -126,6 +126,33 @@ import Testing
         #expect(miner.finish().templates.count == 2)
     }
 
+    /// One record read from two inputs (a pod's file and a `kubectl logs --prefix` capture of it):
+    /// same time, controller and text, another place. Mined once, in one miner or across two.
+    @Test func theSameRecordFromTwoInputsIsMinedOnce() {
+        let text = "too many fields within: exploitation_clusterRole_rbac.authorization.k8s.io"  // kustomize-controller#491
+        let one = ErrorMiner()
+        one.add(Self.record(text, 0, file: "kustomize-controller.log"))
+        one.add(Self.record(text, 0, file: "envelopes/prefix-timestamps.log"))
+        one.add(Self.record(text, 1, file: "kustomize-controller.log"))
+        #expect(one.finish().templates.map(\.count) == [2])
+        #expect(one.duplicates == 1)
+        #expect(one.records == 2)
+
+        let a = ErrorMiner(), b = ErrorMiner()
+        a.add(Self.record(text, 0, file: "kustomize-controller.log"))
+        a.add(Self.record(text, 1, file: "kustomize-controller.log"))
+        b.add(Self.record(text, 0, file: "envelopes/prefix-timestamps.log"))
+        b.add(Self.record(text, 2, file: "envelopes/prefix-timestamps.log"))
+        a.absorb(b)
+        #expect(a.finish().templates.map(\.count) == [3])
+        #expect(a.records == 3)
+        // Another controller's record with the same time and text is another record.
+        let c = ErrorMiner()
+        c.add(Self.record(text, 0))
+        c.add(Self.record(text, 0, controller: "helm-controller"))
+        #expect(c.finish().templates.map(\.count) == [2])
+    }
+
     /// The same records in any order give the same templates, counts, examples and spans.
     @Test func orderDoesNotMatter() {
         // Records from several files, also with equal times, so that the example falls back to the place.

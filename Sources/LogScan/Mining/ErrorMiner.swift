@@ -28,6 +28,16 @@ public struct MinedRecord: Sendable {
     /// The record without its envelope, cut at 2,000 bytes.
     public var example: String
 
+    /// FNV-1a of (time, controller, record text): the same record read from two inputs (a pod's
+    /// file and a `kubectl logs --prefix` capture of it) has the same identity and is mined once.
+    var identity: UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time?.millis ?? -1)
+        for b in controller.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ 0xff) &* 0x100000001b3
+        for b in example.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
     public init(tokens: [String], time: Timestamp?, controller: String, object: ObjectRef? = nil,
                 location: SourceLocation, example: String) {
         self.tokens = tokens
@@ -71,6 +81,8 @@ public final class ErrorMiner {
         var example: String
         var location: SourceLocation
         var exampleTime: Timestamp?
+        /// Identities of the key's records (at most `ErrorMiner.identitiesPerKey`), for dedupe.
+        var seen: Set<UInt64> = []
 
         /// Whether the example of `o` comes before ours: by time (no time last), then place.
         func later(than o: (time: Timestamp?, location: SourceLocation)) -> Bool {
@@ -98,7 +110,9 @@ public final class ErrorMiner {
         }
 
         mutating func absorb(_ o: Entry) {
-            count += o.count
+            let both = seen.isEmpty || o.seen.isEmpty ? 0 : seen.intersection(o.seen).count
+            count += o.count - both
+            if seen.count + o.seen.count <= ErrorMiner.identitiesPerKey { seen.formUnion(o.seen) }
             controllers.formUnion(o.controllers)
             if let f = o.first, first == nil || f < first! { first = f }
             if let l = o.last, last == nil || l > last! { last = l }
@@ -128,16 +142,26 @@ public final class ErrorMiner {
         self.similarity = similarity
     }
 
-    /// Adds one record.
+    /// Identities kept per key to drop records read twice; past it, records are counted as read.
+    public static let identitiesPerKey = 4096
+    /// Records dropped because the same record (time and text) was already mined.
+    public private(set) var duplicates = 0
+
+    /// Adds one record (once: the same record read again is counted in `duplicates`).
     public func add(_ r: MinedRecord) {
-        records += 1
         let key = r.tokens.joined(separator: " ")
+        let id = r.identity
         if let i = entries.index(forKey: key) {
+            if entries.values[i].seen.contains(id) { duplicates += 1; return }
+            records += 1
             entries.values[i].add(r)
+            if entries.values[i].seen.count < ErrorMiner.identitiesPerKey { entries.values[i].seen.insert(id) }
             return
         }
-        let e = Entry(tokens: r.tokens, count: 1, controllers: [r.controller], first: r.time, last: r.time,
+        records += 1
+        var e = Entry(tokens: r.tokens, count: 1, controllers: [r.controller], first: r.time, last: r.time,
                       example: r.example, location: r.location, exampleTime: r.time)
+        e.seen = [id]
         if entries.count >= maxKeys {
             let (clusters, lost) = ErrorMiner.cluster(Array(entries.values), similarity: similarity, maxTemplates: maxTemplates)
             overflow += lost
@@ -153,6 +177,14 @@ public final class ErrorMiner {
     /// the result does not depend on which miner saw which record.
     public func absorb(_ other: ErrorMiner) {
         records += other.records
+        duplicates += other.duplicates
+        for (key, e) in other.entries {
+            if let mine = entries[key], !mine.seen.isEmpty, !e.seen.isEmpty {
+                let both = mine.seen.intersection(e.seen).count
+                records -= both
+                duplicates += both
+            }
+        }
         overflow += other.overflow
         compactions += other.compactions
         for (key, e) in other.entries {
