@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 /// Scores every applicable hypothesis against every incident (docs/SCORING.md):
 ///
 ///     log-odds = logit(prior) + Σ weight(supports present) − Σ weight(contradicts present)
@@ -64,7 +63,8 @@ public struct Diagnoser {
             return out
         }
         // Incidents are scored independently (read-only inputs, one output slot each): on up to
-        // `jobs` threads, in chunks of at most 64 (at least four chunks per thread).
+        // `jobs` threads, worker w taking chunks w, w + width, ... (chunks of at most 64, at least
+        // four per thread, so that uneven incidents spread).
         if jobs <= 1 || incidents.count < 2 { return incidents.map(one) }
         let results = UnsafeMutableBufferPointer<Incident?>.allocate(capacity: incidents.count)
         results.initialize(repeating: nil)
@@ -72,16 +72,9 @@ public struct Diagnoser {
         let slots = UnsafeSendable(results), work = UnsafeSendable(one), input = UnsafeSendable(incidents)
         let chunk = max(1, min(64, incidents.count / (jobs * 4)))
         let chunks = (incidents.count + chunk - 1) / chunk
-        let next = UnsafeSendable(NSLock()), counter = UnsafeSendable(UnsafeMutablePointer<Int>.allocate(capacity: 1))
-        counter.value.pointee = 0
-        defer { counter.value.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: min(jobs, chunks)) { _ in
-            while true {
-                next.value.lock()
-                let c = counter.value.pointee
-                counter.value.pointee += 1
-                next.value.unlock()
-                guard c < chunks else { return }
+        let width = min(jobs, chunks)
+        DispatchQueue.concurrentPerform(iterations: width) { w in
+            for c in stride(from: w, to: chunks, by: width) {
                 for k in c * chunk..<min(input.value.count, (c + 1) * chunk) { slots.value[k] = work.value(input.value[k]) }
             }
         }
