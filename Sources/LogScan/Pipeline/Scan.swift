@@ -56,11 +56,7 @@ public struct ScanFilter: Sendable {
         if let c = controller, e.controller != c { return false }
         if let ns = namespace, e.object?.namespace != ns, e.upstream?.namespace != ns { return false }
         if let o = object, e.object.map(ScanFilter.normalized) != o, e.upstream.map(ScanFilter.normalized) != o { return false }
-        if let t = e.time {
-            if let s = since, t < s { return false }
-            if let u = until, t > u { return false }
-        }
-        return true
+        return acceptsTime(e)
     }
 }
 
