@@ -250,6 +250,7 @@ public struct Cascade {
                         firstSeen: d.firstSeen, lastSeen: d.lastSeen, signals: d.signals,
                         waitsOn: (Array(w.named) + charts).uniqueSorted()))
                     inc.severity = max(inc.severity, d.severity)
+                    inc.runs += d.runs
                 }
                 inc.downstream.sort { a, b in a.firstSeen != b.firstSeen ? a.firstSeen < b.firstSeen : a.id < b.id }
                 let summary = Cascade.describe(inc.downstreamObjects)

@@ -54,6 +54,9 @@ public struct Incident: Sendable {
     /// Noise the cluster absorbed by itself, reported at `info` (`TransientRule`, docs/SCORING.md
     /// "Transient incidents").
     public var transient = false
+    /// The event store's runs the incident (and what folded under it) was built from, for
+    /// closing it while reading (`EventStore.evict(runs:timelinesBefore:)`).
+    var runs: [Int32] = []
 }
 
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
@@ -94,11 +97,14 @@ public struct Correlator {
     /// Groups occurrences already in `Correlator.before` order (failure and wrapper ones).
     /// - Parameter healthyUntil: the newest healthy event per object (milliseconds, UTC): an
     ///   incident whose objects all have a later one is `resolved`.
-    public func correlate(sorted list: [Occurrence], healthyUntil: [ObjectRef: Int64]) -> [Incident] {
+    /// - Parameter learned: object → upstream → events of occurrences no longer in `list` (the runs
+    ///   of incidents closed while reading, `EventStore.evictedUpstreams`).
+    public func correlate(sorted list: [Occurrence], healthyUntil: [ObjectRef: Int64],
+                          learned evicted: [ObjectRef: [ObjectRef: Int]] = [:]) -> [Incident] {
 
         // Learn which upstream each object fetches from (object → upstream counts), from events
         // that name both; one without an upstream of its own takes its object's.
-        var learned: [ObjectRef: [ObjectRef: Int]] = [:]
+        var learned = evicted
         for o in list {
             if let obj = o.object, let u = o.upstream, obj != u { learned[obj, default: [:]][u, default: 0] += o.count }
         }
@@ -244,6 +250,7 @@ public struct Correlator {
             controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
             signals: signals, signatures: Set(occ.map(\.signature)))
+        incident.runs = occ.compactMap { $0.run >= 0 ? $0.run : nil }
         TransientRule.apply(to: &incident, patterns: patterns)
         return incident
     }

@@ -26,6 +26,12 @@ public struct Occurrence: Sendable {
     /// captures (kept apart from `captures`, which may be folded when a signature has too many
     /// distinct values).
     public var upstream: ObjectRef?
+
+    /// The event store's run this occurrence was taken from (`EventStore.occurrences()`), -1 for
+    /// derived ones: how closed incidents name their runs (`EventStore.settle(runs:contextBefore:)`).
+    var run: Int32 = -1
+    /// Its incident was closed while reading: context for diagnosis only, never correlated again.
+    var settled = false
 }
 
 /// An event's record kept for the report: where it is and what it says.
@@ -147,6 +153,9 @@ public final class EventStore {
         /// Hashes of (time, record text) of the run's events: the same record read twice (a file
         /// given twice in two envelopes, overlapping rotated files) counts once.
         var seen: Set<UInt64>
+        /// Its incident was closed while reading: kept only as context for the diagnosis of
+        /// incidents still open (`settle(runs:contextBefore:)`).
+        var settled = false
     }
     struct ExampleKey: Hashable {
         var signature: Int32
@@ -174,7 +183,7 @@ public final class EventStore {
     private var timelines: [ExampleKey: TimelineState] = [:]
     private var files: [String] = []
     private var fileIndex: [String: Int32] = [:]
-    private var examples: [Example] = []
+    private var examples: [Example?] = []
     private var examplesKept: [ExampleKey: Int] = [:]
     private var lastSeen: [Int: [ExampleKey: Int64]] = [:]
     /// The newest healthy event per object (milliseconds), for `resolved`.
@@ -285,9 +294,12 @@ public final class EventStore {
                       minute: time / bucketMillis)
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
         for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
+        // A settled run (its incident closed while reading) takes no more events: a later one of
+        // the same key starts a run of its own.
+        let live = runs[key].flatMap { runList[$0].1.settled ? nil : $0 }
+        if let i = live, runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
-        if let i = runs[key] {
+        if let i = live {
             var run = runList[i].1
             run.count += 1
             run.seen.insert(h)
@@ -317,7 +329,7 @@ public final class EventStore {
 
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
-        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + $1.text.utf8.count }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + ($1?.text.utf8.count ?? 0) }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
     }
 
     /// Whether nothing was added yet.
@@ -349,13 +361,14 @@ public final class EventStore {
         eventCount += other.eventCount
         duplicates += other.duplicates
         for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
+        for (o, m) in other.evictedUpstreams { for (u, n) in m { evictedUpstreams[o, default: [:]][u, default: 0] += n } }
 
         for (k, r) in other.runList {
             let key = Key(signature: k.signature, wrapper: k.wrapper, controller: controllerMap[Int(k.controller)],
                           object: objectMap[Int(k.object)], upstream: objectMap[Int(k.upstream)], minute: k.minute)
             let caps = captures(r.captures, k.signature)
             let variants = r.variants.map { captures($0, k.signature) }
-            guard let i = runs[key] else {
+            guard let i = runs[key], !runList[i].1.settled else {
                 runs[key] = runList.count
                 runList.append((key, Run(first: r.first, last: r.last, count: r.count, location: r.location,
                                          example: example(r.example), captures: caps, variants: variants, seen: r.seen)))
@@ -415,6 +428,7 @@ public final class EventStore {
         healthyUntil = other.healthyUntil
         eventCount = other.eventCount; duplicates = other.duplicates
         foldedCaptures = other.foldedCaptures
+        evictedUpstreams = other.evictedUpstreams
         other.removeAll()
     }
 
@@ -430,21 +444,103 @@ public final class EventStore {
         captureIndex = [[:]: 0]
     }
 
+    /// Upstream links (object → upstream → events) of settled runs: the correlator still learns
+    /// each object's upstream from them (`Correlator.correlate(sorted:healthyUntil:learned:)`).
+    public private(set) var evictedUpstreams: [ObjectRef: [ObjectRef: Int]] = [:]
+
+    /// Runs held now (failure and wrapper), for the closing budget (`IncidentClosing`).
+    public var runCount: Int { runList.count }
+
+    /// Settles the runs of closed incidents, given as `Occurrence.run` of the last `occurrences()`
+    /// (which this invalidates): they stay as context for incidents still open, without their kept
+    /// texts, and are no longer correlated. Then frees every settled run and timeline entry that
+    /// ended before `horizon` (milliseconds, UTC: no incident still open or yet to come looks that
+    /// far back), and compacts kept texts and capture sets to those still referenced (capture sets
+    /// are counted against `captureSetsPerSignature` afresh). Returns the runs freed.
+    @discardableResult
+    public func settle(runs closing: Set<Int32>, contextBefore horizon: Int64) -> Int {
+        for i in closing.sorted() where !runList[Int(i)].1.settled {
+            let (k, r) = runList[Int(i)]
+            if k.object != k.upstream, let o = objects[Int(k.object)], let u = objects[Int(k.upstream)] {
+                evictedUpstreams[o, default: [:]][u, default: 0] += r.count
+            }
+            runList[Int(i)].1.settled = true
+            runList[Int(i)].1.example = -1
+        }
+        var kept: [(Key, Run)] = []
+        kept.reserveCapacity(runList.count)
+        for entry in runList where !(entry.1.settled && entry.1.last < horizon) { kept.append(entry) }
+        let freed = runList.count - kept.count
+        runList = kept
+        var index: [Key: Int] = [:]
+        index.reserveCapacity(runList.count)
+        for (i, (k, _)) in runList.enumerated() { index[k] = i }
+        runs = index
+        for t in timelines.values where t.entries.first.map({ $0.last < horizon }) ?? false || !t.sorted {
+            t.entries.removeAll { $0.last < horizon }
+        }
+
+        // Kept texts and capture sets still referenced, renumbered in order of first use.
+        var exampleMap: [Int32: Int32] = [:]
+        var newExamples: [Example?] = []
+        func example(_ i: Int32) -> Int32 {
+            guard i >= 0 else { return -1 }
+            if let j = exampleMap[i] { return j }
+            newExamples.append(examples[Int(i)])
+            exampleMap[i] = Int32(newExamples.count - 1)
+            return Int32(newExamples.count - 1)
+        }
+        var setMap: [Int32: Int32] = [0: 0]
+        var newSets: [[String: String]] = [[:]]
+        var perSignature: [Int32: Int] = [:]
+        var firstSet: [Int32: Int32] = [:]
+        func captures(_ i: Int32, _ sig: Int32) -> Int32 {
+            if let j = setMap[i] { return j }
+            newSets.append(captureSets[Int(i)])
+            let j = Int32(newSets.count - 1)
+            setMap[i] = j
+            perSignature[sig, default: 0] += 1
+            if firstSet[sig] == nil { firstSet[sig] = j }
+            return j
+        }
+        for i in runList.indices {
+            let sig = runList[i].0.signature
+            runList[i].1.example = example(runList[i].1.example)
+            runList[i].1.captures = captures(runList[i].1.captures, sig)
+            runList[i].1.variants = runList[i].1.variants.map { captures($0, sig) }
+        }
+        for (k, t) in timelines.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object) < ($1.key.signature, $1.key.controller, $1.key.object) }) {
+            t.example = example(t.example)
+            t.captures = captures(t.captures, k.signature)
+        }
+        examples = newExamples
+        captureSets = newSets
+        var setIndex: [[String: String]: Int32] = [:]
+        for (i, c) in newSets.enumerated() where setIndex[c] == nil { setIndex[c] = Int32(i) }
+        captureIndex = setIndex
+        captureSetsBySignature = perSignature
+        firstCaptureSet = firstSet
+        return freed
+    }
+
     /// Ends a stream: its per-key "last seen" times are no longer needed.
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 
     /// The failure and wrapper runs, in no particular order.
     public func occurrences() -> [Occurrence] {
-        runList.map { key, run in
+        runList.enumerated().map { i, entry in
+            let (key, run) = entry
             let sig = patterns.signatures[Int(key.signature)]
             var o = Occurrence(
                 signature: sig.id, severity: sig.severity, role: key.wrapper ? .wrapper : sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,
-                example: run.example >= 0 ? examples[Int(run.example)] : nil, location: run.location,
+                example: run.example >= 0 ? examples[Int(run.example)] ?? nil : nil, location: run.location,
                 upstream: objects[Int(key.upstream)])
             o.otherCaptures = run.variants.map { captureSets[Int($0)] }
+            o.run = Int32(i)
+            o.settled = run.settled
             return o
         }
     }
@@ -458,7 +554,7 @@ public final class EventStore {
             return Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captureSets[Int(t.captures)], example: t.example >= 0 ? examples[Int(t.example)] : nil,
+                captures: captureSets[Int(t.captures)], example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
                 entries: entries, files: files)
         }
     }

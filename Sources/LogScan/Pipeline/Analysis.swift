@@ -72,10 +72,12 @@ public struct Analysis: Sendable {
         scan.occurrences = []
         self.scan = scan
         occurrences.sort(by: Correlator.before)
+        // Runs of incidents closed while reading are context for diagnosis only (Pipeline/Closing.swift).
+        let live = occurrences.contains { $0.settled } ? occurrences.filter { !$0.settled } : occurrences
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil)
+            .correlate(sorted: live, healthyUntil: scan.healthyUntil, learned: scan.evictedUpstreams)
         // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: live)
         self.scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
         let restarts = scan.restarts.map(Analysis.occurrence)
         // Lifetimes, silence and cadence (Diagnosis/LifetimeFindings.swift): evidence for every
@@ -83,15 +85,32 @@ public struct Analysis: Sendable {
         // incident's first hypothesis already tells the restart.
         let lifetimes = LifetimeFindings(scan: scan, windowSeconds: windowSeconds)
         self.lifetimes = lifetimes
+        // Incidents closed while reading (Pipeline/Closing.swift) take their status from the whole
+        // input: a healthy event after the close resolves them, which may make them transient.
+        var closed = scan.closed
+        self.scan.closed = []
+        for i in closed.indices where closed[i].status == .open {
+            let targets = closed[i].affected.isEmpty ? (closed[i].upstream.map { [$0] } ?? []) : closed[i].affected
+            if !targets.isEmpty, targets.allSatisfy({ (scan.healthyUntil[$0] ?? .min) > closed[i].lastSeen.millis }) {
+                closed[i].status = .resolved
+                // As in the correlator, before the cascade raised the root to what folded under it.
+                if TransientRule.applies(to: closed[i], patterns: patterns) {
+                    closed[i].transient = true
+                    closed[i].severity = closed[i].downstream.map(\.severity).max().map { max($0, .info) } ?? .info
+                }
+            }
+        }
         // Refusals around a killed controller are not the noise of a planned restart.
+        let windowMillis = Int64(windowSeconds * 1000)
+        closed = TransientRule.revert(closed, ends: lifetimes.evidence, windowMillis: windowMillis, patterns: patterns)
         let incidents = TransientRule.revert(cascade.incidents, ends: lifetimes.evidence,
-                                             windowMillis: Int64(windowSeconds * 1000), patterns: patterns)
+                                             windowMillis: windowMillis, patterns: patterns)
         var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
         diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
         diagnoser.jobs = jobs
         let diagnosed = diagnoser.diagnose(incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
                                            timelines: scan.timelines, activity: scan.activity)
-        self.incidents = lifetimes.fold(diagnosed, patterns: patterns)
+        self.incidents = lifetimes.fold(closed + diagnosed, patterns: patterns)
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new

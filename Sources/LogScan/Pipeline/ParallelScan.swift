@@ -30,6 +30,7 @@ extension ScanResult {
     mutating func absorb(_ o: ScanResult) {
         stats.absorb(o.stats)
         warnings += o.warnings
+        closed += o.closed
         inputErrors += o.inputErrors
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }
@@ -58,6 +59,12 @@ extension LogScanner {
 
     /// Takes what this scanner has read since the last `detach` and starts it afresh.
     func detach() -> ScanPart {
+        var state = self.state
+        if let late = lateWarning { state.warnings.append(late) }
+        lateEvents = 0
+        nextClose = 0
+        closingWatermark = .min
+        closedBefore = .min
         let part = ScanPart(state: state, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes)
         mining.miner = part.miner.emptyCopy()
         lifetimes = LifetimeTracker(patterns: patterns)
@@ -90,6 +97,8 @@ extension LogScanner {
         let width = eventObserver != nil || recordObserver != nil ? 1 : max(1, min(jobs, paths.count))
         if width == 1 {
             let w = worker()
+            // Closing while reading is exact only for one input in event-time order (Pipeline/Closing.swift).
+            if paths.count == 1 { w.closeBudget = closeBudget }
             for path in paths {
                 w.scan(path: path)
                 absorb(w.detach())

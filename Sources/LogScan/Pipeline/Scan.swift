@@ -96,6 +96,11 @@ public struct ScanResult: Sendable {
     public var lifetimeOverflow = 0
     /// The filters the scan was run with (they also choose which lifetime findings make incidents).
     public var filter = ScanFilter()
+    /// Incidents closed while reading (Pipeline/Closing.swift), diagnosed; `Analysis` reports them
+    /// with the rest.
+    public var closed: [Incident] = []
+    /// object → upstream → events of the runs those incidents took with them (`EventStore.evictedUpstreams`).
+    public var evictedUpstreams: [ObjectRef: [ObjectRef: Int]] = [:]
     public init() {}
 }
 
@@ -133,6 +138,18 @@ public final class LogScanner {
     var lifetimes: LifetimeTracker
     /// Stream numbers given to the lifetimes of absorbed parts (`--jobs`).
     var streamBase = 0
+    /// Close incidents while reading once the event store holds this many runs (Pipeline/Closing.swift);
+    /// nil keeps every run to the end. `scan(paths:jobs:)` uses it only for a single input.
+    public var closeBudget: Int?
+    /// Runs in the store at which the next close is tried.
+    var nextClose = 0
+    /// The newest event time read (milliseconds, UTC), the watermark incidents are closed behind.
+    var closingWatermark: Int64 = .min
+    /// Incidents that ended before this (milliseconds, UTC) may have been closed.
+    var closedBefore: Int64 = .min
+    /// Closes tried, and failure events that came in behind a close (input not in time order).
+    var closingRounds = 0
+    var lateEvents = 0
     let matcher: SignatureMatcher
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?
@@ -167,7 +184,15 @@ public final class LogScanner {
             r.warnings.append(ScanWarning(message: "\(r.lifetimeOverflow) controller lifetime(s), object(s) or activity minute(s) over the caps were not kept (\(lifetimes.lifetimesPerKey) lifetimes per stream and controller, \(lifetimes.objectCap) objects, \(lifetimes.marksPerController) minutes per controller)"))
         }
         r.filter = filter
+        r.evictedUpstreams = store.evictedUpstreams
+        if let late = lateWarning { r.warnings.append(late) }
         return r
+    }
+
+    /// The warning for failure events that came in behind a close (Pipeline/Closing.swift).
+    var lateWarning: ScanWarning? {
+        guard lateEvents > 0 else { return nil }
+        return ScanWarning(message: "\(lateEvents) failure event(s) came more than a window behind newer events after incidents before them were closed to bound memory (the input is not in event-time order); they may show as incidents of their own. Give each controller's log as its own input to avoid this.")
     }
 
     /// `result`, after which the event store's runs, timelines and kept texts are freed: call it
@@ -179,7 +204,7 @@ public final class LogScanner {
     }
 
     /// Memory accounting of the event store (debugging).
-    public var storeSizes: String { store.sizes }
+    public var storeSizes: String { store.sizes + ", closes tried \(closingRounds), incidents closed \(state.closed.count)" }
 
     func restarts() -> [ContainerRestart] {
         var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
@@ -288,8 +313,11 @@ public final class LogScanner {
         var reader = LineReader(lineCap: lineCap)
         if let prefilter { reader.regionHook = { prefilter.scan($0) } }
         do {
+            let closing = closeBudget != nil
+            if let b = closeBudget, nextClose == 0 { nextClose = b }
             let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
+                if closing, store.runCount >= nextClose { closeIncidents(open: reading.lifetimeState) }
             }
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
@@ -649,6 +677,10 @@ public final class LogScanner {
         }
         state.stats.events += 1
         state.countsBySignature[e.signature, default: 0] += 1
+        if closeBudget != nil, let t = e.time?.millis {
+            if t > closingWatermark { closingWatermark = t }
+            if t < closedBefore + store.windowMillis, e.role == .failure || e.role == .wrapper { lateEvents += 1 }
+        }
         store.add(e, signatureIndex: e.signatureIndex)
         eventObserver?(e)
     }

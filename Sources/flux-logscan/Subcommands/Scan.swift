@@ -67,6 +67,12 @@ struct Scan: ParsableCommand {
     @Flag(help: .hidden)
     var noPrefilter = false
 
+    /// Runs (failure events of one signature, object and bucket) held before incidents are closed
+    /// while reading one input (LogScan Pipeline/Closing.swift); 0 never closes. Hidden: tests set
+    /// it low to compare closing with the whole-input analysis.
+    @Option(help: .hidden)
+    var closeAfterRuns: Int = 8192
+
     func run() throws {
         let patterns = try loadPatterns(patternDirs)
         let nowTime: Timestamp
@@ -95,6 +101,7 @@ struct Scan: ParsableCommand {
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds, prefilter: !noPrefilter)
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
+        if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         var report = TextReport(color: useColor)
         report.quiet = quiet
