@@ -59,6 +59,43 @@ public struct Incident: Sendable {
     var runs: [Int32] = []
 }
 
+/// What the runs of incidents closed while reading taught about upstreams (Pipeline/Closing.swift):
+/// object → upstream → events, counted for every occurrence still to correlate, and the runs that
+/// began too late to count for all of them (by first event, UTC milliseconds), counted for an
+/// occurrence only when they began at most a window after it.
+public struct LearnedUpstreams: Sendable {
+    public struct Naming: Sendable {
+        public var first: Int64
+        public var object: ObjectRef
+        public var upstream: ObjectRef
+        public var count: Int
+    }
+    public var counts: [ObjectRef: [ObjectRef: Int]] = [:]
+    /// Sorted by `first`.
+    public var pending: [Naming] = []
+    public init() {}
+
+    /// Adds the namings of settled runs, then counts for everyone those that began at most a
+    /// window after `oldest`, the first event of the oldest occurrence still to correlate.
+    mutating func add(_ namings: [Naming], oldest: Int64, windowMillis: Int64) {
+        pending += namings
+        pending.sort { $0.first != $1.first ? $0.first < $1.first : ($0.object, $0.upstream) < ($1.object, $1.upstream) }
+        var k = 0
+        while k < pending.count, pending[k].first <= oldest + windowMillis {
+            counts[pending[k].object, default: [:]][pending[k].upstream, default: 0] += pending[k].count
+            k += 1
+        }
+        pending.removeFirst(k)
+    }
+
+    /// Merges what another part learned.
+    mutating func absorb(_ o: LearnedUpstreams) {
+        for (obj, m) in o.counts { for (u, n) in m { counts[obj, default: [:]][u, default: 0] += n } }
+        pending += o.pending
+        pending.sort { $0.first != $1.first ? $0.first < $1.first : ($0.object, $0.upstream) < ($1.object, $1.upstream) }
+    }
+}
+
 /// Groups occurrences into incidents in event time (DESIGN.md "Correlation and diagnosis",
 /// CONTRACT.md semantics): failures by (class, upstream object), split where two are more than
 /// `window` apart; wrappers join an incident of the same object; healthy signals after the last
@@ -97,53 +134,67 @@ public struct Correlator {
     /// Groups occurrences already in `Correlator.before` order (failure and wrapper ones).
     /// - Parameter healthyUntil: the newest healthy event per object (milliseconds, UTC): an
     ///   incident whose objects all have a later one is `resolved`.
-    /// - Parameter learned: object → upstream → events of occurrences no longer in `list` (the runs
-    ///   of incidents closed while reading, `EventStore.evictedUpstreams`).
+    /// - Parameter learned: what the runs of incidents closed while reading (no longer in `list`)
+    ///   taught about upstreams (`EventStore.learnedUpstreams`).
     public func correlate(sorted list: [Occurrence], healthyUntil: [ObjectRef: Int64],
-                          learned evicted: [ObjectRef: [ObjectRef: Int]] = [:]) -> [Incident] {
+                          learned: LearnedUpstreams = LearnedUpstreams()) -> [Incident] {
 
-        // Learn which upstream each object fetches from (object → upstream counts), from events
-        // that name both; one without an upstream of its own takes its object's.
-        var learned = evicted
-        for o in list {
-            if let obj = o.object, let u = o.upstream, obj != u { learned[obj, default: [:]][u, default: 0] += o.count }
-        }
-        var bestUpstream: [ObjectRef: ObjectRef] = [:]
-        for (obj, m) in learned {
-            bestUpstream[obj] = m.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
-        }
+        // Learn which upstream each object fetches from (object → upstream → events), from events
+        // that name both; one without an upstream of its own takes the upstream its object's
+        // events named most, counting those that began at most a window after it (ties by name).
+        // Counting no further keeps the answer the same when incidents are closed while reading.
         // Signatures whose regex can name an upstream (a `source_kind` group) are about fetching
         // from it: when a line carries no URL (kustomize-controller's 404 line does not), the
         // upstream is unknown, and such events of one class and controller share an incident.
         let upstreamBearing = Set(patterns.signatures.filter { $0.regex.names.contains { $0.name == "source_kind" } }.map(\.id))
-        func upstream(of o: Occurrence) -> ObjectRef? {
-            if let u = o.upstream { return u }
-            guard let obj = o.object else { return nil }
-            if let u = bestUpstream[obj] { return u }
-            return upstreamBearing.contains(o.signature) ? nil : obj
+        var counts = learned.counts
+        var ups = [ObjectRef?](repeating: nil, count: list.count)
+        var next = 0, nextPending = 0
+        for (i, o) in list.enumerated() {
+            let horizon = o.first.millis + windowMillis
+            while nextPending < learned.pending.count, learned.pending[nextPending].first <= horizon {
+                let p = learned.pending[nextPending]
+                counts[p.object, default: [:]][p.upstream, default: 0] += p.count
+                nextPending += 1
+            }
+            while next < list.count, list[next].first.millis <= horizon {
+                let n = list[next]
+                if let obj = n.object, let u = n.upstream, obj != u { counts[obj, default: [:]][u, default: 0] += n.count }
+                next += 1
+            }
+            if let u = o.upstream {
+                ups[i] = u
+            } else if let obj = o.object {
+                if let m = counts[obj], let best = m.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
+                    ups[i] = best.key
+                } else {
+                    ups[i] = upstreamBearing.contains(o.signature) ? nil : obj
+                }
+            }
         }
 
         // 1. Failures grouped by (class, upstream), split by the gap.
         struct Key: Hashable { var cls: String; var upstream: String }
-        func group<S: Sequence>(_ items: S, key: (Occurrence) -> Key) -> [[Occurrence]] where S.Element == Occurrence {
-            var groups: [Key: [[Occurrence]]] = [:]
+        func group<S: Sequence>(_ items: S, key: (Int) -> Key) -> [[Int]] where S.Element == Int {
+            var groups: [Key: [[Int]]] = [:]
             var lastEnd: [Key: Int64] = [:]
             var order: [Key] = []
-            for o in items {
-                let k = key(o)
+            for i in items {
+                let o = list[i]
+                let k = key(i)
                 if groups[k] == nil { order.append(k) }
                 // Mutated in place: copying the key's runs out and back made grouping quadratic.
                 if let end = lastEnd[k], o.first.millis - end <= windowMillis {
-                    groups[k, default: []][groups[k]!.count - 1].append(o)
+                    groups[k, default: []][groups[k]!.count - 1].append(i)
                 } else {
-                    groups[k, default: []].append([o])
+                    groups[k, default: []].append([i])
                 }
                 lastEnd[k] = max(lastEnd[k] ?? Int64.min, o.last.millis)
             }
             return order.flatMap { groups[$0]! }
         }
-        var drafts = group(list.lazy.filter { $0.role == .failure }) {
-            Key(cls: $0.failureClass, upstream: upstream(of: $0)?.description ?? "unknown upstream, controller:" + $0.controller)
+        var drafts = group(list.indices.lazy.filter { list[$0].role == .failure }) {
+            Key(cls: list[$0].failureClass, upstream: ups[$0]?.description ?? "unknown upstream, controller:" + list[$0].controller)
         }
 
         // 2. Wrappers join the nearest incident holding their object within the window; the rest
@@ -153,31 +204,35 @@ public struct Correlator {
         var byController: [String: [Int]] = [:]
         var spans: [(Int64, Int64)] = []
         for (i, d) in drafts.enumerated() {
-            spans.append((d.map(\.first.millis).min()!, d.map(\.last.millis).max()!))
-            for obj in Set(d.compactMap(\.object)) { byObject[obj, default: []].append(i) }
-            for c in Set(d.filter { $0.object == nil }.map(\.controller)) { byController[c, default: []].append(i) }
+            spans.append((d.map { list[$0].first.millis }.min()!, d.map { list[$0].last.millis }.max()!))
+            for obj in Set(d.compactMap { list[$0].object }) { byObject[obj, default: []].append(i) }
+            for c in Set(d.filter { list[$0].object == nil }.map { list[$0].controller }) { byController[c, default: []].append(i) }
         }
-        var loose: [Occurrence] = []
-        for o in list where o.role == .wrapper {
+        var loose: [Int] = []
+        for (j, o) in list.enumerated() where o.role == .wrapper {
             var best: (index: Int, distance: Int64)?
             if let candidates = o.object.map({ byObject[$0] ?? [] }) ?? byController[o.controller] {
                 for i in candidates {
                     let (first, last) = spans[i]
                     let distance = o.last.millis < first ? first - o.last.millis : (o.first.millis > last ? o.first.millis - last : 0)
-                    if distance <= windowMillis, best == nil || distance < best!.distance { best = (i, distance) }
+                    // Ties go to the incident that began first, then to the lower index: an order
+                    // of content, which closing incidents while reading does not change.
+                    if distance <= windowMillis, best == nil || distance < best!.distance
+                        || (distance == best!.distance && first < spans[best!.index].0) { best = (i, distance) }
                 }
             }
-            if let best { drafts[best.index].append(o) } else { loose.append(o) }
+            if let best { drafts[best.index].append(j) } else { loose.append(j) }
         }
         // Wrappers with no failure to join: one incident per object, whatever their classes (a
         // generic `Reconciler error` and a specific `Helm upgrade failed` on the same object).
-        drafts += group(loose) { Key(cls: "wrapper", upstream: $0.object?.description ?? "controller:" + $0.controller) }
+        drafts += group(loose) { Key(cls: "wrapper", upstream: list[$0].object?.description ?? "controller:" + list[$0].controller) }
 
         // 3. Build incidents.
         var incidents: [Incident] = []
         for d in drafts {
-            let occ = Correlator.ordered(d)
-            incidents.append(build(occ, upstream: occ.lazy.compactMap(upstream(of:)).first, healthyUntil: healthyUntil))
+            // `list` is in `Correlator.before` order, so are ascending indices.
+            let idx = d.sorted()
+            incidents.append(build(idx.map { list[$0] }, upstream: idx.lazy.compactMap { ups[$0] }.first, healthyUntil: healthyUntil))
         }
         return incidents.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }

@@ -30,8 +30,6 @@ public struct Occurrence: Sendable {
     /// The event store's run this occurrence was taken from (`EventStore.occurrences()`), -1 for
     /// derived ones: how closed incidents name their runs (`EventStore.settle(runs:contextBefore:)`).
     var run: Int32 = -1
-    /// Its incident was closed while reading: context for diagnosis only, never correlated again.
-    var settled = false
 }
 
 /// An event's record kept for the report: where it is and what it says.
@@ -79,13 +77,18 @@ public struct Timeline: Sendable {
     public var entries: [Entry]
     /// Input names, indexed by `Entry.file`.
     public var files: [String]
+    /// Other capture sets of the events (context timelines of settled runs, `EventStore.settle`).
+    public var otherCaptures: [[String: String]] = []
+    /// The newest `last` among `entries[0...i]`: entries are sorted by `first`, and the runs of a
+    /// context timeline may overlap, so `last` alone is not sorted.
+    var reach: [Int64] = []
 
     /// The signal within [from, to] (milliseconds, UTC) as one occurrence, nil if absent.
     public func occurrence(from: Int64, to: Int64) -> Occurrence? {
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if entries[mid].last < from { lo = mid + 1 } else { hi = mid }
+            if (reach.isEmpty ? entries[mid].last : reach[mid]) < from { lo = mid + 1 } else { hi = mid }
         }
         var count = 0
         var first: Entry?
@@ -105,10 +108,12 @@ public struct Timeline: Sendable {
             i += 1
         }
         guard let first else { return nil }
-        return Occurrence(
+        var o = Occurrence(
             signature: signature, severity: severity, role: role, failureClass: failureClass, controller: controller,
             object: object, captures: captures, first: Timestamp(millis: first.first), last: Timestamp(millis: last),
             count: count, example: example, location: SourceLocation(file: files[Int(first.file)], line: Int(first.line)))
+        o.otherCaptures = otherCaptures
+        return o
     }
 }
 
@@ -153,9 +158,6 @@ public final class EventStore {
         /// Hashes of (time, record text) of the run's events: the same record read twice (a file
         /// given twice in two envelopes, overlapping rotated files) counts once.
         var seen: Set<UInt64>
-        /// Its incident was closed while reading: kept only as context for the diagnosis of
-        /// incidents still open (`settle(runs:contextBefore:)`).
-        var settled = false
     }
     struct ExampleKey: Hashable {
         var signature: Int32
@@ -167,6 +169,8 @@ public final class EventStore {
         var example: Int32
         var entries: [Timeline.Entry] = []
         var sorted = true
+        /// Other capture sets of the runs of a context timeline (`settle(runs:contextBefore:)`).
+        var variants: [Int32] = []
         init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
     }
 
@@ -181,6 +185,22 @@ public final class EventStore {
     private var runs: [Key: Int] = [:]
     private var runList: [(Key, Run)] = []
     private var timelines: [ExampleKey: TimelineState] = [:]
+    /// The runs of incidents closed while reading, as evidence for the diagnosis of the others:
+    /// one timeline per (signature, controller, object, captures), one entry per run, for the
+    /// signatures some hypothesis names (no other run can be evidence).
+    struct ContextKey: Hashable {
+        var signature: Int32
+        var controller: Int32
+        var object: Int32
+        var captures: Int32
+        var variants: [Int32]
+    }
+    private var context: [ContextKey: TimelineState] = [:]
+    /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
+    private lazy var named: Set<Int32> = {
+        let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
+        return Set(patterns.signatures.indices.filter { ids.contains(patterns.signatures[$0].id) }.map(Int32.init))
+    }()
     private var files: [String] = []
     private var fileIndex: [String: Int32] = [:]
     private var examples: [Example?] = []
@@ -294,12 +314,9 @@ public final class EventStore {
                       minute: time / bucketMillis)
         var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
         for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        // A settled run (its incident closed while reading) takes no more events: a later one of
-        // the same key starts a run of its own.
-        let live = runs[key].flatMap { runList[$0].1.settled ? nil : $0 }
-        if let i = live, runList[i].1.seen.contains(h) { duplicates += 1; return }
+        if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
-        if let i = live {
+        if let i = runs[key] {
             var run = runList[i].1
             run.count += 1
             run.seen.insert(h)
@@ -361,14 +378,14 @@ public final class EventStore {
         eventCount += other.eventCount
         duplicates += other.duplicates
         for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
-        for (o, m) in other.evictedUpstreams { for (u, n) in m { evictedUpstreams[o, default: [:]][u, default: 0] += n } }
+        learnedUpstreams.absorb(other.learnedUpstreams)
 
         for (k, r) in other.runList {
             let key = Key(signature: k.signature, wrapper: k.wrapper, controller: controllerMap[Int(k.controller)],
                           object: objectMap[Int(k.object)], upstream: objectMap[Int(k.upstream)], minute: k.minute)
             let caps = captures(r.captures, k.signature)
             let variants = r.variants.map { captures($0, k.signature) }
-            guard let i = runs[key], !runList[i].1.settled else {
+            guard let i = runs[key] else {
                 runs[key] = runList.count
                 runList.append((key, Run(first: r.first, last: r.last, count: r.count, location: r.location,
                                          example: example(r.example), captures: caps, variants: variants, seen: r.seen)))
@@ -396,6 +413,25 @@ public final class EventStore {
             runList[i].1 = run
         }
 
+        for (k, t) in other.context {
+            let key = ContextKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)],
+                                 captures: captures(k.captures, k.signature), variants: k.variants.map { captures($0, k.signature) })
+            let entries = t.entries.map { e -> Timeline.Entry in
+                var e = e
+                e.file = fileMap[Int(e.file)]
+                return e
+            }
+            if let mine = context[key] {
+                mine.entries += entries
+                mine.sorted = false
+            } else {
+                let state = TimelineState(captures: key.captures, example: -1)
+                state.variants = key.variants
+                state.entries = entries
+                state.sorted = t.sorted
+                context[key] = state
+            }
+        }
         for (k, t) in other.timelines {
             let key = exampleKey(k)
             let entries = t.entries.map { e -> Timeline.Entry in
@@ -428,7 +464,8 @@ public final class EventStore {
         healthyUntil = other.healthyUntil
         eventCount = other.eventCount; duplicates = other.duplicates
         foldedCaptures = other.foldedCaptures
-        evictedUpstreams = other.evictedUpstreams
+        learnedUpstreams = other.learnedUpstreams
+        context = other.context
         other.removeAll()
     }
 
@@ -438,47 +475,61 @@ public final class EventStore {
         runs = [:]
         runList = []
         timelines = [:]
+        context = [:]
         examples = []
         examplesKept = [:]
         lastSeen = [:]
         captureIndex = [[:]: 0]
     }
 
-    /// Upstream links (object → upstream → events) of settled runs: the correlator still learns
-    /// each object's upstream from them (`Correlator.correlate(sorted:healthyUntil:learned:)`).
-    public private(set) var evictedUpstreams: [ObjectRef: [ObjectRef: Int]] = [:]
+    /// Upstream links of settled runs: the correlator still learns each object's upstream from
+    /// them (`Correlator.correlate(sorted:healthyUntil:learned:)`).
+    public private(set) var learnedUpstreams = LearnedUpstreams()
 
     /// Runs held now (failure and wrapper), for the closing budget (`IncidentClosing`).
     public var runCount: Int { runList.count }
 
     /// Settles the runs of closed incidents, given as `Occurrence.run` of the last `occurrences()`
-    /// (which this invalidates): they stay as context for incidents still open, without their kept
-    /// texts, and are no longer correlated. Then frees every settled run and timeline entry that
-    /// ended before `horizon` (milliseconds, UTC: no incident still open or yet to come looks that
-    /// far back), and compacts kept texts and capture sets to those still referenced (capture sets
-    /// are counted against `captureSetsPerSignature` afresh). Returns the runs freed.
+    /// (which this invalidates): they leave the runs (no longer correlated), and those of a
+    /// signature some hypothesis names become entries of context timelines, evidence for the
+    /// diagnosis of incidents still open. Then drops timeline entries that ended before `horizon`
+    /// (milliseconds, UTC: no incident still open or yet to come looks that far back), and compacts
+    /// kept texts and capture sets to those still referenced (capture sets are counted against
+    /// `captureSetsPerSignature` afresh). Returns the runs settled.
     @discardableResult
     public func settle(runs closing: Set<Int32>, contextBefore horizon: Int64) -> Int {
-        for i in closing.sorted() where !runList[Int(i)].1.settled {
-            let (k, r) = runList[Int(i)]
-            if k.object != k.upstream, let o = objects[Int(k.object)], let u = objects[Int(k.upstream)] {
-                evictedUpstreams[o, default: [:]][u, default: 0] += r.count
-            }
-            runList[Int(i)].1.settled = true
-            runList[Int(i)].1.example = -1
-        }
+        var namings: [LearnedUpstreams.Naming] = []
         var kept: [(Key, Run)] = []
-        kept.reserveCapacity(runList.count)
-        for entry in runList where !(entry.1.settled && entry.1.last < horizon) { kept.append(entry) }
+        kept.reserveCapacity(max(0, runList.count - closing.count))
+        for (i, entry) in runList.enumerated() {
+            guard closing.contains(Int32(i)) else { kept.append(entry); continue }
+            let (k, r) = entry
+            if k.object != k.upstream, let o = objects[Int(k.object)], let u = objects[Int(k.upstream)] {
+                namings.append(.init(first: r.first, object: o, upstream: u, count: r.count))
+            }
+            guard named.contains(k.signature) else { continue }
+            let ck = ContextKey(signature: k.signature, controller: k.controller, object: k.object, captures: r.captures, variants: r.variants)
+            let t = context[ck] ?? {
+                let t = TimelineState(captures: r.captures, example: -1)
+                t.variants = r.variants
+                context[ck] = t
+                return t
+            }()
+            if let last = t.entries.last, r.first < last.first { t.sorted = false }
+            let file = intern(file: r.location.file)
+            t.entries.append(Timeline.Entry(first: r.first, last: r.last, count: Int32(clamping: r.count), file: file, line: Int32(clamping: r.location.line)))
+        }
         let freed = runList.count - kept.count
         runList = kept
+        learnedUpstreams.add(namings, oldest: runList.lazy.map(\.1.first).min() ?? .max, windowMillis: windowMillis)
         var index: [Key: Int] = [:]
         index.reserveCapacity(runList.count)
         for (i, (k, _)) in runList.enumerated() { index[k] = i }
         runs = index
-        for t in timelines.values where t.entries.first.map({ $0.last < horizon }) ?? false || !t.sorted {
+        for t in Array(timelines.values) + Array(context.values) where t.entries.first.map({ $0.last < horizon }) ?? false || !t.sorted {
             t.entries.removeAll { $0.last < horizon }
         }
+        context = context.filter { !$0.value.entries.isEmpty }
 
         // Kept texts and capture sets still referenced, renumbered in order of first use.
         var exampleMap: [Int32: Int32] = [:]
@@ -513,6 +564,16 @@ public final class EventStore {
             t.example = example(t.example)
             t.captures = captures(t.captures, k.signature)
         }
+        var renumbered: [ContextKey: TimelineState] = [:]
+        for (k, t) in context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }) {
+            t.captures = captures(t.captures, k.signature)
+            t.variants = t.variants.map { captures($0, k.signature) }
+            var nk = k
+            nk.captures = t.captures
+            nk.variants = t.variants
+            if let same = renumbered[nk] { same.entries += t.entries; same.sorted = false } else { renumbered[nk] = t }
+        }
+        context = renumbered
         examples = newExamples
         captureSets = newSets
         var setIndex: [[String: String]: Int32] = [:]
@@ -540,12 +601,12 @@ public final class EventStore {
                 upstream: objects[Int(key.upstream)])
             o.otherCaptures = run.variants.map { captureSets[Int($0)] }
             o.run = Int32(i)
-            o.settled = run.settled
             return o
         }
     }
 
-    /// The healthy and lifecycle timelines, entries sorted by time.
+    /// The healthy and lifecycle timelines, then the context timelines of settled runs
+    /// (`settle(runs:contextBefore:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {
         timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
@@ -556,6 +617,18 @@ public final class EventStore {
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: captureSets[Int(t.captures)], example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
                 entries: entries, files: files)
+        } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
+            let sig = patterns.signatures[Int(key.signature)]
+            var entries = t.entries
+            if !t.sorted { entries.sort { $0.first != $1.first ? $0.first < $1.first : ($0.file, $0.line) < ($1.file, $1.line) } }
+            var timeline = Timeline(
+                signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
+                captures: captureSets[Int(t.captures)], example: nil, entries: entries, files: files)
+            timeline.otherCaptures = t.variants.map { captureSets[Int($0)] }
+            var newest = Int64.min
+            timeline.reach = entries.map { newest = max(newest, $0.last); return newest }
+            return timeline
         }
     }
 }

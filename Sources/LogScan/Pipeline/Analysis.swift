@@ -72,12 +72,10 @@ public struct Analysis: Sendable {
         scan.occurrences = []
         self.scan = scan
         occurrences.sort(by: Correlator.before)
-        // Runs of incidents closed while reading are context for diagnosis only (Pipeline/Closing.swift).
-        let live = occurrences.contains { $0.settled } ? occurrences.filter { !$0.settled } : occurrences
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(sorted: live, healthyUntil: scan.healthyUntil, learned: scan.evictedUpstreams)
+            .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil, learned: scan.learnedUpstreams)
         // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: live)
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
         self.scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
         let restarts = scan.restarts.map(Analysis.occurrence)
         // Lifetimes, silence and cadence (Diagnosis/LifetimeFindings.swift): evidence for every

@@ -31,12 +31,10 @@ extension LogScanner {
         let cutoff = closingWatermark - 2 * w, stale = closingWatermark - max(4 * w, 30 * 60_000)
         var occurrences = store.occurrences()
         occurrences.sort(by: Correlator.before)
-        // Runs of incidents closed before are context only.
-        let live = occurrences.filter { !$0.settled }
         let windowSeconds = Double(w) / 1000
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(sorted: live, healthyUntil: store.healthyUntil, learned: store.evictedUpstreams)
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: live)
+            .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: store.learnedUpstreams)
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
         func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min) }
         // How a controller's lifetime ends (killed, silent) is told by what comes after its last
         // record: an incident after which some controller has not logged yet waits.
@@ -48,7 +46,6 @@ extension LogScanner {
             let e = end($0)
             return e < cutoff && (e < stale || ($0.status == .resolved && quietSince > e))
         }
-        closingRounds += 1
         guard !ready.isEmpty else {
             nextClose = max(budget, store.runCount * 2)
             return
@@ -74,7 +71,7 @@ extension LogScanner {
         let closing = Set(ready.flatMap(\.runs))
         // Diagnosis reads a window before an incident's first event (and runs last at most a
         // bucket): keep what the oldest incident still open, or any incident yet to come, can ask for.
-        let oldest = live.lazy.filter { !closing.contains($0.run) }.map(\.first.millis).min() ?? cutoff
+        let oldest = occurrences.lazy.filter { !closing.contains($0.run) }.map(\.first.millis).min() ?? cutoff
         store.settle(runs: closing, contextBefore: min(oldest, cutoff) - w - store.bucketMillis)
         closedBefore = max(closedBefore, cutoff)
         nextClose = max(budget, store.runCount * 2)

@@ -59,13 +59,13 @@ extension LogScanner {
 
     /// Takes what this scanner has read since the last `detach` and starts it afresh.
     func detach() -> ScanPart {
-        var state = self.state
-        if let late = lateWarning { state.warnings.append(late) }
+        var taken = state
+        if let late = lateWarning { taken.warnings.append(late) }
         lateEvents = 0
         nextClose = 0
         closingWatermark = .min
         closedBefore = .min
-        let part = ScanPart(state: state, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes)
+        let part = ScanPart(state: taken, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes)
         mining.miner = part.miner.emptyCopy()
         lifetimes = LifetimeTracker(patterns: patterns)
         state = ScanResult()

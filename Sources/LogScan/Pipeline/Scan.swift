@@ -99,8 +99,8 @@ public struct ScanResult: Sendable {
     /// Incidents closed while reading (Pipeline/Closing.swift), diagnosed; `Analysis` reports them
     /// with the rest.
     public var closed: [Incident] = []
-    /// object → upstream → events of the runs those incidents took with them (`EventStore.evictedUpstreams`).
-    public var evictedUpstreams: [ObjectRef: [ObjectRef: Int]] = [:]
+    /// What the runs of those incidents taught about upstreams (`EventStore.learnedUpstreams`).
+    public var learnedUpstreams = LearnedUpstreams()
     public init() {}
 }
 
@@ -147,8 +147,7 @@ public final class LogScanner {
     var closingWatermark: Int64 = .min
     /// Incidents that ended before this (milliseconds, UTC) may have been closed.
     var closedBefore: Int64 = .min
-    /// Closes tried, and failure events that came in behind a close (input not in time order).
-    var closingRounds = 0
+    /// Failure events that came in behind a close (input not in time order).
     var lateEvents = 0
     let matcher: SignatureMatcher
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
@@ -184,7 +183,7 @@ public final class LogScanner {
             r.warnings.append(ScanWarning(message: "\(r.lifetimeOverflow) controller lifetime(s), object(s) or activity minute(s) over the caps were not kept (\(lifetimes.lifetimesPerKey) lifetimes per stream and controller, \(lifetimes.objectCap) objects, \(lifetimes.marksPerController) minutes per controller)"))
         }
         r.filter = filter
-        r.evictedUpstreams = store.evictedUpstreams
+        r.learnedUpstreams = store.learnedUpstreams
         if let late = lateWarning { r.warnings.append(late) }
         return r
     }
@@ -204,7 +203,7 @@ public final class LogScanner {
     }
 
     /// Memory accounting of the event store (debugging).
-    public var storeSizes: String { store.sizes + ", closes tried \(closingRounds), incidents closed \(state.closed.count)" }
+    public var storeSizes: String { store.sizes + ", incidents closed while reading \(state.closed.count)" }
 
     func restarts() -> [ContainerRestart] {
         var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
