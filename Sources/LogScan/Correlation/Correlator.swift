@@ -55,7 +55,7 @@ public struct Incident: Sendable {
     /// "Transient incidents").
     public var transient = false
     /// The event store's runs the incident (and what folded under it) was built from, for
-    /// closing it while reading (`EventStore.evict(runs:timelinesBefore:)`).
+    /// closing it while reading (`EventStore.settle(runs:)`).
     var runs: [Int32] = []
 }
 

@@ -28,7 +28,7 @@ public struct Occurrence: Sendable {
     public var upstream: ObjectRef?
 
     /// The event store's run this occurrence was taken from (`EventStore.occurrences()`), -1 for
-    /// derived ones: how closed incidents name their runs (`EventStore.settle(runs:contextBefore:)`).
+    /// derived ones: how closed incidents name their runs (`EventStore.settle(runs:)`).
     var run: Int32 = -1
 }
 
@@ -169,7 +169,7 @@ public final class EventStore {
         var example: Int32
         var entries: [Timeline.Entry] = []
         var sorted = true
-        /// Other capture sets of the runs of a context timeline (`settle(runs:contextBefore:)`).
+        /// Other capture sets of the runs of a context timeline (`settle(runs:)`).
         var variants: [Int32] = []
         init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
     }
@@ -492,12 +492,12 @@ public final class EventStore {
     /// Settles the runs of closed incidents, given as `Occurrence.run` of the last `occurrences()`
     /// (which this invalidates): they leave the runs (no longer correlated), and those of a
     /// signature some hypothesis names become entries of context timelines, evidence for the
-    /// diagnosis of incidents still open. Then drops timeline entries that ended before `horizon`
-    /// (milliseconds, UTC: no incident still open or yet to come looks that far back), and compacts
-    /// kept texts and capture sets to those still referenced (capture sets are counted against
+    /// diagnosis of incidents still open and of those found only at the end (a controller's restarts
+    /// can be anywhere in the input, so timelines are never cut). Then compacts kept texts and
+    /// capture sets to those still referenced (capture sets are counted against
     /// `captureSetsPerSignature` afresh). Returns the runs settled.
     @discardableResult
-    public func settle(runs closing: Set<Int32>, contextBefore horizon: Int64) -> Int {
+    public func settle(runs closing: Set<Int32>) -> Int {
         var namings: [LearnedUpstreams.Naming] = []
         var kept: [(Key, Run)] = []
         kept.reserveCapacity(max(0, runList.count - closing.count))
@@ -526,10 +526,6 @@ public final class EventStore {
         index.reserveCapacity(runList.count)
         for (i, (k, _)) in runList.enumerated() { index[k] = i }
         runs = index
-        for t in Array(timelines.values) + Array(context.values) where t.entries.first.map({ $0.last < horizon }) ?? false || !t.sorted {
-            t.entries.removeAll { $0.last < horizon }
-        }
-        context = context.filter { !$0.value.entries.isEmpty }
 
         // Kept texts and capture sets still referenced, renumbered in order of first use.
         var exampleMap: [Int32: Int32] = [:]
@@ -606,7 +602,7 @@ public final class EventStore {
     }
 
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
-    /// (`settle(runs:contextBefore:)`), entries sorted by time.
+    /// (`settle(runs:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {
         timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]

@@ -68,11 +68,7 @@ extension LogScanner {
         state.closed += diagnosed.map { var i = $0; i.runs = []; return i }
         state.warnings += cascade.warnings.map { ScanWarning(message: $0) }
 
-        let closing = Set(ready.flatMap(\.runs))
-        // Diagnosis reads a window before an incident's first event (and runs last at most a
-        // bucket): keep what the oldest incident still open, or any incident yet to come, can ask for.
-        let oldest = occurrences.lazy.filter { !closing.contains($0.run) }.map(\.first.millis).min() ?? cutoff
-        store.settle(runs: closing, contextBefore: min(oldest, cutoff) - w - store.bucketMillis)
+        store.settle(runs: Set(ready.flatMap(\.runs)))
         closedBefore = max(closedBefore, cutoff)
         nextClose = max(budget, store.runCount * 2)
     }
