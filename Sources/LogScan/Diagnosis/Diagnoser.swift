@@ -152,9 +152,12 @@ public struct Diagnoser {
             }
         }
         let confidence = 1 / (1 + exp(-logOdds))
+        // The commands name this incident's objects where it knows them (docs/OUTPUT.md).
+        let filler = PlaceholderFiller(incident: incident)
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
-            evidenceFor: forLines, evidenceAgainst: againstLines, checks: h.checks, remediation: h.remediation)
+            evidenceFor: forLines, evidenceAgainst: againstLines,
+            checks: h.checks.map(filler.fill), remediation: h.remediation.map(filler.fill))
     }
 }
 
