@@ -76,3 +76,32 @@ import Testing
         #expect(text.contains("flux reconcile source git <name>"))
     }
 }
+
+/// controller-restarting's checks and fixes follow the way the controller died (`when:` in
+/// Patterns/hypotheses/controllers.yaml): probe-kill-loop's kustomize-controller stops gracefully
+/// 30 s after each start (a liveness-probe kill, its README), controller-restarting's panics
+/// ("Observed a panic in reconciler").
+@Suite struct EvidenceOrderTests {
+    func steps(_ sample: String) throws -> (checks: [String], fixes: [String]) {
+        let r = try run(["--format", "json", "samples/\(sample)"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "controller-restarting")
+        return (h["checks"] as? [String] ?? [], h["remediation"] as? [String] ?? [])
+    }
+
+    @Test func probeKillListsProbeStepsFirst() throws {
+        let s = try steps("probe-kill-loop")
+        #expect(s.checks.first?.hasPrefix("kubectl -n flux-system get events --field-selector reason=Unhealthy") == true)
+        #expect(s.fixes.first?.hasPrefix("Liveness-probe kills:") == true)
+        // The panic's steps are still there, after the ones the evidence asks for.
+        #expect(s.checks.last?.contains("--previous") == true)
+        #expect(s.fixes.contains { $0.hasPrefix("Panic:") })
+    }
+
+    @Test func panicListsPanicStepsFirst() throws {
+        let s = try steps("controller-restarting")
+        #expect(s.checks.first == "kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50   # the panic and its goroutine trace")
+        #expect(s.fixes.first?.hasPrefix("Panic:") == true)
+    }
+}

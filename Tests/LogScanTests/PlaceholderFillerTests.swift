@@ -47,3 +47,30 @@ import Testing
         #expect(f.fill("kubectl describe node <node>") == "kubectl describe node <node>")
     }
 }
+
+/// `when:` on checks and fixes (docs/PATTERNS.md): parsed from YAML, and ordered by what was seen.
+@Suite struct StepOrderTests {
+    @Test func whenIsParsedAndValidated() {
+        var loader = PatternLoader.shipped()
+        let h = loader.set.hypotheses.first { $0.id == "controller-restarting" }!
+        #expect(h.checks.count == h.checkSignals.count)
+        #expect(h.remediationSignals.contains(["controller-probe-killed"]))
+        loader.beginLayer()
+        loader.load(text: """
+            version: 1
+            hypotheses:
+              - id: controller-restarting
+                checks:
+                  - when: [no-such-signal]
+                    text: "flux check"
+            """, file: "bad.yaml")
+        loader.validateReferences()
+        #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
+    }
+
+    @Test func seenFirstThenAlwaysThenUnseen() {
+        let ordered = Diagnoser.byEvidence(["panic", "always", "probe", "oom"], [["reconciler-panic"], [], ["controller-probe-killed"], ["controller-killed"]],
+                                           seen: { $0 == "controller-probe-killed" })
+        #expect(ordered == ["probe", "always", "panic", "oom"])
+    }
+}
