@@ -18,7 +18,7 @@ struct Duration: ExpressibleByArgument, CustomStringConvertible {
         seconds = s
     }
     init(seconds: Double) { self.seconds = seconds }
-    var defaultValueDescription: String { formatSpan(seconds: seconds) }
+    var defaultValueDescription: String { goDuration(seconds: seconds) }
     var description: String { defaultValueDescription }
 
     /// For `@Option(transform:)`: the value, or an error that says what is expected.
