@@ -283,6 +283,15 @@ public struct Correlator {
 
         let sig = patterns.signature(primary.signature)
         var title = sig?.title ?? primary.signature
+        // A record that failed to deliver an event (class `event-delivery`, FLUX-LOGS.md 3.14) is
+        // about notification-controller, whatever its cause: `unable to record event ... lookup
+        // notification-controller... no such host` names the delivery, with the DNS answer as its
+        // cause, not a DNS failure of the object the event was about. (The scanner made the
+        // delivery signature a wrapper of the DNS one on that record: the DNS error is the cause.)
+        if primary.failureClass != "event-delivery",
+           let delivery = occ.first(where: { $0.failureClass == "event-delivery" && $0.location == primary.location }) {
+            title = "\(patterns.signature(delivery.signature)?.title ?? delivery.signature) (\(title))"
+        }
         if let upstream, !affected.contains(upstream) || affected.count > 1 {
             let consumers = affected.filter { $0 != upstream }
             title += " for \(upstream)"

@@ -33,7 +33,9 @@ public struct Diagnoser {
         // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.
         let bucket = EventStore.bucket(windowMillis: windowMillis)
         // Only signals some hypothesis names can be evidence: the rest is never copied.
-        let named = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
+        let named = Set(patterns.hypotheses.flatMap {
+            ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
+        })
         let namedTimelines = timelines.filter { named.contains($0.signature) }
         let namedExtra = extra.filter { named.contains($0.signature) }
         let one: (Incident) -> Incident = { incident in
@@ -152,9 +154,27 @@ public struct Diagnoser {
             }
         }
         let confidence = 1 / (1 + exp(-logOdds))
+        // Steps about what was seen come first (docs/SCORING.md "Checks and fixes"); the commands
+        // name this incident's objects where it knows them (docs/OUTPUT.md).
+        let seen: (String) -> Bool = { evidence[$0] != nil || signatures.contains($0) }
+        let filler = PlaceholderFiller(incident: incident)
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
-            evidenceFor: forLines, evidenceAgainst: againstLines, checks: h.checks, remediation: h.remediation)
+            evidenceFor: forLines, evidenceAgainst: againstLines,
+            checks: Self.byEvidence(h.checks, h.checkSignals, seen: seen).map(filler.fill),
+            remediation: Self.byEvidence(h.remediation, h.remediationSignals, seen: seen).map(filler.fill))
+    }
+
+    /// `steps` in a stable order: first those whose `when` signals include one that was seen, then
+    /// those without `when`, then those about signals that were not seen.
+    /// - Parameter when: per step, its signals (missing or empty: the step always applies).
+    static func byEvidence(_ steps: [String], _ when: [[String]], seen: (String) -> Bool) -> [String] {
+        func rank(_ k: Int) -> Int {
+            let signals = k < when.count ? when[k] : []
+            if signals.isEmpty { return 1 }
+            return signals.contains(where: seen) ? 0 : 2
+        }
+        return steps.indices.sorted { a, b in rank(a) != rank(b) ? rank(a) < rank(b) : a < b }.map { steps[$0] }
     }
 }
 

@@ -158,7 +158,10 @@ public struct LifetimeFindings: Sendable {
 
     // MARK: evidence
 
+    /// A span for captures (JSON values, unchanged: `formatSpan`).
     static func span(_ a: Timestamp, _ b: Timestamp) -> String { formatSpan(seconds: Double(b.millis - a.millis) / 1000) }
+    /// A span for text a person reads: Go-style (`goDuration`, docs/OUTPUT.md "Durations").
+    static func prose(_ a: Timestamp, _ b: Timestamp) -> String { goDuration(seconds: Double(b.millis - a.millis) / 1000) }
 
     func occurrence(_ signal: String, _ j: Judged, first: Timestamp, last: Timestamp, location: SourceLocation,
                     object: ObjectRef? = nil, captures: [String: String], text: String) -> Occurrence {
@@ -178,12 +181,12 @@ public struct LifetimeFindings: Sendable {
                                   text: "\(c) started again at \(l.first.clock) (start-up sequence after earlier activity of the controller)"))
         }
         if j.killed {
-            var text = "\(c)'s log ends at \(l.last.clock) with no shutdown line, \(Self.span(l.first, l.last)) after "
+            var text = "\(c)'s log ends at \(l.last.clock) with no shutdown line, \(Self.prose(l.first, l.last)) after "
             text += l.startedWithStartUp ? "its start-up" : "its first record in the input"
             if let o = l.lastObject { text += "; the last object it named was \(o)" }
             var captures = ["lifetime": Self.span(l.first, l.last), "ended": l.last.clock]
             if let s = j.successor {
-                text += "; a new container started \(Self.span(l.last, s.first)) later: killed (OOM kill or SIGKILL)"
+                text += "; a new container started \(Self.prose(l.last, s.first)) later: killed (OOM kill or SIGKILL)"
                 captures["restarted_after"] = Self.span(l.last, s.first)
             } else {
                 text += "; the other controllers kept logging: killed or hung"
@@ -194,7 +197,7 @@ public struct LifetimeFindings: Sendable {
         if j.probeKilled, let endAt = l.endAt {
             out.append(occurrence(DerivedSignal.controllerProbeKilled, j, first: endAt, last: l.last, location: l.endLocation ?? l.lastLocation,
                                   captures: ["lifetime": Self.span(l.first, endAt), "stopped": endAt.clock],
-                                  text: "\(c) stopped gracefully at \(endAt.clock), \(Self.span(l.first, endAt)) after its start-up, with no error: a liveness-probe kill"))
+                                  text: "\(c) stopped gracefully at \(endAt.clock), \(Self.prose(l.first, endAt)) after its start-up, with no error: a liveness-probe kill"))
         }
         if let p = j.interrupted {
             let how = j.killed ? "was killed" : "ended (\(j.end.rawValue))"
@@ -239,8 +242,8 @@ public struct LifetimeFindings: Sendable {
     func restartIncident(_ c: String, _ group: [Judged], killed: Int) -> Incident {
         let probe = group.count - killed
         let lengths = group.map { Double($0.endMoment.millis - $0.life.first.millis) / 1000 }
-        let range = lengths.min()! == lengths.max()! || formatSpan(seconds: lengths.min()!) == formatSpan(seconds: lengths.max()!)
-            ? formatSpan(seconds: lengths.min()!) : "\(formatSpan(seconds: lengths.min()!))–\(formatSpan(seconds: lengths.max()!))"
+        let shortest = goDuration(seconds: lengths.min()!), longest = goDuration(seconds: lengths.max()!)
+        let range = shortest == longest ? shortest : "\(shortest)–\(longest)"
         let title: String
         let severity: Severity
         if group.count == 1 {
@@ -248,7 +251,7 @@ public struct LifetimeFindings: Sendable {
             severity = .warning
             var t = "\(c) killed: its log ends at \(j.life.last.clock) with no shutdown line after \(range) of life"
             if let s = j.successor {
-                t += ", a new container started \(Self.span(j.life.last, s.first)) later"
+                t += ", a new container started \(Self.prose(j.life.last, s.first)) later"
             } else if j.stoppedWhileOthersLogged {
                 t += ", while the other controllers kept logging"
             }
@@ -331,9 +334,9 @@ public struct LifetimeFindings: Sendable {
             if let u = filter.until, Timestamp(millis: due) > u { continue }
             let marks = scan.activityMarks[c.controller] ?? []
             let lastMinute = marks.last?.minute ?? 0
-            var text = "\(c.object): last record at \(finished.clock): \"\(c.finishedMessage ?? "next run in \(formatSpan(seconds: next))")\"; "
-            text += "nothing about it since, \(formatSpan(seconds: Double(end.millis - due) / 1000)) after its next run was due "
-            text += "(grace \(formatSpan(seconds: Double(grace) / 1000)))"
+            var text = "\(c.object): last record at \(finished.clock): \"\(c.finishedMessage ?? "next run in \(goDuration(seconds: next))")\"; "
+            text += "nothing about it since, \(goDuration(seconds: Double(end.millis - due) / 1000)) after its next run was due "
+            text += "(grace \(goDuration(seconds: Double(grace) / 1000)))"
             if lastMinute * 60_000 > due + grace {
                 text += ", while \(c.controller) kept logging about other objects"
             } else {
@@ -483,7 +486,7 @@ public struct SilenceIndex: Sendable {
             }
             guard othersLogged else { continue }
             let first = Timestamp(millis: (prev + 1) * 60_000), last = Timestamp(millis: next * 60_000)
-            let text = "\(c) wrote nothing from \(first.clock) to \(last.clock) (\(quiet) min; it usually logs every \(d == 1 ? "minute" : "\(d) min")) while other controllers logged"
+            let text = "\(c) wrote nothing from \(first.clock) to \(last.clock) (\(goDuration(seconds: Double(quiet) * 60)); it usually logs every \(d == 1 ? "minute" : goDuration(seconds: Double(d) * 60))) while other controllers logged"
             out.append(Occurrence(
                 signature: DerivedSignal.controllerSilent, severity: .info, role: .lifecycle, failureClass: "lifecycle", controller: c,
                 object: nil, captures: ["quiet": "\(quiet)m", "usual_gap": "\(d)m"], first: first, last: last, count: 1,

@@ -95,6 +95,11 @@ public struct Hypothesis: Sendable {
     public var contradicts: [SignalCondition]
     public var checks: [String]
     public var remediation: [String]
+    /// For each of `checks`, the signals it is about (YAML `when:`, docs/PATTERNS.md); empty for
+    /// a check that always applies. A report lists the checks about signals it saw first.
+    public var checkSignals: [[String]] = []
+    /// For each of `remediation`, the signals it is about, as `checkSignals`.
+    public var remediationSignals: [[String]] = []
     public var explain: String
     public var source: String
     public var position: FilePosition

@@ -225,12 +225,39 @@ public struct PatternLoader {
                 }
             }
         }
-        return Hypothesis(
+        let checks = steps(fields["checks"], file: file), remediation = steps(fields["remediation"], file: file)
+        var h = Hypothesis(
             id: id, title: fields["title"]?.string ?? id, classes: fields["classes"].map { strings($0) } ?? [],
             prior: prior, requiresAny: any, requiresAll: all,
             supports: conditions(fields["supports"], file: file), contradicts: conditions(fields["contradicts"], file: file),
-            checks: fields["checks"].map { strings($0) } ?? [], remediation: fields["remediation"].map { strings($0) } ?? [],
+            checks: checks.map(\.text), remediation: remediation.map(\.text),
             explain: fields["explain"]?.string ?? "", source: fields["source"]?.string ?? "", position: position(node, file))
+        h.checkSignals = checks.map(\.when)
+        h.remediationSignals = remediation.map(\.when)
+        return h
+    }
+
+    /// `checks` / `remediation`: a list whose items are a string, or a mapping `{when: [signal,
+    /// ...], text: "..."}` for a step about some signals only (docs/PATTERNS.md).
+    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String])] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node else { return strings(node).map { ($0, []) } }
+        var out: [(text: String, when: [String])] = []
+        for item in items {
+            if let s = item.string { out.append((s, [])); continue }
+            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when`"); continue }
+            var text: String?, when: [String] = []
+            for (k, v) in m {
+                switch k.string {
+                case "text": text = v.string
+                case "when": when = strings(v)
+                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when)")
+                }
+            }
+            guard let text, !text.isEmpty else { fail(item, file, "a check or fix without `text`"); continue }
+            out.append((text, when))
+        }
+        return out
     }
 
     mutating func conditions(_ node: Node?, file: String) -> [SignalCondition] {
@@ -287,7 +314,9 @@ public struct PatternLoader {
     public mutating func validateReferences() {
         let known = Set(set.signatures.map(\.id)).union(DerivedSignal.all)
         for h in set.hypotheses {
-            for name in h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals) where !known.contains(name) {
+            let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals)
+                + h.checkSignals.flatMap { $0 } + h.remediationSignals.flatMap { $0 }
+            for name in named where !known.contains(name) {
                 diagnostics.append(PatternDiagnostic(position: h.position, message: "hypothesis `\(h.id)` names unknown signal `\(name)`"))
             }
         }

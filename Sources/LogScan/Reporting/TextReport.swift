@@ -65,7 +65,7 @@ public struct TextReport {
     func span(_ i: Incident) -> String {
         let secs = Double(i.lastSeen.millis - i.firstSeen.millis) / 1000
         let day = String(i.firstSeen.rfc3339.prefix(10))
-        return "\(day) \(i.firstSeen.clock)–\(i.lastSeen.clock) UTC, \(formatSpan(seconds: secs))"
+        return "\(day) \(i.firstSeen.clock)–\(i.lastSeen.clock) UTC, \(goDuration(seconds: secs))"
     }
 
     /// What else the reader must know when no incident is shown: why.
@@ -136,7 +136,7 @@ public struct TextReport {
             for s in i.signals {
                 let caps = s.captures.sorted { $0.key < $1.key }
                     .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
-                    .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    .map { "\($0.key)=\(Self.captureText($0.value, derived: DerivedSignal.all.contains(s.signature)))" }.joined(separator: " ")
                 out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
                 out += "      " + dim(s.location.description) + "  " + ellipsize(s.example?.summary ?? "", at: 400) + "\n"
             }
@@ -194,6 +194,14 @@ public struct TextReport {
             out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  " + ellipsize(first.example?.summary ?? "", at: 200) + "\n"
         }
         return out
+    }
+
+    /// A capture as printed: the spans flux-logscan derives itself (lifetimes, overdue and quiet
+    /// times, captured as `10m`, `1h2m`) in Go's format like Flux's own (`10m0s`); captures read
+    /// from a log line as they were written.
+    static func captureText(_ value: String, derived: Bool) -> String {
+        guard derived, value.last?.isLetter == true, let secs = parseGoDuration(value) else { return value }
+        return goDuration(seconds: secs)
     }
 
     /// One matched event, for `-v`.

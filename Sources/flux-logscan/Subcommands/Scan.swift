@@ -19,13 +19,19 @@ struct Scan: ParsableCommand {
     @Option(help: "Output format: text, json or ndjson.")
     var format: OutputFormat = .text
 
-    @Option(help: "Correlation window: the gap in event time that closes an incident (Go duration).")
-    var window: Duration = Duration(seconds: 900)
+    /// `--window`'s default: 15 minutes (CONTRACT.md).
+    static let defaultWindow = Duration(seconds: 900)
 
-    @Option(help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h).")
+    // `transform:` gives a bad value an error that says what is expected; it also hides the
+    // default from the help, hence the default written in the text.
+    @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration: 15m, 90s, 1h30m; default: \(Scan.defaultWindow)).",
+            transform: Duration.parse)
+    var window: Duration = Scan.defaultWindow
+
+    @Option(help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h).", transform: TimeOrDuration.parse)
     var since: TimeOrDuration?
 
-    @Option(help: "Only events at or before this time or this long before --now.")
+    @Option(help: "Only events at or before this time or this long before --now.", transform: TimeOrDuration.parse)
     var until: TimeOrDuration?
 
     @Option(help: "The time durations count back from (RFC 3339; default: the wall clock).")
@@ -73,30 +79,42 @@ struct Scan: ParsableCommand {
     @Option(help: .hidden)
     var closeAfterRuns: Int = 8192
 
+    /// The time `--since/--until` durations count back from: `--now`, else the wall clock.
+    var nowTime: Timestamp {
+        if let now, let t = Timestamp.parse(now) { return t }
+        return Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// Checks the options that need more than their own type. Errors thrown here, during
+    /// parsing, are reported with `scan`'s usage; thrown from `run()` they would get the root
+    /// command's.
+    func validate() throws {
+        if let now, Timestamp.parse(now) == nil {
+            throw ValidationError("--now: not an RFC 3339 time: \(now) (e.g. 2026-11-24T03:00:00Z)")
+        }
+        if let object, ObjectRef(parsing: object) == nil {
+            throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
+        }
+        if let a = since?.resolve(now: nowTime), let b = until?.resolve(now: nowTime), a > b {
+            throw ValidationError("--since (\(a)) is after --until (\(b))")
+        }
+        if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
+            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
+        }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    }
+
     func run() throws {
         let patterns = try loadPatterns(patternDirs)
-        let nowTime: Timestamp
-        if let now {
-            guard let t = Timestamp.parse(now) else { throw ValidationError("--now: not an RFC 3339 time: \(now)") }
-            nowTime = t
-        } else {
-            nowTime = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
-        }
+        let nowTime = self.nowTime
         var filter = ScanFilter()
         filter.controller = controller.map(FluxControllers.canonical)
         filter.namespace = namespace
-        if let object {
-            guard let o = ObjectRef(parsing: object) else { throw ValidationError("--object: expected Kind/namespace/name, got \(object)") }
+        if let object, let o = ObjectRef(parsing: object) {
             filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
         }
         filter.since = since?.resolve(now: nowTime)
         filter.until = until?.resolve(now: nowTime)
-        if let a = filter.since, let b = filter.until, a > b {
-            throw ValidationError("--since (\(a)) is after --until (\(b))")
-        }
-        if let c = filter.controller, !FluxControllers.all.contains(c) {
-            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
-        }
 
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds, prefilter: !noPrefilter)
         scanner.filter = filter
@@ -117,7 +135,6 @@ struct Scan: ParsableCommand {
         }
         let inputs = paths.isEmpty ? ["-"] : paths
         var walker = InputWalker()
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         scanner.scan(paths: walker.expand(inputs), jobs: jobs)
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
         var scan = scanner.finish()

@@ -11,14 +11,23 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always,
 extension Severity: ExpressibleByArgument {}
 
 /// A Go-style duration option (`15m`, `90s`, `1h30m`), in seconds.
-struct Duration: ExpressibleByArgument {
+struct Duration: ExpressibleByArgument, CustomStringConvertible {
     var seconds: Double
     init?(argument: String) {
         guard let s = parseGoDuration(argument), s > 0 else { return nil }
         seconds = s
     }
     init(seconds: Double) { self.seconds = seconds }
-    var defaultValueDescription: String { formatSpan(seconds: seconds) }
+    var defaultValueDescription: String { goDuration(seconds: seconds) }
+    var description: String { defaultValueDescription }
+
+    /// For `@Option(transform:)`: the value, or an error that says what is expected.
+    static func parse(_ argument: String) throws -> Duration {
+        guard let d = Duration(argument: argument) else {
+            throw ValidationError("expected a positive Go duration such as 15m, 90s or 1h30m")
+        }
+        return d
+    }
 }
 
 /// `--since/--until`: an RFC 3339 time, or a duration counted back from `--now`.
@@ -29,6 +38,13 @@ enum TimeOrDuration: ExpressibleByArgument {
         if let t = Timestamp.parse(argument) { self = .time(t) }
         else if let d = parseGoDuration(argument) { self = .ago(d) }
         else { return nil }
+    }
+    /// For `@Option(transform:)`: the value, or an error that says what is expected.
+    static func parse(_ argument: String) throws -> TimeOrDuration {
+        guard let v = TimeOrDuration(argument: argument) else {
+            throw ValidationError("expected an RFC 3339 time (2026-11-24T03:00:00Z) or a Go duration counted back from --now (2h, 30m)")
+        }
+        return v
     }
     func resolve(now: Timestamp) -> Timestamp {
         switch self {

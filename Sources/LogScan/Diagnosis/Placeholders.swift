@@ -1,0 +1,212 @@
+/// Fills the `<name>`-style placeholders of a hypothesis' checks and fix with what one incident
+/// names (docs/OUTPUT.md "Placeholders in checks and fixes"). The hypotheses in Patterns/ are data
+/// written for every incident; a command printed for one incident should name its objects.
+///
+/// What is filled, and from where:
+/// - `<name>` after a Flux object kind (`flux reconcile source git <name>`, `flux reconcile
+///   kustomization <name>`, `kubectl ... describe gitrepository <name>`): the name of the one object
+///   of that kind the incident is about (its upstream and affected objects). In the same command,
+///   `<namespace>` and `<ns>` become that object's namespace, `-n flux-system` becomes `-n <its
+///   namespace>`, and a `flux` command without `-n` gets one when the namespace is not flux-system.
+///   With none or several objects of that kind, the placeholder stays.
+/// - `<controller>`: the incident's controller, when it has exactly one.
+/// - `<host>` and `<git-host>` (capture `host`), `<secret>`, `<chart>`, `<branch>`, `<tag>` (the
+///   captures of the same name), `<release>` (capture `release` without its `namespace/`), `<url>`
+///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`): when the
+///   incident's signals captured exactly one value.
+/// - RBAC denials (signature `apply-forbidden`): `system:serviceaccount:<namespace>:<serviceaccount>`,
+///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
+///   its captures `user`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
+///   captured `object` (`Deployment/podinfo/podinfo`) of apply failures.
+/// Every other placeholder (`<name>` of a NetworkPolicy or a secret, `<pod>`, `<node>`, ...) names
+/// something the logs do not say, and stays as written.
+public struct PlaceholderFiller: Sendable {
+    /// The incident's upstream and affected objects, unique.
+    public var objects: [ObjectRef]
+    /// Placeholder (without `<>`) → value.
+    public var values: [String: String]
+
+    /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
+    public init(incident: Incident) {
+        var objects: [ObjectRef] = []
+        for o in [incident.upstream].compactMap({ $0 }) + incident.affected where !objects.contains(o) { objects.append(o) }
+        self.objects = objects
+        var values: [String: String] = [:]
+        if incident.controllers.count == 1 { values["controller"] = incident.controllers[0] }
+        func unique(_ key: String, where keep: (SignalSummary) -> Bool = { _ in true }) -> String? {
+            let found = Set(incident.signals.filter(keep).compactMap { $0.captures[key] }.filter { !$0.isEmpty })
+            return found.count == 1 ? found.first : nil
+        }
+        if let host = unique("host") {
+            // Go's resolver keeps the trailing dot of a fully qualified name; commands do not need it.
+            let bare = host.hasSuffix(".") ? String(host.dropLast()) : host
+            values["host"] = bare
+            values["git-host"] = bare
+        }
+        for key in ["secret", "chart", "branch", "tag"] { if let v = unique(key) { values[key] = v } }
+        if let r = unique("release") { values["release"] = r.split(separator: "/").last.map(String.init) ?? r }
+        if let u = unique("url", where: { $0.signature.hasPrefix("git-") }) {
+            values["url"] = u
+            // https://github.com/acme/shop-apps, ssh://git@github.com/acme/shop-apps(.git)
+            let rest = u.split(separator: "://", maxSplits: 1).last.map(String.init) ?? u
+            let parts = rest.split(separator: "/").map(String.init)
+            if parts.count >= 3 {
+                let host = parts[0].split(separator: "@").last.map(String.init) ?? parts[0]
+                let bare = host.split(separator: ":").first.map(String.init) ?? host
+                if values["host"] == nil { values["host"] = bare; values["git-host"] = bare }
+                values["org"] = parts[1]
+                values["repo"] = parts[2].hasSuffix(".git") ? String(parts[2].dropLast(4)) : parts[2]
+            }
+        }
+        // The apply's target (apply.yaml `object`, `Kind/namespace/name`) and the denied request.
+        if let object = unique("object"), let ref = ObjectRef(parsing: object), !ref.namespace.isEmpty {
+            values["kind> <name> -n <namespace"] = "\(ref.kind.lowercased()) \(ref.name) -n \(ref.namespace)"
+        }
+        if let user = unique("user"), user.hasPrefix("system:serviceaccount:"), user.split(separator: ":").count == 4 {
+            values["serviceaccount"] = String(user.split(separator: ":")[3])
+            values["system:serviceaccount:<namespace>:<serviceaccount"] = user
+        }
+        if let r = unique("resource"), values["serviceaccount"] != nil {
+            values["resource"] = r
+            if let ns = unique("namespace") { values["namespace"] = ns }
+        }
+        self.values = values
+    }
+
+    /// An empty filler: fills nothing.
+    public init(objects: [ObjectRef] = [], values: [String: String] = [:]) {
+        self.objects = objects
+        self.values = values
+    }
+
+    /// The word(s) before `<name>` → the kind they name. `flux` spells kinds as subcommands
+    /// (`source git`, `image repository`), kubectl as resource names.
+    static let kindWords: [String: String] = [
+        "kustomization": "Kustomization", "ks": "Kustomization",
+        "helmrelease": "HelmRelease", "hr": "HelmRelease",
+        "gitrepository": "GitRepository", "helmrepository": "HelmRepository", "ocirepository": "OCIRepository",
+        "helmchart": "HelmChart", "bucket": "Bucket",
+        "imagerepository": "ImageRepository", "imagepolicy": "ImagePolicy", "imageupdateautomation": "ImageUpdateAutomation",
+        "receiver": "Receiver", "alert": "Alert", "provider": "Provider",
+        "source git": "GitRepository", "source helm": "HelmRepository", "source oci": "OCIRepository",
+        "source chart": "HelmChart", "source bucket": "Bucket",
+        "image repository": "ImageRepository", "image policy": "ImagePolicy", "image update": "ImageUpdateAutomation",
+    ]
+
+    /// `text` with every placeholder that the incident fills replaced (see the type's comment).
+    public func fill(_ text: String) -> String {
+        var out = fillObjects(text)
+        // Longest first: `<kind> <name> -n <namespace>` before `<namespace>`.
+        for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
+            out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
+        }
+        return out
+    }
+
+    /// The kind named by the words just before `prefix`'s end (`... source git `), nil if none.
+    static func kind(before prefix: Substring) -> String? {
+        let words = prefix.split(whereSeparator: { $0 == " " || $0 == "\n" }).suffix(3).map { $0.lowercased() }
+        guard let last = words.last else { return nil }
+        // `flux create secret tls <name>` names a secret, not a source.
+        if words.count >= 2 {
+            let pair = words[words.count - 2] + " " + last
+            if let k = kindWords[pair] { return k }
+            if words[words.count - 2] == "secret" { return nil }
+        }
+        if ["git", "helm", "oci", "chart", "repository", "update", "policy"].contains(last) { return nil }
+        return kindWords[last]
+    }
+
+    func fillObjects(_ text: String) -> String {
+        var chars = Array(text)
+        // A HelmChart's name is `<namespace>-<release>` (the HelmRelease's), as the checks write it.
+        let tokens = [Array("<name>"), Array("<namespace>-<release>")]
+        var i = 0
+        while i < chars.count {
+            guard let token = tokens.first(where: { i + $0.count <= chars.count && chars[i..<(i + $0.count)].elementsEqual($0) }) else {
+                i += 1; continue
+            }
+            let prefix = Substring(String(chars[0..<i]))
+            guard let kind = Self.kind(before: prefix) else { i += token.count; continue }
+            let candidates = objects.filter { $0.kind.lowercased() == kind.lowercased() }
+            guard (1...Self.maxObjects).contains(candidates.count) else { i += token.count; continue }
+            // The command: from its program word to the next separator or comment.
+            let start = Self.commandStart(chars, before: i)
+            let end = Self.commandEnd(chars, after: i + token.count)
+            let head = String(chars[start..<i])
+            // Prose with no command in it names one object or none.
+            if candidates.count > 1, !(head.hasPrefix("kubectl ") || head.hasPrefix("flux ")) { i += token.count; continue }
+            var tail = Substring(String(chars[(i + token.count)..<end]))
+            var trailing = ""
+            while let last = tail.last, last == " " { trailing.append(" "); tail.removeLast() }
+            // Several objects of the kind: one command each, chained with `&&`.
+            let command = candidates.map { Self.command(head: head, object: $0, tail: String(tail)) }
+                .joined(separator: " && ") + trailing
+            chars.replaceSubrange(start..<end, with: Array(command))
+            i = start + command.count
+        }
+        return String(chars)
+    }
+
+    /// At most this many objects of one kind are written out (one command each); with more, the
+    /// placeholder stays and the report's object lists say which they are.
+    static let maxObjects = 3
+
+    /// `head` + the object's name + `tail`, in the object's namespace: `<namespace>`/`<ns>` filled,
+    /// `-n flux-system` changed, `-n` added to a `flux` command that has none.
+    static func command(head: String, object o: ObjectRef, tail: String) -> String {
+        var command = head + o.name + tail
+        let ns = o.namespace
+        guard !ns.isEmpty else { return command }
+        command = command.replacingAll("<namespace>", with: ns).replacingAll("<ns>", with: ns)
+        guard ns != "flux-system" else { return command }
+        command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
+        if command.hasPrefix("flux "), !command.contains(" -n "), !command.contains("--namespace") {
+            let chars = Array(command), nameEnd = head.count + o.name.count
+            command = String(chars[0..<nameEnd]) + " -n \(ns)" + String(chars[nameEnd...])
+        }
+        return command
+    }
+
+    /// Where the command holding position `i` starts: its last `kubectl `/`flux ` before `i`
+    /// (0 when none).
+    static func commandStart(_ chars: [Character], before i: Int) -> Int {
+        let programs = ["kubectl ", "flux "].map(Array.init)
+        var j = i - 1
+        while j >= 0 {
+            if j == 0 || !(chars[j - 1].isLetter || chars[j - 1] == "-") {
+                for p in programs where j + p.count <= i && chars[j..<(j + p.count)].elementsEqual(p) { return j }
+            }
+            j -= 1
+        }
+        return 0
+    }
+
+    /// Where the command after position `i` ends: before ` && `, `; `, ` (`, `)`, `,`, a comment or
+    /// a line break.
+    static func commandEnd(_ chars: [Character], after i: Int) -> Int {
+        var j = i
+        while j < chars.count {
+            let c = chars[j]
+            if c == "\n" || c == ")" || c == ";" || c == "#" || c == "," { return j }
+            if c == "(" || (c == "&" && j + 1 < chars.count && chars[j + 1] == "&") || (c == "|" && j > 0 && chars[j - 1] == " ") {
+                return j
+            }
+            j += 1
+        }
+        return j
+    }
+}
+
+extension String {
+    /// The string with every occurrence of `target` replaced by `replacement` (no Foundation).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var out = "", rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[rest.startIndex..<r.lowerBound] + replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}

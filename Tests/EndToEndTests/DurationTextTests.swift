@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+/// The text report writes its own durations Go-style, like the Flux lines it quotes
+/// (docs/OUTPUT.md "Durations"). Spans come from the samples' timestamps.
+@Suite struct DurationTextTests {
+    /// samples/apply-forbidden: failures at 16:04:10.624 and 16:14:10.441 (kustomize-controller.log
+    /// lines 1 and 3): a span of 9m59.8s, written 10m0s, not 10m.
+    @Test func wholeMinutesKeepTheirSeconds() throws {
+        let text = try run(["--color", "never", "samples/apply-forbidden"]).text
+        #expect(text.contains("    when:        2026-11-24 16:04:10–16:14:10 UTC, 10m0s\n"))
+    }
+
+    /// samples/probe-kill-loop: eight lifetimes of 30-31 s (README), 14:02:47 to 14:21:38.
+    @Test func lifetimesAndSpan() throws {
+        let text = try run(["--color", "never", "samples/probe-kill-loop"]).text
+        #expect(text.contains("keeps restarting: 8 lifetimes of 30s–31s, "))
+        #expect(text.contains("    when:        2026-11-26 14:02:47–14:21:38 UTC, 18m51s\n"))
+    }
+
+    /// `--help` shows the default window as Flux would print it.
+    @Test func helpDefaultWindow() throws {
+        let text = try run(["scan", "--help"]).text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("default: 15m0s"))
+    }
+}

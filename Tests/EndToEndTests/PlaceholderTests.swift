@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Checks and fixes name the incident's objects instead of `<name>`/`<namespace>` where the logs
+/// say which they are (docs/OUTPUT.md "Placeholders in checks and fixes"), in text and JSON, and
+/// keep the placeholders the logs cannot fill. Expected names come from the samples' log lines
+/// (their `name`/`namespace` keys and error texts), not from the report.
+@Suite struct PlaceholderTests {
+    /// The first incident's first hypothesis of a sample, from `--format json`.
+    func firstHypothesis(_ sample: String) throws -> [String: Any] {
+        let r = try run(["--format", "json", "samples/\(sample)"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let hypotheses = try #require(incidents.first?["hypotheses"] as? [[String: Any]])
+        return try #require(hypotheses.first)
+    }
+
+    func lines(_ h: [String: Any]) -> [String] {
+        (h["checks"] as? [String] ?? []) + (h["remediation"] as? [String] ?? [])
+    }
+
+    /// networkpolicy-9090: three Kustomizations (apps, flux-system, infrastructure in flux-system,
+    /// the `name` keys of kustomize-controller.log) fail on one GitRepository; the retry names
+    /// each; the NetworkPolicy's name appears in no log and stays `<name>`.
+    @Test func networkPolicySampleNamesItsKustomizations() throws {
+        let retry = "flux reconcile kustomization apps --with-source && flux reconcile kustomization flux-system --with-source"
+            + " && flux reconcile kustomization infrastructure --with-source"
+        let h = try firstHypothesis("networkpolicy-9090")
+        #expect(h["id"] as? String == "networkpolicy-blocks-artifact-port")
+        #expect(lines(h).contains { $0.contains(retry) })
+        #expect(lines(h).contains { $0.contains("kubectl -n flux-system edit networkpolicy <name>") })
+        #expect(!lines(h).contains { $0.contains("flux reconcile kustomization <name>") })
+        let text = try run(["--color", "never", "samples/networkpolicy-9090"]).text
+        #expect(text.contains("- Then retry at once: " + retry))
+        #expect(text.contains("edit networkpolicy <name>"))
+    }
+
+    /// apply-forbidden: Kustomization team-a/team-a, denied `patch` on `deployments` in team-a for
+    /// system:serviceaccount:team-a:flux-reconciler (kustomize-controller.log line 1).
+    @Test func applyForbiddenNamesTheObjectAndTheServiceAccount() throws {
+        let h = try firstHypothesis("apply-forbidden")
+        #expect(h["id"] as? String == "apply-forbidden")
+        let all = lines(h)
+        #expect(all.contains { $0.hasPrefix("kubectl -n team-a get kustomization team-a -o jsonpath=") })
+        #expect(all.contains("kubectl auth can-i patch deployments -n team-a --as=system:serviceaccount:team-a:flux-reconciler"))
+        #expect(all.contains("Then retry at once: flux reconcile kustomization team-a -n team-a"))
+        let text = try run(["--color", "never", "samples/apply-forbidden"]).text
+        #expect(text.contains("$ kubectl get rolebindings,clusterrolebindings -A -o wide | grep flux-reconciler"))
+    }
+
+    /// git-auth-failed: GitRepository flux-system/flux-system cloning https://github.com/acme/fleet-infra;
+    /// the secret's name is not in the log line and stays `<secret>`, so do the user and token.
+    @Test func gitAuthNamesTheRepositoryAndTheURL() throws {
+        let h = try firstHypothesis("git-auth-failed")
+        let all = lines(h)
+        #expect(all.contains { $0.hasPrefix("kubectl -n flux-system describe gitrepository flux-system ") })
+        #expect(all.contains("Then retry at once: flux reconcile source git flux-system"))
+        #expect(all.contains {
+            $0.contains("flux create secret git <secret> --url=https://github.com/acme/fleet-infra --username=<user> --password=<token>")
+        })
+    }
+
+    /// controller-restarting: the panic is kustomize-controller's; dns-resolution-failed: the name
+    /// that does not resolve is gitlab.com (`lookup gitlab.com on 10.43.0.10:53`).
+    @Test func controllerAndHostAreFilled() throws {
+        let restart = try run(["--color", "never", "samples/controller-restarting"]).text
+        #expect(restart.contains("$ kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50"))
+        #expect(!restart.contains("<controller>"))
+        let dns = try firstHypothesis("dns-resolution-failed")
+        #expect(lines(dns).contains { $0.hasSuffix("-- nslookup gitlab.com") })
+        #expect(lines(dns).contains("Then retry at once: flux reconcile source git platform (or helm / oci)"))
+    }
+
+    /// `explain` prints the hypothesis as written: no incident, nothing to fill.
+    @Test func explainKeepsThePlaceholders() throws {
+        let text = try run(["explain", "git-auth-failed"]).text
+        #expect(text.contains("flux reconcile source git <name>"))
+    }
+}
+
+/// controller-restarting's checks and fixes follow the way the controller died (`when:` in
+/// Patterns/hypotheses/controllers.yaml): probe-kill-loop's kustomize-controller stops gracefully
+/// 30 s after each start (a liveness-probe kill, its README), controller-restarting's panics
+/// ("Observed a panic in reconciler").
+@Suite struct EvidenceOrderTests {
+    func steps(_ sample: String) throws -> (checks: [String], fixes: [String]) {
+        let r = try run(["--format", "json", "samples/\(sample)"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "controller-restarting")
+        return (h["checks"] as? [String] ?? [], h["remediation"] as? [String] ?? [])
+    }
+
+    @Test func probeKillListsProbeStepsFirst() throws {
+        let s = try steps("probe-kill-loop")
+        #expect(s.checks.first?.hasPrefix("kubectl -n flux-system get events --field-selector reason=Unhealthy") == true)
+        #expect(s.fixes.first?.hasPrefix("Liveness-probe kills:") == true)
+        // The panic's steps are still there, after the ones the evidence asks for.
+        #expect(s.checks.last?.contains("--previous") == true)
+        #expect(s.fixes.contains { $0.hasPrefix("Panic:") })
+    }
+
+    @Test func panicListsPanicStepsFirst() throws {
+        let s = try steps("controller-restarting")
+        #expect(s.checks.first == "kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50   # the panic and its goroutine trace")
+        #expect(s.fixes.first?.hasPrefix("Panic:") == true)
+    }
+}

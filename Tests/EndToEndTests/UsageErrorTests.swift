@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// Bad option values of `scan` (the default subcommand) exit 2 (CONTRACT.md) with a message that
+/// says what is expected, followed by `scan`'s usage, not the root command's `<subcommand>` one.
+@Suite struct UsageErrorTests {
+    static let scanUsage = "Usage: flux-logscan scan [<options>] [<paths> ...]"
+
+    func expectUsageError(_ args: [String], saying message: String) throws {
+        let r = try run(args)
+        #expect(r.status == 2, "\(args): exit \(r.status)")
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        #expect(r.stderr.contains(Self.scanUsage), "\(args): \(r.stderr)")
+        #expect(!r.stderr.contains("<subcommand>"), "\(args): \(r.stderr)")
+    }
+
+    @Test func badWindow() throws {
+        try expectUsageError(["--window", "bogus", "x.log"], saying: "expected a positive Go duration such as 15m, 90s or 1h30m")
+    }
+
+    @Test func badObject() throws {
+        try expectUsageError(["--object", "badformat", "x.log"],
+                             saying: "--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got badformat")
+        try expectUsageError(["scan", "--object", "badformat", "x.log"], saying: "--object: expected Kind/namespace/name")
+    }
+
+    @Test func badTimesControllerAndJobs() throws {
+        try expectUsageError(["--since", "yesterday", "x.log"], saying: "expected an RFC 3339 time")
+        try expectUsageError(["--now", "bogus", "x.log"], saying: "--now: not an RFC 3339 time: bogus")
+        try expectUsageError(["--since", "2026-11-24T02:00:00Z", "--until", "2026-11-24T01:00:00Z", "x.log"], saying: "is after --until")
+        try expectUsageError(["--controller", "flux-controller", "x.log"], saying: "--controller: unknown controller flux-controller")
+        try expectUsageError(["--jobs", "0", "x.log"], saying: "--jobs must be at least 1, got 0")
+    }
+
+    /// A valid `--object` still selects: samples/apply-forbidden's Kustomization team-a/team-a.
+    @Test func validObjectStillWorks() throws {
+        let r = try run(["--object", "Kustomization/team-a/team-a", "-q", "--color", "never", "samples/apply-forbidden"])
+        #expect(r.status == 1)
+        #expect(r.text.contains("Kustomization/team-a/team-a"))
+    }
+}

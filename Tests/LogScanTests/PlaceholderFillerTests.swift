@@ -1,0 +1,76 @@
+import Testing
+@testable import LogScan
+
+/// `PlaceholderFiller` on the commands of Patterns/hypotheses/*.yaml as written there, with
+/// objects named like the samples' (`ObjectRef` as Flux logs give it: Kind/namespace/name).
+@Suite struct PlaceholderFillerTests {
+    let git = ObjectRef(kind: "GitRepository", namespace: "flux-system", name: "platform")
+    let team = ObjectRef(kind: "Kustomization", namespace: "team-a", name: "team-a")
+    let release = ObjectRef(kind: "HelmRelease", namespace: "monitoring", name: "kube-prometheus-stack")
+
+    @Test func objectNamesFollowTheKindWords() {
+        let f = PlaceholderFiller(objects: [git, team])
+        // artifact-fetch.yaml: two kinds in one line, each `<name>` after its own kind.
+        #expect(f.fill("Reconcile the source so it stores its artifact again: flux reconcile source git <name> (then flux reconcile kustomization <name>)")
+            == "Reconcile the source so it stores its artifact again: flux reconcile source git platform (then flux reconcile kustomization team-a -n team-a)")
+        // apply.yaml: `-n flux-system` becomes the object's namespace.
+        #expect(f.fill("kubectl -n flux-system get kustomization <name> -o jsonpath='{.spec.serviceAccountName}'")
+            == "kubectl -n team-a get kustomization team-a -o jsonpath='{.spec.serviceAccountName}'")
+        // network.yaml: a secret's `<name>` is not the source's.
+        #expect(f.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
+    }
+
+    @Test func namespacePlaceholdersOnlyInTheObjectsCommand() {
+        let f = PlaceholderFiller(objects: [release])
+        #expect(f.fill("Then: flux reconcile helmrelease <name> -n <namespace> --force")
+            == "Then: flux reconcile helmrelease kube-prometheus-stack -n monitoring --force")
+        // helm.yaml: the release name and its namespace are not the HelmRelease's for sure.
+        #expect(f.fill("helm history <release> -n <namespace>") == "helm history <release> -n <namespace>")
+    }
+
+    @Test func severalOrNoObjectsOfTheKind() {
+        let apps = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
+        let infra = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "infrastructure")
+        let f = PlaceholderFiller(objects: [apps, infra])
+        #expect(f.fill("Then retry at once: flux reconcile kustomization <name> --with-source   (listed above)")
+            == "Then retry at once: flux reconcile kustomization apps --with-source && flux reconcile kustomization infrastructure --with-source   (listed above)")
+        #expect(f.fill("flux reconcile source git <name>") == "flux reconcile source git <name>")
+        let four = PlaceholderFiller(objects: (1...4).map { ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "k\($0)") })
+        #expect(four.fill("flux reconcile kustomization <name>") == "flux reconcile kustomization <name>")
+    }
+
+    @Test func valuesFillTheirPlaceholders() {
+        let f = PlaceholderFiller(values: ["controller": "kustomize-controller", "host": "gitlab.com"])
+        #expect(f.fill("kubectl -n flux-system logs deploy/<controller> --previous | tail -50")
+            == "kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50")
+        #expect(f.fill("openssl s_client -connect <host>:443 -servername <host>") == "openssl s_client -connect gitlab.com:443 -servername gitlab.com")
+        #expect(f.fill("kubectl describe node <node>") == "kubectl describe node <node>")
+    }
+}
+
+/// `when:` on checks and fixes (docs/PATTERNS.md): parsed from YAML, and ordered by what was seen.
+@Suite struct StepOrderTests {
+    @Test func whenIsParsedAndValidated() {
+        var loader = PatternLoader.shipped()
+        let h = loader.set.hypotheses.first { $0.id == "controller-restarting" }!
+        #expect(h.checks.count == h.checkSignals.count)
+        #expect(h.remediationSignals.contains(["controller-probe-killed"]))
+        loader.beginLayer()
+        loader.load(text: """
+            version: 1
+            hypotheses:
+              - id: controller-restarting
+                checks:
+                  - when: [no-such-signal]
+                    text: "flux check"
+            """, file: "bad.yaml")
+        loader.validateReferences()
+        #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
+    }
+
+    @Test func seenFirstThenAlwaysThenUnseen() {
+        let ordered = Diagnoser.byEvidence(["panic", "always", "probe", "oom"], [["reconciler-panic"], [], ["controller-probe-killed"], ["controller-killed"]],
+                                           seen: { $0 == "controller-probe-killed" })
+        #expect(ordered == ["probe", "always", "panic", "oom"])
+    }
+}
