@@ -100,7 +100,7 @@ say "build (release, --scratch-path .build-bench)"
 if [ -n "$BINARY" ]; then
     FLS="$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")"
 else
-    (cd "$ROOT" && swift build -c release --scratch-path .build-bench 2>&1 | tail -n 1)
+    (cd "$ROOT" && swift build -c release --static-swift-stdlib --scratch-path .build-bench 2>&1 | tail -n 1)
     FLS="$ROOT/.build-bench/release/flux-logscan"
 fi
 (cd "$HERE" && swift build -c release --scratch-path .build-bench 2>&1 | tail -n 1)

@@ -46,8 +46,10 @@ extension LogScanner {
             let e = end($0)
             return e < cutoff && (e < stale || ($0.status == .resolved && quietSince > e))
         }
+        // The next try comes after a quarter more runs (at least the budget): often enough that
+        // what closes does not pile up, rarely enough that trying costs little.
         guard !ready.isEmpty else {
-            nextClose = max(budget, store.runCount * 2)
+            nextClose = store.runCount + max(budget, store.runCount / 4)
             return
         }
 
@@ -70,7 +72,7 @@ extension LogScanner {
 
         store.settle(runs: Set(ready.flatMap(\.runs)))
         closedBefore = max(closedBefore, cutoff)
-        nextClose = max(budget, store.runCount * 2)
+        nextClose = store.runCount + max(budget, store.runCount / 4)
     }
 }
 
