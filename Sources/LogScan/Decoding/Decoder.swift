@@ -84,6 +84,19 @@ public enum RecordDecoder {
         /// object the record is about; the payload is the API spelling.
         case kind(String)
 
+        /// Whether an object value of this key is an object reference (`objectRef(_:kind:)`).
+        var readsObjectRef: Bool {
+            switch self {
+            case .involved, .kind: return true
+            default: return false
+            }
+        }
+        /// The kind an object reference of this key is read with (nil: its own `kind` member).
+        var spelledKind: String? {
+            if case .kind(let spelled) = self { return spelled }
+            return nil
+        }
+
         /// The meaning of any key; nil for keys `decodeJSON` ignores.
         init?(_ key: String) {
             switch key {
@@ -146,6 +159,16 @@ public enum RecordDecoder {
             case .involved: if case .object(let inner) = value { involved = RecordDecoder.objectRef(inner, kind: nil) }
             case .kind(let spelled):
                 if case .object(let inner) = value, kindObject == nil { kindObject = RecordDecoder.objectRef(inner, kind: spelled) }
+            }
+        }
+
+        /// Reads an object-valued `eventInvolvedObject`/`object` or kind member, already turned
+        /// into its object reference (as `take` would from its members).
+        mutating func take(_ key: MemberKey, objectRef ref: ObjectRef?) {
+            switch key {
+            case .involved: involved = ref
+            case .kind: if kindObject == nil { kindObject = ref }
+            default: break
             }
         }
 
@@ -241,7 +264,17 @@ public enum RecordDecoder {
                 if let key {
                     let c = bytes[s.i]
                     let value: JSONScanner.Value
-                    if c == UInt8(ascii: "\"") {
+                    if c == UInt8(ascii: "{"), key.readsObjectRef {
+                        // An object reference: read its kind, name and namespace in place.
+                        var ref: ObjectRef?
+                        guard s.objectRef(kind: key.spelledKind, into: &ref) else { return fail() }
+                        fields.take(key, objectRef: ref)
+                        s.skipSpace()
+                        guard s.i < bytes.count else { return fail() }
+                        if bytes[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+                        if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+                        return fail()
+                    } else if c == UInt8(ascii: "\"") {
                         guard let v = s.string() else { return fail() }
                         value = .string(v)
                     } else if c == UInt8(ascii: "{") {

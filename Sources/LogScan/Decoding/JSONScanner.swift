@@ -195,6 +195,92 @@ struct JSONScanner {
         return nil
     }
 
+    /// Skips a string at `i` as `string()` reads it: false where `string()` returns nil (a bad
+    /// escape, no closing quote). Builds nothing unless the string holds an escape.
+    mutating func skipStringChecked() -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        var j = i + 1
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") { i = j + 1; return true }
+            if c == UInt8(ascii: "\\") { return string() != nil }
+            j += 1
+        }
+        return false
+    }
+
+    /// Reads a nested object at `i` (one level down) as `object(depth: 1)` validates it, keeping
+    /// only what `RecordDecoder.objectRef` takes from it: `kind` (the first, when `kind` is nil),
+    /// `name` and `namespace` (the last of each). False when the object is not well formed;
+    /// else `ref` is the object reference, nil when a kind or a name is missing.
+    mutating func objectRef(kind: String?, into ref: inout ObjectRef?) -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        var k = kind, n: String?, ns = ""
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                // 1 kind, 2 name, 3 namespace, 0 anything else.
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+                var j = i + 1
+                var plain = true
+                while j < bytes.count {
+                    let c = bytes[j]
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") || c >= 0x80 { plain = false; break }
+                    j += 1
+                }
+                let which: Int
+                if plain {
+                    guard j < bytes.count else { return false }
+                    let key = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
+                    which = key.elementsEqual("kind".utf8) ? 1 : key.elementsEqual("name".utf8) ? 2
+                        : key.elementsEqual("namespace".utf8) ? 3 : 0
+                    i = j + 1
+                } else {
+                    guard let key = string() else { return false }
+                    which = key == "kind" ? 1 : key == "name" ? 2 : key == "namespace" ? 3 : 0
+                }
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                skipSpace()
+                guard i < bytes.count else { return false }
+                let wanted = which == 1 ? k == nil : which != 0
+                var value: String?
+                if bytes[i] == UInt8(ascii: "\"") {
+                    if wanted {
+                        guard let v = string() else { return false }
+                        value = v
+                    } else {
+                        guard skipStringChecked() else { return false }
+                    }
+                } else {
+                    let start = i
+                    guard skipValue(depth: 2) else { return false }
+                    if wanted { value = text(start, i) }
+                }
+                if let value {
+                    switch which {
+                    case 1: k = value
+                    case 2: n = value
+                    default: ns = value
+                    }
+                }
+                skipSpace()
+                guard i < bytes.count else { return false }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                return false
+            }
+        }
+        if let k, let n { ref = ObjectRef(kind: k, namespace: ns, name: n) } else { ref = nil }
+        return true
+    }
+
     mutating func hex4() -> UInt32? {
         guard i + 4 <= bytes.count else { return nil }
         var v: UInt32 = 0
