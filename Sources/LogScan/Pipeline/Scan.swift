@@ -299,6 +299,7 @@ public final class LogScanner {
             state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
         reading.finish()
+        flushEventCounts()
         reading.lifetimeState.finish(tracker: lifetimes)
         if let fileName, let podPath = PodLogPath(fileName) {
             podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))
@@ -311,7 +312,9 @@ public final class LogScanner {
     /// Per-input state: envelope fragments waiting for their end, the record held back for
     /// continuation lines, and controller identity.
     struct StreamState {
-        unowned let scanner: LogScanner
+        /// The scanner outlives its stream's state (a local of `scan(source:)`): unowned(unsafe)
+        /// spares a strong retain and release per access on the per-line path.
+        unowned(unsafe) let scanner: LogScanner
         let stream: Int
         let name: String
         /// Controller named by the file name or a `==> path <==` header.
@@ -336,6 +339,14 @@ public final class LogScanner {
         /// Records that looked like JSON but did not parse, and the line of the first.
         var malformed = 0
         var firstMalformed = 0
+        /// JSON records counted but not yet added to `stats.byFormat` (added by `flushCounts`).
+        var jsonRecords = 0
+        /// The controller records were last counted for, and how many not yet in `stats.byController`.
+        var countedController: String?
+        var countedRecords = 0
+        /// The (controller, minute) last put in `activity`: the same pair again changes nothing.
+        var activeController: String?
+        var activeMinute: Int64 = .min
 
         init(scanner: LogScanner, stream: Int, name: String, fixed: String?) {
             self.scanner = scanner
@@ -435,7 +446,7 @@ public final class LogScanner {
         /// A record no signature can match: counted, timed and identified, not decoded.
         mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
             scanner.state.stats.records += 1
-            scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += 1
+            jsonRecords += 1
             var time = h.time ?? env.time
             if time == nil, let t = lastTime {
                 time = t
@@ -453,8 +464,7 @@ public final class LogScanner {
             note.startsLifetime = h.startsLifetime
             note.isError = isError
             if let controller {
-                scanner.state.stats.byController[controller, default: 0] += 1
-                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                count(controller: controller, minute: minute)
                 lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
             } else {
                 pending.append(([], minute))
@@ -502,7 +512,7 @@ public final class LogScanner {
                 || (r.message.hasPrefix("goroutine ") && r.message.hasSuffix(":")))
         }
 
-        mutating func accept(_ record: Record) {
+        mutating func accept(_ record: consuming Record) {
             if let t = record.time, !record.timeFromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
             if continues(record), var h = held {
                 let cap = scanner.lineCap
@@ -521,21 +531,20 @@ public final class LogScanner {
                 return
             }
             flushHeld()
-            held = record
-            heldLines = 1
             heldIsTrace = StreamState.startsTrace(record)
+            held = record  // moved: a record holds a dozen references
+            heldLines = 1
         }
 
         mutating func flushHeld() {
-            guard var record = held else { return }
-            held = nil
+            guard var record = held.take() else { return }  // moved out, not copied
             heldIsTrace = false
             process(&record)
         }
 
         mutating func process(_ record: inout Record) {
             scanner.state.stats.records += 1
-            scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1
+            if record.format == .json { jsonRecords += 1 } else { scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1 }
             if record.format == .malformed {
                 scanner.state.stats.malformed += 1
                 malformed += 1
@@ -582,8 +591,7 @@ public final class LogScanner {
             let mined = scanner.mining.unknownError(record, hits: hits)
             let note = scanner.lifetimes.roles.note(record, hits: hits)
             if let controller {
-                scanner.state.stats.byController[controller, default: 0] += 1
-                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                count(controller: controller, minute: minute)
                 for e in newEvents { scanner.emit(e) }
                 if let mined { scanner.mining.mine(mined, filter: scanner.filter) }
                 lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
@@ -593,6 +601,33 @@ public final class LogScanner {
                 pendingNotes.append(note)
                 if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
+        }
+
+        /// Counts one record of `controller` (in `stats.byController`, through `countedRecords`) and
+        /// its minute in `activity`; the dictionaries are touched only when the controller or the
+        /// minute changes.
+        @inline(__always)
+        mutating func count(controller: String, minute: Int64?) {
+            if controller == countedController {
+                countedRecords += 1
+            } else {
+                flushCounts()
+                countedController = controller
+                countedRecords = 1
+            }
+            if let minute, minute != activeMinute || controller != activeController {
+                scanner.state.activity[controller, default: []].insert(minute)
+                activeController = controller
+                activeMinute = minute
+            }
+        }
+
+        /// Adds the counts kept in the stream's state to `stats`.
+        mutating func flushCounts() {
+            if let c = countedController, countedRecords > 0 { scanner.state.stats.byController[c, default: 0] += countedRecords }
+            countedRecords = 0
+            if jsonRecords > 0 { scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += jsonRecords }
+            jsonRecords = 0
         }
 
         mutating func resolvePending(_ controller: String) {
@@ -627,10 +662,22 @@ public final class LogScanner {
             fragments.removeAll()
             flushHeld()
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
+            flushCounts()
             if malformed > 0 {
                 scanner.state.warnings.append(ScanWarning(message:
                     "\(name):\(firstMalformed): \(malformed) record(s) looked like JSON but did not parse (torn or cut lines); read as plain text"))
             }
+        }
+    }
+
+    /// Accepted events per signature index, not yet added to `countsBySignature` (by
+    /// `flushEventCounts`, at the end of every stream).
+    lazy var eventCounts = [Int](repeating: 0, count: patterns.signatures.count)
+
+    func flushEventCounts() {
+        for i in eventCounts.indices where eventCounts[i] > 0 {
+            state.countsBySignature[patterns.signatures[i].id, default: 0] += eventCounts[i]
+            eventCounts[i] = 0
         }
     }
 
@@ -648,7 +695,7 @@ public final class LogScanner {
             return
         }
         state.stats.events += 1
-        state.countsBySignature[e.signature, default: 0] += 1
+        eventCounts[e.signatureIndex] += 1
         store.add(e, signatureIndex: e.signatureIndex)
         eventObserver?(e)
     }
