@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small JSON reader for one log record: the top-level object's members, strings decoded, nested
 /// objects kept as their own member lists one level deep. It exists because the hot path must not
 /// build a Foundation object graph per line; it validates what it reads and fails on anything
@@ -195,6 +201,14 @@ struct JSONScanner {
         return nil
     }
 
+    /// Whether `bytes` are exactly `word` (ASCII).
+    @inline(__always)
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard bytes.count == n else { return false }
+        return word.withUTF8Buffer { w in memcmp(bytes.baseAddress!, w.baseAddress!, n) == 0 }
+    }
+
     /// Skips a string at `i` as `string()` reads it: false where `string()` returns nil (a bad
     /// escape, no closing quote). Builds nothing unless the string holds an escape.
     mutating func skipStringChecked() -> Bool {
@@ -237,8 +251,8 @@ struct JSONScanner {
                 if plain {
                     guard j < bytes.count else { return false }
                     let key = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
-                    which = key.elementsEqual("kind".utf8) ? 1 : key.elementsEqual("name".utf8) ? 2
-                        : key.elementsEqual("namespace".utf8) ? 3 : 0
+                    which = JSONScanner.equals(key, "kind") ? 1 : JSONScanner.equals(key, "name") ? 2
+                        : JSONScanner.equals(key, "namespace") ? 3 : 0
                     i = j + 1
                 } else {
                     guard let key = string() else { return false }
