@@ -134,6 +134,21 @@ public final class LogScanner {
     /// Stream numbers given to the lifetimes of absorbed parts (`--jobs`).
     var streamBase = 0
     let matcher: SignatureMatcher
+    /// What an event takes from its signature, one reference per signature (copying a
+    /// `Signature` per hit cost a dozen retains).
+    final class SignatureFacts {
+        let id: String
+        let severity: Severity
+        let role: SignalRole
+        let failureClass: String
+        /// UTF-8 length of the regex pattern (the tie-break between failure signatures).
+        let patternLength: Int
+        init(_ s: Signature) {
+            id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
+            patternLength = s.regex.pattern.utf8.count
+        }
+    }
+    let facts: [SignatureFacts]
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?
     /// Unknown error records mined into templates (`unmatched_errors`).
@@ -220,6 +235,7 @@ public final class LogScanner {
     public init(patterns: PatternSet, windowSeconds: Double = 900, prefilter: Bool = true) {
         self.patterns = patterns
         self.matcher = SignatureMatcher(patterns: patterns)
+        self.facts = patterns.signatures.map(SignatureFacts.init)
         self.prefilter = prefilter && !patterns.signatures.isEmpty
             ? Prefilter(patterns: patterns, extraLiterals: ErrorRule.prefilterLiterals) : nil
         self.mining = UnknownErrorMining(patterns: patterns)
@@ -341,12 +357,10 @@ public final class LogScanner {
         var firstMalformed = 0
         /// JSON records counted but not yet added to `stats.byFormat` (added by `flushCounts`).
         var jsonRecords = 0
-        /// The controller records were last counted for, and how many not yet in `stats.byController`.
-        var countedController: String?
-        var countedRecords = 0
-        /// The (controller, minute) last put in `activity`: the same pair again changes nothing.
-        var activeController: String?
-        var activeMinute: Int64 = .min
+        /// Per controller seen in this stream (a handful): records not yet added to
+        /// `stats.byController`, and the minute last put in `activity` (the same minute again
+        /// changes nothing).
+        var counted: [(controller: String, records: Int, minute: Int64)] = []
 
         init(scanner: LogScanner, stream: Int, name: String, fixed: String?) {
             self.scanner = scanner
@@ -384,7 +398,7 @@ public final class LogScanner {
             // The prefilter's verdict for this line: which signatures' literals it holds.
             var candidates: [Int]? = nil
             if let prefilter = scanner.prefilter, let hits = prefilter.signatures(inLine: line) {
-                candidates = prefilter.unfiltered.isEmpty ? hits : Array(Set(hits + prefilter.unfiltered)).sorted()
+                candidates = prefilter.unfiltered.isEmpty ? hits : Prefilter.sortedUnique(hits + prefilter.unfiltered)
             }
             if let c = candidates, c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
                env.ownedPayload == nil, !env.fragment, !truncated,
@@ -571,15 +585,16 @@ public final class LogScanner {
             // One record is one failure: when several failure signatures hit it (a DNS error in an
             // event delivery line), the most specific names the cause and the others join its
             // incident as wrappers. Most specific: highest severity, then the longest regex.
-            let failures = hits.filter { scanner.patterns.signatures[$0.signature].role == .failure }
+            let facts = scanner.facts
+            let failures = hits.filter { facts[$0.signature].role == .failure }
             let cause = failures.max { a, b in
-                let sa = scanner.patterns.signatures[a.signature], sb = scanner.patterns.signatures[b.signature]
+                let sa = facts[a.signature], sb = facts[b.signature]
                 if sa.severity != sb.severity { return sa.severity < sb.severity }
-                if sa.regex.pattern.utf8.count != sb.regex.pattern.utf8.count { return sa.regex.pattern.utf8.count < sb.regex.pattern.utf8.count }
+                if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
                 return sa.id > sb.id
             }?.signature
             for hit in hits {
-                let sig = scanner.patterns.signatures[hit.signature]
+                let sig = facts[hit.signature]
                 let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
                 newEvents.append(Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,
@@ -606,26 +621,24 @@ public final class LogScanner {
         /// Counts one record of `controller` (in `stats.byController`, through `countedRecords`) and
         /// its minute in `activity`; the dictionaries are touched only when the controller or the
         /// minute changes.
-        @inline(__always)
         mutating func count(controller: String, minute: Int64?) {
-            if controller == countedController {
-                countedRecords += 1
-            } else {
-                flushCounts()
-                countedController = controller
-                countedRecords = 1
+            var k = 0
+            while k < counted.count, counted[k].controller != controller { k += 1 }
+            if k == counted.count {
+                if k >= 32 { flushCounts(); k = 0 }  // many controller names: keep the list short
+                counted.append((controller, 0, .min))
             }
-            if let minute, minute != activeMinute || controller != activeController {
+            counted[k].records += 1
+            if let minute, minute != counted[k].minute {
                 scanner.state.activity[controller, default: []].insert(minute)
-                activeController = controller
-                activeMinute = minute
+                counted[k].minute = minute
             }
         }
 
         /// Adds the counts kept in the stream's state to `stats`.
         mutating func flushCounts() {
-            if let c = countedController, countedRecords > 0 { scanner.state.stats.byController[c, default: 0] += countedRecords }
-            countedRecords = 0
+            for c in counted where c.records > 0 { scanner.state.stats.byController[c.controller, default: 0] += c.records }
+            counted.removeAll()
             if jsonRecords > 0 { scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += jsonRecords }
             jsonRecords = 0
         }
