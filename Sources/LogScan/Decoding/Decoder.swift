@@ -33,7 +33,7 @@ public enum RecordDecoder {
         while start < payload.count, payload[start] == 32 || payload[start] == 9 { start += 1 }
         let body = UnsafeRawBufferPointer(rebasing: payload[start...])
         if start < payload.count, payload[start] == UInt8(ascii: "{") {
-            if decodeJSONRecord(body, into: &record) {
+            if decodeJSONRecord(body, into: &record, cut: truncated) {
                 record.format = .json
             } else {
                 record.format = .malformed
@@ -218,16 +218,25 @@ public enum RecordDecoder {
     /// members nothing reads are skipped without building a string or a member list.
     /// Returns false (leaving `level`, `time`, `message`, `error`, `logger` and `fields` as a new
     /// record has them) when the bytes are not exactly one JSON object.
-    static func decodeJSONRecord(_ bytes: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+    /// - Parameter cut: the line was cut at the line cap, so the object has no end: the members
+    ///   read before the cut are kept (a string member cut inside keeps the part before the cut)
+    ///   and the record is read as JSON; a line that does not start as an object still fails.
+    static func decodeJSONRecord(_ bytes: UnsafeRawBufferPointer, into r: inout Record, cut: Bool = false) -> Bool {
         var s = JSONScanner(bytes)
         var fields = JSONFields()
         let table = RecordKeyTable.shared
+        var opened = false
         func fail() -> Bool {
+            if cut, opened {
+                fields.finish(into: &r)
+                return true
+            }
             r.level = .unknown; r.time = nil; r.message = ""; r.error = ""; r.logger = ""; r.fields = [:]
             return false
         }
         s.skipSpace()
         guard s.i < bytes.count, bytes[s.i] == UInt8(ascii: "{") else { return fail() }
+        opened = true
         s.i += 1
         s.skipSpace()
         if s.i < bytes.count, bytes[s.i] == UInt8(ascii: "}") {
@@ -275,8 +284,15 @@ public enum RecordDecoder {
                         if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
                         return fail()
                     } else if c == UInt8(ascii: "\"") {
-                        guard let v = s.string() else { return fail() }
-                        value = .string(v)
+                        let at = s.i
+                        if let v = s.string() {
+                            value = .string(v)
+                        } else if cut, let v = s.cutString(at: at) {
+                            fields.take(key, .string(v), into: &r)
+                            return fail()
+                        } else {
+                            return fail()
+                        }
                     } else if c == UInt8(ascii: "{") {
                         guard let inner = s.object(depth: 1) else { return fail() }
                         value = .object(inner)

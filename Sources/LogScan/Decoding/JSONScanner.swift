@@ -201,6 +201,27 @@ struct JSONScanner {
         return nil
     }
 
+    /// A string at `at` that the end of the buffer cut (a line cut at the line cap): its text up
+    /// to the cut, escapes decoded; an escape the cut split is dropped, a character it split
+    /// becomes U+FFFD. Nil when the string holds a bad escape before the cut.
+    func cutString(at: Int) -> String? {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+        // Close the string where the cut is (less an escape split by it: at most `\uXXXX\uXX`).
+        var end = bytes.count
+        while end > at && bytes.count - end <= 11 {
+            var closed = Array(UnsafeRawBufferPointer(rebasing: bytes[at..<end]))
+            closed.append(UInt8(ascii: "\""))
+            let decoded = closed.withUnsafeBytes { b -> String? in
+                var s = JSONScanner(b)
+                guard let v = s.string(), s.i == b.count else { return nil }
+                return v
+            }
+            if let decoded { return decoded }
+            end -= 1
+        }
+        return nil
+    }
+
     /// Whether `bytes` are exactly `word` (ASCII).
     @inline(__always)
     static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
