@@ -155,10 +155,36 @@ public enum RecordDecoder {
             case .reconcilerKind: reconcilerKind = value.string
             case .name: name = value.string
             case .namespace: namespace = value.string
-            case .field(let key): if let s = value.string { r.fields[key] = s }
+            case .field(let key):
+                if let s = value.string {
+                    if r.fields.isEmpty { r.fields.reserveCapacity(4) }  // one allocation, no growth
+                    r.fields[key] = s
+                }
             case .involved: if case .object(let inner) = value { involved = RecordDecoder.objectRef(inner, kind: nil) }
             case .kind(let spelled):
                 if case .object(let inner) = value, kindObject == nil { kindObject = RecordDecoder.objectRef(inner, kind: spelled) }
+            }
+        }
+
+        /// Reads a string member from its bytes (no escapes in them) when that needs no `String`:
+        /// `ts` (parsed from the bytes; a byte the string would repair fails the parse either way),
+        /// `level` as zap writes it, `name`/`namespace` once a kind object named the object (then
+        /// they are never read). False: the caller decodes the string and calls `take`.
+        @inline(__always)
+        mutating func take(_ key: MemberKey, plain raw: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+            switch key {
+            case .ts:
+                r.time = Timestamp.parse(raw)
+                return true
+            case .level:
+                if JSONScanner.equals(raw, "info") { r.level = .info; return true }
+                if JSONScanner.equals(raw, "error") { r.level = .error; return true }
+                if JSONScanner.equals(raw, "debug") { r.level = .debug; return true }
+                return false
+            case .name, .namespace:
+                return kindObject != nil
+            default:
+                return false
             }
         }
 
@@ -285,7 +311,17 @@ public enum RecordDecoder {
                         return fail()
                     } else if c == UInt8(ascii: "\"") {
                         let at = s.i
-                        if let v = s.string() {
+                        if let raw = s.plainString() {
+                            // No escape: some members are read from the bytes themselves.
+                            if fields.take(key, plain: raw, into: &r) {
+                                s.skipSpace()
+                                guard s.i < bytes.count else { return fail() }
+                                if bytes[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+                                if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+                                return fail()
+                            }
+                            value = .string(String(decoding: raw, as: UTF8.self))
+                        } else if let v = s.string() {
                             value = .string(v)
                         } else if cut, let v = s.cutString(at: at) {
                             fields.take(key, .string(v), into: &r)

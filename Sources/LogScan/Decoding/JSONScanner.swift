@@ -230,6 +230,25 @@ struct JSONScanner {
         return word.withUTF8Buffer { w in memcmp(bytes.baseAddress!, w.baseAddress!, n) == 0 }
     }
 
+    /// The bytes of a string at `i` that holds no escape, moving past its closing quote; nil
+    /// (and `i` unmoved) when it holds an escape or has no end.
+    @inline(__always)
+    mutating func plainString() -> UnsafeRawBufferPointer? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        var j = i + 1
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") {
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
+                i = j + 1
+                return raw
+            }
+            if c == UInt8(ascii: "\\") { return nil }
+            j += 1
+        }
+        return nil
+    }
+
     /// Skips a string at `i` as `string()` reads it: false where `string()` returns nil (a bad
     /// escape, no closing quote). Builds nothing unless the string holds an escape.
     mutating func skipStringChecked() -> Bool {
