@@ -157,7 +157,7 @@ public enum RecordDecoder {
             case .namespace: namespace = value.string
             case .field(let key):
                 if let s = value.string {
-                    if r.fields.isEmpty { r.fields.reserveCapacity(4) }  // one allocation, no growth
+                    if r.fields.isEmpty { r.fields = [String: String](minimumCapacity: 4) }  // one allocation, no growth
                     r.fields[key] = s
                 }
             case .involved: if case .object(let inner) = value { involved = RecordDecoder.objectRef(inner, kind: nil) }

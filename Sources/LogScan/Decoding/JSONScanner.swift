@@ -135,6 +135,12 @@ struct JSONScanner {
     mutating func skipString() -> Bool {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
         i += 1
+        // Most strings hold no escape: find the quote and check that no backslash precedes it.
+        if let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i),
+           JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i, to: q) == nil {
+            i = q + 1
+            return true
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\\") { i += 2; continue }
@@ -234,19 +240,20 @@ struct JSONScanner {
     /// (and `i` unmoved) when it holds an escape or has no end.
     @inline(__always)
     mutating func plainString() -> UnsafeRawBufferPointer? {
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
-        var j = i + 1
-        while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
-                i = j + 1
-                return raw
-            }
-            if c == UInt8(ascii: "\\") { return nil }
-            j += 1
-        }
-        return nil
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
+              let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i + 1),
+              JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i + 1, to: q) == nil else { return nil }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<q])
+        i = q + 1
+        return raw
+    }
+
+    /// The offset of the first `byte` in `b[from..<to]` (`to` defaults to the end), by `memchr`.
+    @inline(__always)
+    static func find(_ b: UnsafeRawBufferPointer, _ byte: UInt8, from: Int, to: Int? = nil) -> Int? {
+        let end = to ?? b.count
+        guard from < end, let base = b.baseAddress, let hit = memchr(base + from, Int32(byte), end - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
     }
 
     /// Skips a string at `i` as `string()` reads it: false where `string()` returns nil (a bad
