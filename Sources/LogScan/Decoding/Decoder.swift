@@ -33,8 +33,7 @@ public enum RecordDecoder {
         while start < payload.count, payload[start] == 32 || payload[start] == 9 { start += 1 }
         let body = UnsafeRawBufferPointer(rebasing: payload[start...])
         if start < payload.count, payload[start] == UInt8(ascii: "{") {
-            if let members = JSONScanner.parseObject(body, keep: RecordDecoder.wanted) {
-                decodeJSON(members, into: &record)
+            if decodeJSONRecord(body, into: &record, cut: truncated) {
                 record.format = .json
             } else {
                 record.format = .malformed
@@ -74,8 +73,57 @@ public enum RecordDecoder {
         wantedKeys.contains(key) || kindKeys.contains(key)
     }
 
-    /// Fills a record from controller-runtime zap JSON members (FLUX-LOGS.md 1.1, 1.2).
-    static func decodeJSON(_ members: [(String, JSONScanner.Value)], into r: inout Record) {
+    /// A member key `decodeJSON` reads, with what it means.
+    enum MemberKey {
+        case level, ts, msg, message, error, logger, controllerKind, controllerGroup, reconcilerKind, name, namespace
+        /// `url`, `revision`, `reason`, `method`, `controller`, `source`, `type`: kept in `fields`.
+        case field(String)
+        /// `eventInvolvedObject` or `object`: an involved object `{kind,name,namespace}`.
+        case involved
+        /// Some spelling of a Flux kind (`Kustomization`, `kustomization`, `helmRelease`): the
+        /// object the record is about; the payload is the API spelling.
+        case kind(String)
+
+        /// Whether an object value of this key is an object reference (`objectRef(_:kind:)`).
+        var readsObjectRef: Bool {
+            switch self {
+            case .involved, .kind: return true
+            default: return false
+            }
+        }
+        /// The kind an object reference of this key is read with (nil: its own `kind` member).
+        var spelledKind: String? {
+            if case .kind(let spelled) = self { return spelled }
+            return nil
+        }
+
+        /// The meaning of any key; nil for keys `decodeJSON` ignores.
+        init?(_ key: String) {
+            switch key {
+            case "level": self = .level
+            case "ts": self = .ts
+            case "msg": self = .msg
+            case "message": self = .message
+            case "error": self = .error
+            case "logger": self = .logger
+            case "controllerKind": self = .controllerKind
+            case "controllerGroup", "reconciler group": self = .controllerGroup
+            case "reconciler kind": self = .reconcilerKind
+            case "name": self = .name
+            case "namespace": self = .namespace
+            case "url", "revision", "reason", "method", "controller", "source", "type": self = .field(key)
+            case "eventInvolvedObject", "object": self = .involved
+            default:
+                // `"Kustomization":{"name","namespace"}` (>= controller-runtime v0.13) or the
+                // lowerCamel `"kustomization":{...}` of v0.12 (FLUX-LOGS.md 1.2).
+                guard let spelled = FluxControllers.kindSpelling[key.lowercased()] else { return nil }
+                self = .kind(spelled)
+            }
+        }
+    }
+
+    /// What `decodeJSON` gathers from members before it can name the object and controller.
+    struct JSONFields {
         var controllerKind: String?
         var controllerGroup: String?
         var reconcilerKind: String?
@@ -84,64 +132,226 @@ public enum RecordDecoder {
         var kindObject: ObjectRef?
         var involved: ObjectRef?
         var eventMessage: String?
-        for (key, value) in members {
+
+        /// Reads one member, in record order (a later member of the same key wins, as in the
+        /// record's JSON; the first kind object wins).
+        @inline(__always)
+        mutating func take(_ key: MemberKey, _ value: JSONScanner.Value, into r: inout Record) {
             switch key {
-            case "level": if let s = value.string { r.level = Level(spelling: s) }
-            case "ts":
+            case .level: if let s = value.string { r.level = Level(spelling: s) }
+            case .ts:
                 if case .string(let s) = value {
                     r.time = Timestamp.parse(s)
                 } else if case .other(let s) = value, let secs = Double(s) {
                     // Epoch seconds as a float (controller-runtime's default outside Flux, FLUX-LOGS.md 1.1).
                     r.time = Timestamp(millis: Int64((secs * 1000).rounded()))
                 }
-            case "msg": r.message = value.string ?? ""
-            case "message": eventMessage = value.string
-            case "error": r.error = value.string ?? ""
-            case "logger": r.logger = value.string ?? ""
-            case "controllerKind": controllerKind = value.string
-            case "controllerGroup", "reconciler group": controllerGroup = value.string
-            case "reconciler kind": reconcilerKind = value.string
-            case "name": name = value.string
-            case "namespace": namespace = value.string
-            case "url", "revision", "reason", "method", "controller", "source", "type":
-                if let s = value.string { r.fields[key] = s }
-            case "eventInvolvedObject", "object":
-                if case .object(let inner) = value { involved = objectRef(inner, kind: nil) }
-            default:
-                // `"Kustomization":{"name","namespace"}` (>= controller-runtime v0.13) or the
-                // lowerCamel `"kustomization":{...}` of v0.12 (FLUX-LOGS.md 1.2).
-                if case .object(let inner) = value, kindObject == nil,
-                   let spelled = FluxControllers.kindSpelling[key.lowercased()] {
-                    kindObject = objectRef(inner, kind: spelled)
+            case .msg: r.message = value.string ?? ""
+            case .message: eventMessage = value.string
+            case .error: r.error = value.string ?? ""
+            case .logger: r.logger = value.string ?? ""
+            case .controllerKind: controllerKind = value.string
+            case .controllerGroup: controllerGroup = value.string
+            case .reconcilerKind: reconcilerKind = value.string
+            case .name: name = value.string
+            case .namespace: namespace = value.string
+            case .field(let key):
+                if let s = value.string {
+                    if r.fields.isEmpty { r.fields = [String: String](minimumCapacity: 4) }  // one allocation, no growth
+                    r.fields[key] = s
                 }
+            case .involved: if case .object(let inner) = value { involved = RecordDecoder.objectRef(inner, kind: nil) }
+            case .kind(let spelled):
+                if case .object(let inner) = value, kindObject == nil { kindObject = RecordDecoder.objectRef(inner, kind: spelled) }
             }
         }
-        if r.message.isEmpty, let m = eventMessage { r.message = m }
-        if r.logger == "events", let m = eventMessage { r.message = m }  // recorder lines: msg is the event message too
 
-        let kind = controllerKind ?? reconcilerKind ?? kindObject?.kind
-        if let ko = kindObject {
-            r.object = ko
-        } else if let kind, let name {
-            r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: namespace ?? "", name: name)
-        } else if r.logger.hasPrefix("controller."), let name {
-            // Era 1: "logger":"controller.kustomization" with name/namespace.
-            let k = String(r.logger.dropFirst("controller.".count))
-            r.object = ObjectRef(kind: FluxControllers.spell(kind: k), namespace: namespace ?? "", name: name)
+        /// Reads a string member from its bytes (no escapes in them) when that needs no `String`:
+        /// `ts` (parsed from the bytes; a byte the string would repair fails the parse either way),
+        /// `level` as zap writes it, `name`/`namespace` once a kind object named the object (then
+        /// they are never read). False: the caller decodes the string and calls `take`.
+        @inline(__always)
+        mutating func take(_ key: MemberKey, plain raw: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+            switch key {
+            case .ts:
+                r.time = Timestamp.parse(raw)
+                return true
+            case .level:
+                if JSONScanner.equals(raw, "info") { r.level = .info; return true }
+                if JSONScanner.equals(raw, "error") { r.level = .error; return true }
+                if JSONScanner.equals(raw, "debug") { r.level = .debug; return true }
+                return false
+            case .name, .namespace:
+                return kindObject != nil
+            default:
+                return false
+            }
         }
-        if r.object == nil, let involved { r.object = involved }
 
-        // Identity, in order of trust: JSON fields, then the pod prefix (already set), then the
-        // stream (file name), filled in later by the pipeline.
-        var fromJSON: String?
-        if let g = controllerGroup { fromJSON = FluxControllers.controller(group: g, kind: kind) }
-        if fromJSON == nil, r.logger == "event-server" || r.logger == "receiver-server" {
-            fromJSON = "notification-controller"
+        /// Reads an object-valued `eventInvolvedObject`/`object` or kind member, already turned
+        /// into its object reference (as `take` would from its members).
+        mutating func take(_ key: MemberKey, objectRef ref: ObjectRef?) {
+            switch key {
+            case .involved: involved = ref
+            case .kind: if kindObject == nil { kindObject = ref }
+            default: break
+            }
         }
-        if fromJSON == nil, involved == nil || r.logger == "events", let k = kind ?? r.object?.kind {
-            fromJSON = FluxControllers.controller(kind: k)
+
+        /// Names the object and the controller once every member was read.
+        func finish(into r: inout Record) {
+            if r.message.isEmpty, let m = eventMessage { r.message = m }
+            if r.logger == "events", let m = eventMessage { r.message = m }  // recorder lines: msg is the event message too
+
+            let kind = controllerKind ?? reconcilerKind ?? kindObject?.kind
+            if let ko = kindObject {
+                r.object = ko
+            } else if let kind, let name {
+                r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: namespace ?? "", name: name)
+            } else if r.logger.hasPrefix("controller."), let name {
+                // Era 1: "logger":"controller.kustomization" with name/namespace.
+                let k = String(r.logger.dropFirst("controller.".count))
+                r.object = ObjectRef(kind: FluxControllers.spell(kind: k), namespace: namespace ?? "", name: name)
+            }
+            if r.object == nil, let involved { r.object = involved }
+
+            // Identity, in order of trust: JSON fields, then the pod prefix (already set), then the
+            // stream (file name), filled in later by the pipeline.
+            var fromJSON: String?
+            if let g = controllerGroup { fromJSON = FluxControllers.controller(group: g, kind: kind) }
+            if fromJSON == nil, r.logger == "event-server" || r.logger == "receiver-server" {
+                fromJSON = "notification-controller"
+            }
+            if fromJSON == nil, involved == nil || r.logger == "events", let k = kind ?? r.object?.kind {
+                fromJSON = FluxControllers.controller(kind: k)
+            }
+            if let c = fromJSON { r.controller = c }
         }
-        if let c = fromJSON { r.controller = c }
+    }
+
+    /// Fills a record from controller-runtime zap JSON members (FLUX-LOGS.md 1.1, 1.2).
+    static func decodeJSON(_ members: [(String, JSONScanner.Value)], into r: inout Record) {
+        var fields = JSONFields()
+        for (key, value) in members {
+            if let k = MemberKey(key) { fields.take(k, value, into: &r) }
+        }
+        fields.finish(into: &r)
+    }
+
+    /// Parses a whole payload (one JSON object, whitespace around it allowed) and fills `r` as
+    /// `decodeJSON` does from `JSONScanner.parseObject(_, keep: wanted)`: the same members read,
+    /// the same validation, but keys are told apart by their bytes (`RecordKeyTable`) and the
+    /// members nothing reads are skipped without building a string or a member list.
+    /// Returns false (leaving `level`, `time`, `message`, `error`, `logger` and `fields` as a new
+    /// record has them) when the bytes are not exactly one JSON object.
+    /// - Parameter cut: the line was cut at the line cap, so the object has no end: the members
+    ///   read before the cut are kept (a string member cut inside keeps the part before the cut)
+    ///   and the record is read as JSON; a line that does not start as an object still fails.
+    static func decodeJSONRecord(_ bytes: UnsafeRawBufferPointer, into r: inout Record, cut: Bool = false) -> Bool {
+        var s = JSONScanner(bytes)
+        var fields = JSONFields()
+        let table = RecordKeyTable.shared
+        var opened = false
+        func fail() -> Bool {
+            if cut, opened {
+                fields.finish(into: &r)
+                return true
+            }
+            r.level = .unknown; r.time = nil; r.message = ""; r.error = ""; r.logger = ""; r.fields = [:]
+            return false
+        }
+        s.skipSpace()
+        guard s.i < bytes.count, bytes[s.i] == UInt8(ascii: "{") else { return fail() }
+        opened = true
+        s.i += 1
+        s.skipSpace()
+        if s.i < bytes.count, bytes[s.i] == UInt8(ascii: "}") {
+            s.i += 1
+        } else {
+            while true {
+                s.skipSpace()
+                // The key: plain ASCII keys are looked up by their bytes; a key with an escape
+                // or a non-ASCII byte is decoded and looked up as a string (Unicode equality).
+                guard s.i < bytes.count, bytes[s.i] == UInt8(ascii: "\"") else { return fail() }
+                let keyStart = s.i + 1
+                var j = keyStart
+                var plain = true
+                while j < bytes.count {
+                    let c = bytes[j]
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") || c >= 0x80 { plain = false; break }
+                    j += 1
+                }
+                let key: MemberKey?
+                if plain {
+                    guard j < bytes.count else { return fail() }
+                    key = table.lookup(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<j]))
+                    s.i = j + 1
+                } else {
+                    guard let k = s.string() else { return fail() }
+                    key = wanted(k) ? MemberKey(k) : nil
+                }
+                s.skipSpace()
+                guard s.i < bytes.count, bytes[s.i] == UInt8(ascii: ":") else { return fail() }
+                s.i += 1
+                s.skipSpace()
+                guard s.i < bytes.count else { return fail() }
+                if let key {
+                    let c = bytes[s.i]
+                    let value: JSONScanner.Value
+                    if c == UInt8(ascii: "{"), key.readsObjectRef {
+                        // An object reference: read its kind, name and namespace in place.
+                        var ref: ObjectRef?
+                        guard s.objectRef(kind: key.spelledKind, into: &ref) else { return fail() }
+                        fields.take(key, objectRef: ref)
+                        s.skipSpace()
+                        guard s.i < bytes.count else { return fail() }
+                        if bytes[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+                        if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+                        return fail()
+                    } else if c == UInt8(ascii: "\"") {
+                        let at = s.i
+                        if let raw = s.plainString() {
+                            // No escape: some members are read from the bytes themselves.
+                            if fields.take(key, plain: raw, into: &r) {
+                                s.skipSpace()
+                                guard s.i < bytes.count else { return fail() }
+                                if bytes[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+                                if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+                                return fail()
+                            }
+                            value = .string(String(decoding: raw, as: UTF8.self))
+                        } else if let v = s.string() {
+                            value = .string(v)
+                        } else if cut, let v = s.cutString(at: at) {
+                            fields.take(key, .string(v), into: &r)
+                            return fail()
+                        } else {
+                            return fail()
+                        }
+                    } else if c == UInt8(ascii: "{") {
+                        guard let inner = s.object(depth: 1) else { return fail() }
+                        value = .object(inner)
+                    } else {
+                        let start = s.i
+                        guard s.skipValue(depth: 1) else { return fail() }
+                        value = .other(s.text(start, s.i))
+                    }
+                    fields.take(key, value, into: &r)
+                } else {
+                    guard s.skipValue(depth: 1) else { return fail() }
+                }
+                s.skipSpace()
+                guard s.i < bytes.count else { return fail() }
+                if bytes[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+                if bytes[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+                return fail()
+            }
+        }
+        s.skipSpace()
+        guard s.i == bytes.count else { return fail() }
+        fields.finish(into: &r)
+        return true
     }
 
     static func objectRef(_ members: [(String, JSONScanner.Value)], kind: String?) -> ObjectRef? {
@@ -156,5 +366,60 @@ public enum RecordDecoder {
         }
         guard let k, let n else { return nil }
         return ObjectRef(kind: k, namespace: ns, name: n)
+    }
+}
+
+/// The member keys a JSON record is read for (`RecordDecoder.wanted`), looked up by their bytes:
+/// keys of up to 24 ASCII bytes packed into three words, bucketed by length. Built once.
+final class RecordKeyTable: @unchecked Sendable {
+    static let shared = RecordKeyTable()
+
+    private struct Entry {
+        var w0: UInt64, w1: UInt64, w2: UInt64
+        var key: RecordDecoder.MemberKey
+    }
+    private static let maxLength = 24
+    /// Entries sorted by key length; `first[n]..<first[n + 1]` holds the keys of `n` bytes.
+    private let entries: [Entry]
+    private let first: [Int]
+
+    private init() {
+        var byLength = [[Entry]](repeating: [], count: RecordKeyTable.maxLength + 1)
+        for key in RecordDecoder.wantedKeys.union(RecordDecoder.kindKeys) {
+            let bytes = Array(key.utf8)
+            precondition(bytes.count <= RecordKeyTable.maxLength && bytes.allSatisfy { $0 < 0x80 })
+            let w = bytes.withUnsafeBytes { RecordKeyTable.words($0) }
+            byLength[bytes.count].append(Entry(w0: w.0, w1: w.1, w2: w.2, key: RecordDecoder.MemberKey(key)!))
+        }
+        var entries: [Entry] = [], first: [Int] = []
+        for bucket in byLength {
+            first.append(entries.count)
+            entries += bucket
+        }
+        first.append(entries.count)
+        self.entries = entries
+        self.first = first
+    }
+
+    @inline(__always)
+    private static func words(_ b: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64) {
+        var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: b) }
+        return w
+    }
+
+    /// The meaning of an ASCII key (no escapes), nil when `RecordDecoder.wanted` rejects it.
+    @inline(__always)
+    func lookup(_ key: UnsafeRawBufferPointer) -> RecordDecoder.MemberKey? {
+        let n = key.count
+        guard n <= RecordKeyTable.maxLength else { return nil }
+        let lo = first[n], hi = first[n + 1]
+        guard lo < hi else { return nil }
+        let w = RecordKeyTable.words(key)
+        for i in lo..<hi {
+            let e = entries[i]
+            if e.w0 == w.0, e.w1 == w.1, e.w2 == w.2 { return e.key }
+        }
+        return nil
     }
 }

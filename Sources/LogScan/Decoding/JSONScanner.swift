@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small JSON reader for one log record: the top-level object's members, strings decoded, nested
 /// objects kept as their own member lists one level deep. It exists because the hot path must not
 /// build a Foundation object graph per line; it validates what it reads and fails on anything
@@ -129,6 +135,12 @@ struct JSONScanner {
     mutating func skipString() -> Bool {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
         i += 1
+        // Most strings hold no escape: find the quote and check that no backslash precedes it.
+        if let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i),
+           JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i, to: q) == nil {
+            i = q + 1
+            return true
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\\") { i += 2; continue }
@@ -193,6 +205,141 @@ struct JSONScanner {
             }
         }
         return nil
+    }
+
+    /// A string at `at` that the end of the buffer cut (a line cut at the line cap): its text up
+    /// to the cut, escapes decoded; an escape the cut split is dropped, a character it split
+    /// becomes U+FFFD. Nil when the string holds a bad escape before the cut.
+    func cutString(at: Int) -> String? {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+        // Close the string where the cut is (less an escape split by it: at most `\uXXXX\uXX`).
+        var end = bytes.count
+        while end > at && bytes.count - end <= 11 {
+            var closed = Array(UnsafeRawBufferPointer(rebasing: bytes[at..<end]))
+            closed.append(UInt8(ascii: "\""))
+            let decoded = closed.withUnsafeBytes { b -> String? in
+                var s = JSONScanner(b)
+                guard let v = s.string(), s.i == b.count else { return nil }
+                return v
+            }
+            if let decoded { return decoded }
+            end -= 1
+        }
+        return nil
+    }
+
+    /// Whether `bytes` are exactly `word` (ASCII).
+    @inline(__always)
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard bytes.count == n else { return false }
+        return word.withUTF8Buffer { w in memcmp(bytes.baseAddress!, w.baseAddress!, n) == 0 }
+    }
+
+    /// The bytes of a string at `i` that holds no escape, moving past its closing quote; nil
+    /// (and `i` unmoved) when it holds an escape or has no end.
+    @inline(__always)
+    mutating func plainString() -> UnsafeRawBufferPointer? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
+              let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i + 1),
+              JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i + 1, to: q) == nil else { return nil }
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<q])
+        i = q + 1
+        return raw
+    }
+
+    /// The offset of the first `byte` in `b[from..<to]` (`to` defaults to the end), by `memchr`.
+    @inline(__always)
+    static func find(_ b: UnsafeRawBufferPointer, _ byte: UInt8, from: Int, to: Int? = nil) -> Int? {
+        let end = to ?? b.count
+        guard from < end, let base = b.baseAddress, let hit = memchr(base + from, Int32(byte), end - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// Skips a string at `i` as `string()` reads it: false where `string()` returns nil (a bad
+    /// escape, no closing quote). Builds nothing unless the string holds an escape.
+    mutating func skipStringChecked() -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        var j = i + 1
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") { i = j + 1; return true }
+            if c == UInt8(ascii: "\\") { return string() != nil }
+            j += 1
+        }
+        return false
+    }
+
+    /// Reads a nested object at `i` (one level down) as `object(depth: 1)` validates it, keeping
+    /// only what `RecordDecoder.objectRef` takes from it: `kind` (the first, when `kind` is nil),
+    /// `name` and `namespace` (the last of each). False when the object is not well formed;
+    /// else `ref` is the object reference, nil when a kind or a name is missing.
+    mutating func objectRef(kind: String?, into ref: inout ObjectRef?) -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        var k = kind, n: String?, ns = ""
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                // 1 kind, 2 name, 3 namespace, 0 anything else.
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+                var j = i + 1
+                var plain = true
+                while j < bytes.count {
+                    let c = bytes[j]
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") || c >= 0x80 { plain = false; break }
+                    j += 1
+                }
+                let which: Int
+                if plain {
+                    guard j < bytes.count else { return false }
+                    let key = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
+                    which = JSONScanner.equals(key, "kind") ? 1 : JSONScanner.equals(key, "name") ? 2
+                        : JSONScanner.equals(key, "namespace") ? 3 : 0
+                    i = j + 1
+                } else {
+                    guard let key = string() else { return false }
+                    which = key == "kind" ? 1 : key == "name" ? 2 : key == "namespace" ? 3 : 0
+                }
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+                i += 1
+                skipSpace()
+                guard i < bytes.count else { return false }
+                let wanted = which == 1 ? k == nil : which != 0
+                var value: String?
+                if bytes[i] == UInt8(ascii: "\"") {
+                    if wanted {
+                        guard let v = string() else { return false }
+                        value = v
+                    } else {
+                        guard skipStringChecked() else { return false }
+                    }
+                } else {
+                    let start = i
+                    guard skipValue(depth: 2) else { return false }
+                    if wanted { value = text(start, i) }
+                }
+                if let value {
+                    switch which {
+                    case 1: k = value
+                    case 2: n = value
+                    default: ns = value
+                    }
+                }
+                skipSpace()
+                guard i < bytes.count else { return false }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                return false
+            }
+        }
+        if let k, let n { ref = ObjectRef(kind: k, namespace: ns, name: n) } else { ref = nil }
+        return true
     }
 
     mutating func hex4() -> UInt32? {

@@ -138,6 +138,7 @@ func pad(_ v: Int, _ width: Int) -> String {
 /// Go duration strings (`3m35.317406763s`, `10m0s`, `1h2m`, `500ms`) in seconds.
 /// Source: Go `time.Duration.String` / `time.ParseDuration`. Returns nil if not a duration.
 public func parseGoDuration(_ text: String) -> Double? {
+    if let d = parseASCIIGoDuration(text) { return d }
     var total = 0.0
     var rest = Substring(text)
     guard !rest.isEmpty else { return nil }
@@ -172,4 +173,34 @@ public func formatSpan(seconds: Double) -> String {
     if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m\(s % 60)s" }
     let m = (s % 3600) / 60
     return m == 0 ? "\(s / 3600)h" : "\(s / 3600)h\(m)m"
+}
+
+/// `parseGoDuration` for ASCII text, by bytes (no `Character` walk): the same numbers and units,
+/// the same nil (as `.some(nil)`). Returns nil when `text` holds a non-ASCII byte, which the
+/// general path reads (`µs`, other digits).
+func parseASCIIGoDuration(_ text: String) -> Double?? {
+    let u = text.utf8
+    guard u.allSatisfy({ $0 < 0x80 }) else { return nil }
+    @inline(__always) func numeric(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || c == 46 }
+    guard !u.isEmpty else { return .some(nil) }
+    if text == "0" { return .some(0) }
+    var total = 0.0
+    var i = u.startIndex
+    while i != u.endIndex {
+        var j = i
+        while j != u.endIndex, numeric(u[j]) { u.formIndex(after: &j) }
+        guard j != i, let value = Double(text[i..<j]) else { return .some(nil) }
+        i = j
+        while j != u.endIndex, !numeric(u[j]) { u.formIndex(after: &j) }
+        let unit = text.utf8[i..<j]
+        i = j
+        if unit.elementsEqual("h".utf8) { total += value * 3600 }
+        else if unit.elementsEqual("m".utf8) { total += value * 60 }
+        else if unit.elementsEqual("s".utf8) { total += value }
+        else if unit.elementsEqual("ms".utf8) { total += value / 1000 }
+        else if unit.elementsEqual("us".utf8) { total += value / 1_000_000 }
+        else if unit.elementsEqual("ns".utf8) { total += value / 1_000_000_000 }
+        else { return .some(nil) }
+    }
+    return .some(total)
 }

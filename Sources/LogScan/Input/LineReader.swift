@@ -73,13 +73,16 @@ public struct LineReader {
         var total = 0
         var skipping = false // inside the rest of an over-long line
         var damage = ReadDamage()
+        // Whether the current region (`start..<end` after a read) holds a NUL byte at all: one
+        // `memchr` per read instead of one per line.
+        var regionHasNUL = false
 
         func deliver(_ from: Int, _ to: Int, truncated: Bool) throws {
             lineNo += 1
             var stop = to
             if !truncated, stop > from, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 13 { stop -= 1 }
             let line = UnsafeRawBufferPointer(start: base + from, count: stop - from)
-            if !line.isEmpty, memchr(line.baseAddress!, 0, line.count) != nil {
+            if regionHasNUL, !line.isEmpty, memchr(line.baseAddress!, 0, line.count) != nil {
                 damage.binaryLines += 1
                 if damage.firstBinaryLine == 0 { damage.firstBinaryLine = lineNo }
             }
@@ -109,6 +112,7 @@ public struct LineReader {
             var scan = end
             end += n
             regionHook?(UnsafeRawBufferPointer(start: base + start, count: end - start))
+            regionHasNUL = memchr(base + start, 0, end - start) != nil
             while scan < end {
                 guard let hit = memchr(base + scan, 10, end - scan) else { break }
                 let nl = base.distance(to: hit)

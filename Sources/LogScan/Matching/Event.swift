@@ -33,6 +33,8 @@ public struct Event: Sendable {
 func cut(_ s: String, at limit: Int) -> String {
     if s.utf8.count <= limit { return s }
     var end = s.utf8.index(s.utf8.startIndex, offsetBy: limit)
-    while end > s.startIndex && !s.unicodeScalars.indices.contains(end) { end = s.utf8.index(before: end) }
+    // Back to the start of a scalar: past UTF-8 continuation bytes (10xxxxxx). A native string is
+    // valid UTF-8, so this is the scalar boundary at or before `limit`, found in O(1) steps.
+    while end > s.startIndex && s.utf8[end] & 0xC0 == 0x80 { end = s.utf8.index(before: end) }
     return String(s[..<end])
 }

@@ -142,7 +142,20 @@ public final class Prefilter {
             i += 1
         }
         cursor = i
-        if out.count > 1 { out = Array(Set(out)).sorted() }
+        if out.count > 1 { out = Prefilter.sortedUnique(out) }
         return out
+    }
+
+    /// The distinct values of `a`, ascending.
+    static func sortedUnique(_ a: [Int]) -> [Int] {
+        var a = a
+        a.sort()
+        var n = 0
+        for i in a.indices where n == 0 || a[i] != a[n - 1] {
+            a[n] = a[i]
+            n += 1
+        }
+        a.removeLast(a.count - n)
+        return a
     }
 }

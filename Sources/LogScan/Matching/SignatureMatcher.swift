@@ -50,14 +50,50 @@ public final class SignatureMatcher {
         self.entries = patterns.signatures.enumerated().map { Entry($1, index: $0) }
     }
 
+    /// Controller names of every signature's `controllers`, as bits (at most 64 names; more
+    /// fall back to `Entry.controllers`). `controllerMasks[i]` is signature i's set.
+    private lazy var controllerBits: [String: UInt64] = {
+        var bits: [String: UInt64] = [:]
+        for e in entries { for c in e.controllers.sorted() where bits[c] == nil { bits[c] = 1 << UInt64(bits.count % 64) } }
+        return bits
+    }()
+    private lazy var controllerMasks: [UInt64]? = {
+        let bits = controllerBits
+        guard bits.count <= 64 else { return nil }
+        return entries.map { $0.controllers.reduce(0) { $0 | bits[$1]! } }
+    }()
+    /// The controller last asked about and its bit (records come in runs of one controller).
+    private var lastController: String?
+    private var lastControllerBit: UInt64 = 0
+    /// Lowercased subjects for caseless literals, one per field slot, reused between records.
+    private var lowered: [[UInt8]] = [[], [], [], []]
+
     /// All signatures that match `record`, in pattern order.
     /// - Parameter only: the signature indices to try (sorted; from the prefilter), nil for all.
     public func match(_ record: Record, only: [Int]? = nil) -> [SignatureHit] {
         var hits: [SignatureHit] = []
-        var subjects: [String?] = [nil, nil, nil, nil]
-        var lowered: [[UInt8]?] = [nil, nil, nil, nil]
-        for entry in only.map({ $0.map { entries[$0] } }) ?? entries {
-            if !entry.controllers.isEmpty, let c = record.controller, !entry.controllers.contains(c) { continue }
+        var subjects: (String?, String?, String?, String?) = (nil, nil, nil, nil)
+        var loweredSlots: UInt8 = 0
+        var controllerBit: UInt64?
+        let masks = controllerMasks
+        let count = only?.count ?? entries.count
+        for k in 0..<count {
+            let index = only?[k] ?? k
+            let entry = entries[index]
+            if !entry.controllers.isEmpty, let c = record.controller {
+                if let masks {
+                    if controllerBit == nil {
+                        if lastController != c {
+                            lastController = c
+                            lastControllerBit = controllerBits[c] ?? 0
+                        }
+                        controllerBit = lastControllerBit
+                    }
+                    if masks[index] & controllerBit! == 0 { continue }
+                } else if !entry.controllers.contains(c) {
+                    continue
+                }
+            }
             let slot: Int
             switch entry.field {
             case .text: slot = 0
@@ -65,23 +101,26 @@ public final class SignatureMatcher {
             case .error: slot = 2
             case .raw: slot = 3
             }
-            if subjects[slot] == nil {
-                switch entry.field {
-                case .text: subjects[slot] = record.text
-                case .message: subjects[slot] = record.message
-                case .error: subjects[slot] = record.error
-                case .raw: subjects[slot] = record.payload
-                }
+            var subject: String
+            switch slot {
+            case 0: if subjects.0 == nil { subjects.0 = record.text }; subject = subjects.0!
+            case 1: if subjects.1 == nil { subjects.1 = record.message }; subject = subjects.1!
+            case 2: if subjects.2 == nil { subjects.2 = record.error }; subject = subjects.2!
+            default: if subjects.3 == nil { subjects.3 = record.payload }; subject = subjects.3!
             }
-            var subject = subjects[slot]!
             if subject.isEmpty { continue }
             if !entry.literal.isEmpty {
                 let found: Bool
                 if entry.caseless {
-                    if lowered[slot] == nil {
-                        lowered[slot] = subject.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+                    if loweredSlots & (1 << slot) == 0 {
+                        loweredSlots |= 1 << slot
+                        lowered[slot].removeAll(keepingCapacity: true)
+                        lowered[slot].append(contentsOf: subject.utf8)
+                        lowered[slot].withUnsafeMutableBufferPointer { b in
+                            for i in b.indices where b[i] >= 65 && b[i] <= 90 { b[i] += 32 }
+                        }
                     }
-                    found = lowered[slot]!.withUnsafeBytes { hay in entry.literal.withUnsafeBytes { containsBytes(hay, $0) } }
+                    found = lowered[slot].withUnsafeBytes { hay in entry.literal.withUnsafeBytes { containsBytes(hay, $0) } }
                 } else {
                     found = subject.withUTF8 { hay in entry.literal.withUnsafeBytes { containsBytes(UnsafeRawBufferPointer(hay), $0) } }
                 }

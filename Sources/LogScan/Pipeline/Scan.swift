@@ -150,6 +150,21 @@ public final class LogScanner {
     /// Failure events that came in behind a close (input not in time order).
     var lateEvents = 0
     let matcher: SignatureMatcher
+    /// What an event takes from its signature, one reference per signature (copying a
+    /// `Signature` per hit cost a dozen retains).
+    final class SignatureFacts {
+        let id: String
+        let severity: Severity
+        let role: SignalRole
+        let failureClass: String
+        /// UTF-8 length of the regex pattern (the tie-break between failure signatures).
+        let patternLength: Int
+        init(_ s: Signature) {
+            id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
+            patternLength = s.regex.pattern.utf8.count
+        }
+    }
+    let facts: [SignatureFacts]
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
     let prefilter: Prefilter?
     /// Unknown error records mined into templates (`unmatched_errors`).
@@ -244,6 +259,7 @@ public final class LogScanner {
     public init(patterns: PatternSet, windowSeconds: Double = 900, prefilter: Bool = true) {
         self.patterns = patterns
         self.matcher = SignatureMatcher(patterns: patterns)
+        self.facts = patterns.signatures.map(SignatureFacts.init)
         self.prefilter = prefilter && !patterns.signatures.isEmpty
             ? Prefilter(patterns: patterns, extraLiterals: ErrorRule.prefilterLiterals) : nil
         self.mining = UnknownErrorMining(patterns: patterns)
@@ -326,6 +342,7 @@ public final class LogScanner {
             state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
         reading.finish()
+        flushEventCounts()
         reading.lifetimeState.finish(tracker: lifetimes)
         if let fileName, let podPath = PodLogPath(fileName) {
             podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))
@@ -338,7 +355,9 @@ public final class LogScanner {
     /// Per-input state: envelope fragments waiting for their end, the record held back for
     /// continuation lines, and controller identity.
     struct StreamState {
-        unowned let scanner: LogScanner
+        /// The scanner outlives its stream's state (a local of `scan(source:)`): unowned(unsafe)
+        /// spares a strong retain and release per access on the per-line path.
+        unowned(unsafe) let scanner: LogScanner
         let stream: Int
         let name: String
         /// Controller named by the file name or a `==> path <==` header.
@@ -363,6 +382,12 @@ public final class LogScanner {
         /// Records that looked like JSON but did not parse, and the line of the first.
         var malformed = 0
         var firstMalformed = 0
+        /// JSON records counted but not yet added to `stats.byFormat` (added by `flushCounts`).
+        var jsonRecords = 0
+        /// Per controller seen in this stream (a handful): records not yet added to
+        /// `stats.byController`, and the minute last put in `activity` (the same minute again
+        /// changes nothing).
+        var counted: [(controller: String, records: Int, minute: Int64)] = []
 
         init(scanner: LogScanner, stream: Int, name: String, fixed: String?) {
             self.scanner = scanner
@@ -400,7 +425,7 @@ public final class LogScanner {
             // The prefilter's verdict for this line: which signatures' literals it holds.
             var candidates: [Int]? = nil
             if let prefilter = scanner.prefilter, let hits = prefilter.signatures(inLine: line) {
-                candidates = prefilter.unfiltered.isEmpty ? hits : Array(Set(hits + prefilter.unfiltered)).sorted()
+                candidates = prefilter.unfiltered.isEmpty ? hits : Prefilter.sortedUnique(hits + prefilter.unfiltered)
             }
             if let c = candidates, c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
                env.ownedPayload == nil, !env.fragment, !truncated,
@@ -462,7 +487,7 @@ public final class LogScanner {
         /// A record no signature can match: counted, timed and identified, not decoded.
         mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
             scanner.state.stats.records += 1
-            scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += 1
+            jsonRecords += 1
             var time = h.time ?? env.time
             if time == nil, let t = lastTime {
                 time = t
@@ -480,8 +505,7 @@ public final class LogScanner {
             note.startsLifetime = h.startsLifetime
             note.isError = isError
             if let controller {
-                scanner.state.stats.byController[controller, default: 0] += 1
-                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                count(controller: controller, minute: minute)
                 lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
             } else {
                 pending.append(([], minute))
@@ -529,7 +553,7 @@ public final class LogScanner {
                 || (r.message.hasPrefix("goroutine ") && r.message.hasSuffix(":")))
         }
 
-        mutating func accept(_ record: Record) {
+        mutating func accept(_ record: consuming Record) {
             if let t = record.time, !record.timeFromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
             if continues(record), var h = held {
                 let cap = scanner.lineCap
@@ -548,21 +572,20 @@ public final class LogScanner {
                 return
             }
             flushHeld()
-            held = record
-            heldLines = 1
             heldIsTrace = StreamState.startsTrace(record)
+            held = record  // moved: a record holds a dozen references
+            heldLines = 1
         }
 
         mutating func flushHeld() {
-            guard var record = held else { return }
-            held = nil
+            guard var record = held.take() else { return }  // moved out, not copied
             heldIsTrace = false
             process(&record)
         }
 
         mutating func process(_ record: inout Record) {
             scanner.state.stats.records += 1
-            scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1
+            if record.format == .json { jsonRecords += 1 } else { scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1 }
             if record.format == .malformed {
                 scanner.state.stats.malformed += 1
                 malformed += 1
@@ -589,15 +612,16 @@ public final class LogScanner {
             // One record is one failure: when several failure signatures hit it (a DNS error in an
             // event delivery line), the most specific names the cause and the others join its
             // incident as wrappers. Most specific: highest severity, then the longest regex.
-            let failures = hits.filter { scanner.patterns.signatures[$0.signature].role == .failure }
+            let facts = scanner.facts
+            let failures = hits.filter { facts[$0.signature].role == .failure }
             let cause = failures.max { a, b in
-                let sa = scanner.patterns.signatures[a.signature], sb = scanner.patterns.signatures[b.signature]
+                let sa = facts[a.signature], sb = facts[b.signature]
                 if sa.severity != sb.severity { return sa.severity < sb.severity }
-                if sa.regex.pattern.utf8.count != sb.regex.pattern.utf8.count { return sa.regex.pattern.utf8.count < sb.regex.pattern.utf8.count }
+                if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
                 return sa.id > sb.id
             }?.signature
             for hit in hits {
-                let sig = scanner.patterns.signatures[hit.signature]
+                let sig = facts[hit.signature]
                 let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
                 newEvents.append(Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,
@@ -609,8 +633,7 @@ public final class LogScanner {
             let mined = scanner.mining.unknownError(record, hits: hits)
             let note = scanner.lifetimes.roles.note(record, hits: hits)
             if let controller {
-                scanner.state.stats.byController[controller, default: 0] += 1
-                if let minute { scanner.state.activity[controller, default: []].insert(minute) }
+                count(controller: controller, minute: minute)
                 for e in newEvents { scanner.emit(e) }
                 if let mined { scanner.mining.mine(mined, filter: scanner.filter) }
                 lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
@@ -620,6 +643,31 @@ public final class LogScanner {
                 pendingNotes.append(note)
                 if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
+        }
+
+        /// Counts one record of `controller` (in `stats.byController`, through `countedRecords`) and
+        /// its minute in `activity`; the dictionaries are touched only when the controller or the
+        /// minute changes.
+        mutating func count(controller: String, minute: Int64?) {
+            var k = 0
+            while k < counted.count, counted[k].controller != controller { k += 1 }
+            if k == counted.count {
+                if k >= 32 { flushCounts(); k = 0 }  // many controller names: keep the list short
+                counted.append((controller, 0, .min))
+            }
+            counted[k].records += 1
+            if let minute, minute != counted[k].minute {
+                scanner.state.activity[controller, default: []].insert(minute)
+                counted[k].minute = minute
+            }
+        }
+
+        /// Adds the counts kept in the stream's state to `stats`.
+        mutating func flushCounts() {
+            for c in counted where c.records > 0 { scanner.state.stats.byController[c.controller, default: 0] += c.records }
+            counted.removeAll()
+            if jsonRecords > 0 { scanner.state.stats.byFormat[RecordFormat.json.rawValue, default: 0] += jsonRecords }
+            jsonRecords = 0
         }
 
         mutating func resolvePending(_ controller: String) {
@@ -654,10 +702,22 @@ public final class LogScanner {
             fragments.removeAll()
             flushHeld()
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
+            flushCounts()
             if malformed > 0 {
                 scanner.state.warnings.append(ScanWarning(message:
                     "\(name):\(firstMalformed): \(malformed) record(s) looked like JSON but did not parse (torn or cut lines); read as plain text"))
             }
+        }
+    }
+
+    /// Accepted events per signature index, not yet added to `countsBySignature` (by
+    /// `flushEventCounts`, at the end of every stream).
+    lazy var eventCounts = [Int](repeating: 0, count: patterns.signatures.count)
+
+    func flushEventCounts() {
+        for i in eventCounts.indices where eventCounts[i] > 0 {
+            state.countsBySignature[patterns.signatures[i].id, default: 0] += eventCounts[i]
+            eventCounts[i] = 0
         }
     }
 
@@ -675,7 +735,7 @@ public final class LogScanner {
             return
         }
         state.stats.events += 1
-        state.countsBySignature[e.signature, default: 0] += 1
+        eventCounts[e.signatureIndex] += 1
         if closeBudget != nil, let t = e.time?.millis {
             if t > closingWatermark { closingWatermark = t }
             if t < closedBefore + store.windowMillis, e.role == .failure || e.role == .wrapper { lateEvents += 1 }
