@@ -84,6 +84,42 @@ import Testing
         }
     }
 
+    /// A tar bundle is one input of many files, each going back in time (six controllers' six
+    /// hours, one after another): it is read whole, so closing cannot split what belongs together.
+    @Test func tarBundleIsReadWhole() throws {
+        let dir = try HealthyClusterTests.generate([])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundle = dir.appendingPathComponent("bundle.tar")
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-cf", bundle.path, "-C", dir.path, "helm-controller.log", "kustomize-controller.log", "source-controller.log"]
+        try tar.run()
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let args = ["--format", "json", Self.now, "--window", "1m", bundle.path]
+        let whole = try run(args + ["--close-after-runs", "0"])
+        let closing = try run(args + ["--close-after-runs", "1"])
+        #expect(whole.stdout == closing.stdout)
+        #expect(!closing.stderr.contains("behind newer events"))
+        #expect(((try json(whole.stdout)["incidents"] as? [Any])?.count ?? 0) > 5)
+    }
+
+    /// `cat a b c |`: one stream that goes back in time at each seam. Failures that arrive behind
+    /// a close are counted in a warning; the scan ends normally. (It crashed: an arithmetic
+    /// overflow when a close left no run to correlate, `LearnedUpstreams.add`.)
+    @Test func streamGoingBackInTimeWarns() throws {
+        let dir = try HealthyClusterTests.generate([])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var data = Data()
+        for f in ["helm-controller.log", "kustomize-controller.log", "source-controller.log"] {
+            data += try Data(contentsOf: dir.appendingPathComponent(f))
+        }
+        let r = try run(["--format", "json", Self.now, "--window", "1m", "--close-after-runs", "1", "-"], stdin: data)
+        #expect(r.status == 0 || r.status == 1)
+        #expect(r.stderr.contains("behind newer events"))
+        #expect(((try json(r.stdout)["incidents"] as? [Any])?.count ?? 0) > 5)
+    }
+
     /// Several inputs are never closed early (their times interleave; see Closing.swift), and the
     /// option does not change their report.
     @Test func severalInputsAreReadWhole() throws {

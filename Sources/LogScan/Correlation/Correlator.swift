@@ -80,8 +80,10 @@ public struct LearnedUpstreams: Sendable {
     mutating func add(_ namings: [Naming], oldest: Int64, windowMillis: Int64) {
         pending += namings
         pending.sort { $0.first != $1.first ? $0.first < $1.first : ($0.object, $0.upstream) < ($1.object, $1.upstream) }
+        // `oldest` is `.max` when nothing is left to correlate: everything counts.
+        let limit = oldest > Int64.max - windowMillis ? Int64.max : oldest + windowMillis
         var k = 0
-        while k < pending.count, pending[k].first <= oldest + windowMillis {
+        while k < pending.count, pending[k].first <= limit {
             counts[pending[k].object, default: [:]][pending[k].upstream, default: 0] += pending[k].count
             k += 1
         }

@@ -297,6 +297,10 @@ public final class LogScanner {
             }
             let head = try (source as! PeekableSource).peek(512)
             if head.count == 512, head[257..<262].elementsEqual("ustar".utf8) {
+                // A bundle's members are files of their own, each going back in time: read whole.
+                let budget = closeBudget
+                closeBudget = nil
+                defer { closeBudget = budget }
                 let tar = TarReader(source, name: path)
                 while let member = try tar.next() {
                     scan(source: member, name: path + ":" + member.name, fileName: member.name)
