@@ -42,10 +42,28 @@ extension LogScanner {
         var newest: [String: Int64] = [:]
         for l in lifetimes.all + ongoing { newest[l.controller] = max(newest[l.controller] ?? .min, l.last.millis) }
         let quietSince = newest.values.min() ?? .max
-        let ready = cascade.incidents.filter {
+        var isReady = cascade.incidents.map {
             let e = end($0)
             return e < cutoff && (e < stale || ($0.status == .resolved && quietSince > e))
         }
+        // A downstream wait folds under an incident it overlaps (within the window) when that is
+        // the only or best root among those it overlaps (`Cascade`): a wait and every incident it
+        // overlaps close together, or not at all, so that no later fold sees half of them.
+        func start(_ i: Incident) -> Int64 { min(i.firstSeen.millis, i.downstream.map(\.firstSeen.millis).min() ?? .max) }
+        let spans = cascade.incidents.map { (start($0), end($0), Cascade.symptomClasses.contains($0.failureClass)) }
+        var changed = true
+        while changed {
+            changed = false
+            for i in spans.indices where isReady[i] {
+                for j in spans.indices where !isReady[j] && (spans[i].2 || spans[j].2)
+                    && spans[j].0 <= spans[i].1 + w && spans[j].1 >= spans[i].0 - w {
+                    isReady[i] = false
+                    changed = true
+                    break
+                }
+            }
+        }
+        let ready = cascade.incidents.indices.filter { isReady[$0] }.map { cascade.incidents[$0] }
         // The next try comes after a quarter more runs (at least the budget): often enough that
         // what closes does not pile up, rarely enough that trying costs little.
         guard !ready.isEmpty else {
