@@ -54,6 +54,7 @@ extension LogScanner {
         w.referenceYear = referenceYear
         w.eventObserver = eventObserver
         w.recordObserver = recordObserver
+        w.countsOnly = countsOnly
         return w
     }
 

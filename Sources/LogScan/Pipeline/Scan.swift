@@ -149,6 +149,9 @@ public final class LogScanner {
     var closedBefore: Int64 = .min
     /// Failure events that came in behind a close (input not in time order).
     var lateEvents = 0
+    /// Matching only (`--counts`): events are counted by signature and not kept, so nothing is
+    /// correlated and memory does not grow with the events.
+    public var countsOnly = false
     let matcher: SignatureMatcher
     /// What an event takes from its signature, one reference per signature (copying a
     /// `Signature` per hit cost a dozen retains).
@@ -735,11 +738,15 @@ public final class LogScanner {
             // Outside --since/--until: only context. Outside --controller/--namespace/--object:
             // kept, so that the incident an object waits on can still be found; the filters
             // then choose which incidents are shown (`ScanFilter.accepts(_: Incident)`).
-            if e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
+            if !countsOnly, e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
             return
         }
         state.stats.events += 1
         eventCounts[e.signatureIndex] += 1
+        if countsOnly {
+            eventObserver?(e)
+            return
+        }
         if closeBudget != nil, let t = e.time?.millis {
             if t > closingWatermark { closingWatermark = t }
             if t < closedBefore + store.windowMillis, e.role == .failure || e.role == .wrapper { lateEvents += 1 }

@@ -120,6 +120,7 @@ struct Scan: ParsableCommand {
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
         if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
+        scanner.countsOnly = counts
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         var report = TextReport(color: useColor)
         report.quiet = quiet
