@@ -134,7 +134,7 @@ public struct LifetimeFindings: Sendable {
                     j.successor = list[k]
                 }
                 if j.end == .none, let inherited = j.successor?.inheritedEnd { j.end = inherited }
-                if j.end == .none, !life.ongoing {
+                if j.end == .none {
                     if j.successor != nil {
                         j.killed = true
                     } else if i == list.count - 1, !LifetimeFindings.logsOnlyOnChange.contains(c), marks.count >= LifetimeFindings.regularMinutes, let other = otherEnd,
@@ -148,7 +148,7 @@ public struct LifetimeFindings: Sendable {
                     j.probeKilled = true
                 }
                 j.restarted = startsContainer[i] && i > 0
-                if let pending = life.pendingAction, !life.ongoing, j.killed || [.panic, .exited, .oomWatch].contains(j.end) {
+                if let pending = life.pendingAction, j.killed || [.panic, .exited, .oomWatch].contains(j.end) {
                     j.interrupted = pending
                 }
                 judged.append(j)

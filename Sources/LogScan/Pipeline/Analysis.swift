@@ -106,9 +106,11 @@ public struct Analysis: Sendable {
         var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
         diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
         diagnoser.jobs = jobs
-        let diagnosed = diagnoser.diagnose(incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
+        // Closed incidents are scored here with the rest, on the whole input's evidence: their
+        // runs' evidence stayed as timelines (`EventStore.settle(runs:)`).
+        let diagnosed = diagnoser.diagnose(closed + incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
                                            timelines: scan.timelines, activity: scan.activity)
-        self.incidents = lifetimes.fold(closed + diagnosed, patterns: patterns)
+        self.incidents = lifetimes.fold(diagnosed, patterns: patterns)
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new

@@ -84,9 +84,6 @@ public struct ControllerLifetime: Sendable {
     public var lastObjectAt: Timestamp?
     /// A Helm action started and not finished when the lifetime ended.
     public var pendingAction: PendingHelmAction?
-    /// Still going: taken while its stream is being read (`LogScanner.closeIncidents`), so how it
-    /// ends is not known yet and is not judged.
-    var ongoing = false
 }
 
 /// For an object that logged `Reconciliation finished in <d>, next run in <d>` (kustomize-controller;

@@ -339,7 +339,7 @@ public final class LogScanner {
             if let b = closeBudget, nextClose == 0 { nextClose = b }
             let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
-                if closing, store.runCount >= nextClose { closeIncidents(open: reading.lifetimeState) }
+                if closing, store.runCount >= nextClose { closeIncidents() }
             }
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
