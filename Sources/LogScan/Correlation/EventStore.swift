@@ -492,10 +492,8 @@ public final class EventStore {
     /// Settles the runs of closed incidents, given as `Occurrence.run` of the last `occurrences()`
     /// (which this invalidates): they leave the runs (no longer correlated), and those of a
     /// signature some hypothesis names become entries of context timelines, evidence for the
-    /// diagnosis of incidents still open and of those found only at the end (a controller's restarts
-    /// can be anywhere in the input, so timelines are never cut). Then compacts kept texts and
-    /// capture sets to those still referenced (capture sets are counted against
-    /// `captureSetsPerSignature` afresh). Returns the runs settled.
+    /// diagnosis of every incident at the end (`Analysis`). Then compacts kept texts to those still
+    /// referenced. Returns the runs settled.
     @discardableResult
     public func settle(runs closing: Set<Int32>) -> Int {
         var namings: [LearnedUpstreams.Naming] = []
@@ -527,7 +525,8 @@ public final class EventStore {
         for (i, (k, _)) in runList.enumerated() { index[k] = i }
         runs = index
 
-        // Kept texts and capture sets still referenced, renumbered in order of first use.
+        // Kept texts still referenced, renumbered in order of first use. Capture sets stay: the
+        // cap per signature counts every set seen, as when nothing is closed (bounded by the cap).
         var exampleMap: [Int32: Int32] = [:]
         var newExamples: [Example?] = []
         func example(_ i: Int32) -> Int32 {
@@ -537,46 +536,11 @@ public final class EventStore {
             exampleMap[i] = Int32(newExamples.count - 1)
             return Int32(newExamples.count - 1)
         }
-        var setMap: [Int32: Int32] = [0: 0]
-        var newSets: [[String: String]] = [[:]]
-        var perSignature: [Int32: Int] = [:]
-        var firstSet: [Int32: Int32] = [:]
-        func captures(_ i: Int32, _ sig: Int32) -> Int32 {
-            if let j = setMap[i] { return j }
-            newSets.append(captureSets[Int(i)])
-            let j = Int32(newSets.count - 1)
-            setMap[i] = j
-            perSignature[sig, default: 0] += 1
-            if firstSet[sig] == nil { firstSet[sig] = j }
-            return j
-        }
-        for i in runList.indices {
-            let sig = runList[i].0.signature
-            runList[i].1.example = example(runList[i].1.example)
-            runList[i].1.captures = captures(runList[i].1.captures, sig)
-            runList[i].1.variants = runList[i].1.variants.map { captures($0, sig) }
-        }
-        for (k, t) in timelines.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object) < ($1.key.signature, $1.key.controller, $1.key.object) }) {
+        for i in runList.indices { runList[i].1.example = example(runList[i].1.example) }
+        for (_, t) in timelines.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object) < ($1.key.signature, $1.key.controller, $1.key.object) }) {
             t.example = example(t.example)
-            t.captures = captures(t.captures, k.signature)
         }
-        var renumbered: [ContextKey: TimelineState] = [:]
-        for (k, t) in context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }) {
-            t.captures = captures(t.captures, k.signature)
-            t.variants = t.variants.map { captures($0, k.signature) }
-            var nk = k
-            nk.captures = t.captures
-            nk.variants = t.variants
-            if let same = renumbered[nk] { same.entries += t.entries; same.sorted = false } else { renumbered[nk] = t }
-        }
-        context = renumbered
         examples = newExamples
-        captureSets = newSets
-        var setIndex: [[String: String]: Int32] = [:]
-        for (i, c) in newSets.enumerated() where setIndex[c] == nil { setIndex[c] = Int32(i) }
-        captureIndex = setIndex
-        captureSetsBySignature = perSignature
-        firstCaptureSet = firstSet
         return freed
     }
 

@@ -54,13 +54,16 @@ extension LogScanner {
             }
         }
         let ready = cascade.incidents.indices.filter { isReady[$0] }.map { cascade.incidents[$0] }
-        // The next try comes after a quarter more runs (at least the budget): often enough that
-        // what closes does not pile up, rarely enough that trying costs little.
-        defer { nextClose = store.runCount + max(budget, store.runCount / 4) }
+        // The next try comes after a quarter more runs (at least the budget), or twice as many
+        // when this one freed less than a quarter (incidents open for hours hold their runs):
+        // often enough that what closes does not pile up, rarely enough that trying costs little.
+        let held = store.runCount
+        var freed = 0
+        defer { nextClose = freed * 4 >= held ? store.runCount + max(budget, store.runCount / 4) : max(budget, held * 2) }
         guard !ready.isEmpty else { return }
         state.closed += ready.map { var i = $0; i.runs = []; return i }
         state.warnings += cascade.warnings.map { ScanWarning(message: $0) }
-        store.settle(runs: Set(ready.flatMap(\.runs)))
+        freed = store.settle(runs: Set(ready.flatMap(\.runs)))
         closedBefore = max(closedBefore, cutoff)
     }
 }
