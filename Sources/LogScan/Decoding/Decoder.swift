@@ -273,20 +273,9 @@ public enum RecordDecoder {
                 // The key: plain ASCII keys are looked up by their bytes; a key with an escape
                 // or a non-ASCII byte is decoded and looked up as a string (Unicode equality).
                 guard s.i < bytes.count, bytes[s.i] == UInt8(ascii: "\"") else { return fail() }
-                let keyStart = s.i + 1
-                var j = keyStart
-                var plain = true
-                while j < bytes.count {
-                    let c = bytes[j]
-                    if c == UInt8(ascii: "\"") { break }
-                    if c == UInt8(ascii: "\\") || c >= 0x80 { plain = false; break }
-                    j += 1
-                }
                 let key: MemberKey?
-                if plain {
-                    guard j < bytes.count else { return fail() }
-                    key = table.lookup(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<j]))
-                    s.i = j + 1
+                if let raw = s.plainKey() {
+                    key = table.lookup(raw)
                 } else {
                     guard let k = s.string() else { return fail() }
                     key = wanted(k) ? MemberKey(k) : nil

@@ -44,6 +44,24 @@ struct JSONScanner {
         return s.i == bytes.count ? members : nil
     }
 
+    /// At a key's opening quote (`i`): the key's bytes when it is plain ASCII with no escape, and
+    /// `i` moves past its closing quote; nil when it holds an escape or a non-ASCII byte or is not
+    /// closed, and `i` stays, for `string()` to decode it (Unicode equality) or fail.
+    mutating func plainKey() -> UnsafeRawBufferPointer? {
+        var j = i + 1
+        while j < bytes.count {
+            let c = bytes[j]
+            if c == UInt8(ascii: "\"") {
+                let key = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
+                i = j + 1
+                return key
+            }
+            if c == UInt8(ascii: "\\") || c >= 0x80 { return nil }
+            j += 1
+        }
+        return nil
+    }
+
     mutating func skipSpace() {
         while i < bytes.count {
             let c = bytes[i]
@@ -286,21 +304,10 @@ struct JSONScanner {
                 skipSpace()
                 // 1 kind, 2 name, 3 namespace, 0 anything else.
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
-                var j = i + 1
-                var plain = true
-                while j < bytes.count {
-                    let c = bytes[j]
-                    if c == UInt8(ascii: "\"") { break }
-                    if c == UInt8(ascii: "\\") || c >= 0x80 { plain = false; break }
-                    j += 1
-                }
                 let which: Int
-                if plain {
-                    guard j < bytes.count else { return false }
-                    let key = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<j])
+                if let key = plainKey() {
                     which = JSONScanner.equals(key, "kind") ? 1 : JSONScanner.equals(key, "name") ? 2
                         : JSONScanner.equals(key, "namespace") ? 3 : 0
-                    i = j + 1
                 } else {
                     guard let key = string() else { return false }
                     which = key == "kind" ? 1 : key == "name" ? 2 : key == "namespace" ? 3 : 0
