@@ -40,14 +40,19 @@ import Testing
     func closingWhileReadingChangesNothing(sample: Sample) throws {
         let stream = try Self.merged(sample)
         defer { try? FileManager.default.removeItem(at: stream) }
-        for window in ["15m", "1m", "10s"] {
-            let args = ["--format", "json", Self.now, "--window", window, stream.path]
-            let whole = try run(args + ["--close-after-runs", "0"])
-            let closing = try run(args + ["--close-after-runs", "1"])
-            #expect(whole.status == closing.status, "window \(window)")
-            #expect(whole.stdout == closing.stdout, "window \(window)")
-            #expect(whole.stderr == closing.stderr, "window \(window)")
-        }
+        for window in ["15m", "1m", "10s"] { _ = try Self.sameWithAndWithoutClosing(stream, window: window) }
+    }
+
+    /// Reads `stream` with closing off and on at every line; expects the same exit status, stdout
+    /// and stderr. Returns the whole-input run and the arguments shared by both.
+    static func sameWithAndWithoutClosing(_ stream: URL, window: String) throws -> (whole: RunResult, args: [String]) {
+        let args = ["--format", "json", now, "--window", window, stream.path]
+        let whole = try run(args + ["--close-after-runs", "0"])
+        let closing = try run(args + ["--close-after-runs", "1"])
+        #expect(whole.status == closing.status, "window \(window)")
+        #expect(whole.stdout == closing.stdout, "window \(window)")
+        #expect(whole.stderr == closing.stderr, "window \(window)")
+        return (whole, args)
     }
 
     /// The comparison above means something only if incidents really close early: with a 10 s
@@ -92,10 +97,7 @@ import Testing
         let stream = try Self.merged(Sample(name: "healthy-cluster", logs: files.map { dir.appendingPathComponent($0).path }))
         defer { try? FileManager.default.removeItem(at: stream) }
         for window in ["15m", "1m", "10s"] {
-            let args = ["--format", "json", Self.now, "--window", window, stream.path]
-            let whole = try run(args + ["--close-after-runs", "0"])
-            let closing = try run(args + ["--close-after-runs", "1"])
-            #expect(whole.stdout == closing.stdout, "window \(window)")
+            let (whole, args) = try Self.sameWithAndWithoutClosing(stream, window: window)
             #expect(((try json(whole.stdout)["incidents"] as? [Any])?.count ?? 0) > 20)
             let closed = try Self.closedWhileReading(args + ["--close-after-runs", "1"])
             #expect(closed >= 20, "window \(window)")
