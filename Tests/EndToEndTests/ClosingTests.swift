@@ -71,6 +71,16 @@ import Testing
 
     /// How many incidents a run closed while reading (`FLUX_LOGSCAN_DEBUG` prints the store's sizes).
     static func closedWhileReading(_ args: [String]) throws -> Int {
+        try debugCount(args, "incidents closed while reading")
+    }
+
+    /// How many runs of incidents still open a run merged into others while reading.
+    static func mergedWhileReading(_ args: [String]) throws -> Int {
+        try debugCount(args, "runs merged while reading")
+    }
+
+    /// The number after `label` in the store's sizes that `FLUX_LOGSCAN_DEBUG` prints.
+    static func debugCount(_ args: [String], _ label: String) throws -> Int {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -82,7 +92,7 @@ import Testing
         let data = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        return text.range(of: #"incidents closed while reading \d+"#, options: .regularExpression)
+        return text.range(of: label + #" \d+"#, options: .regularExpression)
             .flatMap { Int(text[$0].split(separator: " ").last ?? "") } ?? 0
     }
 
@@ -102,6 +112,31 @@ import Testing
             let closed = try Self.closedWhileReading(args + ["--close-after-runs", "1"])
             #expect(closed >= 20, "window \(window)")
         }
+    }
+
+    /// An outage that lasts: kustomize-controller's refused artifact fetch from the seed's
+    /// NetworkPolicy case (samples/networkpolicy-9090, its first `connection refused` record),
+    /// logged every 20 s for two hours. With a one-minute window the incident never closes, and
+    /// its 120 one-minute runs merge as they age: the report is still the whole-input one.
+    @Test func lastingOutageMergesItsOldRuns() throws {
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
+        let record = try #require(log.split(separator: "\n").first { $0.contains("connect: connection refused") })
+        let ts = try #require(Self.time(of: record))
+        let start = try #require(ISO8601DateFormatter().date(from: "2026-11-24T02:41:12Z"))
+        let format = ISO8601DateFormatter()
+        var lines: [String] = []
+        for i in 0..<360 {
+            let t = format.string(from: start.addingTimeInterval(Double(i * 20))).replacingOccurrences(of: "Z", with: ".479Z")
+            lines.append(record.replacingOccurrences(of: ts, with: t))
+        }
+        let stream = FileManager.default.temporaryDirectory.appendingPathComponent("lasting-\(UUID().uuidString).log")
+        try (lines.joined(separator: "\n") + "\n").write(to: stream, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: stream) }
+        let (whole, args) = try Self.sameWithAndWithoutClosing(stream, window: "1m")
+        let incidents = try #require(try json(whole.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(try Self.closedWhileReading(args + ["--close-after-runs", "1"]) == 0)
+        #expect(try Self.mergedWhileReading(args + ["--close-after-runs", "1"]) >= 100)
     }
 
     /// A tar bundle is one input of many files, each going back in time (six controllers' six

@@ -27,6 +27,47 @@ import Testing
         }.sorted()
     }
 
+    /// `EventStore.chains` and `settle(runs:chains:)`: the old runs of an incident that stays open
+    /// merge into one run per chain (issue "Archives and folders", memory). Window 120 s, so runs
+    /// cover 60 s buckets; refusals at 0, 70, 150 and 230 s are one chain (no gap over the window),
+    /// 500 and 560 s another (270 s after the first chain ended).
+    @Test func oldRunsOfAnOpenIncidentMergeByChain() throws {
+        let seconds: [Int64] = [0, 70, 150, 230, 500, 560]
+        let events = try seconds.map { try Self.refused($0, object: "apps", file: "k.log", line: Int($0) + 1) }
+        let store = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        for e in events { store.add(e, signatureIndex: e.signatureIndex) }
+        #expect(store.runCount == 6)
+        let chains = store.chains(in: [Array(0..<6)], endingBefore: .max)
+        #expect(chains.map(\.count).sorted() == [2, 4])
+        // Runs that end at or after the cutoff stay as they are.
+        #expect(store.chains(in: [Array(0..<6)], endingBefore: events[4].time!.millis).map(\.count) == [4])
+        #expect(store.settle(runs: [], chains: chains) == 4)
+        let runs = store.occurrences().sorted { $0.first < $1.first }
+        #expect(runs.map(\.count) == [4, 2])
+        #expect(runs.map { ($0.last.millis - $0.first.millis) / 1000 } == [230, 60])
+        #expect(runs.allSatisfy { $0.summary && $0.namingCount == 1 })
+        #expect(runs[0].location == SourceLocation(file: "k.log", line: 1))
+        #expect(runs[0].example?.text.hasSuffix("}0") == true)
+        // The later runs' namings of their GitRepository keep their own times: the one within a
+        // window of the oldest run left counts now, the other three when the correlator reaches them.
+        let kustomization = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
+        let repository = try #require(events[0].upstream)
+        #expect(store.learnedUpstreams.counts[kustomization]?[repository] == 1)
+        #expect(store.learnedUpstreams.pending.map { $0.first / 1000 - 1_772_442_000 } == [150, 230, 560])
+    }
+
+    /// A capture set packed into one string and back (EventStore's storage of capture sets), with
+    /// the captures of the seed's refused fetch and values holding the separator and digits.
+    @Test func packedCapturesRoundTrip() {
+        let refused = ["ip": "10.43.12.7", "port": "80", "source_kind": "gitrepository",
+                       "source_namespace": "flux-system", "source_name": "flux-system"]
+        #expect(PackedCaptures.pack(["port": "80"]) == "4:port2:80")
+        #expect(PackedCaptures.pack([:]) == "")
+        let tricky = ["object": "Kustomization/flux-system/apps: 3:x", "empty": "", "né": "12:ü"]
+        for c in [refused, tricky, [:]] { #expect(PackedCaptures.unpack(PackedCaptures.pack(c)) == c) }
+        #expect(PackedCaptures.pack(refused) == PackedCaptures.pack(refused.merging(["ip": "10.43.12.7"]) { a, _ in a }))
+    }
+
     @Test func twoStoresMergedEqualOne() throws {
         let a = try [0, 40, 80, 700, 3600].map { try Self.refused($0, object: "apps", file: "a.log", line: Int($0) + 1) }
         let b = try [20, 60, 900, 3610].map { try Self.refused($0, object: "apps", file: "b.log", line: Int($0) + 1) }

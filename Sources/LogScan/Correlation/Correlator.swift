@@ -161,7 +161,7 @@ public struct Correlator {
             }
             while next < list.count, list[next].first.millis <= horizon {
                 let n = list[next]
-                if let obj = n.object, let u = n.upstream, obj != u { counts[obj, default: [:]][u, default: 0] += n.count }
+                if let obj = n.object, let u = n.upstream, obj != u { counts[obj, default: [:]][u, default: 0] += n.namingCount ?? n.count }
                 next += 1
             }
             if let u = o.upstream {

@@ -30,6 +30,12 @@ public struct Occurrence: Sendable {
     /// The event store's run this occurrence was taken from (`EventStore.occurrences()`), -1 for
     /// derived ones: how closed incidents name their runs (`EventStore.settle(runs:)`).
     var run: Int32 = -1
+    /// Whether this is a chain of old runs merged into one (`EventStore.settle(runs:chains:)`):
+    /// its runs are already context-timeline entries, so diagnosis does not read it as evidence.
+    var summary = false
+    /// What the correlator counts for the run's naming of its upstream: the first run's events,
+    /// for a merged chain (the later runs' namings went to `LearnedUpstreams`); nil: `count`.
+    var namingCount: Int?
 }
 
 /// An event's record kept for the report: where it is and what it says.
@@ -158,6 +164,10 @@ public final class EventStore {
         /// Hashes of (time, record text) of the run's events: the same record read twice (a file
         /// given twice in two envelopes, overlapping rotated files) counts once.
         var seen: Set<UInt64>
+        /// A chain of old runs merged into this one (`settle(runs:chains:)`).
+        var merged = false
+        /// For a merged chain: the first run's count (see `Occurrence.namingCount`).
+        var namingCount = 0
     }
     struct ExampleKey: Hashable {
         var signature: Int32
@@ -178,8 +188,10 @@ public final class EventStore {
     private var controllerIndex: [String: Int32] = [:]
     private var objects: [ObjectRef?] = [nil]
     private var objectIndex: [ObjectRef: Int32] = [:]
-    private var captureSets: [[String: String]] = [[:]]
-    private var captureIndex: [[String: String]: Int32] = [[:]: 0]
+    /// Distinct capture sets, packed (`PackedCaptures`): one allocation each instead of a
+    /// dictionary and its strings (a 2 GiB archive holds some 27,000).
+    private var captureSets: [String] = [""]
+    private var captureIndex: [String: Int32] = ["": 0]
     private var captureSetsBySignature: [Int32: Int] = [:]
     private var firstCaptureSet: [Int32: Int32] = [:]
     private var runs: [Key: Int] = [:]
@@ -196,6 +208,12 @@ public final class EventStore {
         var variants: [Int32]
     }
     private var context: [ContextKey: TimelineState] = [:]
+    /// Signatures some hypothesis condition tests a capture of (`SignalCondition.capture`): only
+    /// their other capture sets are evidence (`Diagnoser.present`).
+    private lazy var captureTested: Set<Int32> = {
+        let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).filter { $0.capture != nil }.flatMap(\.signals) })
+        return Set(patterns.signatures.indices.filter { ids.contains(patterns.signatures[$0].id) }.map(Int32.init))
+    }()
     /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
     private lazy var named: Set<Int32> = {
         let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
@@ -248,6 +266,10 @@ public final class EventStore {
     }
 
     func intern(captures c: [String: String], signature: Int32) -> Int32 {
+        intern(packed: PackedCaptures.pack(c), signature: signature)
+    }
+
+    func intern(packed c: String, signature: Int32) -> Int32 {
         if let i = captureIndex[c] { return i }
         let n = captureSetsBySignature[signature, default: 0]
         if n >= captureSetsPerSignature, let first = firstCaptureSet[signature] {
@@ -346,7 +368,7 @@ public final class EventStore {
 
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
-        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + ($1?.text.utf8.count ?? 0) }) bytes), capture sets \(captureSets.count), duplicate failure records \(duplicates)"
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }), examples \(examples.count) (\(examples.reduce(0) { $0 + ($1?.text.utf8.count ?? 0) }) bytes), capture sets \(captureSets.count), context timelines \(context.count) (\(context.values.reduce(0) { $0 + $1.entries.count }) entries, \(context.values.reduce(0) { $0 + $1.variants.count }) variants), duplicate failure records \(duplicates)"
     }
 
     /// Whether nothing was added yet.
@@ -369,7 +391,7 @@ public final class EventStore {
         let exampleBase = Int32(examples.count)
         examples += other.examples
         func example(_ i: Int32) -> Int32 { i >= 0 ? i + exampleBase : -1 }
-        func captures(_ i: Int32, _ sig: Int32) -> Int32 { intern(captures: other.captureSets[Int(i)], signature: sig) }
+        func captures(_ i: Int32, _ sig: Int32) -> Int32 { intern(packed: other.captureSets[Int(i)], signature: sig) }
         func exampleKey(_ k: ExampleKey) -> ExampleKey {
             ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
         }
@@ -388,7 +410,8 @@ public final class EventStore {
             guard let i = runs[key] else {
                 runs[key] = runList.count
                 runList.append((key, Run(first: r.first, last: r.last, count: r.count, location: r.location,
-                                         example: example(r.example), captures: caps, variants: variants, seen: r.seen)))
+                                         example: example(r.example), captures: caps, variants: variants, seen: r.seen,
+                                         merged: r.merged, namingCount: r.namingCount)))
                 continue
             }
             var run = runList[i].1
@@ -479,7 +502,12 @@ public final class EventStore {
         examples = []
         examplesKept = [:]
         lastSeen = [:]
-        captureIndex = [[:]: 0]
+        // The packed capture sets too: what was taken holds them unpacked (some 12 MiB for a
+        // 2 GiB archive, alive through the whole diagnosis otherwise).
+        captureSets = [""]
+        captureIndex = ["": 0]
+        captureSetsBySignature = [:]
+        firstCaptureSet = [:]
     }
 
     /// Upstream links of settled runs: the correlator still learns each object's upstream from
@@ -492,30 +520,78 @@ public final class EventStore {
     /// Settles the runs of closed incidents, given as `Occurrence.run` of the last `occurrences()`
     /// (which this invalidates): they leave the runs (no longer correlated), and those of a
     /// signature some hypothesis names become entries of context timelines, evidence for the
-    /// diagnosis of every incident at the end (`Analysis`). Then compacts kept texts to those still
-    /// referenced. Returns the runs settled.
+    /// diagnosis of every incident at the end (`Analysis`).
+    ///
+    /// Then merges each of `chains` (runs of an incident still open, from `chains(in:endingBefore:)`)
+    /// into its first run: counts add, the last time widens, every capture set of the chain stays
+    /// (as variants, uncapped), the first run keeps its place and text. Its runs become context
+    /// entries as settled ones do, and the merged run is no longer evidence (`Occurrence.summary`);
+    /// the later runs' upstream namings go to `learnedUpstreams` with their own times, so the
+    /// correlator counts them as it did. Then compacts kept texts to those still referenced.
+    /// Returns the runs removed.
     @discardableResult
-    public func settle(runs closing: Set<Int32>) -> Int {
+    public func settle(runs closing: Set<Int32>, chains: [[Int32]] = []) -> Int {
         var namings: [LearnedUpstreams.Naming] = []
-        var kept: [(Key, Run)] = []
-        kept.reserveCapacity(max(0, runList.count - closing.count))
-        for (i, entry) in runList.enumerated() {
-            guard closing.contains(Int32(i)) else { kept.append(entry); continue }
-            let (k, r) = entry
+        func naming(_ k: Key, first: Int64, count: Int) {
             if k.object != k.upstream, let o = objects[Int(k.object)], let u = objects[Int(k.upstream)] {
-                namings.append(.init(first: r.first, object: o, upstream: u, count: r.count))
+                namings.append(.init(first: first, object: o, upstream: u, count: count))
             }
-            guard named.contains(k.signature) else { continue }
-            let ck = ContextKey(signature: k.signature, controller: k.controller, object: k.object, captures: r.captures, variants: r.variants)
-            let t = context[ck] ?? {
-                let t = TimelineState(captures: r.captures, example: -1)
-                t.variants = r.variants
-                context[ck] = t
+        }
+        func context(_ k: Key, _ r: Run) {
+            guard named.contains(k.signature), !r.merged else { return }
+            // Captures are evidence only where a condition tests one: the runs of other signatures
+            // share one timeline per (signature, controller, object), without captures.
+            let tested = captureTested.contains(k.signature)
+            let captures = tested ? r.captures : 0
+            let variants = tested ? r.variants : []
+            let ck = ContextKey(signature: k.signature, controller: k.controller, object: k.object, captures: captures, variants: variants)
+            let t = self.context[ck] ?? {
+                let t = TimelineState(captures: captures, example: -1)
+                t.variants = variants
+                self.context[ck] = t
                 return t
             }()
             if let last = t.entries.last, r.first < last.first { t.sorted = false }
             let file = intern(file: r.location.file)
             t.entries.append(Timeline.Entry(first: r.first, last: r.last, count: Int32(clamping: r.count), file: file, line: Int32(clamping: r.location.line)))
+        }
+        var removed = closing
+        for chain in chains where chain.count > 1 {
+            let head = Int(chain[0])
+            let key = runList[head].0
+            var h = runList[head].1
+            // A merged run is not evidence: its other capture sets serve only to read what a wait
+            // names (`Cascade.waits`), so only those of symptom classes are kept.
+            let symptom = Cascade.symptomClasses.contains(patterns.signatures[Int(key.signature)].failureClass)
+            var sets = Set(h.variants)
+            var variants = symptom ? h.variants : []
+            let headNaming = h.merged ? h.namingCount : h.count
+            for ci in chain {
+                let (k, r) = runList[Int(ci)]
+                context(k, r)
+                guard Int(ci) != head else { continue }
+                h.count += r.count
+                h.last = max(h.last, r.last)
+                if symptom {
+                    for v in [r.captures] + r.variants where v != h.captures && sets.insert(v).inserted { variants.append(v) }
+                }
+                naming(k, first: r.first, count: r.merged ? r.namingCount : r.count)
+                removed.insert(ci)
+            }
+            h.variants = variants
+            h.seen = []
+            h.merged = true
+            h.namingCount = headNaming
+            runList[head] = (key, h)
+        }
+        var kept: [(Key, Run)] = []
+        kept.reserveCapacity(max(0, runList.count - removed.count))
+        for (i, entry) in runList.enumerated() {
+            guard removed.contains(Int32(i)) else { kept.append(entry); continue }
+            guard closing.contains(Int32(i)) else { continue }
+            let (k, r) = entry
+            naming(k, first: r.first, count: r.merged ? r.namingCount : r.count)
+            context(k, r)
         }
         let freed = runList.count - kept.count
         runList = kept
@@ -544,23 +620,82 @@ public final class EventStore {
         return freed
     }
 
+    /// Runs to merge (`settle(runs:chains:)`), from `groups` (the runs of each incident the
+    /// correlator formed, of those that stay open): within a group, runs of one key (signature,
+    /// controller, object, upstream; any bucket) that ended before `cutoff`, in order of first
+    /// event (then place), each beginning at most a window after the chain so far ended, the first
+    /// one with a kept text (the incident's id and its signal's example come from it). A chain
+    /// never spans a gap of more than a window, so the correlator groups it as it grouped its runs.
+    func chains(in groups: [[Int32]], endingBefore cutoff: Int64) -> [[Int32]] {
+        struct Same: Hashable { var signature: Int32; var wrapper: Bool; var controller: Int32; var object: Int32; var upstream: Int32 }
+        var out: [[Int32]] = []
+        for group in groups {
+            var byKey: [Same: [Int32]] = [:]
+            for i in group where runList[Int(i)].1.last < cutoff {
+                let k = runList[Int(i)].0
+                byKey[Same(signature: k.signature, wrapper: k.wrapper, controller: k.controller, object: k.object, upstream: k.upstream), default: []].append(i)
+            }
+            for (_, var list) in byKey where list.count > 1 {
+                list.sort { a, b in
+                    let x = runList[Int(a)].1, y = runList[Int(b)].1
+                    return x.first != y.first ? x.first < y.first : x.location < y.location
+                }
+                var chain: [Int32] = []
+                var reach = Int64.min
+                for i in list {
+                    let r = runList[Int(i)].1
+                    if !chain.isEmpty, r.first - reach <= windowMillis {
+                        chain.append(i)
+                        reach = max(reach, r.last)
+                        continue
+                    }
+                    if chain.count > 1 { out.append(chain) }
+                    chain = r.example >= 0 ? [i] : []
+                    reach = r.last
+                }
+                if chain.count > 1 { out.append(chain) }
+            }
+        }
+        return out
+    }
+
     /// Ends a stream: its per-key "last seen" times are no longer needed.
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 
+    /// Capture set `i`, unpacked.
+    /// Unpacks capture sets for one `occurrences()` or `timelineList()`: each set once, shared by
+    /// every occurrence that holds it (unpacking per run made a 2 GiB archive's closing passes
+    /// 30 MiB heavier).
+    private final class Unpacked {
+        let sets: [String]
+        var cache: [Int32: [String: String]] = [:]
+        init(_ sets: [String]) { self.sets = sets }
+        func callAsFunction(_ i: Int32) -> [String: String] {
+            if let d = cache[i] { return d }
+            let d = PackedCaptures.unpack(sets[Int(i)])
+            cache[i] = d
+            return d
+        }
+    }
+
     /// The failure and wrapper runs, in no particular order.
     public func occurrences() -> [Occurrence] {
-        runList.enumerated().map { i, entry in
+        let captures = Unpacked(captureSets)
+        return runList.enumerated().map { i, entry in
             let (key, run) = entry
             let sig = patterns.signatures[Int(key.signature)]
             var o = Occurrence(
                 signature: sig.id, severity: sig.severity, role: key.wrapper ? .wrapper : sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
+                captures: captures(run.captures), first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,
                 example: run.example >= 0 ? examples[Int(run.example)] ?? nil : nil, location: run.location,
                 upstream: objects[Int(key.upstream)])
-            o.otherCaptures = run.variants.map { captureSets[Int($0)] }
+            // A merged chain is not evidence (`Occurrence.summary`): its other capture sets serve
+            // only to read what a wait names (`Cascade.waits`).
+            o.otherCaptures = run.variants.map { captures($0) }
             o.run = Int32(i)
+            if run.merged { o.summary = true; o.namingCount = run.namingCount }
             return o
         }
     }
@@ -568,14 +703,15 @@ public final class EventStore {
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
     /// (`settle(runs:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {
-        timelines.map { key, t in
+        let captures = Unpacked(captureSets)
+        return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
             var entries = t.entries
             if !t.sorted { entries.sort { $0.first < $1.first } }
             return Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captureSets[Int(t.captures)], example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
+                captures: captures(t.captures), example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
                 entries: entries, files: files)
         } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
@@ -584,11 +720,47 @@ public final class EventStore {
             var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captureSets[Int(t.captures)], example: nil, entries: entries, files: files)
-            timeline.otherCaptures = t.variants.map { captureSets[Int($0)] }
+                captures: captures(t.captures), example: nil, entries: entries, files: files)
+            timeline.otherCaptures = t.variants.map { captures($0) }
             var newest = Int64.min
             timeline.reach = entries.map { newest = max(newest, $0.last); return newest }
             return timeline
         }
+    }
+}
+
+/// A capture set (group name → captured text) packed into one string: for each pair in key order,
+/// the key's and the value's UTF-8 lengths in decimal, each followed by `:` and the bytes
+/// (`4:port2:80`). Length-prefixed, so that any byte may appear in a key or value. The empty set
+/// is the empty string; equal sets pack to equal strings.
+enum PackedCaptures {
+    static func pack(_ c: [String: String]) -> String {
+        if c.isEmpty { return "" }
+        var out = ""
+        for (k, v) in c.sorted(by: { $0.key < $1.key }) {
+            out += String(k.utf8.count); out += ":"; out += k
+            out += String(v.utf8.count); out += ":"; out += v
+        }
+        return out
+    }
+
+    static func unpack(_ s: String) -> [String: String] {
+        if s.isEmpty { return [:] }
+        var out: [String: String] = [:]
+        let bytes = Array(s.utf8)
+        var i = 0
+        func field() -> String {
+            var n = 0
+            while i < bytes.count, bytes[i] != UInt8(ascii: ":") { n = n * 10 + Int(bytes[i] &- 48); i += 1 }
+            i += 1
+            let end = min(bytes.count, i + n)
+            defer { i = end }
+            return String(decoding: bytes[i..<end], as: UTF8.self)
+        }
+        while i < bytes.count {
+            let k = field()
+            out[k] = field()
+        }
+        return out
     }
 }

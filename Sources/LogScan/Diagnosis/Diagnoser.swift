@@ -45,7 +45,8 @@ public struct Diagnoser {
             func add(_ o: Occurrence) { if named.contains(o.signature) { evidence[o.signature, default: []].append(o) } }
             var i = lowerBound(context, from - bucket)
             while i < context.count, context[i].first.millis <= to {
-                if context[i].last.millis >= from, named.contains(context[i].signature) { add(context[i]) }
+                // A merged chain of runs is not evidence: its runs are context timelines.
+                if context[i].last.millis >= from, !context[i].summary, named.contains(context[i].signature) { add(context[i]) }
                 i += 1
             }
             for t in namedTimelines { if let o = t.occurrence(from: from, to: to) { add(o) } }

@@ -60,10 +60,16 @@ extension LogScanner {
         let held = store.runCount
         var freed = 0
         defer { nextClose = freed * 4 >= held ? store.runCount + max(budget, store.runCount / 4) : max(budget, held * 2) }
-        guard !ready.isEmpty else { return }
+        // Incidents that stay open (for hours, some) keep their runs, but the old ones merge:
+        // per incident the correlator formed and key, into one run per chain (`EventStore.chains`).
+        let closing = Set(ready.flatMap(\.runs))
+        let chains = mergeOldRuns
+            ? store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff) : []
+        guard !ready.isEmpty || !chains.isEmpty else { return }
         state.closed += ready.map { var i = $0; i.runs = []; return i }
-        state.warnings += cascade.warnings.map { ScanWarning(message: $0) }
-        freed = store.settle(runs: Set(ready.flatMap(\.runs)))
+        if !ready.isEmpty { state.warnings += cascade.warnings.map { ScanWarning(message: $0) } }
+        freed = store.settle(runs: closing, chains: chains)
+        mergedRuns += chains.reduce(0) { $0 + $1.count - 1 }
         closedBefore = max(closedBefore, cutoff)
     }
 }

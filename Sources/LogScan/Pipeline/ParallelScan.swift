@@ -55,6 +55,7 @@ extension LogScanner {
         w.eventObserver = eventObserver
         w.recordObserver = recordObserver
         w.countsOnly = countsOnly
+        w.mergeOldRuns = mergeOldRuns
         return w
     }
 
@@ -102,6 +103,8 @@ extension LogScanner {
             if paths.count == 1 { w.closeBudget = closeBudget }
             for path in paths {
                 w.scan(path: path)
+                mergedRuns += w.mergedRuns
+                w.mergedRuns = 0
                 absorb(w.detach())
             }
             return

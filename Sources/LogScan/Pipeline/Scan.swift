@@ -141,6 +141,11 @@ public final class LogScanner {
     /// Close incidents while reading once the event store holds this many runs (Pipeline/Closing.swift);
     /// nil keeps every run to the end. `scan(paths:jobs:)` uses it only for a single input.
     public var closeBudget: Int?
+    /// Whether a close also merges the old runs of incidents that stay open into one run per
+    /// chain (Pipeline/Closing.swift, `EventStore.settle(runs:chains:)`); on by default.
+    public var mergeOldRuns = true
+    /// Runs merged into others so far (`mergeOldRuns`).
+    var mergedRuns = 0
     /// Runs in the store at which the next close is tried.
     var nextClose = 0
     /// The newest event time read (milliseconds, UTC), the watermark incidents are closed behind.
@@ -221,7 +226,7 @@ public final class LogScanner {
     }
 
     /// Memory accounting of the event store (debugging).
-    public var storeSizes: String { store.sizes + ", incidents closed while reading \(state.closed.count)" }
+    public var storeSizes: String { store.sizes + ", incidents closed while reading \(state.closed.count), runs merged while reading \(mergedRuns)" }
 
     func restarts() -> [ContainerRestart] {
         var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
