@@ -41,12 +41,14 @@ public struct Diagnoser {
         let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            var evidence: [String: [Occurrence]] = [:]
-            func add(_ o: Occurrence) { if named.contains(o.signature) { evidence[o.signature, default: []].append(o) } }
+            var evidence = Evidence(context: context)
+            func add(_ o: Occurrence) { if named.contains(o.signature) { evidence.own[o.signature, default: []].append(o) } }
             var i = lowerBound(context, from - bucket)
             while i < context.count, context[i].first.millis <= to {
                 // A merged chain of runs is not evidence: its runs are context timelines.
-                if context[i].last.millis >= from, !context[i].summary, named.contains(context[i].signature) { add(context[i]) }
+                if context[i].last.millis >= from, !context[i].summary, named.contains(context[i].signature) {
+                    evidence.indices[context[i].signature, default: []].append(Int32(i))
+                }
                 i += 1
             }
             for t in namedTimelines { if let o = t.occurrence(from: from, to: to) { add(o) } }
@@ -99,38 +101,70 @@ public struct Diagnoser {
         return lo
     }
 
-    /// The evidence occurrences that satisfy `c`, nil when none; `[]` when a derived signal of
-    /// silence or absence does. `evidence` is keyed by signature.
-    func present(_ c: SignalCondition, _ evidence: [String: [Occurrence]], _ derived: Set<String>) -> [Occurrence]? {
-        if c.signals.contains(where: { derived.contains($0) }) { return [] }  // silence and absence
-        let hits = Set(c.signals).flatMap { evidence[$0] ?? [] }.filter { e in
-            if let ctl = c.controller, e.controller != ctl { return false }
-            guard let cap = c.capture else { return true }
-            return ([e.captures] + e.otherCaptures).contains { captures in
-                guard let v = captures[cap] else { return false }
-                if let p = c.prefix, !v.hasPrefix(p) { return false }
-                if c.min != nil || c.max != nil {
-                    guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
-                    if let lo = c.min, secs < lo { return false }
-                    if let hi = c.max, secs > hi { return false }
-                }
-                return true
-            }
+    /// One incident's evidence by signature: occurrences of the scan's context, by index (a long
+    /// incident's window holds thousands; copies of them made diagnosis the peak of memory), and
+    /// the incident's own queried ones (timelines, derived signals).
+    struct Evidence {
+        let context: [Occurrence]
+        var indices: [String: [Int32]] = [:]
+        var own: [String: [Occurrence]] = [:]
+
+        func contains(_ signature: String) -> Bool { indices[signature] != nil || own[signature] != nil }
+
+        func forEach(_ signature: String, _ body: (Occurrence) -> Void) {
+            for i in indices[signature] ?? [] { body(context[Int(i)]) }
+            for o in own[signature] ?? [] { body(o) }
         }
-        return hits.isEmpty ? nil : hits
     }
 
-    func describe(_ c: SignalCondition, _ hits: [Occurrence]) -> String {
-        guard let first = hits.min(by: Correlator.before) else { return "\(c.reason) [\(c.signal)]" }
-        let names = Array(Set(hits.map(\.signature))).sorted().joined(separator: ", ")
-        let count = hits.reduce(0) { $0 + $1.count }
+    /// What satisfied a condition: the first occurrence (`Correlator.before`; nil for a derived
+    /// signal of silence or absence), the signatures and the events counted.
+    struct Hits {
+        var first: Occurrence?
+        var names: Set<String> = []
+        var count = 0
+    }
+
+    /// The evidence that satisfies `c`, nil when none; empty `Hits` when a derived signal of
+    /// silence or absence does.
+    func present(_ c: SignalCondition, _ evidence: Evidence, _ derived: Set<String>) -> Hits? {
+        if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
+        var hits = Hits()
+        for signature in Set(c.signals) {
+            evidence.forEach(signature) { e in
+                if let ctl = c.controller, e.controller != ctl { return }
+                if let cap = c.capture {
+                    let matches = ([e.captures] + e.otherCaptures).contains { captures in
+                        guard let v = captures[cap] else { return false }
+                        if let p = c.prefix, !v.hasPrefix(p) { return false }
+                        if c.min != nil || c.max != nil {
+                            guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
+                            if let lo = c.min, secs < lo { return false }
+                            if let hi = c.max, secs > hi { return false }
+                        }
+                        return true
+                    }
+                    if !matches { return }
+                }
+                if hits.first == nil || Correlator.before(e, hits.first!) { hits.first = e }
+                hits.names.insert(e.signature)
+                hits.count += e.count
+            }
+        }
+        return hits.first == nil ? nil : hits
+    }
+
+    func describe(_ c: SignalCondition, _ hits: Hits) -> String {
+        guard let first = hits.first else { return "\(c.reason) [\(c.signal)]" }
+        let names = hits.names.sorted().joined(separator: ", ")
+        let count = hits.count
         var s = "\(c.reason) [\(names)"
         s += count > 1 ? " ×\(count)" : ""
         s += ", first \(first.first.clock), \(first.location)]"
         return s
     }
 
-    func score(_ h: Hypothesis, incident: Incident, evidence: [String: [Occurrence]], derived: Set<String>,
+    func score(_ h: Hypothesis, incident: Incident, evidence: Evidence, derived: Set<String>,
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
@@ -157,7 +191,7 @@ public struct Diagnoser {
         let confidence = 1 / (1 + exp(-logOdds))
         // Steps about what was seen come first (docs/SCORING.md "Checks and fixes"); the commands
         // name this incident's objects where it knows them (docs/OUTPUT.md).
-        let seen: (String) -> Bool = { evidence[$0] != nil || signatures.contains($0) }
+        let seen: (String) -> Bool = { evidence.contains($0) || signatures.contains($0) }
         let filler = PlaceholderFiller(incident: incident)
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
