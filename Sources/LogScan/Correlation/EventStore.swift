@@ -10,9 +10,20 @@ public struct Occurrence: Sendable {
     public var failureClass: String
     public var controller: String
     public var object: ObjectRef?
-    public var captures: [String: String]
+    /// Captures of the run's first event (group name → text), unpacked from `packedCaptures` when
+    /// read: occurrences share the event store's packed strings instead of holding a dictionary
+    /// each (15 MB at the end of a 2 GiB archive).
+    public var captures: [String: String] {
+        get { PackedCaptures.unpack(packedCaptures) }
+        set { packedCaptures = PackedCaptures.pack(newValue) }
+    }
     /// Other capture sets seen in the run (at most a few), for hypotheses that test captures.
-    public var otherCaptures: [[String: String]] = []
+    public var otherCaptures: [[String: String]] {
+        get { packedOtherCaptures.map(PackedCaptures.unpack) }
+        set { packedOtherCaptures = newValue.map(PackedCaptures.pack) }
+    }
+    var packedCaptures: String
+    var packedOtherCaptures: [String] = []
     /// Time of the first and last event of the run (UTC).
     public var first: Timestamp
     public var last: Timestamp
@@ -36,6 +47,26 @@ public struct Occurrence: Sendable {
     /// What the correlator counts for the run's naming of its upstream: the first run's events,
     /// for a merged chain (the later runs' namings went to `LearnedUpstreams`); nil: `count`.
     var namingCount: Int?
+
+    /// - Parameters: as the properties; `first` and `last` in UTC.
+    public init(signature: String, severity: Severity, role: SignalRole, failureClass: String, controller: String,
+                object: ObjectRef?, captures: [String: String], otherCaptures: [[String: String]] = [],
+                first: Timestamp, last: Timestamp, count: Int, example: Example?, location: SourceLocation,
+                upstream: ObjectRef? = nil) {
+        self.init(signature: signature, severity: severity, role: role, failureClass: failureClass, controller: controller,
+                  object: object, packed: PackedCaptures.pack(captures), first: first, last: last, count: count,
+                  example: example, location: location, upstream: upstream)
+        if !otherCaptures.isEmpty { self.otherCaptures = otherCaptures }
+    }
+
+    init(signature: String, severity: Severity, role: SignalRole, failureClass: String, controller: String,
+         object: ObjectRef?, packed: String, first: Timestamp, last: Timestamp, count: Int, example: Example?,
+         location: SourceLocation, upstream: ObjectRef?) {
+        self.signature = signature; self.severity = severity; self.role = role; self.failureClass = failureClass
+        self.controller = controller; self.object = object; self.packedCaptures = packed
+        self.first = first; self.last = last; self.count = count; self.example = example; self.location = location
+        self.upstream = upstream
+    }
 }
 
 /// An event's record kept for the report: where it is and what it says.
@@ -680,20 +711,19 @@ public final class EventStore {
 
     /// The failure and wrapper runs, in no particular order.
     public func occurrences() -> [Occurrence] {
-        let captures = Unpacked(captureSets)
         return runList.enumerated().map { i, entry in
             let (key, run) = entry
             let sig = patterns.signatures[Int(key.signature)]
             var o = Occurrence(
                 signature: sig.id, severity: sig.severity, role: key.wrapper ? .wrapper : sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captures(run.captures), first: Timestamp(millis: run.first),
+                packed: captureSets[Int(run.captures)], first: Timestamp(millis: run.first),
                 last: Timestamp(millis: run.last), count: run.count,
                 example: run.example >= 0 ? examples[Int(run.example)] ?? nil : nil, location: run.location,
                 upstream: objects[Int(key.upstream)])
             // A merged chain is not evidence (`Occurrence.summary`): its other capture sets serve
             // only to read what a wait names (`Cascade.waits`).
-            o.otherCaptures = run.variants.map { captures($0) }
+            o.packedOtherCaptures = run.variants.map { captureSets[Int($0)] }
             o.run = Int32(i)
             if run.merged { o.summary = true; o.namingCount = run.namingCount }
             return o
@@ -736,12 +766,23 @@ public final class EventStore {
 enum PackedCaptures {
     static func pack(_ c: [String: String]) -> String {
         if c.isEmpty { return "" }
-        var out = ""
-        for (k, v) in c.sorted(by: { $0.key < $1.key }) {
-            out += String(k.utf8.count); out += ":"; out += k
-            out += String(v.utf8.count); out += ":"; out += v
+        let pairs = c.sorted(by: { $0.key < $1.key })
+        func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
+        let size = pairs.reduce(0) { $0 + digits($1.key.utf8.count) + $1.key.utf8.count + digits($1.value.utf8.count) + $1.value.utf8.count + 2 }
+        // Written in place at its exact size: appending grew each string to about twice its length.
+        return String(unsafeUninitializedCapacity: size) { buf in
+            var i = 0
+            func put(_ s: String) {
+                let n = s.utf8.count
+                var d = digits(n), x = n
+                while d > 0 { d -= 1; buf[i + d] = UInt8(48 + x % 10); x /= 10 }
+                i += digits(n)
+                buf[i] = UInt8(ascii: ":"); i += 1
+                for b in s.utf8 { buf[i] = b; i += 1 }
+            }
+            for (k, v) in pairs { put(k); put(v) }
+            return i
         }
-        return out
     }
 
     static func unpack(_ s: String) -> [String: String] {

@@ -355,6 +355,9 @@ public final class LogScanner {
         }
         reading.finish()
         flushEventCounts()
+        // The input ended (its last record flushed): what is still open can no longer change
+        // (Pipeline/Closing.swift).
+        if closeBudget != nil { closeIncidents(final: true) }
         reading.lifetimeState.finish(tracker: lifetimes)
         if let fileName, let podPath = PodLogPath(fileName) {
             podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))
