@@ -56,6 +56,52 @@ import Testing
         #expect(store.learnedUpstreams.pending.map { $0.first / 1000 - 1_772_442_000 } == [150, 230, 560])
     }
 
+    /// Capture sets no run, timeline or evidence key holds any more leave the store when runs
+    /// settle (`EventStore.retireCaptures`), but still count once against the cap per signature:
+    /// with a cap of 3 sets, `z` (the signature's first), `a` (settled, retired, then seen again)
+    /// and `b` fill it, and only `c` folds, as when nothing is settled.
+    @Test func retiredCaptureSetsStillCountOnce() throws {
+        let tested = Set(Self.patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).filter { $0.capture != nil }.flatMap(\.signals) })
+        let index = try #require(Self.patterns.signatures.firstIndex { $0.role == .failure && !tested.contains($0.id) })
+        func event(_ second: Int64, ip: String) throws -> Event {
+            var e = try Self.refused(second, object: "apps", file: "k.log", line: Int(second) + 1)
+            e.signature = Self.patterns.signatures[index].id
+            e.signatureIndex = index
+            e.captures = ["ip": ip]
+            return e
+        }
+        for retire in [false, true] {
+            let store = EventStore(patterns: Self.patterns, windowSeconds: 120)
+            store.captureSetsPerSignature = 3
+            store.add(try event(0, ip: "z"), signatureIndex: index)
+            store.add(try event(1000, ip: "a"), signatureIndex: index)
+            if retire {
+                store.settle(runs: [1])
+                #expect(!store.sizes.contains("capture sets 3,"))
+            }
+            for (second, ip) in [(2000, "a"), (3000, "b"), (4000, "c")] { store.add(try event(Int64(second), ip: ip), signatureIndex: index) }
+            #expect(store.foldedCaptures[Int32(index)] == 1, "settled: \(retire)")
+            let ips = store.occurrences().map { $0.captures["ip"] ?? "-" }
+            #expect(ips.suffix(3) == ["a", "b", "z"], "settled: \(retire)")
+        }
+    }
+
+    /// Kept texts that outlive a close are deflated (`Example.compacted()`) and read back whole:
+    /// the seed's refused-fetch record from samples/networkpolicy-9090.
+    @Test func compactedExampleReadsBackTheSameText() throws {
+        let record = #"{"level":"info","ts":"2026-11-24T02:41:12.479Z","msg":"request failed","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"4796076a-fbf1-4748-93c8-b6cb55f76e87","error":"Get \"http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/dd1f1fe7e70db0348a411049e90755f4ceb115fc.tar.gz\": dial tcp 10.43.89.232:80: connect: connection refused","method":"GET","url":"http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/dd1f1fe7e70db0348a411049e90755f4ceb115fc.tar.gz"}"#
+        let place = SourceLocation(file: "kustomize-controller.log", line: 3)
+        let example = Example(location: place, text: record).compacted()
+        guard case .deflated(let bytes, let count) = example.storage else { Issue.record("not deflated"); return }
+        #expect(count == record.utf8.count)
+        #expect(bytes.count * 2 < record.utf8.count)
+        #expect(example.text == record)
+        #expect(example.location == place)
+        let short = Example(location: place, text: "Reconciler error")
+        guard case .plain(let text) = short.compacted().storage else { Issue.record("deflated"); return }
+        #expect(text == "Reconciler error")
+    }
+
     /// A capture set packed into one string and back (EventStore's storage of capture sets), with
     /// the captures of the seed's refused fetch and values holding the separator and digits.
     @Test func packedCapturesRoundTrip() {

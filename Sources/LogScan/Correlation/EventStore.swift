@@ -1,3 +1,4 @@
+import CZlib
 /// A run of identical events: one signature from one controller about one object and upstream,
 /// within one bucket of event time (half the window, at least a minute). The correlator works on
 /// these instead of single events, so memory grows with the number of distinct things that
@@ -72,12 +73,37 @@ public struct Occurrence: Sendable {
 /// An event's record kept for the report: where it is and what it says.
 public struct Example: Sendable {
     public var location: SourceLocation
-    /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`).
-    public var text: String
+    /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`);
+    /// inflated on each read when `compacted()` deflated it.
+    public var text: String {
+        get {
+            switch storage {
+            case .plain(let s): return s
+            case .deflated(let bytes, let count): return Deflate.inflate(bytes, count: count) ?? ""
+            }
+        }
+        set { storage = .plain(newValue) }
+    }
+    enum Storage: Sendable {
+        case plain(String)
+        /// zlib-deflated UTF-8 and its length in bytes.
+        case deflated([UInt8], count: Int)
+    }
+    var storage: Storage
 
     public init(location: SourceLocation, text: String) {
         self.location = location
-        self.text = text
+        self.storage = .plain(text)
+    }
+
+    /// The same example with its text deflated (zlib) when that saves at least a quarter: what
+    /// the event store and closed incidents keep for hours (controller-runtime JSON records deflate
+    /// to about a third).
+    func compacted() -> Example {
+        guard case .plain(let s) = storage, s.utf8.count >= 128, let d = Deflate.deflate(s), d.count * 4 <= s.utf8.count * 3 else { return self }
+        var e = self
+        e.storage = .deflated(d, count: s.utf8.count)
+        return e
     }
 
     /// The decoded message and error, for the text report (decoded again from `text` when asked,
@@ -224,6 +250,9 @@ public final class EventStore {
     private var captureSets: [String] = [""]
     private var captureIndex: [String: Int32] = ["": 0]
     private var captureSetsBySignature: [Int32: Int] = [:]
+    /// Hashes of the capture sets `settle` removed (no run or timeline held them):
+    /// seen again, they are not counted against the cap a second time.
+    private var retiredCaptures: Set<Int> = []
     private var firstCaptureSet: [Int32: Int32] = [:]
     private var runs: [Key: Int] = [:]
     private var runList: [(Key, Run)] = []
@@ -239,11 +268,28 @@ public final class EventStore {
         var variants: [Int32]
     }
     private var context: [ContextKey: TimelineState] = [:]
-    /// Signatures some hypothesis condition tests a capture of (`SignalCondition.capture`): only
-    /// their other capture sets are evidence (`Diagnoser.present`).
-    private lazy var captureTested: Set<Int32> = {
-        let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).filter { $0.capture != nil }.flatMap(\.signals) })
-        return Set(patterns.signatures.indices.filter { ids.contains(patterns.signatures[$0].id) }.map(Int32.init))
+    /// The capture sets of context keys (`ContextKey.captures`, `.variants`), packed, apart from
+    /// the events' (they do not count against the cap per signature): only the names a hypothesis
+    /// condition tests, so that a settled refusal keeps its `ip`, not its artifact URL.
+    private var contextSets: [String] = [""]
+    private var contextSetIndex: [String: Int32] = ["": 0]
+
+    func intern(contextSet c: String) -> Int32 {
+        if let i = contextSetIndex[c] { return i }
+        contextSets.append(c)
+        contextSetIndex[c] = Int32(contextSets.count - 1)
+        return Int32(contextSets.count - 1)
+    }
+
+    /// Names of the captures some hypothesis condition tests, by signature.
+    private lazy var testedNames: [Int32: Set<String>] = {
+        var names: [String: Set<String>] = [:]
+        for h in patterns.hypotheses {
+            for c in h.supports + h.contradicts { if let cap = c.capture { for s in c.signals { names[s, default: []].insert(cap) } } }
+        }
+        var out: [Int32: Set<String>] = [:]
+        for (i, sig) in patterns.signatures.enumerated() { if let n = names[sig.id] { out[Int32(i)] = n } }
+        return out
     }()
     /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
     private lazy var named: Set<Int32> = {
@@ -302,15 +348,18 @@ public final class EventStore {
 
     func intern(packed c: String, signature: Int32) -> Int32 {
         if let i = captureIndex[c] { return i }
-        let n = captureSetsBySignature[signature, default: 0]
-        if n >= captureSetsPerSignature, let first = firstCaptureSet[signature] {
-            foldedCaptures[signature, default: 0] += 1
-            return first
+        // A set retired by `settle` was counted when first seen: it comes back as it was.
+        if retiredCaptures.isEmpty || !retiredCaptures.contains(c.hashValue) {
+            let n = captureSetsBySignature[signature, default: 0]
+            if n >= captureSetsPerSignature, let first = firstCaptureSet[signature] {
+                foldedCaptures[signature, default: 0] += 1
+                return first
+            }
+            captureSetsBySignature[signature] = n + 1
         }
         captureSets.append(c)
         let i = Int32(captureSets.count - 1)
         captureIndex[c] = i
-        captureSetsBySignature[signature] = n + 1
         if firstCaptureSet[signature] == nil { firstCaptureSet[signature] = i }
         return i
     }
@@ -468,8 +517,9 @@ public final class EventStore {
         }
 
         for (k, t) in other.context {
+            func set(_ i: Int32) -> Int32 { intern(contextSet: other.contextSets[Int(i)]) }
             let key = ContextKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)],
-                                 captures: captures(k.captures, k.signature), variants: k.variants.map { captures($0, k.signature) })
+                                 captures: set(k.captures), variants: k.variants.map(set))
             let entries = t.entries.map { e -> Timeline.Entry in
                 var e = e
                 e.file = fileMap[Int(e.file)]
@@ -512,6 +562,7 @@ public final class EventStore {
         objects = other.objects; objectIndex = other.objectIndex
         captureSets = other.captureSets; captureIndex = other.captureIndex
         captureSetsBySignature = other.captureSetsBySignature; firstCaptureSet = other.firstCaptureSet
+        retiredCaptures = other.retiredCaptures
         runs = other.runs; runList = other.runList; timelines = other.timelines
         files = other.files; fileIndex = other.fileIndex
         examples = other.examples; examplesKept = other.examplesKept
@@ -520,6 +571,7 @@ public final class EventStore {
         foldedCaptures = other.foldedCaptures
         learnedUpstreams = other.learnedUpstreams
         context = other.context
+        contextSets = other.contextSets; contextSetIndex = other.contextSetIndex
         other.removeAll()
     }
 
@@ -530,6 +582,8 @@ public final class EventStore {
         runList = []
         timelines = [:]
         context = [:]
+        contextSets = [""]
+        contextSetIndex = ["": 0]
         examples = []
         examplesKept = [:]
         lastSeen = [:]
@@ -539,6 +593,7 @@ public final class EventStore {
         captureIndex = ["": 0]
         captureSetsBySignature = [:]
         firstCaptureSet = [:]
+        retiredCaptures = []
     }
 
     /// Upstream links of settled runs: the correlator still learns each object's upstream from
@@ -570,11 +625,17 @@ public final class EventStore {
         }
         func context(_ k: Key, _ r: Run) {
             guard named.contains(k.signature), !r.merged else { return }
-            // Captures are evidence only where a condition tests one: the runs of other signatures
-            // share one timeline per (signature, controller, object), without captures.
-            let tested = captureTested.contains(k.signature)
-            let captures = tested ? r.captures : 0
-            let variants = tested ? r.variants : []
+            // Captures are evidence only where a condition tests one, and only the names it tests:
+            // the runs of other signatures share one timeline per (signature, controller, object).
+            var captures: Int32 = 0
+            var variants: [Int32] = []
+            if let names = testedNames[k.signature] {
+                func project(_ i: Int32) -> Int32 {
+                    intern(contextSet: PackedCaptures.pack(PackedCaptures.unpack(captureSets[Int(i)]).filter { names.contains($0.key) }))
+                }
+                captures = project(r.captures)
+                for v in r.variants.map(project) where v != captures && !variants.contains(v) { variants.append(v) }
+            }
             let ck = ContextKey(signature: k.signature, controller: k.controller, object: k.object, captures: captures, variants: variants)
             let t = self.context[ck] ?? {
                 let t = TimelineState(captures: captures, example: -1)
@@ -632,14 +693,16 @@ public final class EventStore {
         for (i, (k, _)) in runList.enumerated() { index[k] = i }
         runs = index
 
-        // Kept texts still referenced, renumbered in order of first use. Capture sets stay: the
-        // cap per signature counts every set seen, as when nothing is closed (bounded by the cap).
+        retireCaptures()
+
+        // Kept texts still referenced, renumbered in order of first use.
         var exampleMap: [Int32: Int32] = [:]
         var newExamples: [Example?] = []
         func example(_ i: Int32) -> Int32 {
             guard i >= 0 else { return -1 }
             if let j = exampleMap[i] { return j }
-            newExamples.append(examples[Int(i)])
+            // What outlives a close is kept deflated.
+            newExamples.append(examples[Int(i)]?.compacted())
             exampleMap[i] = Int32(newExamples.count - 1)
             return Int32(newExamples.count - 1)
         }
@@ -649,6 +712,43 @@ public final class EventStore {
         }
         examples = newExamples
         return freed
+    }
+
+    /// Removes the capture sets that no run or timeline holds (once they are a quarter
+    /// of all), renumbering the rest; their hashes stay in `retiredCaptures`, so that the cap per
+    /// signature counts every set once, as when nothing is closed.
+    private func retireCaptures() {
+        var used = [Bool](repeating: false, count: captureSets.count)
+        used[0] = true
+        func use(_ i: Int32) { used[Int(i)] = true }
+        for (_, r) in runList { use(r.captures); r.variants.forEach(use) }
+        for (_, t) in timelines { use(t.captures); t.variants.forEach(use) }
+        firstCaptureSet.values.forEach(use)
+        let unused = used.lazy.filter { !$0 }.count
+        guard unused > 0, unused * 4 >= captureSets.count else { return }
+        var map = [Int32](repeating: -1, count: captureSets.count)
+        var sets: [String] = []
+        sets.reserveCapacity(captureSets.count - unused)
+        var index: [String: Int32] = [:]
+        index.reserveCapacity(captureSets.count - unused)
+        for (i, c) in captureSets.enumerated() {
+            if used[i] {
+                map[i] = Int32(sets.count)
+                index[c] = Int32(sets.count)
+                sets.append(c)
+            } else {
+                retiredCaptures.insert(c.hashValue)
+            }
+        }
+        captureSets = sets
+        captureIndex = index
+        func remap(_ i: Int32) -> Int32 { map[Int(i)] }
+        for i in runList.indices {
+            runList[i].1.captures = remap(runList[i].1.captures)
+            runList[i].1.variants = runList[i].1.variants.map(remap)
+        }
+        for (_, t) in timelines { t.captures = remap(t.captures); t.variants = t.variants.map(remap) }
+        for (sig, i) in firstCaptureSet { firstCaptureSet[sig] = remap(i) }
     }
 
     /// Runs to merge (`settle(runs:chains:)`), from `groups` (the runs of each incident the
@@ -750,8 +850,8 @@ public final class EventStore {
             var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captures(t.captures), example: nil, entries: entries, files: files)
-            timeline.otherCaptures = t.variants.map { captures($0) }
+                captures: PackedCaptures.unpack(contextSets[Int(t.captures)]), example: nil, entries: entries, files: files)
+            timeline.otherCaptures = t.variants.map { PackedCaptures.unpack(contextSets[Int($0)]) }
             var newest = Int64.min
             timeline.reach = entries.map { newest = max(newest, $0.last); return newest }
             return timeline
@@ -803,5 +903,31 @@ enum PackedCaptures {
             out[k] = field()
         }
         return out
+    }
+}
+
+/// zlib's one-shot `compress2`/`uncompress` for kept texts (`Example.compacted()`).
+enum Deflate {
+    static func deflate(_ s: String) -> [UInt8]? {
+        var input = Array(s.utf8)
+        var size = compressBound(uLong(input.count))
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            input.withUnsafeMutableBufferPointer { i in compress2(o.baseAddress, &size, i.baseAddress, uLong(i.count), 6) }
+        }
+        guard rc == Z_OK else { return nil }
+        return Array(out[..<Int(size)])
+    }
+
+    /// - Parameter count: the inflated length in bytes.
+    static func inflate(_ bytes: [UInt8], count: Int) -> String? {
+        var size = uLong(count)
+        var input = bytes
+        var out = [UInt8](repeating: 0, count: max(1, count))
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            input.withUnsafeMutableBufferPointer { i in uncompress(o.baseAddress, &size, i.baseAddress, uLong(i.count)) }
+        }
+        guard rc == Z_OK, Int(size) == count else { return nil }
+        return String(decoding: out[..<count], as: UTF8.self)
     }
 }

@@ -69,7 +69,16 @@ extension LogScanner {
         let chains = mergeOldRuns
             ? store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff) : []
         guard !ready.isEmpty || !chains.isEmpty else { return }
-        state.closed += ready.map { var i = $0; i.runs = []; return i }
+        // A closed incident is kept to the end: its examples deflated (`Example.compacted()`).
+        state.closed += ready.map { incident in
+            var i = incident
+            i.runs = []
+            for k in i.signals.indices { i.signals[k].example = i.signals[k].example?.compacted() }
+            for k in i.downstream.indices {
+                for j in i.downstream[k].signals.indices { i.downstream[k].signals[j].example = i.downstream[k].signals[j].example?.compacted() }
+            }
+            return i
+        }
         if !ready.isEmpty { state.warnings += cascade.warnings.map { ScanWarning(message: $0) } }
         freed = store.settle(runs: closing, chains: chains)
         mergedRuns += chains.reduce(0) { $0 + $1.count - 1 }
