@@ -29,6 +29,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's mallopt, for the CLI (malloc.h; no library to link).
+        .systemLibrary(name: "CMalloc"),
         // System library: Vectorscan, the multi-literal prefilter. apt: libvectorscan-dev.
         .systemLibrary(
             name: "CVectorscan",
@@ -56,6 +58,7 @@ let package = Package(
             name: "flux-logscan",
             dependencies: [
                 "LogScan",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
