@@ -35,10 +35,15 @@ extension LogScanner {
         let bucket = store.bucketMillis
         let cutoff = final ? Int64.max : min(closingWatermark - 2 * w, closingWatermark / bucket * bucket)
         var occurrences = store.occurrences()
+        let learned = store.learnedUpstreams
+        // When the input ended every run settles: the runs are freed before correlating (what that
+        // needs is in `occurrences`, and the upstreams learned so far are taken before the runs'
+        // own namings join them), so that they and the correlation never take memory together.
+        if final { store.settle(runs: Set(occurrences.map(\.run))) }
         occurrences.sort(by: Correlator.before)
         let windowSeconds = Double(w) / 1000
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: store.learnedUpstreams)
+            .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: learned)
         let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
         func start(_ i: Incident) -> Int64 { min(i.firstSeen.millis, i.downstream.map(\.firstSeen.millis).min() ?? .max) }
         func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min) }
@@ -80,7 +85,7 @@ extension LogScanner {
             return i
         }
         if !ready.isEmpty { state.warnings += cascade.warnings.map { ScanWarning(message: $0) } }
-        freed = store.settle(runs: closing, chains: chains)
+        freed = final ? held : store.settle(runs: closing, chains: chains)
         mergedRuns += chains.reduce(0) { $0 + $1.count - 1 }
         if !final { closedBefore = max(closedBefore, cutoff) }
     }
