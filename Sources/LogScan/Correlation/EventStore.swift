@@ -251,7 +251,8 @@ public final class EventStore {
     private var captureIndex: [String: Int32] = ["": 0]
     private var captureSetsBySignature: [Int32: Int] = [:]
     /// Hashes of the capture sets `settle` removed (no run or timeline held them):
-    /// seen again, they are not counted against the cap a second time.
+    /// seen again, they are not counted against the cap a second time. (Swift's 64-bit hash: a
+    /// collision would only let one new set in without counting it.)
     private var retiredCaptures: Set<Int> = []
     private var firstCaptureSet: [Int32: Int32] = [:]
     private var runs: [Key: Int] = [:]
@@ -587,8 +588,8 @@ public final class EventStore {
         examples = []
         examplesKept = [:]
         lastSeen = [:]
-        // The packed capture sets too: what was taken holds them unpacked (some 12 MiB for a
-        // 2 GiB archive, alive through the whole diagnosis otherwise).
+        // The capture sets too: what was taken holds its own references to those it uses (the
+        // rest, some 12 MiB for a 2 GiB archive, stayed alive through the whole diagnosis).
         captureSets = [""]
         captureIndex = ["": 0]
         captureSetsBySignature = [:]
@@ -794,9 +795,8 @@ public final class EventStore {
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 
     /// Capture set `i`, unpacked.
-    /// Unpacks capture sets for one `occurrences()` or `timelineList()`: each set once, shared by
-    /// every occurrence that holds it (unpacking per run made a 2 GiB archive's closing passes
-    /// 30 MiB heavier).
+    /// Unpacks capture sets for one `timelineList()`: each set once, shared by every timeline that
+    /// holds it. (Occurrences hold the packed strings themselves.)
     private final class Unpacked {
         let sets: [String]
         var cache: [Int32: [String: String]] = [:]
