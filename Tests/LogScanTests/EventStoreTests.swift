@@ -112,6 +112,16 @@ import Testing
         let tricky = ["object": "Kustomization/flux-system/apps: 3:x", "empty": "", "né": "12:ü"]
         for c in [refused, tricky, [:]] { #expect(PackedCaptures.unpack(PackedCaptures.pack(c)) == c) }
         #expect(PackedCaptures.pack(refused) == PackedCaptures.pack(refused.merging(["ip": "10.43.12.7"]) { a, _ in a }))
+        // A long set (kustomize-controller's health-check timeout names every object it waited
+        // for, FLUX-LOGS.md: `timeout waiting for: [Deployment/ns/name status: 'InProgress', ...]`)
+        // is kept deflated, and equal sets still pack equal.
+        let objects = (1...16).map { "Deployment/apps/service-\($0) status: 'InProgress'" }.joined(separator: ", ")
+        let health = ["duration": "5m0.836441815s", "objects": objects]
+        let packed = PackedCaptures.pack(health)
+        #expect(packed.hasPrefix("~"))
+        #expect(packed.utf8.count < objects.utf8.count / 2)
+        #expect(PackedCaptures.unpack(packed) == health)
+        #expect(PackedCaptures.pack(health.merging(["duration": "5m0.836441815s"]) { _, b in b }) == packed)
     }
 
     @Test func twoStoresMergedEqualOne() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import CZlib
 /// A run of identical events: one signature from one controller about one object and upstream,
 /// within one bucket of event time (half the window, at least a minute). The correlator works on
@@ -870,7 +871,7 @@ enum PackedCaptures {
         func digits(_ n: Int) -> Int { n < 10 ? 1 : 1 + digits(n / 10) }
         let size = pairs.reduce(0) { $0 + digits($1.key.utf8.count) + $1.key.utf8.count + digits($1.value.utf8.count) + $1.value.utf8.count + 2 }
         // Written in place at its exact size: appending grew each string to about twice its length.
-        return String(unsafeUninitializedCapacity: size) { buf in
+        let packed = String(unsafeUninitializedCapacity: size) { buf in
             var i = 0
             func put(_ s: String) {
                 let n = s.utf8.count
@@ -883,10 +884,24 @@ enum PackedCaptures {
             for (k, v) in pairs { put(k); put(v) }
             return i
         }
+        // Long sets (a health check's list of objects and their statuses) are kept deflated:
+        // `~`, the packed length, `:`, then the zlib bytes in base64. Deflating is deterministic,
+        // so equal sets still pack to equal strings.
+        guard size >= longSet, let d = Deflate.deflate(packed) else { return packed }
+        return "~\(size):" + Data(d).base64EncodedString()
     }
+
+    /// Packed sets of this many bytes and more are deflated.
+    static let longSet = 512
 
     static func unpack(_ s: String) -> [String: String] {
         if s.isEmpty { return [:] }
+        if s.utf8.first == UInt8(ascii: "~") {
+            guard let colon = s.firstIndex(of: ":"), let count = Int(s[s.index(after: s.startIndex)..<colon]),
+                  let data = Data(base64Encoded: String(s[s.index(after: colon)...])),
+                  let text = Deflate.inflate(Array(data), count: count) else { return [:] }
+            return unpack(text)
+        }
         var out: [String: String] = [:]
         let bytes = Array(s.utf8)
         var i = 0

@@ -33,7 +33,8 @@ public struct ReadDamage: Sendable, Equatable {
 /// than `lineCap` bytes is cut at the cap, handed over once with `truncated == true`, and the rest
 /// up to the next newline is skipped. Memory is bounded by `chunkSize + lineCap` bytes.
 public struct LineReader {
-    /// Bytes asked of each `read(2)` (default 1 MiB).
+    /// Bytes asked of each `read(2)` (default 256 KiB: the pages a read touches stay resident; a
+    /// pipe gives 64 KiB a read anyway).
     public var chunkSize: Int
     /// Longest line handed over whole, in bytes (default 1 MiB).
     public var lineCap: Int
@@ -41,7 +42,7 @@ public struct LineReader {
     /// start of the first undelivered line to the end of what was read (the prefilter scans it).
     public var regionHook: ((UnsafeRawBufferPointer) -> Void)?
 
-    public init(chunkSize: Int = 1 << 20, lineCap: Int = 1 << 20) {
+    public init(chunkSize: Int = 256 << 10, lineCap: Int = 1 << 20) {
         self.chunkSize = max(4096, chunkSize)
         self.lineCap = max(16, lineCap)
     }
