@@ -796,20 +796,6 @@ public final class EventStore {
     public func endStream(_ stream: Int) { lastSeen[stream] = nil }
 
     /// Capture set `i`, unpacked.
-    /// Unpacks capture sets for one `timelineList()`: each set once, shared by every timeline that
-    /// holds it. (Occurrences hold the packed strings themselves.)
-    private final class Unpacked {
-        let sets: [String]
-        var cache: [Int32: [String: String]] = [:]
-        init(_ sets: [String]) { self.sets = sets }
-        func callAsFunction(_ i: Int32) -> [String: String] {
-            if let d = cache[i] { return d }
-            let d = PackedCaptures.unpack(sets[Int(i)])
-            cache[i] = d
-            return d
-        }
-    }
-
     /// The failure and wrapper runs, in no particular order.
     public func occurrences() -> [Occurrence] {
         return runList.enumerated().map { i, entry in
@@ -822,8 +808,6 @@ public final class EventStore {
                 last: Timestamp(millis: run.last), count: run.count,
                 example: run.example >= 0 ? examples[Int(run.example)] ?? nil : nil, location: run.location,
                 upstream: objects[Int(key.upstream)])
-            // A merged chain is not evidence (`Occurrence.summary`): its other capture sets serve
-            // only to read what a wait names (`Cascade.waits`).
             o.packedOtherCaptures = run.variants.map { captureSets[Int($0)] }
             o.run = Int32(i)
             if run.merged { o.summary = true; o.namingCount = run.namingCount }
@@ -834,7 +818,6 @@ public final class EventStore {
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
     /// (`settle(runs:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {
-        let captures = Unpacked(captureSets)
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
             var entries = t.entries
@@ -842,7 +825,7 @@ public final class EventStore {
             return Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: captures(t.captures), example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
+                captures: PackedCaptures.unpack(captureSets[Int(t.captures)]), example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
                 entries: entries, files: files)
         } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
             let sig = patterns.signatures[Int(key.signature)]

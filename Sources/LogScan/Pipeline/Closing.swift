@@ -71,8 +71,7 @@ extension LogScanner {
         // Incidents that stay open (for hours, some) keep their runs, but the old ones merge:
         // per incident the correlator formed and key, into one run per chain (`EventStore.chains`).
         let closing = Set(ready.flatMap(\.runs))
-        let chains = mergeOldRuns
-            ? store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff) : []
+        let chains = store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff)
         guard !ready.isEmpty || !chains.isEmpty else { return }
         // A closed incident is kept to the end: its examples deflated (`Example.compacted()`).
         state.closed += ready.map { incident in
@@ -85,7 +84,8 @@ extension LogScanner {
             return i
         }
         if !ready.isEmpty { state.warnings += cascade.warnings.map { ScanWarning(message: $0) } }
-        freed = final ? held : store.settle(runs: closing, chains: chains)
+        // (At the end the runs were settled before correlating; nothing is read after.)
+        freed = final ? 0 : store.settle(runs: closing, chains: chains)
         mergedRuns += chains.reduce(0) { $0 + $1.count - 1 }
         if !final { closedBefore = max(closedBefore, cutoff) }
     }

@@ -55,7 +55,6 @@ extension LogScanner {
         w.eventObserver = eventObserver
         w.recordObserver = recordObserver
         w.countsOnly = countsOnly
-        w.mergeOldRuns = mergeOldRuns
         return w
     }
 

@@ -141,10 +141,7 @@ public final class LogScanner {
     /// Close incidents while reading once the event store holds this many runs (Pipeline/Closing.swift);
     /// nil keeps every run to the end. `scan(paths:jobs:)` uses it only for a single input.
     public var closeBudget: Int?
-    /// Whether a close also merges the old runs of incidents that stay open into one run per
-    /// chain (Pipeline/Closing.swift, `EventStore.settle(runs:chains:)`); on by default.
-    public var mergeOldRuns = true
-    /// Runs merged into others so far (`mergeOldRuns`).
+    /// Runs of incidents still open merged into others so far (Pipeline/Closing.swift).
     var mergedRuns = 0
     /// Runs in the store at which the next close is tried.
     var nextClose = 0
