@@ -27,33 +27,110 @@ import Testing
         }.sorted()
     }
 
+    /// A kustomize-controller wait on a dependsOn target (FLUX-LOGS.md 3.11,
+    /// `Dependencies do not meet ready condition, retrying in 30s`; class `dependency`, a symptom
+    /// class `Cascade.waits` reads) at `second` seconds past 09:00:00 UTC, 2026-03-02.
+    static func waiting(_ second: Int64, object: String, line: Int) throws -> Event {
+        let index = try #require(patterns.signatures.firstIndex { $0.id == "dependency-not-ready" })
+        let s = patterns.signatures[index]
+        let text = "{\"level\":\"info\",\"msg\":\"Dependencies do not meet ready condition, retrying in 30s\",\"controller\":\"kustomization\",\"Kustomization\":{\"name\":\"\(object)\",\"namespace\":\"flux-system\"}}"
+        return Event(time: Timestamp(millis: 1_772_442_000_000 + second * 1000), controller: "kustomize-controller",
+                     object: ObjectRef(kind: "Kustomization", namespace: "flux-system", name: object),
+                     signature: s.id, severity: s.severity, role: s.role, failureClass: s.failureClass,
+                     captures: [:], location: SourceLocation(file: "k.log", line: line), level: .info, text: text,
+                     stream: 0, signatureIndex: index)
+    }
+
+    /// Runs at 0, 70, 150, 230, 500 and 560 s with a 120 s window (60 s buckets: six runs); the
+    /// last two follow the first four 270 s after they ended.
+    static let seconds: [Int64] = [0, 70, 150, 230, 500, 560]
+
     /// `EventStore.chains` and `settle(runs:chains:)`: the old runs of an incident that stays open
-    /// merge into one run per chain (issue "Archives and folders", memory). Window 120 s, so runs
-    /// cover 60 s buckets; refusals at 0, 70, 150 and 230 s are one chain (no gap over the window),
-    /// 500 and 560 s another (270 s after the first chain ended).
+    /// merge into one run per chain (issue "Archives and folders", memory). Failures of a class
+    /// that is not a symptom class (the refused artifact fetch, class `artifact-fetch`) make one
+    /// chain across the 270 s gap: the incident's other events fill it, or it would not be one.
     @Test func oldRunsOfAnOpenIncidentMergeByChain() throws {
-        let seconds: [Int64] = [0, 70, 150, 230, 500, 560]
-        let events = try seconds.map { try Self.refused($0, object: "apps", file: "k.log", line: Int($0) + 1) }
+        let events = try Self.seconds.map { try Self.refused($0, object: "apps", file: "k.log", line: Int($0) + 1) }
         let store = EventStore(patterns: Self.patterns, windowSeconds: 120)
         for e in events { store.add(e, signatureIndex: e.signatureIndex) }
         #expect(store.runCount == 6)
         let chains = store.chains(in: [Array(0..<6)], endingBefore: .max)
-        #expect(chains.map(\.count).sorted() == [2, 4])
+        #expect(chains.map(\.count) == [6])
         // Runs that end at or after the cutoff stay as they are.
         #expect(store.chains(in: [Array(0..<6)], endingBefore: events[4].time!.millis).map(\.count) == [4])
-        #expect(store.settle(runs: [], chains: chains) == 4)
-        let runs = store.occurrences().sorted { $0.first < $1.first }
-        #expect(runs.map(\.count) == [4, 2])
-        #expect(runs.map { ($0.last.millis - $0.first.millis) / 1000 } == [230, 60])
+        // Runs of two incidents never merge.
+        #expect(store.chains(in: [Array(0..<2), Array(2..<6)], endingBefore: .max).map(\.count).sorted() == [2, 4])
+        #expect(store.settle(runs: [], chains: chains) == 5)
+        let runs = store.occurrences()
+        #expect(runs.map(\.count) == [6])
+        #expect(runs.map { ($0.last.millis - $0.first.millis) / 1000 } == [560])
         #expect(runs.allSatisfy { $0.summary && $0.namingCount == 1 })
         #expect(runs[0].location == SourceLocation(file: "k.log", line: 1))
         #expect(runs[0].example?.text.hasSuffix("}0") == true)
         // The later runs' namings of their GitRepository keep their own times: the one within a
-        // window of the oldest run left counts now, the other three when the correlator reaches them.
+        // window of the oldest run left (the merged one, from 0 s) counts now, the other four
+        // when the correlator reaches them.
         let kustomization = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
         let repository = try #require(events[0].upstream)
         #expect(store.learnedUpstreams.counts[kustomization]?[repository] == 1)
-        #expect(store.learnedUpstreams.pending.map { $0.first / 1000 - 1_772_442_000 } == [150, 230, 560])
+        #expect(store.learnedUpstreams.pending.map { $0.first / 1000 - 1_772_442_000 } == [150, 230, 500, 560])
+    }
+
+    /// A chain's first run gives the merged run its kept text, so runs with no kept text before
+    /// the first that has one chain apart. With no text kept per key (`examplesPerKey` 0), only
+    /// the run at 500 s keeps one (more than a window after the one before): 0-230 s are one
+    /// chain with no text, 500-560 s another beginning at its text.
+    @Test func runsWithoutTextChainApartFromTheFirstText() throws {
+        let store = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        store.examplesPerKey = 0
+        for second in Self.seconds {
+            let e = try Self.refused(second, object: "apps", file: "k.log", line: Int(second) + 1)
+            store.add(e, signatureIndex: e.signatureIndex)
+        }
+        let chains = store.chains(in: [Array(0..<6)], endingBefore: .max)
+        #expect(chains.map(\.count).sorted() == [2, 4])
+        store.settle(runs: [], chains: chains)
+        let runs = store.occurrences().sorted { $0.first < $1.first }
+        #expect(runs.map(\.count) == [4, 2])
+        #expect(runs[0].example == nil)
+        #expect(runs[1].example?.text.hasSuffix("}500") == true)
+    }
+
+    /// Runs of a symptom class (`dependency`): `Cascade.waits` reads of them what lies wholly
+    /// within a waiting incident's span, so a merged run never straddles the first or last event
+    /// of another symptom incident holding the same object and signature (or still growing).
+    @Test func symptomChainsNeverStraddleAnotherWaitingIncident() throws {
+        let store = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        store.examplesPerKey = 10  // every run keeps its text, so texts never split a chain here
+        for second in Self.seconds {
+            let e = try Self.waiting(second, object: "apps", line: Int(second) + 1)
+            store.add(e, signatureIndex: e.signatureIndex)
+        }
+        let start = Timestamp(millis: 1_772_442_000_000)
+        func incident(_ from: Int64, _ to: Int64, object: String) -> Incident {
+            Incident(id: "\(from)", title: "", severity: .warning, status: .open,
+                     firstSeen: Timestamp(millis: start.millis + from * 1000), lastSeen: Timestamp(millis: start.millis + to * 1000),
+                     controllers: ["kustomize-controller"], objects: [], upstream: nil,
+                     affected: [ObjectRef(kind: "Kustomization", namespace: "flux-system", name: object)],
+                     failureClass: "dependency", signals: [], signatures: ["dependency-not-ready"])
+        }
+        func chains(_ others: [Incident], cutoff: Int64 = .max) -> [Int] {
+            store.chains(in: [Array(0..<6)] + others.map { _ in [] }, endingBefore: cutoff,
+                         incidents: [incident(0, 600, object: "apps")] + others).map(\.count).sorted()
+        }
+        // Without the incidents, the window rule: the 270 s gap splits.
+        #expect(store.chains(in: [Array(0..<6)], endingBefore: .max).map(\.count).sorted() == [2, 4])
+        // Alone: one chain.
+        #expect(chains([]) == [6])
+        // Another wait on the same object from 100 s: the runs before it and those after.
+        #expect(chains([incident(100, 700, object: "apps")]) == [2, 4])
+        // One that ended at 200 s: the runs that ended by then and the rest.
+        #expect(chains([incident(-60, 200, object: "apps")]) == [3, 3])
+        // About another object, or holding the whole span: nothing to straddle.
+        #expect(chains([incident(100, 400, object: "infra")]) == [6])
+        #expect(chains([incident(-60, 700, object: "apps")]) == [6])
+        // Still growing (it ends after the cutoff), it may hold the object later.
+        #expect(chains([incident(300, 800, object: "infra")], cutoff: start.millis + 700_000) == [2, 4])
     }
 
     /// Capture sets no run, timeline or evidence key holds any more leave the store when runs

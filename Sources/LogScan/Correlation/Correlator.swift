@@ -71,30 +71,69 @@ public struct LearnedUpstreams: Sendable {
         public var count: Int
     }
     public var counts: [ObjectRef: [ObjectRef: Int]] = [:]
-    /// Sorted by `first`.
-    public var pending: [Naming] = []
+    /// The (object, upstream) pairs the waiting namings name, each once.
+    private var pairs: [(object: ObjectRef, upstream: ObjectRef)] = []
+    private var pairIndex: [ObjectRef: [ObjectRef: Int32]] = [:]
+    /// The namings still waiting, sorted by `first`, then object and upstream: 24 bytes each (a
+    /// lasting incident's merged runs leave thousands waiting until the end of the input).
+    private var waiting: [(first: Int64, pair: Int32, count: Int)] = []
     public init() {}
+
+    /// The namings that began too late to count for every occurrence still to correlate, by first
+    /// event (UTC milliseconds).
+    public var pending: [Naming] { waiting.indices.map(naming) }
+    /// How many namings wait (`pending.count`, without building them).
+    public var pendingCount: Int { waiting.count }
+    /// The first event of the `i`-th waiting naming (UTC milliseconds).
+    public func pendingFirst(_ i: Int) -> Int64 { waiting[i].first }
+    /// The `i`-th waiting naming.
+    public func naming(_ i: Int) -> Naming {
+        let w = waiting[i], p = pairs[Int(w.pair)]
+        return Naming(first: w.first, object: p.object, upstream: p.upstream, count: w.count)
+    }
+
+    private mutating func wait(_ namings: some Sequence<Naming>) {
+        for n in namings {
+            let pair: Int32
+            if let i = pairIndex[n.object]?[n.upstream] {
+                pair = i
+            } else {
+                pair = Int32(pairs.count)
+                pairs.append((n.object, n.upstream))
+                pairIndex[n.object, default: [:]][n.upstream] = pair
+            }
+            waiting.append((n.first, pair, n.count))
+        }
+        waiting.sort { a, b in
+            if a.first != b.first { return a.first < b.first }
+            let x = pairs[Int(a.pair)], y = pairs[Int(b.pair)]
+            return (x.object, x.upstream) < (y.object, y.upstream)
+        }
+    }
 
     /// Adds the namings of settled runs, then counts for everyone those that began at most a
     /// window after `oldest`, the first event of the oldest occurrence still to correlate.
     mutating func add(_ namings: [Naming], oldest: Int64, windowMillis: Int64) {
-        pending += namings
-        pending.sort { $0.first != $1.first ? $0.first < $1.first : ($0.object, $0.upstream) < ($1.object, $1.upstream) }
+        wait(namings)
         // `oldest` is `.max` when nothing is left to correlate: everything counts.
         let limit = oldest > Int64.max - windowMillis ? Int64.max : oldest + windowMillis
         var k = 0
-        while k < pending.count, pending[k].first <= limit {
-            counts[pending[k].object, default: [:]][pending[k].upstream, default: 0] += pending[k].count
+        while k < waiting.count, waiting[k].first <= limit {
+            let p = pairs[Int(waiting[k].pair)]
+            counts[p.object, default: [:]][p.upstream, default: 0] += waiting[k].count
             k += 1
         }
-        pending.removeFirst(k)
+        waiting.removeFirst(k)
+        if waiting.isEmpty {
+            pairs = []
+            pairIndex = [:]
+        }
     }
 
     /// Merges what another part learned.
     mutating func absorb(_ o: LearnedUpstreams) {
         for (obj, m) in o.counts { for (u, n) in m { counts[obj, default: [:]][u, default: 0] += n } }
-        pending += o.pending
-        pending.sort { $0.first != $1.first ? $0.first < $1.first : ($0.object, $0.upstream) < ($1.object, $1.upstream) }
+        wait(o.pending)
     }
 }
 
@@ -154,8 +193,8 @@ public struct Correlator {
         var next = 0, nextPending = 0
         for (i, o) in list.enumerated() {
             let horizon = o.first.millis + windowMillis
-            while nextPending < learned.pending.count, learned.pending[nextPending].first <= horizon {
-                let p = learned.pending[nextPending]
+            while nextPending < learned.pendingCount, learned.pendingFirst(nextPending) <= horizon {
+                let p = learned.naming(nextPending)
                 counts[p.object, default: [:]][p.upstream, default: 0] += p.count
                 nextPending += 1
             }

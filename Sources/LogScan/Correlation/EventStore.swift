@@ -756,35 +756,80 @@ public final class EventStore {
     /// Runs to merge (`settle(runs:chains:)`), from `groups` (the runs of each incident the
     /// correlator formed, of those that stay open): within a group, runs of one key (signature,
     /// controller, object, upstream; any bucket) that ended before `cutoff`, in order of first
-    /// event (then place), each beginning at most a window after the chain so far ended, the first
-    /// one with a kept text (the incident's id and its signal's example come from it). A chain
-    /// never spans a gap of more than a window, so the correlator groups it as it grouped its runs.
-    func chains(in groups: [[Int32]], endingBefore cutoff: Int64) -> [[Int32]] {
+    /// event (then place). A chain's first run gives the merged run its place, captures and kept
+    /// text, so a chain either holds no kept text at all or begins at its first (the incident's
+    /// id and its signals' examples come from the first kept text).
+    ///
+    /// How far apart the runs of a chain may be (docs/OUTPUT.md, "Incidents closed while
+    /// reading"): the correlator groups failures by class and upstream and splits them only where
+    /// no event of the group falls within a window, so the failures of one incident cover its
+    /// whole span and a chain of them may span any gap. A wrapper joins the nearest incident
+    /// holding its object; each run of the chain chose this one, so the merged run, which
+    /// overlaps it or lies on the same side, does too (a nearer incident would lie in a gap,
+    /// nearer to the run before it). `Cascade.waits` reads something else: the events of symptom
+    /// classes (`Cascade.symptomClasses`) that lie wholly within a symptom incident's span,
+    /// whichever incident they belong to. A chain of those may span a gap of more than a window
+    /// only when `incidents` (the correlator's, index for index with `groups`) are given and no
+    /// other symptom incident could read part of it: none begins or ends within the chain's span
+    /// while it holds the chain's object and signature or may still grow (ends at or after
+    /// `cutoff`). Otherwise its runs follow each other within a window, as they did.
+    /// - Parameter incidents: the incidents of `groups`, index for index (nil: chains of symptom
+    ///   classes keep the window rule).
+    func chains(in groups: [[Int32]], endingBefore cutoff: Int64, incidents: [Incident]? = nil) -> [[Int32]] {
         struct Same: Hashable { var signature: Int32; var wrapper: Bool; var controller: Int32; var object: Int32; var upstream: Int32 }
+        let symptomIncidents = (incidents ?? []).indices.filter { Cascade.symptomClasses.contains(incidents![$0].failureClass) }
         var out: [[Int32]] = []
-        for group in groups {
+        for (g, group) in groups.enumerated() {
             var byKey: [Same: [Int32]] = [:]
             for i in group where runList[Int(i)].1.last < cutoff {
                 let k = runList[Int(i)].0
                 byKey[Same(signature: k.signature, wrapper: k.wrapper, controller: k.controller, object: k.object, upstream: k.upstream), default: []].append(i)
             }
-            for (_, var list) in byKey where list.count > 1 {
+            for (same, var list) in byKey where list.count > 1 {
                 list.sort { a, b in
                     let x = runList[Int(a)].1, y = runList[Int(b)].1
                     return x.first != y.first ? x.first < y.first : x.location < y.location
                 }
+                var gap = Int64.max
+                // Times no merged run may straddle: where another symptom incident that could read
+                // part of the chain begins (by first event) or ends (by last event).
+                var firstCuts: [Int64] = [], lastCuts: [Int64] = []
+                let signature = patterns.signatures[Int(same.signature)]
+                if Cascade.symptomClasses.contains(signature.failureClass) {
+                    if let incidents, let object = objects[Int(same.object)] {
+                        let from = runList[Int(list[0])].1.first, to = list.lazy.map { self.runList[Int($0)].1.last }.max()!
+                        for h in symptomIncidents where h != g {
+                            let e = incidents[h]
+                            let (first, last) = (e.firstSeen.millis, e.lastSeen.millis)
+                            guard first <= to, last >= from else { continue }
+                            guard last >= cutoff || (e.affected.contains(object) && e.signatures.contains(signature.id)) else { continue }
+                            if first > from { firstCuts.append(first) }
+                            if last < to { lastCuts.append(last) }
+                        }
+                    } else if incidents == nil {
+                        gap = windowMillis
+                    }
+                }
+                // Runs with no kept text before the first that has one make a chain of their own.
                 var chain: [Int32] = []
-                var reach = Int64.min
+                var reach = Int64.min, head = Int64.min, lowest = Int64.max
+                var texts = false
                 for i in list {
                     let r = runList[Int(i)].1
-                    if !chain.isEmpty, r.first - reach <= windowMillis {
+                    if !chain.isEmpty, r.first - reach <= gap, texts || r.example < 0,
+                       !firstCuts.contains(where: { head < $0 && $0 <= r.first }),
+                       !lastCuts.contains(where: { min(lowest, r.last) <= $0 && $0 < max(reach, r.last) }) {
                         chain.append(i)
                         reach = max(reach, r.last)
+                        lowest = min(lowest, r.last)
                         continue
                     }
                     if chain.count > 1 { out.append(chain) }
-                    chain = r.example >= 0 ? [i] : []
+                    chain = [i]
                     reach = r.last
+                    lowest = r.last
+                    head = r.first
+                    texts = r.example >= 0
                 }
                 if chain.count > 1 { out.append(chain) }
             }

@@ -71,7 +71,7 @@ extension LogScanner {
         // Incidents that stay open (for hours, some) keep their runs, but the old ones merge:
         // per incident the correlator formed and key, into one run per chain (`EventStore.chains`).
         let closing = Set(ready.flatMap(\.runs))
-        let chains = store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff)
+        let chains = store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff, incidents: correlated)
         guard !ready.isEmpty || !chains.isEmpty else { return }
         // A closed incident is kept to the end: its examples deflated (`Example.compacted()`).
         state.closed += ready.map { incident in
