@@ -41,7 +41,7 @@ public struct Diagnoser {
         let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            var evidence = Evidence(context: context)
+            var evidence = Evidence(context: context, extra: namedExtra)
             func add(_ o: Occurrence) { if named.contains(o.signature) { evidence.own[o.signature, default: []].append(o) } }
             var i = lowerBound(context, from - bucket)
             while i < context.count, context[i].first.millis <= to {
@@ -52,7 +52,9 @@ public struct Diagnoser {
                 i += 1
             }
             for t in namedTimelines { if let o = t.occurrence(from: from, to: to) { add(o) } }
-            for o in namedExtra where o.last.millis >= from && o.first.millis <= to { add(o) }
+            for (k, o) in namedExtra.enumerated() where o.last.millis >= from && o.first.millis <= to {
+                evidence.extraIndices[o.signature, default: []].append(Int32(k))
+            }
             if let silence { for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) { add(o) } }
             var derived: Set<String> = []
             let sc = "source-controller"
@@ -101,18 +103,24 @@ public struct Diagnoser {
         return lo
     }
 
-    /// One incident's evidence by signature: occurrences of the scan's context, by index (a long
-    /// incident's window holds thousands; copies of them made diagnosis the peak of memory), and
-    /// the incident's own queried ones (timelines, derived signals).
+    /// One incident's evidence by signature: occurrences of the scan's context and of the extra
+    /// ones (restarts, lifetime evidence), by index (a long incident's window holds thousands;
+    /// copies of them made diagnosis the peak of memory), and the incident's own queried ones
+    /// (timelines, silence).
     struct Evidence {
         let context: [Occurrence]
+        let extra: [Occurrence]
         var indices: [String: [Int32]] = [:]
+        var extraIndices: [String: [Int32]] = [:]
         var own: [String: [Occurrence]] = [:]
 
-        func contains(_ signature: String) -> Bool { indices[signature] != nil || own[signature] != nil }
+        func contains(_ signature: String) -> Bool {
+            indices[signature] != nil || extraIndices[signature] != nil || own[signature] != nil
+        }
 
         func forEach(_ signature: String, _ body: (Occurrence) -> Void) {
             for i in indices[signature] ?? [] { body(context[Int(i)]) }
+            for i in extraIndices[signature] ?? [] { body(extra[Int(i)]) }
             for o in own[signature] ?? [] { body(o) }
         }
     }

@@ -118,6 +118,8 @@ public struct PlaceholderFiller: Sendable {
     }
 
     func fillObjects(_ text: String) -> String {
+        // Most steps name no object: kept as they are (one string shared by every incident).
+        guard text.contains("<name>") || text.contains("<namespace>-<release>") else { return text }
         var chars = Array(text)
         // A HelmChart's name is `<namespace>-<release>` (the HelmRelease's), as the checks write it.
         let tokens = [Array("<name>"), Array("<namespace>-<release>")]

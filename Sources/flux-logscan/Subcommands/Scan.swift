@@ -136,7 +136,14 @@ struct Scan: ParsableCommand {
         }
         let inputs = paths.isEmpty ? ["-"] : paths
         var walker = InputWalker()
+        // FLUX_LOGSCAN_DEBUG: resident memory (now and peak so far) after each phase, on Linux.
+        func memory(_ phase: String) {
+            guard getenv("FLUX_LOGSCAN_DEBUG") != nil, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return }
+            let lines = status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
+            Output.stderr("memory after \(phase): " + lines.map { $0.replacingOccurrences(of: "\t", with: "").replacingOccurrences(of: "  ", with: "") }.joined(separator: ", ") + "\n")
+        }
         scanner.scan(paths: walker.expand(inputs), jobs: jobs)
+        memory("reading")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
         var scan = scanner.finish()
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
@@ -151,6 +158,7 @@ struct Scan: ParsableCommand {
             return
         }
         let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs)
+        memory("diagnosis")
         scan = analysis.scan
         // --controller/--namespace/--object choose incidents (a root incident shows when what is
         // asked for waits on it); --min-severity hides some of those; --fail-on counts them all.
@@ -188,6 +196,7 @@ struct Scan: ParsableCommand {
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
 
+        memory("the report")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(analysis.lifetimes.lifetimeReport + "\n") }
         if !scan.inputErrors.isEmpty { throw ExitCode(2) }
         if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
