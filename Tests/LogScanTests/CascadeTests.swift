@@ -211,6 +211,25 @@ import Testing
         #expect(Cascade.objectList("no objects here").isEmpty)
     }
 
+    /// Lists are read as bytes when ASCII (`Cascade.objectList(ascii:)`, the fast path) and as
+    /// Characters otherwise: both read the same objects. A list ending in `Kind '` (a quote that
+    /// opens nothing) names no object; it used to stop the program (a range ending before it began).
+    @Test func objectListsReadAsBytesAsAsCharacters() {
+        let lists = [
+            "GitRepository/flux-system/platform status: 'InProgress', Kustomization/flux-system/infra-configs status: 'Failed': dependency 'a/b', is not ready, Namespace/shop status: 'Terminating'",
+            "Deployment 'apps/web', StatefulSet 'apps/db'",
+            "no objects here", "", ", , ", "  Deployment/apps/web status: 'Current',, ConfigMap/x status: ",
+            "Deployment '", "Deployment ''", "Deployment 'web'", "Deployment '/web'", "Deployment 'a/b/c'",
+            "deployment 'apps/web'", "Deployment X 'apps/web'", " status: 'Current'", "HelmRelease/a/b/c status: 'Ready'",
+        ]
+        for list in lists {
+            #expect(Cascade.objectList(list).map(\.description) == Cascade.objectListOfCharacters(list).map(\.description), "\(list)")
+        }
+        #expect(Cascade.objectList("Deployment '").isEmpty)
+        #expect(Cascade.objectList("Deployment 'web'").map(\.description) == ["Deployment/web"])
+        #expect(Cascade.objectList("Deployment 'apps/wéb', Service 'apps/web'").map(\.description) == ["Deployment/apps/wéb", "Service/apps/web"])
+    }
+
     @Test func wildcardCandidateCapIsCountedAndReported() {
         // infra waits on an unnamed source (`Source artifact not found`) while two GitRepositories
         // in its namespace fail; with a cap of one candidate it is left alone, counted and reported.

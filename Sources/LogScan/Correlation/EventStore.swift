@@ -149,6 +149,19 @@ public struct Timeline: Sendable {
 
     /// The signal within [from, to] (milliseconds, UTC) as one occurrence, nil if absent.
     public func occurrence(from: Int64, to: Int64) -> Occurrence? {
+        guard let s = within(from: from, to: to) else { return nil }
+        return occurrence(s, packed: PackedCaptures.pack(captures), packedOther: otherCaptures.map(PackedCaptures.pack))
+    }
+
+    /// The first and newest event time (milliseconds, UTC) of all entries; nil when there are none.
+    var span: (first: Int64, last: Int64)? {
+        guard let first = entries.first?.first else { return nil }
+        return (first, reach.last ?? entries.lazy.map(\.last).max()!)
+    }
+
+    /// What of the signal lies within [from, to] (milliseconds, UTC): the events counted, the
+    /// first entry (by time, then place) and the newest `last`; nil if nothing.
+    func within(from: Int64, to: Int64) -> (count: Int, first: Entry, last: Int64)? {
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -172,11 +185,17 @@ public struct Timeline: Sendable {
             i += 1
         }
         guard let first else { return nil }
+        return (count, first, last)
+    }
+
+    /// `within`'s answer as one occurrence, with the captures already packed (`PackedCaptures`).
+    func occurrence(_ s: (count: Int, first: Entry, last: Int64), packed: String, packedOther: [String]) -> Occurrence {
         var o = Occurrence(
             signature: signature, severity: severity, role: role, failureClass: failureClass, controller: controller,
-            object: object, captures: captures, first: Timestamp(millis: first.first), last: Timestamp(millis: last),
-            count: count, example: example, location: SourceLocation(file: files[Int(first.file)], line: Int(first.line)))
-        o.otherCaptures = otherCaptures
+            object: object, packed: packed, first: Timestamp(millis: s.first.first), last: Timestamp(millis: s.last),
+            count: s.count, example: example, location: SourceLocation(file: files[Int(s.first.file)], line: Int(s.first.line)),
+            upstream: nil)
+        o.packedOtherCaptures = packedOther
         return o
     }
 }

@@ -37,6 +37,11 @@ public struct Diagnoser {
             ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
         })
         let namedTimelines = timelines.filter { named.contains($0.signature) }
+        // Per timeline, once: its span (most lie outside a short incident's window) and its
+        // captures packed as occurrences hold them.
+        let spans = namedTimelines.map { $0.span ?? (.max, .min) }
+        let packed = namedTimelines.map { PackedCaptures.pack($0.captures) }
+        let packedOther = namedTimelines.map { $0.otherCaptures.map(PackedCaptures.pack) }
         let namedExtra = extra.filter { named.contains($0.signature) }
         let one: (Incident) -> Incident = { incident in
             var out = incident
@@ -51,7 +56,11 @@ public struct Diagnoser {
                 }
                 i += 1
             }
-            for t in namedTimelines { if let o = t.occurrence(from: from, to: to) { add(o) } }
+            for k in namedTimelines.indices where spans[k].first <= to && spans[k].last >= from {
+                if let w = namedTimelines[k].within(from: from, to: to) {
+                    add(namedTimelines[k].occurrence(w, packed: packed[k], packedOther: packedOther[k]))
+                }
+            }
             for (k, o) in namedExtra.enumerated() where o.last.millis >= from && o.first.millis <= to {
                 evidence.extraIndices[o.signature, default: []].append(Int32(k))
             }
