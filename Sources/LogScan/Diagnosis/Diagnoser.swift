@@ -43,6 +43,8 @@ public struct Diagnoser {
         let packed = namedTimelines.map { PackedCaptures.pack($0.captures) }
         let packedOther = namedTimelines.map { $0.otherCaptures.map(PackedCaptures.pack) }
         let namedExtra = extra.filter { named.contains($0.signature) }
+        // Their times as plain numbers: every incident tests every one (no copies of them).
+        let extraSpans = namedExtra.map { (first: $0.first.millis, last: $0.last.millis) }
         let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
@@ -61,8 +63,8 @@ public struct Diagnoser {
                     add(namedTimelines[k].occurrence(w, packed: packed[k], packedOther: packedOther[k]))
                 }
             }
-            for (k, o) in namedExtra.enumerated() where o.last.millis >= from && o.first.millis <= to {
-                evidence.extraIndices[o.signature, default: []].append(Int32(k))
+            for k in extraSpans.indices where extraSpans[k].last >= from && extraSpans[k].first <= to {
+                evidence.extraIndices[namedExtra[k].signature, default: []].append(Int32(k))
             }
             if let silence { for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) { add(o) } }
             var derived: Set<String> = []
