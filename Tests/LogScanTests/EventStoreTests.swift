@@ -6,19 +6,27 @@ import Testing
 @Suite struct EventStoreTests {
     static let patterns = PatternLoader.shipped().set
 
-    /// A connection-refused artifact fetch as kustomize-controller logs it (FLUX-LOGS.md 3.2,
-    /// the seed's NetworkPolicy case) at `second` seconds past 09:00:00 UTC, 2026-03-02.
-    static func refused(_ second: Int64, object: String, file: String, line: Int) throws -> Event {
-        let index = try #require(patterns.signatures.firstIndex { $0.id == "artifact-fetch-connection-refused" })
+    /// An event of signature `id` from kustomize-controller about Kustomization flux-system/`object`
+    /// at `second` seconds past 09:00:00 UTC, 2026-03-02.
+    static func event(_ id: String, _ second: Int64, object: String, captures: [String: String], file: String,
+                      line: Int, level: Level, text: String) throws -> Event {
+        let index = try #require(patterns.signatures.firstIndex { $0.id == id })
         let s = patterns.signatures[index]
-        let text = "{\"level\":\"error\",\"msg\":\"Reconciliation failed after 3m35s\",\"error\":\"failed to download artifact, error: GET http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/sha.tar.gz giving up after 10 attempt(s): Get ...: dial tcp 10.43.12.7:80: connect: connection refused\"}"
         return Event(time: Timestamp(millis: 1_772_442_000_000 + second * 1000), controller: "kustomize-controller",
                      object: ObjectRef(kind: "Kustomization", namespace: "flux-system", name: object),
                      signature: s.id, severity: s.severity, role: s.role, failureClass: s.failureClass,
-                     captures: ["ip": "10.43.12.7", "port": "80", "source_kind": "gitrepository",
-                                "source_namespace": "flux-system", "source_name": "flux-system"],
-                     location: SourceLocation(file: file, line: line), level: .error, text: text + "\(second)",
+                     captures: captures, location: SourceLocation(file: file, line: line), level: level, text: text,
                      stream: 0, signatureIndex: index)
+    }
+
+    /// A connection-refused artifact fetch as kustomize-controller logs it (FLUX-LOGS.md 3.2,
+    /// the seed's NetworkPolicy case) at `second` seconds past 09:00:00 UTC, 2026-03-02.
+    static func refused(_ second: Int64, object: String, file: String, line: Int) throws -> Event {
+        let text = "{\"level\":\"error\",\"msg\":\"Reconciliation failed after 3m35s\",\"error\":\"failed to download artifact, error: GET http://source-controller.flux-system.svc.cluster.local./gitrepository/flux-system/flux-system/sha.tar.gz giving up after 10 attempt(s): Get ...: dial tcp 10.43.12.7:80: connect: connection refused\"}"
+        return try event("artifact-fetch-connection-refused", second, object: object,
+                         captures: ["ip": "10.43.12.7", "port": "80", "source_kind": "gitrepository",
+                                    "source_namespace": "flux-system", "source_name": "flux-system"],
+                         file: file, line: line, level: .error, text: text + "\(second)")
     }
 
     static func summary(_ store: EventStore) -> [String] {
@@ -31,14 +39,8 @@ import Testing
     /// `Dependencies do not meet ready condition, retrying in 30s`; class `dependency`, a symptom
     /// class `Cascade.waits` reads) at `second` seconds past 09:00:00 UTC, 2026-03-02.
     static func waiting(_ second: Int64, object: String, line: Int) throws -> Event {
-        let index = try #require(patterns.signatures.firstIndex { $0.id == "dependency-not-ready" })
-        let s = patterns.signatures[index]
         let text = "{\"level\":\"info\",\"msg\":\"Dependencies do not meet ready condition, retrying in 30s\",\"controller\":\"kustomization\",\"Kustomization\":{\"name\":\"\(object)\",\"namespace\":\"flux-system\"}}"
-        return Event(time: Timestamp(millis: 1_772_442_000_000 + second * 1000), controller: "kustomize-controller",
-                     object: ObjectRef(kind: "Kustomization", namespace: "flux-system", name: object),
-                     signature: s.id, severity: s.severity, role: s.role, failureClass: s.failureClass,
-                     captures: [:], location: SourceLocation(file: "k.log", line: line), level: .info, text: text,
-                     stream: 0, signatureIndex: index)
+        return try event("dependency-not-ready", second, object: object, captures: [:], file: "k.log", line: line, level: .info, text: text)
     }
 
     /// Runs at 0, 70, 150, 230, 500 and 560 s with a 120 s window (60 s buckets: six runs); the
