@@ -336,12 +336,12 @@ public struct Cascade {
         }
         func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
         func hasSpace(_ from: Int, _ to: Int) -> Bool { (from..<to).contains { b[$0] == 0x20 } }
-        let status = Array(" status: ".utf8), quote = Array(" '".utf8)
+        let status = Array(" status: ".utf8), quote = Array(" '".utf8), comma = Array(", ".utf8)
         var out: [ObjectRef] = []
         var start = 0
         while start <= b.count {
             // Pieces between ", " separators; empty ones are skipped.
-            let end = find([0x2C, 0x20], start, b.count) ?? b.count
+            let end = find(comma, start, b.count) ?? b.count
             defer { start = end + 2 }
             var p = start
             while p < end, b[p] == 0x20 { p += 1 }

@@ -787,16 +787,17 @@ public final class EventStore {
     /// overlaps it or lies on the same side, does too (a nearer incident would lie in a gap,
     /// nearer to the run before it). `Cascade.waits` reads something else: the events of symptom
     /// classes (`Cascade.symptomClasses`) that lie wholly within a symptom incident's span,
-    /// whichever incident they belong to. A chain of those may span a gap of more than a window
-    /// only when `incidents` (the correlator's, index for index with `groups`) are given and no
-    /// other symptom incident could read part of it: none begins or ends within the chain's span
-    /// while it holds the chain's object and signature or may still grow (ends at or after
-    /// `cutoff`). Otherwise its runs follow each other within a window, as they did.
+    /// whichever incident they belong to. A chain of those may span any gap when `incidents` (the
+    /// correlator's, index for index with `groups`) are given, but never straddles the first or
+    /// last event of another symptom incident that holds the chain's object and signature or may
+    /// still grow (ends at or after `cutoff`): each merged run then lies within such an incident
+    /// exactly when each of its runs did (events about no object are never read). Without
+    /// `incidents`, its runs follow each other within a window.
     /// - Parameter incidents: the incidents of `groups`, index for index (nil: chains of symptom
     ///   classes keep the window rule).
     func chains(in groups: [[Int32]], endingBefore cutoff: Int64, incidents: [Incident]? = nil) -> [[Int32]] {
         struct Same: Hashable { var signature: Int32; var wrapper: Bool; var controller: Int32; var object: Int32; var upstream: Int32 }
-        let symptomIncidents = (incidents ?? []).indices.filter { Cascade.symptomClasses.contains(incidents![$0].failureClass) }
+        let symptomIncidents = incidents.map { list in list.indices.filter { Cascade.symptomClasses.contains(list[$0].failureClass) } } ?? []
         var out: [[Int32]] = []
         for (g, group) in groups.enumerated() {
             var byKey: [Same: [Int32]] = [:]
