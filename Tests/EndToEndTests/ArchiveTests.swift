@@ -74,6 +74,32 @@ func scratch(_ tag: String) throws -> URL {
         #expect(try incidentsWithoutPlaces(json(r.stdout)) == base, "tar.gz bundle")
     }
 
+    /// A support bundle holds more than logs: the sample folder's README.md and expected.json,
+    /// packed next to its two logs, are skipped by name as a walked folder skips them (they were
+    /// read as records: a "did not parse" warning blamed torn lines), and the warning names them.
+    @Test func bundleMembersThatAreNotLogsAreSkippedByName() throws {
+        let dir = try scratch("bundle")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = packageRoot.appendingPathComponent("samples/networkpolicy-9090")
+        for name in ["README.md", "expected.json", "kustomize-controller.log", "source-controller.log"] {
+            try FileManager.default.copyItem(at: sample.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        try sh(["tar", "czf", "bundle.tar.gz", "README.md", "expected.json", "kustomize-controller.log", "source-controller.log"], in: dir)
+        let logs = ["samples/networkpolicy-9090/kustomize-controller.log", "samples/networkpolicy-9090/source-controller.log"]
+        let base = try run(["--format", "json"] + logs)
+        let r = try run(["--format", "json", dir.appendingPathComponent("bundle.tar.gz").path])
+        #expect(try incidentsWithoutPlaces(json(r.stdout)) == incidentsWithoutPlaces(json(base.stdout)))
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        let baseStats = try #require(try json(base.stdout)["stats"] as? [String: Any])
+        #expect(stats["lines"] as? Int == baseStats["lines"] as? Int)
+        #expect(r.stderr.contains("2 member(s) skipped, their names do not look like logs: README.md, expected.json"))
+        #expect(!r.stderr.contains("did not parse"))
+        // The same files in a folder: skipped too, and named.
+        let folder = try run(["--format", "json", dir.path])
+        #expect(folder.stderr.contains("were skipped"))
+        #expect(folder.stderr.contains("README.md"))
+    }
+
     @Test func truncatedGzipIsAWarningAndTheLinesBeforeAreRead() throws {
         let dir = try scratch("trunc")
         defer { try? FileManager.default.removeItem(at: dir) }

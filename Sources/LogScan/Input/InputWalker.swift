@@ -15,7 +15,9 @@ public struct InputWalker {
     /// Notes for the reader (skipped loops and duplicates).
     public private(set) var notes: [String] = []
     /// Files in walked folders whose names say they are not logs (README.md, *.yaml, ...).
-    public private(set) var skippedInFolders = 0
+    public var skippedInFolders: Int { skipped.count }
+    /// Their paths, in walking order.
+    public private(set) var skipped: [String] = []
     private var seenDirs: Set<[UInt64]> = []
     private var seenFiles: Set<[UInt64]> = []
 
@@ -31,7 +33,7 @@ public struct InputWalker {
         return out
     }
 
-    /// In a walked folder, which files are read: `*.log`, `*.txt`, `*.gz`, `*.tar`, `*.tgz`,
+    /// In a walked folder or a tar bundle, which files are read: `*.log`, `*.txt`, `*.gz`, `*.tar`, `*.tgz`,
     /// kubelet's rotated `N.log.YYYYMMDD-hhmmss`, and names without an extension. A file given by
     /// name is always read.
     static func looksLikeLog(_ path: String) -> Bool {
@@ -39,6 +41,12 @@ public struct InputWalker {
         for ext in [".log", ".txt", ".gz", ".tar", ".tgz"] where name.hasSuffix(ext) { return true }
         if name.contains(".log.") { return true }
         return !name.contains(".")
+    }
+
+    /// Up to `limit` of `names`, comma-separated, then how many more: what a warning names.
+    public static func some(_ names: [String], limit: Int = 5) -> String {
+        let shown = names.prefix(limit).joined(separator: ", ")
+        return names.count > limit ? shown + " and \(names.count - limit) more" : shown
     }
 
     static func identity(_ path: String) -> (key: [UInt64], isDir: Bool)? {
@@ -54,7 +62,7 @@ public struct InputWalker {
             return
         }
         if !id.isDir {
-            if !top, !InputWalker.looksLikeLog(path) { skippedInFolders += 1; return }
+            if !top, !InputWalker.looksLikeLog(path) { skipped.append(path); return }
             if seenFiles.insert(id.key).inserted { out.append(path) } else { notes.append("\(path): skipped, the same file was already given") }
             return
         }

@@ -307,8 +307,15 @@ public final class LogScanner {
                 closeBudget = nil
                 defer { closeBudget = budget }
                 let tar = TarReader(source, name: path)
+                // As in a walked folder, members whose names say they are not logs (a support
+                // bundle's README.md, *.yaml, *.json) are not read (`InputWalker.looksLikeLog`).
+                var skipped: [String] = []
                 while let member = try tar.next() {
+                    guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); continue }
                     scan(source: member, name: path + ":" + member.name, fileName: member.name)
+                }
+                if !skipped.isEmpty {
+                    state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
                 }
                 if let d = tar.damage { state.warnings.append(ScanWarning(message: "\(path): \(d)")) }
             } else {

@@ -64,7 +64,7 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
     var quiet = false
 
-    @Option(help: "Threads: inputs read at once and incidents scored at once (default: the number of cores). The report does not depend on it; -v reads one input at a time.")
+    @Option(help: "Threads: inputs read at once and incidents scored at once; the default is this machine's number of cores. The report does not depend on it; -v reads one input at a time.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
@@ -149,7 +149,7 @@ struct Scan: ParsableCommand {
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
         if walker.skippedInFolders > 0 {
-            scan.warnings.append(ScanWarning(message: "\(walker.skippedInFolders) file(s) in the folders given were skipped: their names do not look like logs (give them by name to read them)"))
+            scan.warnings.append(ScanWarning(message: "\(walker.skippedInFolders) file(s) in the folders given were skipped: their names do not look like logs (give them by name to read them): \(InputWalker.some(walker.skipped))"))
         }
         if counts {
             for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
