@@ -135,6 +135,18 @@ func scratch(_ tag: String) throws -> URL {
         let r = try run(["--format", "json", "samples/nope.log", "samples/networkpolicy-9090/kustomize-controller.log"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("samples/nope.log"))
+        // The JSON says so too: a batch job reading only stdout must know the report is partial.
+        let errors = try #require(try json(r.stdout)["input_errors"] as? [[String: Any]])
+        #expect(errors.count == 1)
+        #expect(errors.first?["input"] as? String == "samples/nope.log")
+        #expect(errors.first?["reason"] as? String == "No such file or directory")
+        // So does the text report, above its incidents.
+        let text = try run(["samples/nope.log", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(text.status == 2)
+        #expect(text.text.contains("1 input(s) could not be read"))
+        // And an input read whole adds no key.
+        let whole = try run(["--format", "json", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(try json(whole.stdout)["input_errors"] == nil)
     }
 }
 

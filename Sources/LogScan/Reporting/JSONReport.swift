@@ -158,8 +158,8 @@ public enum JSONReport {
     /// written, so a report of thousands of incidents never exists whole in memory.
     /// - Parameter write: receives consecutive UTF-8 pieces of the document.
     public static func writeDocument(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = [],
-                                     write: (String) -> Void) {
-        guard case .object(let members) = document(incidents: [], stats: stats, unmatched: unmatched) else { return }
+                                     inputErrors: [InputError] = [], write: (String) -> Void) {
+        guard case .object(let members) = document(incidents: [], stats: stats, unmatched: unmatched, inputErrors: inputErrors) else { return }
         write("{\n")
         for (n, (key, value)) in members.enumerated() {
             write("  " + JSONWriter.quote(key) + ": ")
@@ -179,12 +179,21 @@ public enum JSONReport {
 
     /// The whole `--format json` document.
     /// - Parameter unmatched: `unmatched_errors`, most records first (`ErrorMiner`).
-    public static func document(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = []) -> JSON {
-        .object([
+    public static func document(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = [],
+                                inputErrors: [InputError] = []) -> JSON {
+        var members: [(String, JSON)] = [
             ("version", .int(1)),
             ("incidents", .array(incidents.map { .object(incident($0)) })),
             ("unmatched_errors", .array(unmatched.map { .object(JSONReport.unmatched($0)) })),
-            ("stats", .object(JSONReport.stats(stats))),
-        ])
+        ]
+        // Only when an input could not be read (docs/OUTPUT.md): the report covers the rest.
+        if !inputErrors.isEmpty { members.append(("input_errors", .array(inputErrors.map { .object(inputError($0)) }))) }
+        members.append(("stats", .object(JSONReport.stats(stats))))
+        return .object(members)
+    }
+
+    /// An input that could not be opened or read: `{"input": path, "reason": text}`.
+    public static func inputError(_ e: InputError) -> [(String, JSON)] {
+        [("input", .string(e.name)), ("reason", .string(e.reason))]
     }
 }

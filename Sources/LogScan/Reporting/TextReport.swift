@@ -97,6 +97,9 @@ public struct TextReport {
             .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         if !formats.isEmpty { out += dim("read: \(formats)") + "\n" }
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
+        if context.unreadable > 0, !incidents.isEmpty {
+            out += paint("\(context.unreadable) input(s) could not be read (see the errors above); this report covers only the rest.", "33") + "\n"
+        }
         if incidents.isEmpty {
             out += emptyVerdict(stats: stats, context: context) + "\n"
             return out + unmatchedSection(unmatched)

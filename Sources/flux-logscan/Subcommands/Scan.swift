@@ -183,7 +183,8 @@ struct Scan: ParsableCommand {
                                         unmatched: scan.unmatchedErrors))
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            JSONReport.writeDocument(incidents: shown, stats: scan.stats, unmatched: scan.unmatchedErrors) { Output.stdout($0) }
+            JSONReport.writeDocument(incidents: shown, stats: scan.stats, unmatched: scan.unmatchedErrors,
+                                     inputErrors: scan.inputErrors) { Output.stdout($0) }
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             for (seq, i) in shown.enumerated() {
@@ -192,6 +193,9 @@ struct Scan: ParsableCommand {
             }
             for u in scan.unmatchedErrors {
                 Output.stdout(JSON.object([("type", .string("unmatched_error"))] + JSONReport.unmatched(u)).rendered + "\n")
+            }
+            for e in scan.inputErrors {
+                Output.stdout(JSON.object([("type", .string("input_error"))] + JSONReport.inputError(e)).rendered + "\n")
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
