@@ -25,9 +25,11 @@ struct PatternsCommand: ParsableCommand {
             }
             let header = ["ID", "CONTROLLERS", "SEVERITY", "LITERAL"]
             var widths = header.map(\.count)
-            for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+            // Columns as wide as their cells, up to 40: a longer cell (a list of five controllers)
+            // runs over instead of widening every row.
+            for r in rows { for (i, c) in r.enumerated() { widths[i] = min(40, max(widths[i], c.count)) } }
             func line(_ r: [String]) -> String {
-                r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined()
+                r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - c.count) + 2) }.joined()
             }
             Output.stdout(([line(header)] + rows.map(line)).joined(separator: "\n") + "\n")
             Output.stdout("\(set.signatures.count) signatures, \(set.hypotheses.count) hypotheses\n")
