@@ -144,6 +144,11 @@ func scratch(_ tag: String) throws -> URL {
         let text = try run(["samples/nope.log", "samples/networkpolicy-9090/kustomize-controller.log"])
         #expect(text.status == 2)
         #expect(text.text.contains("1 input(s) could not be read"))
+        // With nothing else to read, the report does not call the input empty.
+        let alone = try run(["samples/nope.log"])
+        #expect(alone.status == 2)
+        #expect(alone.text.contains("1 input(s) could not be read"))
+        #expect(!alone.text.contains("the input is empty"))
         // And an input read whole adds no key.
         let whole = try run(["--format", "json", "samples/networkpolicy-9090/kustomize-controller.log"])
         #expect(try json(whole.stdout)["input_errors"] == nil)

@@ -29,13 +29,13 @@ public struct TextReport {
     }
 
     /// Says why nothing is shown, so that an empty report is never mistaken for an all-clear when
-    /// the input was empty, unreadable, not Flux logs, filtered out, or below `--min-severity`.
+    /// the input was empty, not Flux logs, filtered out, or below `--min-severity` (inputs that
+    /// could not be read are said above it, by `render`, whatever was found).
     func emptyVerdict(stats: ScanStats, context: Context) -> String {
         var lines: [String] = []
-        if context.unreadable > 0 {
-            lines.append(paint("Some inputs could not be read (see the errors above); this report covers only the rest.", "33"))
-        }
         if stats.records == 0 {
+            // Nothing read because nothing could be: the line above says so.
+            if context.unreadable > 0 { return "" }
             lines.append(paint("No records were read: the input is empty. Check the command that produced it (kubectl logs, flux logs).", "33"))
             return lines.joined(separator: "\n")
         }
@@ -97,11 +97,12 @@ public struct TextReport {
             .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         if !formats.isEmpty { out += dim("read: \(formats)") + "\n" }
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
-        if context.unreadable > 0, !incidents.isEmpty {
+        if context.unreadable > 0 {
             out += paint("\(context.unreadable) input(s) could not be read (see the errors above); this report covers only the rest.", "33") + "\n"
         }
         if incidents.isEmpty {
-            out += emptyVerdict(stats: stats, context: context) + "\n"
+            let verdict = emptyVerdict(stats: stats, context: context)
+            if !verdict.isEmpty { out += verdict + "\n" }
             return out + unmatchedSection(unmatched)
         }
         var transientShown = 0
