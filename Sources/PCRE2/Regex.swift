@@ -176,6 +176,38 @@ public final class Matcher {
         return result
     }
 
+    /// Whether `regex` matches `subject` (not copied), keeping the match in the match data for
+    /// `lastCapture(_:)` until the next call: no allocation.
+    /// - Throws: `MatchError.limitExceeded` when the match or JIT stack limit was hit,
+    ///   `MatchError.failed` for any other PCRE2 error.
+    public func found(_ regex: Regex, in subject: UnsafeRawBufferPointer) throws -> Bool {
+        ensureCapacity(regex)
+        var empty: UInt8 = 0
+        let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        let rc = pcre2_match_8(regex.code, base ?? withUnsafeMutablePointer(to: &empty) { UnsafePointer($0) },
+                               subject.count, 0, 0, matchData, context)
+        if rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL { lastCount = 0; return false }
+        if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT
+            || rc == PCRE2_ERROR_HEAPLIMIT {
+            throw MatchError.limitExceeded(code: rc)
+        }
+        if rc < 0 { throw MatchError.failed(code: rc, message: Regex.errorMessage(rc)) }
+        lastCount = Int(rc)
+        return true
+    }
+    private var lastCount = 0
+
+    /// The byte range of group `number` (0 is the whole match) in the subject of the last
+    /// successful `found(_:in:)`; nil when the group did not take part.
+    public func lastCapture(_ number: Int) -> Range<Int>? {
+        guard number < lastCount else { return nil }
+        let ovector = pcre2_get_ovector_pointer_8(matchData)!
+        let s = ovector[2 * number], e = ovector[2 * number + 1]
+        let unset = cpcre2_unset()
+        if s == unset || e == unset || e < s { return nil }
+        return Int(s)..<Int(e)
+    }
+
     /// Convenience: matches a Swift string (its UTF-8 bytes).
     public func match(_ regex: Regex, in subject: String) throws -> [CaptureRange]? {
         var s = subject

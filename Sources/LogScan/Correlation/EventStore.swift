@@ -323,7 +323,22 @@ public final class EventStore {
     private var examplesKept: [ExampleKey: Int] = [:]
     private var lastSeen: [Int: [ExampleKey: Int64]] = [:]
     /// The newest healthy event per object (milliseconds), for `resolved`.
-    public private(set) var healthyUntil: [ObjectRef: Int64] = [:]
+    public var healthyUntil: [ObjectRef: Int64] {
+        var out: [ObjectRef: Int64] = [:]
+        for (i, t) in healthyUntilByObject.enumerated() where t != .min { if let o = objects[i] { out[o] = t } }
+        return out
+    }
+    /// `healthyUntil` by interned object (`objects`), `.min` for none: one array store per
+    /// healthy event instead of hashing its object.
+    private var healthyUntilByObject: [Int64] = [.min]
+    private func noteHealthy(object: Int32, time: Int64) {
+        guard object != 0 else { return }
+        let i = Int(object)
+        if i >= healthyUntilByObject.count {
+            healthyUntilByObject += repeatElement(.min, count: max(objects.count, i + 1) - healthyUntilByObject.count)
+        }
+        if time > healthyUntilByObject[i] { healthyUntilByObject[i] = time }
+    }
     let patterns: PatternSet
     /// Events added (also those folded into runs).
     public private(set) var eventCount = 0
@@ -395,6 +410,77 @@ public final class EventStore {
         return Int32(examples.count - 1)
     }
 
+    /// Changes whenever the interned object ids change meaning (`absorb` adopting another
+    /// store's tables): caches of `intern(object:)` keyed by the store are dropped then.
+    private(set) var objectsEpoch = 0
+
+    /// Objects of records read in place, by a hash of their kind, namespace and name bytes
+    /// (`quickObject`); emptied when the ids or the timelines they hold change.
+    private var quickObjects: [UInt64: QuickObject] = [:]
+
+    /// The object named by a record read in place (`LogScanner.StreamState.quick`), its id here
+    /// and the timelines of it found here so far. Equal bytes give the same reference (`ObjectRef(kind:namespace:name:)`
+    /// of the decoded strings, as the full decoder builds it); a hash collision or bytes that are
+    /// not valid UTF-8 build it anew, uncached.
+    /// - Parameters:
+    ///   - kind: the kind as the decoder spells it (a kind member's key), or nil to take `kindBytes`
+    ///     as they are (an involved object's `kind` member).
+    func quickObject(kind: String?, kindBytes: UnsafeRawBufferPointer?, name: UnsafeRawBufferPointer,
+                     namespace: UnsafeRawBufferPointer?) -> QuickObject {
+        if quickObjects.count >= 65_536 { quickObjects.removeAll(keepingCapacity: true) }
+        var h: UInt64 = 0xcbf29ce484222325
+        if let kind { for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
+        if let kindBytes { for b in kindBytes { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
+        h = (h ^ 0xff) &* 0x100000001b3
+        if let namespace { for b in namespace { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
+        h = (h ^ 0xff) &* 0x100000001b3
+        for b in name { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        func same(_ s: String, _ bytes: UnsafeRawBufferPointer?) -> Bool {
+            guard let bytes else { return s.isEmpty }
+            return s.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? s.utf8.elementsEqual(bytes)
+        }
+        if let hit = quickObjects[h], kind.map({ hit.ref.kind == $0 }) ?? same(hit.ref.kind, kindBytes),
+           same(hit.ref.name, name), same(hit.ref.namespace, namespace) {
+            return hit
+        }
+        let ref = ObjectRef(kind: kind ?? String(decoding: kindBytes!, as: UTF8.self),
+                            namespace: namespace.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                            name: String(decoding: name, as: UTF8.self))
+        let out = QuickObject(ref: ref, id: intern(object: ref))
+        if same(ref.name, name), same(ref.namespace, namespace), kind != nil || same(ref.kind, kindBytes) { quickObjects[h] = out }
+        return out
+    }
+
+    /// The timeline of a healthy or lifecycle signal, given its interned signature, controller
+    /// and object; nil while it has none (the first event goes through `add`, which keeps its
+    /// captures and text).
+    func timeline(signature: Int32, controller: Int32, object: Int32) -> TimelineState? {
+        timelines[ExampleKey(signature: signature, controller: controller, object: object)]
+    }
+
+    /// `add` of a healthy or lifecycle event with a time to its timeline `t` (from
+    /// `timeline(signature:controller:object:)`): the event changes only the timeline's
+    /// entries, the event count and, for a healthy one, `healthyUntil`.
+    /// - Parameter time: milliseconds, UTC.
+    func add(to t: TimelineState, object: Int32, healthy: Bool, time: Int64, file: Int32, line: Int) {
+        eventCount += 1
+        if healthy { noteHealthy(object: object, time: time) }
+        let bucket = time / bucketMillis
+        if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket {
+            var entry = t.entries[lastIndex]
+            entry.count += 1
+            if time < entry.first || (time == entry.first
+                                      && SourceLocation(file: files[Int(file)], line: line) < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
+                entry.first = time; entry.file = file; entry.line = Int32(line)
+            }
+            entry.last = max(entry.last, time)
+            t.entries[lastIndex] = entry
+        } else {
+            if let last = t.entries.last, time < last.first { t.sorted = false }
+            t.entries.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(line)))
+        }
+    }
+
     /// Adds one event. Events without a time are counted but not kept (they cannot be placed in a
     /// window).
     public func add(_ e: Event, signatureIndex: Int) {
@@ -406,7 +492,7 @@ public final class EventStore {
         let ek = ExampleKey(signature: sig, controller: controller, object: object)
 
         if e.role == .healthy || e.role == .lifecycle {
-            if e.role == .healthy, let o = e.object { healthyUntil[o] = max(healthyUntil[o] ?? .min, time) }
+            if e.role == .healthy { noteHealthy(object: object, time: time) }
             let file = intern(file: e.location.file)
             let t: TimelineState
             if let existing = timelines[ek] {
@@ -497,7 +583,7 @@ public final class EventStore {
             ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
         }
         for (k, n) in other.examplesKept { examplesKept[exampleKey(k), default: 0] += n }
-        for (o, t) in other.healthyUntil { healthyUntil[o] = max(healthyUntil[o] ?? .min, t) }
+        for (i, t) in other.healthyUntilByObject.enumerated() where t != .min { noteHealthy(object: objectMap[i], time: t) }
         eventCount += other.eventCount
         duplicates += other.duplicates
         for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
@@ -587,7 +673,9 @@ public final class EventStore {
         runs = other.runs; runList = other.runList; timelines = other.timelines
         files = other.files; fileIndex = other.fileIndex
         examples = other.examples; examplesKept = other.examplesKept
-        healthyUntil = other.healthyUntil
+        healthyUntilByObject = other.healthyUntilByObject
+        objectsEpoch += 1
+        quickObjects = [:]
         eventCount = other.eventCount; duplicates = other.duplicates
         foldedCaptures = other.foldedCaptures
         learnedUpstreams = other.learnedUpstreams
@@ -599,6 +687,8 @@ public final class EventStore {
     /// Frees every run, timeline and kept text (after `occurrences()` and `timelineList()` have
     /// been taken: what they hold stays alive through them).
     public func removeAll() {
+        objectsEpoch += 1
+        quickObjects = [:]
         runs = [:]
         runList = []
         timelines = [:]
@@ -992,5 +1082,24 @@ enum Deflate {
         }
         guard rc == Z_OK, Int(size) == count else { return nil }
         return String(decoding: out[..<count], as: UTF8.self)
+    }
+}
+
+/// An object of records read in place (`EventStore.quickObject`): its reference, its id in the
+/// event store and the store's timelines of it found so far (timelines are never removed while
+/// reading; the store drops its cache when its tables change).
+final class QuickObject {
+    let ref: ObjectRef
+    let id: Int32
+    private var timelines: [(signature: Int32, controller: Int32, state: EventStore.TimelineState)] = []
+
+    init(ref: ObjectRef, id: Int32) { self.ref = ref; self.id = id }
+
+    /// The store's timeline of (signature, controller id, this object), nil while there is none.
+    func timeline(_ signature: Int32, _ controller: Int32, in store: EventStore) -> EventStore.TimelineState? {
+        for t in timelines where t.signature == signature && t.controller == controller { return t.state }
+        guard let state = store.timeline(signature: signature, controller: controller, object: id) else { return nil }
+        timelines.append((signature, controller, state))
+        return state
     }
 }

@@ -47,6 +47,17 @@ public enum FluxControllers {
 
     static func controller(kind: String) -> String? { byKind[kind.lowercased()] }
 
+    /// `controller(group:kind:)` from the group's bytes, for the groups whose controller does
+    /// not depend on the kind; nil for `image.toolkit.fluxcd.io` and any other group (the caller
+    /// then asks `controller(group:kind:)`).
+    static func controller(group: UnsafeRawBufferPointer) -> String? {
+        if JSONScanner.equals(group, "kustomize.toolkit.fluxcd.io") { return "kustomize-controller" }
+        if JSONScanner.equals(group, "helm.toolkit.fluxcd.io") { return "helm-controller" }
+        if JSONScanner.equals(group, "source.toolkit.fluxcd.io") { return "source-controller" }
+        if JSONScanner.equals(group, "notification.toolkit.fluxcd.io") { return "notification-controller" }
+        return nil
+    }
+
     /// The controller named inside a pod or file name (`kustomize-controller-5d4b86b547-kqr2q`,
     /// `/logs/source-controller.log`, `flux-system_helm-controller-...`), nil if none.
     public static func controller(inName name: String) -> String? {

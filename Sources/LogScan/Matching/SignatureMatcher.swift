@@ -68,6 +68,92 @@ public final class SignatureMatcher {
     /// Lowercased subjects for caseless literals, one per field slot, reused between records.
     private var lowered: [[UInt8]] = [[], [], [], []]
 
+    /// `match(_:only:)` for a record read in place (`JSONRecordView`) whose text is its message:
+    /// the same controller test, literal test and regex, on `message`'s bytes (ASCII, so they
+    /// are the text a decoded record holds). Appends the indices of the signatures that hit to
+    /// `hits` (emptied first), calling `onHit` right after each match (when `lastCapture(named:of:in:)`
+    /// reads it). False when the record must be matched the full way: a candidate reads the
+    /// error or the raw payload, or a regex hit PCRE2's limits (the full match counts it).
+    func quickMatch(_ message: UnsafeRawBufferPointer, controller: String, only: [Int], hits: inout [Int],
+                    onHit: (Int) -> Void) -> Bool {
+        hits.removeAll(keepingCapacity: true)
+        var loweredDone = false
+        let masks = controllerMasks
+        var controllerBit: UInt64?
+        for index in only {
+            let entry = entries[index]
+            if !entry.controllers.isEmpty {
+                if let masks {
+                    if controllerBit == nil {
+                        if lastController != controller {
+                            lastController = controller
+                            lastControllerBit = controllerBits[controller] ?? 0
+                        }
+                        controllerBit = lastControllerBit
+                    }
+                    if masks[index] & controllerBit! == 0 { continue }
+                } else if !entry.controllers.contains(controller) {
+                    continue
+                }
+            }
+            switch entry.field {
+            case .text, .message: break
+            case .error: continue  // a record read in place has no error
+            case .raw: return false
+            }
+            if !entry.literal.isEmpty {
+                let found: Bool
+                if entry.caseless {
+                    if !loweredDone {
+                        loweredDone = true
+                        lowered[1].removeAll(keepingCapacity: true)
+                        lowered[1].append(contentsOf: message)
+                        lowered[1].withUnsafeMutableBufferPointer { b in
+                            for i in b.indices where b[i] >= 65 && b[i] <= 90 { b[i] += 32 }
+                        }
+                    }
+                    found = lowered[1].withUnsafeBytes { hay in entry.literal.withUnsafeBytes { containsBytes(hay, $0) } }
+                } else {
+                    found = entry.literal.withUnsafeBytes { containsBytes(message, $0) }
+                }
+                if !found { continue }
+            }
+            do {
+                guard try matcher.found(entry.regex, in: message) else { continue }
+            } catch {
+                return false
+            }
+            hits.append(index)
+            onHit(index)
+        }
+        return true
+    }
+
+    /// The text of named group `name` of signature `index` in the last match `quickMatch` made
+    /// (call it from `onHit`); nil when the group did not take part or the regex has no such name.
+    func lastCapture(named name: String, of index: Int, in message: UnsafeRawBufferPointer) -> String? {
+        lastCaptures(of: index, in: message)[name]  // as `match` builds them: the last group of a name wins
+    }
+
+    /// The named captures of signature `index` matched again on `message` (a hit `quickMatch`
+    /// reported), as `match` gives them; empty if it no longer matches (it cannot: same bytes).
+    func captures(of index: Int, in message: UnsafeRawBufferPointer) -> [String: String] {
+        guard (try? matcher.found(entries[index].regex, in: message)) == true else { return [:] }
+        return lastCaptures(of: index, in: message)
+    }
+
+    /// All named captures of signature `index` in the last match `quickMatch` made (call it from
+    /// `onHit`), as `match` gives them.
+    func lastCaptures(of index: Int, in message: UnsafeRawBufferPointer) -> [String: String] {
+        var out: [String: String] = [:]
+        for (name, number) in entries[index].regex.names {
+            if let r = matcher.lastCapture(number) {
+                out[name] = String(decoding: UnsafeRawBufferPointer(rebasing: message[r]), as: UTF8.self)
+            }
+        }
+        return out
+    }
+
     /// All signatures that match `record`, in pattern order.
     /// - Parameter only: the signature indices to try (sorted; from the prefilter), nil for all.
     public func match(_ record: Record, only: [Int]? = nil) -> [SignatureHit] {

@@ -165,6 +165,27 @@ struct LifetimeRoles {
         byIndex = patterns.signatures.map { s in LifetimeRoles.ids[s.id] ?? (s.role == .healthy ? .healthy : nil) }
     }
 
+    /// What signature `index` hitting a record tells: `capture` gives a named capture of the
+    /// hit, `message` the record's message (read only for a finish line's `next run in`).
+    func apply(_ index: Int, to n: inout LifetimeNote, capture: (String) -> String?, message: () -> String) {
+        guard index < byIndex.count, let role = byIndex[index] else { return }
+        switch role {
+        case .graceful: n.marker = max(n.marker ?? .none, .graceful)
+        case .panic: n.marker = .panic
+        case .oomWatch: n.marker = max(n.marker ?? .none, .oomWatch)
+        case .exited: n.marker = max(n.marker ?? .none, .exited)
+        case .lease: n.leaseAcquired = true
+        case .actionStarted: n.actionStarted = capture("action") ?? "upgrade"  // helm-upgrade-preparing has none
+        case .finished:
+            n.isResult = true
+            if let next = capture("next"), let s = parseGoDuration(next), s > 0 {
+                n.nextRun = s
+                n.message = cut(message(), at: 200)
+            }
+        case .healthy: n.isResult = true
+        }
+    }
+
     /// The note of a fully decoded record and the signatures that hit it.
     func note(_ r: Record, hits: [SignatureHit]) -> LifetimeNote {
         var n = LifetimeNote(millis: r.time?.millis, line: r.location.line, pod: r.pod)
@@ -172,24 +193,7 @@ struct LifetimeRoles {
         n.isError = r.level >= .error
         n.object = r.object
         n.isResult = n.isError
-        for hit in hits {
-            guard hit.signature < byIndex.count, let role = byIndex[hit.signature] else { continue }
-            switch role {
-            case .graceful: n.marker = max(n.marker ?? .none, .graceful)
-            case .panic: n.marker = .panic
-            case .oomWatch: n.marker = max(n.marker ?? .none, .oomWatch)
-            case .exited: n.marker = max(n.marker ?? .none, .exited)
-            case .lease: n.leaseAcquired = true
-            case .actionStarted: n.actionStarted = hit.captures["action"] ?? "upgrade"  // helm-upgrade-preparing has none
-            case .finished:
-                n.isResult = true
-                if let next = hit.captures["next"], let s = parseGoDuration(next), s > 0 {
-                    n.nextRun = s
-                    n.message = cut(r.message, at: 200)
-                }
-            case .healthy: n.isResult = true
-            }
-        }
+        for hit in hits { apply(hit.signature, to: &n, capture: { hit.captures[$0] }, message: { r.message }) }
         // A recovered panic is returned as an error and the controller goes on (RecoverPanic):
         // `panic: ... [recovered]` is not an ending.
         if n.marker == .panic, r.text.contains("[recovered]") { n.marker = nil }

@@ -11,6 +11,9 @@ struct ScanPart {
     var miner: ErrorMiner
     /// Its controller lifetimes, object cadences and activity marks.
     var lifetimes: LifetimeTracker
+    /// Its records read in place and by their header only (`FLUX_LOGSCAN_DEBUG`).
+    var readInPlace = 0
+    var headerOnly = 0
 }
 
 extension ScanStats {
@@ -66,7 +69,10 @@ extension LogScanner {
         nextClose = 0
         closingWatermark = .min
         closedBefore = .min
-        let part = ScanPart(state: taken, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes)
+        let part = ScanPart(state: taken, store: store, podLogs: podLogs, miner: mining.miner, lifetimes: lifetimes,
+                            readInPlace: readInPlace, headerOnly: headerOnly)
+        readInPlace = 0
+        headerOnly = 0
         mining.miner = part.miner.emptyCopy()
         lifetimes = LifetimeTracker(patterns: patterns)
         state = ScanResult()
@@ -81,6 +87,8 @@ extension LogScanner {
         state.absorb(part.state)
         store.absorb(part.store)
         podLogs += part.podLogs
+        readInPlace += part.readInPlace
+        headerOnly += part.headerOnly
         mining.miner.absorb(part.miner)
         streamBase += lifetimes.absorb(part.lifetimes, streamBase: streamBase)
     }

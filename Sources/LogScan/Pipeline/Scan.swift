@@ -47,6 +47,9 @@ public struct ScanFilter: Sendable {
     public var until: Timestamp?
     public init() {}
 
+    /// Whether the filter lets every event through.
+    var isEmpty: Bool { controller == nil && namespace == nil && object == nil && since == nil && until == nil }
+
     /// `--object` is matched with the kind in any case (`kustomization/flux-system/apps`).
     static func normalized(_ o: ObjectRef) -> ObjectRef {
         ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
@@ -174,6 +177,13 @@ public final class LogScanner {
     let prefilter: Prefilter?
     /// Unknown error records mined into templates (`unmatched_errors`).
     let mining: UnknownErrorMining
+    /// Per signature: whether a record it is a candidate for may be read in place
+    /// (`StreamState.quick`): a healthy or lifecycle signature on the record's text or message,
+    /// not a generic wrapper (`ErrorRule.isGenericWrapper`), not a panic (whose `[recovered]`
+    /// is read from the decoded text).
+    let quick: [Bool]
+    /// The signatures that hit the record `StreamState.quick` reads (reused between records).
+    var quickHits: [Int] = []
     /// Called with every matched event that passes the filters, once its controller is known
     /// (`-v` prints them as they come).
     public var eventObserver: ((Event) -> Void)?
@@ -223,7 +233,13 @@ public final class LogScanner {
     }
 
     /// Memory accounting of the event store (debugging).
-    public var storeSizes: String { store.sizes + ", incidents closed while reading \(state.closed.count), runs merged while reading \(mergedRuns)" }
+    public var storeSizes: String {
+        store.sizes + ", incidents closed while reading \(state.closed.count), runs merged while reading \(mergedRuns)"
+            + ", records read in place \(readInPlace), by header only \(headerOnly), decoded \(state.stats.records - readInPlace - headerOnly)"
+    }
+    /// Records read in place (`StreamState.quick`) and by their header only (`processLight`).
+    var readInPlace = 0
+    var headerOnly = 0
 
     func restarts() -> [ContainerRestart] {
         var byContainer: [String: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)]] = [:]
@@ -270,7 +286,17 @@ public final class LogScanner {
         self.mining = UnknownErrorMining(patterns: patterns)
         self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
         self.lifetimes = LifetimeTracker(patterns: patterns)
+        let roles = lifetimes.roles, generic = mining.generic
+        self.quick = patterns.signatures.indices.map { i in
+            let s = patterns.signatures[i]
+            return (s.role == .healthy || s.role == .lifecycle) && (s.field == .text || s.field == .message)
+                && !generic[i] && roles.byIndex[i] != .panic
+        }
     }
+
+    /// Whether records may be read in place (`StreamState.quick`): no observer wants every
+    /// record or event, and no filter chooses events.
+    var quickReady: Bool { recordObserver == nil && eventObserver == nil && filter.isEmpty }
 
     /// Scans one input: a path, or `-` for standard input. gzip (by its magic bytes, whatever the
     /// name) is inflated as a stream; a tar archive (ustar magic, also inside gzip) is read member
@@ -463,6 +489,19 @@ public final class LogScanner {
                     return
                 }
             }
+            if let c = candidates, !c.isEmpty, env.ownedPayload == nil, !env.fragment, !truncated,
+               env.stream.map({ fragments[$0] == nil }) ?? true, scanner.quickReady, c.contains(where: { scanner.quick[$0] }) {
+                // A healthy or lifecycle signature may match: read the record in place.
+                let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
+                var first = 0
+                while first < payload.count, payload[first] == 32 { first += 1 }
+                var last = payload.count - 1
+                while last > first, payload[last] == 32 || payload[last] == 9 { last -= 1 }
+                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}"),
+                   quick(UnsafeRawBufferPointer(rebasing: payload[first...last]), payload: payload, env: env, number: number, candidates: c) {
+                    return
+                }
+            }
             let payload: [UInt8]? = env.ownedPayload
             func withPayload<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
                 if let payload { return payload.withUnsafeBytes(body) }
@@ -503,9 +542,107 @@ public final class LogScanner {
             accept(record)
         }
 
+        /// Ids in the event store of this stream's name and of the controllers it named, with
+        /// the store's `objectsEpoch` they were taken in (ids change only when it changes).
+        var storeIds: (file: Int32, controllers: [(name: String, id: Int32)], epoch: Int)?
+        /// The last pod of a `--prefix` envelope and the controller its name gives.
+        var podController: (pod: String, controller: String?)?
+
+        /// A record read in place (`JSONRecordView`) when the signatures that hit it are all
+        /// `LogScanner.quick` ones: what `accept` and `process` do with it, without building the
+        /// record, its events or their texts unless a timeline is new. False when the record is
+        /// not of the plain shape, names no controller yet, no signature hits it or another one
+        /// does: nothing was changed then but the held record flushed (and the lifetime note
+        /// built), and the caller decodes it in full.
+        /// - Parameters:
+        ///   - json: the record, without whitespace around it.
+        ///   - payload: the line without its envelope (the text events keep).
+        mutating func quick(_ json: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, env: Envelope, number: Int,
+                            candidates: [Int]) -> Bool {
+            guard let view = JSONRecordView.read(json) else { return false }
+            flushHeld()
+            let store = scanner.store
+            // Identity as `decodePayload` and `JSONFields.finish` give it: JSON fields, then the pod.
+            var own: String?
+            if let pod = env.pod {
+                if podController?.pod != pod { podController = (pod, FluxControllers.controller(inName: pod)) }
+                own = podController!.controller
+            }
+            if let c = view.controller(json) { own = c }
+            guard let controller = own ?? fixed ?? current else { return false }
+
+            let message = UnsafeRawBufferPointer(rebasing: json[view.message!])
+            var note = LifetimeNote(millis: nil, line: number, pod: env.pod)
+            let matcher = scanner.matcher, roles = scanner.lifetimes.roles
+            var hits = scanner.quickHits
+            scanner.quickHits = []
+            defer { scanner.quickHits = hits }
+            guard matcher.quickMatch(message, controller: controller, only: candidates, hits: &hits, onHit: { i in
+                roles.apply(i, to: &note, capture: { matcher.lastCapture(named: $0, of: i, in: message) },
+                            message: { String(decoding: message, as: UTF8.self) })
+            }), !hits.isEmpty, hits.allSatisfy({ scanner.quick[$0] }) else { return false }
+
+            // From here on the record is taken: `accept`, then `process`.
+            var time = view.time, fromEnvelope = false
+            if time == nil, let t = env.time { time = t; fromEnvelope = true }
+            if let t = time, !fromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
+            scanner.state.stats.records += 1
+            jsonRecords += 1
+            if time == nil, let t = lastTime {
+                time = t
+                scanner.state.stats.inheritedTimes += 1
+            }
+            if let t = time {
+                lastTime = t
+                if firstTime == nil { firstTime = t }
+            }
+            _ = identify(own: own, startsLifetime: false)
+            let minute = time.map { $0.millis / 60_000 }
+            count(controller: controller, minute: minute)
+
+            func bytes(_ r: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: json[r]) }
+            let object = view.kind != nil
+                ? store.quickObject(kind: view.kind!, kindBytes: nil, name: bytes(view.name!), namespace: view.namespace.map(bytes))
+                : store.quickObject(kind: nil, kindBytes: bytes(view.involved!.kind), name: bytes(view.involved!.name),
+                                      namespace: view.involved!.namespace.map(bytes))
+            if storeIds == nil || storeIds!.epoch != store.objectsEpoch {
+                storeIds = (store.intern(file: name), [], store.objectsEpoch)
+            }
+            var controllerId: Int32 = -1
+            for c in storeIds!.controllers where c.name == controller { controllerId = c.id; break }
+            if controllerId < 0 {
+                controllerId = store.intern(controller: controller)
+                if storeIds!.controllers.count < 16 { storeIds!.controllers.append((controller, controllerId)) }
+            }
+            let fileId = storeIds!.file
+            for i in hits {
+                let facts = scanner.facts[i]
+                // `emit` with no filter: counted, then kept in the signal's timeline.
+                if !scanner.countsOnly, let t = time?.millis, let timeline = object.timeline(Int32(i), controllerId, in: store) {
+                    store.add(to: timeline, object: object.id, healthy: facts.role == .healthy, time: t, file: fileId, line: number)
+                    scanner.state.stats.events += 1
+                    scanner.eventCounts[i] += 1
+                    if scanner.closeBudget != nil, t > scanner.closingWatermark { scanner.closingWatermark = t }
+                    continue
+                }
+                // A new timeline (or no time, or matching only): the event as `process` builds it.
+                scanner.emit(Event(
+                    time: time, controller: controller, object: object.ref, signature: facts.id, severity: facts.severity,
+                    role: facts.role, failureClass: facts.failureClass, captures: matcher.captures(of: i, in: message),
+                    location: SourceLocation(file: name, line: number), level: view.level,
+                    text: cut(String(decoding: payload, as: UTF8.self), at: 2000), stream: stream, signatureIndex: i))
+            }
+            note.millis = time?.millis
+            note.object = object.ref
+            lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
+            scanner.readInPlace += 1
+            return true
+        }
+
         /// A record no signature can match: counted, timed and identified, not decoded.
         mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
             scanner.state.stats.records += 1
+            scanner.headerOnly += 1
             jsonRecords += 1
             var time = h.time ?? env.time
             if time == nil, let t = lastTime {
@@ -778,3 +915,4 @@ public final class LogScanner {
         }
     }
 }
+

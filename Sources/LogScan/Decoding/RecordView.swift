@@ -1,0 +1,208 @@
+/// A controller-runtime JSON record read in place: byte ranges into the line instead of strings,
+/// for the records that only feed healthy and lifecycle timelines (DESIGN.md "The hot path": only
+/// candidate lines get full decoding). It reads exactly what `RecordDecoder.decodeJSONRecord`
+/// reads and validates the object the same way, but only for the plain shape zap writes
+/// (FLUX-LOGS.md 1.1): `read` returns nil, and the caller decodes the record in full, for anything
+/// else — an escape in a key or in a member the decoder reads, a member the decoder reads that is
+/// not a string (except the `"<Kind>":{...}` object), an `error`, `message`, `logger` or involved
+/// object member, a level other than `info`/`debug`, a kind object without a name, or a message
+/// that is not ASCII. So whatever `read` accepts decodes to the same time, level, message,
+/// object and controller as the full decoder gives (`RecordViewTests` holds both to it).
+struct JSONRecordView {
+    /// The `ts` member parsed (UTC), nil when absent or not a timestamp.
+    var time: Timestamp?
+    var level: Level = .unknown
+    /// `msg`: offsets into the record's bytes (ASCII, no escapes, so the bytes are the message).
+    var message: Range<Int>?
+    /// `controllerGroup` / `reconciler group`.
+    var group: Range<Int>?
+    /// `controllerKind` / `reconciler kind` (the first of the two the decoder prefers).
+    var controllerKind: Range<Int>?
+    var reconcilerKind: Range<Int>?
+    /// The object of the first `"<Kind>":{"name":...,"namespace":...}` member: its kind as the
+    /// API spells it, and its name and namespace bytes (namespace nil when absent: empty).
+    var kind: String?
+    var name: Range<Int>?
+    var namespace: Range<Int>?
+    /// `logger` (zap's logger name), when it is one the decoder gives no meaning beyond
+    /// identity: not `events` (whose `message` is the record's message), `setup` (start-up) or
+    /// `controller.<kind>` (era 1's object).
+    var logger: Range<Int>?
+    /// notification-controller's `eventInvolvedObject` (or `object`): its `kind`, `name` and
+    /// `namespace` bytes, the last of each member as `JSONScanner.objectRef(kind: nil)` reads them.
+    var involved: (kind: Range<Int>, name: Range<Int>, namespace: Range<Int>?)?
+
+    /// Reads `json` (one object, no whitespace around it); nil when the record is not of the
+    /// plain shape described above or is not well formed.
+    static func read(_ json: UnsafeRawBufferPointer) -> JSONRecordView? {
+        var s = JSONScanner(json)
+        var v = JSONRecordView()
+        let table = RecordKeyTable.shared
+        guard json.count > 1, json[0] == UInt8(ascii: "{") else { return nil }
+        s.i = 1
+        s.skipSpace()
+        if s.i < json.count, json[s.i] == UInt8(ascii: "}") { return nil }  // no message
+        while true {
+            s.skipSpace()
+            guard s.i < json.count, json[s.i] == UInt8(ascii: "\""), let rawKey = s.plainKey() else { return nil }
+            s.skipSpace()
+            guard s.i < json.count, json[s.i] == UInt8(ascii: ":") else { return nil }
+            s.i += 1
+            s.skipSpace()
+            guard s.i < json.count else { return nil }
+            if let key = table.lookup(rawKey) {
+                if case .kind(let spelled) = key {
+                    guard json[s.i] == UInt8(ascii: "{") else { return nil }
+                    guard let o = s.kindObject(readsKind: false) else { return nil }
+                    if v.kind == nil {
+                        v.kind = spelled
+                        v.name = o.name
+                        v.namespace = o.namespace
+                    }
+                } else if case .involved = key {
+                    guard json[s.i] == UInt8(ascii: "{"), let o = s.kindObject(readsKind: true), let kind = o.kind else { return nil }
+                    v.involved = (kind, o.name, o.namespace)
+                } else if key.valueUnread {
+                    // Validated as the decoder reads it (`string()` or `skipValue`), not kept.
+                    if json[s.i] == UInt8(ascii: "\"") {
+                        guard s.skipStringChecked() else { return nil }
+                    } else if json[s.i] == UInt8(ascii: "{") || json[s.i] == UInt8(ascii: "[") {
+                        return nil
+                    } else {
+                        guard s.skipValue(depth: 1) else { return nil }
+                    }
+                } else {
+                    let start = s.i + 1
+                    guard let raw = s.plainString() else { return nil }
+                    let range = start..<(start + raw.count)
+                    switch key {
+                    case .level:
+                        if JSONScanner.equals(raw, "info") { v.level = .info }
+                        else if JSONScanner.equals(raw, "debug") { v.level = .debug }
+                        else { return nil }
+                    case .ts: v.time = Timestamp.parse(raw)
+                    case .msg:
+                        for b in raw where b >= 0x80 { _ = b; return nil }
+                        v.message = range
+                    case .controllerKind: v.controllerKind = range
+                    case .controllerGroup: v.group = range
+                    case .reconcilerKind: v.reconcilerKind = range
+                    case .logger:
+                        if JSONScanner.equals(raw, "events") || JSONScanner.equals(raw, "setup") { return nil }
+                        if raw.starts(with: "controller.".utf8) || raw.contains(where: { $0 >= 0x80 }) { return nil }
+                        v.logger = range
+                    case .error, .involved, .kind, .name, .namespace, .field, .message: return nil
+                    }
+                }
+            } else {
+                guard s.skipValue(depth: 1) else { return nil }
+            }
+            s.skipSpace()
+            guard s.i < json.count else { return nil }
+            if json[s.i] == UInt8(ascii: ",") { s.i += 1; continue }
+            if json[s.i] == UInt8(ascii: "}") { s.i += 1; break }
+            return nil
+        }
+        guard s.i == json.count, v.message != nil, v.message!.count > 0 else { return nil }
+        // The object as `JSONFields.finish` names it: the kind object, else the involved object
+        // (a `controllerKind` with `name` and no kind object is left to the decoder).
+        guard v.kind != nil || (v.involved != nil && v.controllerKind == nil && v.reconcilerKind == nil) else { return nil }
+        return v
+    }
+
+    /// The controller the record's own members name, as `JSONFields.finish` finds it: the
+    /// `controllerGroup`, else notification-controller's logger names, else (no involved object)
+    /// the kind. Nil when they name none (the pod prefix or the stream then decides).
+    func controller(_ json: UnsafeRawBufferPointer) -> String? {
+        if let g = group {
+            let bytes = UnsafeRawBufferPointer(rebasing: json[g])
+            if let c = FluxControllers.controller(group: bytes)
+                ?? FluxControllers.controller(group: String(decoding: bytes, as: UTF8.self), kind: identityKind(json)) {
+                return c
+            }
+        }
+        if notificationLogger(json) { return "notification-controller" }
+        if involved == nil, let k = identityKind(json) { return FluxControllers.controller(kind: k) }
+        return nil
+    }
+
+    /// The record's object as the decoder builds it (tests; the scanner interns it from the bytes).
+    func object(_ json: UnsafeRawBufferPointer) -> ObjectRef {
+        func text(_ r: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: json[r]), as: UTF8.self) }
+        if let kind { return ObjectRef(kind: kind, namespace: namespace.map(text) ?? "", name: text(name!)) }
+        return ObjectRef(kind: text(involved!.kind), namespace: involved!.namespace.map(text) ?? "", name: text(involved!.name))
+    }
+
+    /// Whether `logger` is `event-server` or `receiver-server` (notification-controller's).
+    func notificationLogger(_ json: UnsafeRawBufferPointer) -> Bool {
+        guard let r = logger else { return false }
+        let raw = UnsafeRawBufferPointer(rebasing: json[r])
+        return JSONScanner.equals(raw, "event-server") || JSONScanner.equals(raw, "receiver-server")
+    }
+
+    /// The kind as the decoder names it for identity: `controllerKind`, else `reconciler kind`,
+    /// else the kind object's.
+    func identityKind(_ json: UnsafeRawBufferPointer) -> String? {
+        if let r = controllerKind ?? reconcilerKind { return String(decoding: UnsafeRawBufferPointer(rebasing: json[r]), as: UTF8.self) }
+        return kind
+    }
+}
+
+extension JSONScanner {
+    /// Reads an object member at `i` as `objectRef(kind:into:)` does, for the plain shape: the
+    /// members it reads strings without escapes, the others validated and skipped as it skips
+    /// them. With `readsKind` (`objectRef(kind: nil)`) the first `kind` is read too; without it
+    /// (a spelled kind) `kind` is skipped. The ranges of that `kind` and of the last `name` and
+    /// `namespace`; nil when the object is not of that shape or has no `name`.
+    mutating func kindObject(readsKind: Bool) -> (kind: Range<Int>?, name: Range<Int>, namespace: Range<Int>?)? {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        var kind: Range<Int>?, name: Range<Int>?, namespace: Range<Int>?
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return nil }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = plainKey() else { return nil }
+            var which = JSONScanner.equals(key, "name") ? 2 : JSONScanner.equals(key, "namespace") ? 3 : 0
+            if which == 0, readsKind, kind == nil, JSONScanner.equals(key, "kind") { which = 1 }
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace()
+            guard i < bytes.count else { return nil }
+            if which != 0 {
+                let start = i + 1
+                guard let raw = plainString() else { return nil }
+                let r = start..<(start + raw.count)
+                switch which {
+                case 1: kind = r
+                case 2: name = r
+                default: namespace = r
+                }
+            } else if bytes[i] == UInt8(ascii: "\"") {
+                guard skipStringChecked() else { return nil }
+            } else {
+                guard skipValue(depth: 2) else { return nil }
+            }
+            skipSpace()
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+            return nil
+        }
+        guard let name else { return nil }
+        return (kind, name, namespace)
+    }
+}
+
+extension RecordDecoder.MemberKey {
+    /// Members whose value a record read in place never needs (`JSONRecordView`): `name` and
+    /// `namespace` (the object comes from a kind or involved object), the kept `fields`, and
+    /// `message` (the message is `msg`, never empty there, and the logger is not `events`).
+    var valueUnread: Bool {
+        switch self {
+        case .name, .namespace, .field, .message: return true
+        default: return false
+        }
+    }
+}
