@@ -1091,6 +1091,11 @@ enum Deflate {
 final class QuickObject {
     let ref: ObjectRef
     let id: Int32
+    /// `LifetimeTracker.cadenceSlot`'s cache: the tracker (its `serial`), the slot (-1: none),
+    /// and the tracker's cadence count when it had none.
+    var cadenceTracker: UInt64 = 0
+    var cadenceSlot = -1
+    var cadenceAbsentAt = -1
     private var timelines: [(signature: Int32, controller: Int32, state: EventStore.TimelineState)] = []
 
     init(ref: ObjectRef, id: Int32) { self.ref = ref; self.id = id }

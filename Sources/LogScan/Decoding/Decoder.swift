@@ -392,9 +392,18 @@ final class RecordKeyTable: @unchecked Sendable {
 
     @inline(__always)
     private static func words(_ b: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64) {
-        var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: b) }
-        return w
+        // Little-endian words of the key, zero past its end: whole words by unaligned loads, the
+        // tail byte by byte (a `memcpy` into a tuple cost a store-forwarding stall per key).
+        @inline(__always) func word(_ at: Int) -> UInt64 {
+            let n = b.count - at
+            if n >= 8 { return UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            var w: UInt64 = 0
+            var i = n - 1
+            while i >= 0 { w = w << 8 | UInt64(b[at + i]); i -= 1 }
+            return w
+        }
+        let n = b.count
+        return (n > 0 ? word(0) : 0, n > 8 ? word(8) : 0, n > 16 ? word(16) : 0)
     }
 
     /// The meaning of an ASCII key (no escapes), nil when `RecordDecoder.wanted` rejects it.

@@ -133,6 +133,9 @@ struct LifetimeNote {
     /// `next run in` of a finish line, in seconds, and the line's message.
     var nextRun: Double?
     var message: String?
+    /// The object as a record read in place names it (`EventStore.quickObject`): where the
+    /// tracker's cadence of it is, cached (`LifetimeTracker.cadenceSlot`).
+    var quick: QuickObject?
 
     /// Whether a controller-runtime JSON record is at level `error`: zap writes `level` first
     /// (FLUX-LOGS.md 1.1), so the record starts with `{"level":"error"`.
@@ -444,9 +447,27 @@ final class LifetimeTracker {
         marks[controller, default: []].append(ActivityMark(minute: minute, location: SourceLocation(file: file, line: line)))
     }
 
+    /// Identifies this tracker to the cadence slots cached in `QuickObject`s (random: trackers
+    /// come and go with the inputs, and a cache must never take one tracker's slot for another's).
+    let serial = UInt64.random(in: 1 ... .max)
+
+    /// The index of `q`'s object in `cadence`, nil when it has none: looked up once, then
+    /// remembered in `q` (slots never move: `cadence` is only appended to).
+    func cadenceSlot(_ q: QuickObject) -> Int? {
+        if q.cadenceTracker == serial {
+            if q.cadenceSlot >= 0 { return q.cadenceSlot }
+            if q.cadenceAbsentAt == cadence.count { return nil }
+        }
+        let k = cadenceIndex[q.ref]
+        q.cadenceTracker = serial
+        q.cadenceSlot = k ?? -1
+        q.cadenceAbsentAt = cadence.count
+        return k
+    }
+
     func noteCadence(_ n: LifetimeNote, controller: String, file: String) {
         guard let o = n.object, let t = n.millis else { return }
-        if let k = cadenceIndex[o] {
+        if let k = n.quick.map(cadenceSlot) ?? cadenceIndex[o] {
             // One hash, then in place.
             guard t >= cadence[k].lastRecord.millis, cadence[k].controller == controller else { return }
             cadence[k].lastRecord = Timestamp(millis: t)

@@ -634,6 +634,7 @@ public final class LogScanner {
             }
             note.millis = time?.millis
             note.object = object.ref
+            note.quick = object
             lifetimeState.note(note, controller: controller, tracker: scanner.lifetimes)
             scanner.readInPlace += 1
             return true
