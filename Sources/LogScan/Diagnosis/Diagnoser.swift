@@ -45,28 +45,42 @@ public struct Diagnoser {
         let namedExtra = extra.filter { named.contains($0.signature) }
         // Their times as plain numbers: every incident tests every one (no copies of them).
         let extraSpans = namedExtra.map { (first: $0.first.millis, last: $0.last.millis) }
+        // Evidence is kept by the number of its signal (its index in `names`), not by its name.
+        let names = named.sorted()
+        let number = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let extraNumbers = namedExtra.map { number[$0.signature]! }
+        let timelineNumbers = namedTimelines.map { number[$0.signature]! }
+        // The context occurrences that can be evidence (named; a merged chain of runs is not: its
+        // runs are context timelines), once, as plain numbers: each incident's loop over its
+        // window touches no occurrence. Still in `Correlator.before` order, so sorted by `first`.
+        var candidates = ContextCandidates()
+        for i in context.indices where !context[i].summary {
+            guard let n = number[context[i].signature] else { continue }
+            candidates.append(index: i, first: context[i].first.millis, last: context[i].last.millis, number: n)
+        }
         let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            var evidence = Evidence(context: context, extra: namedExtra)
-            func add(_ o: Occurrence) { if named.contains(o.signature) { evidence.own[o.signature, default: []].append(o) } }
-            var i = lowerBound(context, from - bucket)
-            while i < context.count, context[i].first.millis <= to {
-                // A merged chain of runs is not evidence: its runs are context timelines.
-                if context[i].last.millis >= from, !context[i].summary, named.contains(context[i].signature) {
-                    evidence.indices[context[i].signature, default: []].append(Int32(i))
-                }
+            var evidence = Evidence(context: context, extra: namedExtra, number: number)
+            func add(_ o: Occurrence, _ n: Int) { evidence.own[n].append(o) }
+            var i = candidates.lowerBound(from - bucket)
+            while i < candidates.first.count, candidates.first[i] <= to {
+                if candidates.last[i] >= from { evidence.indices[Int(candidates.number[i])].append(candidates.index[i]) }
                 i += 1
             }
             for k in namedTimelines.indices where spans[k].first <= to && spans[k].last >= from {
                 if let w = namedTimelines[k].within(from: from, to: to) {
-                    add(namedTimelines[k].occurrence(w, packed: packed[k], packedOther: packedOther[k]))
+                    add(namedTimelines[k].occurrence(w, packed: packed[k], packedOther: packedOther[k]), timelineNumbers[k])
                 }
             }
             for k in extraSpans.indices where extraSpans[k].last >= from && extraSpans[k].first <= to {
-                evidence.extraIndices[namedExtra[k].signature, default: []].append(Int32(k))
+                evidence.extraIndices[extraNumbers[k]].append(Int32(k))
             }
-            if let silence { for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) { add(o) } }
+            if let silence {
+                for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) {
+                    if let n = number[o.signature] { add(o, n) }
+                }
+            }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {
@@ -105,34 +119,61 @@ public struct Diagnoser {
         init(_ value: T) { self.value = value }
     }
 
-    func lowerBound(_ list: [Occurrence], _ millis: Int64) -> Int {
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].first.millis < millis { lo = mid + 1 } else { hi = mid }
+    /// The context occurrences that can be evidence, as parallel arrays (one element each, in
+    /// the context's order): index in the context, first and last event time (milliseconds, UTC),
+    /// number of the signal (`Evidence.number`).
+    struct ContextCandidates {
+        var index: [Int32] = []
+        var first: [Int64] = []
+        var last: [Int64] = []
+        var number: [Int32] = []
+
+        mutating func append(index i: Int, first f: Int64, last l: Int64, number n: Int) {
+            index.append(Int32(i)); first.append(f); last.append(l); number.append(Int32(n))
         }
-        return lo
+
+        /// The first position whose `first` is at least `millis` (`first` is sorted).
+        func lowerBound(_ millis: Int64) -> Int {
+            var lo = 0, hi = first.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if first[mid] < millis { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
     }
 
-    /// One incident's evidence by signature: occurrences of the scan's context and of the extra
-    /// ones (restarts, lifetime evidence), by index (a long incident's window holds thousands;
-    /// copies of them made diagnosis the peak of memory), and the incident's own queried ones
-    /// (timelines, silence).
+    /// One incident's evidence by signal number (`number`: signal name → index of the lists):
+    /// occurrences of the scan's context and of the extra ones (restarts, lifetime evidence), by
+    /// index (a long incident's window holds thousands; copies of them made diagnosis the peak of
+    /// memory), and the incident's own queried ones (timelines, silence).
     struct Evidence {
         let context: [Occurrence]
         let extra: [Occurrence]
-        var indices: [String: [Int32]] = [:]
-        var extraIndices: [String: [Int32]] = [:]
-        var own: [String: [Occurrence]] = [:]
+        let number: [String: Int]
+        var indices: [[Int32]]
+        var extraIndices: [[Int32]]
+        var own: [[Occurrence]]
+
+        init(context: [Occurrence], extra: [Occurrence], number: [String: Int]) {
+            self.context = context
+            self.extra = extra
+            self.number = number
+            indices = Array(repeating: [], count: number.count)
+            extraIndices = indices
+            own = Array(repeating: [], count: number.count)
+        }
 
         func contains(_ signature: String) -> Bool {
-            indices[signature] != nil || extraIndices[signature] != nil || own[signature] != nil
+            guard let n = number[signature] else { return false }
+            return !indices[n].isEmpty || !extraIndices[n].isEmpty || !own[n].isEmpty
         }
 
         func forEach(_ signature: String, _ body: (Occurrence) -> Void) {
-            for i in indices[signature] ?? [] { body(context[Int(i)]) }
-            for i in extraIndices[signature] ?? [] { body(extra[Int(i)]) }
-            for o in own[signature] ?? [] { body(o) }
+            guard let n = number[signature] else { return }
+            for i in indices[n] { body(context[Int(i)]) }
+            for i in extraIndices[n] { body(extra[Int(i)]) }
+            for o in own[n] { body(o) }
         }
     }
 
