@@ -1032,6 +1032,40 @@ enum PackedCaptures {
     /// Packed sets of this many bytes and more are deflated.
     static let longSet = 512
 
+    /// The value of `key` in the packed set `s`, as `unpack(s)[key]`, read in place (no
+    /// dictionary); a deflated set is unpacked.
+    static func value(of key: String, in s: String) -> String? {
+        if s.isEmpty { return nil }
+        if s.utf8.first == UInt8(ascii: "~") { return unpack(s)[key] }
+        var s = s, utf8Key = key
+        return utf8Key.withUTF8 { k in
+            s.withUTF8 { bytes -> String? in
+                var i = 0
+                // As `unpack`'s `field`: the range of the next field's bytes.
+                func field() -> Range<Int> {
+                    var n = 0
+                    while i < bytes.count, bytes[i] != UInt8(ascii: ":") { n = n * 10 + Int(bytes[i] &- 48); i += 1 }
+                    i += 1
+                    let end = min(bytes.count, i + n)
+                    defer { i = end }
+                    return i..<end
+                }
+                while i < bytes.count {
+                    let name = UnsafeBufferPointer(rebasing: bytes[field()])
+                    let value = field()
+                    // Equal bytes are equal keys; other non-ASCII text may still be an equal String
+                    // (canonically equivalent), as the dictionary would find it.
+                    if name.elementsEqual(k)
+                        || (!(name.allSatisfy { $0 < 0x80 } && k.allSatisfy { $0 < 0x80 })
+                            && String(decoding: name, as: UTF8.self) == key) {
+                        return String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)
+                    }
+                }
+                return nil
+            }
+        }
+    }
+
     static func unpack(_ s: String) -> [String: String] {
         if s.isEmpty { return [:] }
         if s.utf8.first == UInt8(ascii: "~") {

@@ -36,20 +36,11 @@ public struct Diagnoser {
         let named = Set(patterns.hypotheses.flatMap {
             ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
         })
-        let namedTimelines = timelines.filter { named.contains($0.signature) }
-        // Per timeline, once: its span (most lie outside a short incident's window) and its
-        // captures packed as occurrences hold them.
-        let spans = namedTimelines.map { $0.span ?? (.max, .min) }
-        let packed = namedTimelines.map { PackedCaptures.pack($0.captures) }
-        let packedOther = namedTimelines.map { $0.otherCaptures.map(PackedCaptures.pack) }
-        let namedExtra = extra.filter { named.contains($0.signature) }
-        // Their times as plain numbers: every incident tests every one (no copies of them).
-        let extraSpans = namedExtra.map { (first: $0.first.millis, last: $0.last.millis) }
         // Evidence is kept by the number of its signal (its index in `names`), not by its name.
         let names = named.sorted()
         let number = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let extraNumbers = namedExtra.map { number[$0.signature]! }
-        let timelineNumbers = namedTimelines.map { number[$0.signature]! }
+        let namedTimelines = timelines.filter { named.contains($0.signature) }
+        let namedExtra = extra.filter { named.contains($0.signature) }
         // The context occurrences that can be evidence (named; a merged chain of runs is not: its
         // runs are context timelines), once, as plain numbers: each incident's loop over its
         // window touches no occurrence. Still in `Correlator.before` order, so sorted by `first`.
@@ -58,27 +49,30 @@ public struct Diagnoser {
             guard let n = number[context[i].signature] else { continue }
             candidates.append(index: i, first: context[i].first.millis, last: context[i].last.millis, number: n)
         }
+        let pool = EvidencePool(context: context, extra: namedExtra, timelines: namedTimelines, number: number)
+        let conditions = patterns.hypotheses.map { h in
+            (supports: h.supports.map { Self.numbers($0, number) }, contradicts: h.contradicts.map { Self.numbers($0, number) })
+        }
         let one: (Incident) -> Incident = { incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
-            var evidence = Evidence(context: context, extra: namedExtra, number: number)
-            func add(_ o: Occurrence, _ n: Int) { evidence.own[n].append(o) }
+            var evidence = Evidence(pool)
             var i = candidates.lowerBound(from - bucket)
             while i < candidates.first.count, candidates.first[i] <= to {
                 if candidates.last[i] >= from { evidence.indices[Int(candidates.number[i])].append(candidates.index[i]) }
                 i += 1
             }
-            for k in namedTimelines.indices where spans[k].first <= to && spans[k].last >= from {
-                if let w = namedTimelines[k].within(from: from, to: to) {
-                    add(namedTimelines[k].occurrence(w, packed: packed[k], packedOther: packedOther[k]), timelineNumbers[k])
+            for k in pool.timelines.indices where pool.spans[k].first <= to && pool.spans[k].last >= from {
+                if let w = pool.timelines[k].within(from: from, to: to) {
+                    evidence.timelineHits[pool.timelineNumbers[k]].append(TimelineHit(timeline: k, window: w))
                 }
             }
-            for k in extraSpans.indices where extraSpans[k].last >= from && extraSpans[k].first <= to {
-                evidence.extraIndices[extraNumbers[k]].append(Int32(k))
+            for k in pool.extraSpans.indices where pool.extraSpans[k].last >= from && pool.extraSpans[k].first <= to {
+                evidence.extraIndices[pool.extraNumbers[k]].append(Int32(k))
             }
             if let silence {
                 for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) {
-                    if let n = number[o.signature] { add(o, n) }
+                    if let n = number[o.signature] { evidence.own[n].append(o) }
                 }
             }
             var derived: Set<String> = []
@@ -89,8 +83,9 @@ public struct Diagnoser {
             } else {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
             }
-            out.hypotheses = patterns.hypotheses.compactMap { h in
-                score(h, incident: incident, evidence: evidence, derived: derived, activity: activity)
+            out.hypotheses = patterns.hypotheses.indices.compactMap { k in
+                score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,
+                      activity: activity)
             }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
             return out
         }
@@ -143,37 +138,90 @@ public struct Diagnoser {
         }
     }
 
-    /// One incident's evidence by signal number (`number`: signal name → index of the lists):
-    /// occurrences of the scan's context and of the extra ones (restarts, lifetime evidence), by
-    /// index (a long incident's window holds thousands; copies of them made diagnosis the peak of
-    /// memory), and the incident's own queried ones (timelines, silence).
-    struct Evidence {
+    /// What every incident's evidence is drawn from, prepared once per `diagnose`: the scan's
+    /// context occurrences, the extra ones and the timelines that some hypothesis names, with
+    /// what each incident reads of them as plain values. `number`: signal name → its number,
+    /// the index of `Evidence`'s lists.
+    struct EvidencePool {
         let context: [Occurrence]
         let extra: [Occurrence]
+        let timelines: [Timeline]
         let number: [String: Int]
-        var indices: [[Int32]]
-        var extraIndices: [[Int32]]
-        var own: [[Occurrence]]
+        /// Per extra occurrence: its first and last event time (milliseconds, UTC; every incident
+        /// tests every one) and its signal's number.
+        let extraSpans: [(first: Int64, last: Int64)]
+        let extraNumbers: [Int]
+        /// Per timeline: its span (most lie outside a short incident's window), its signal's
+        /// number and its captures packed as occurrences hold them (`PackedCaptures`).
+        let spans: [(first: Int64, last: Int64)]
+        let timelineNumbers: [Int]
+        let packed: [String]
+        let packedOther: [[String]]
 
-        init(context: [Occurrence], extra: [Occurrence], number: [String: Int]) {
+        /// - Parameters: as the properties; every signature of `extra` and `timelines` has a number.
+        init(context: [Occurrence], extra: [Occurrence], timelines: [Timeline], number: [String: Int]) {
             self.context = context
             self.extra = extra
+            self.timelines = timelines
             self.number = number
-            indices = Array(repeating: [], count: number.count)
+            extraSpans = extra.map { (first: $0.first.millis, last: $0.last.millis) }
+            extraNumbers = extra.map { number[$0.signature]! }
+            spans = timelines.map { $0.span ?? (.max, .min) }
+            timelineNumbers = timelines.map { number[$0.signature]! }
+            packed = timelines.map { PackedCaptures.pack($0.captures) }
+            packedOther = timelines.map { $0.otherCaptures.map(PackedCaptures.pack) }
+        }
+    }
+
+    /// What of one timeline lies within an incident's window (`Timeline.within`): made an
+    /// occurrence only when a condition's hits need it (`Evidence.occurrence`).
+    struct TimelineHit {
+        /// Index in `EvidencePool.timelines`.
+        var timeline: Int
+        var window: (count: Int, first: Timeline.Entry, last: Int64)
+    }
+
+    /// One incident's evidence by signal number (`EvidencePool.number`; one list per number):
+    /// occurrences of the scan's context and of the extra ones (restarts, lifetime evidence), by
+    /// index (a long incident's window holds thousands; copies of them made diagnosis the peak of
+    /// memory), what of each timeline lies in the window, and the incident's own queried
+    /// occurrences (silence).
+    struct Evidence {
+        let pool: EvidencePool
+        var indices: [[Int32]]
+        var extraIndices: [[Int32]]
+        var timelineHits: [[TimelineHit]]
+        var own: [[Occurrence]]
+
+        /// No evidence yet.
+        init(_ pool: EvidencePool) {
+            self.pool = pool
+            indices = Array(repeating: [], count: pool.number.count)
             extraIndices = indices
-            own = Array(repeating: [], count: number.count)
+            timelineHits = Array(repeating: [], count: pool.number.count)
+            own = Array(repeating: [], count: pool.number.count)
         }
 
         func contains(_ signature: String) -> Bool {
-            guard let n = number[signature] else { return false }
-            return !indices[n].isEmpty || !extraIndices[n].isEmpty || !own[n].isEmpty
+            guard let n = pool.number[signature] else { return false }
+            return !indices[n].isEmpty || !extraIndices[n].isEmpty || !timelineHits[n].isEmpty || !own[n].isEmpty
         }
 
-        func forEach(_ signature: String, _ body: (Occurrence) -> Void) {
-            guard let n = number[signature] else { return }
-            for i in indices[n] { body(context[Int(i)]) }
-            for i in extraIndices[n] { body(extra[Int(i)]) }
-            for o in own[n] { body(o) }
+        /// Where an item of evidence is: which list of signal number `n`, at which position.
+        enum Item {
+            case context(Int), extra(Int), timeline(n: Int, Int), own(n: Int, Int)
+        }
+
+        /// The item as an occurrence (a copy; a timeline's made as `Timeline.occurrence` makes it).
+        func occurrence(_ item: Item) -> Occurrence {
+            switch item {
+            case .context(let i): return pool.context[i]
+            case .extra(let i): return pool.extra[i]
+            case .timeline(let n, let j):
+                let hit = timelineHits[n][j], k = hit.timeline
+                return pool.timelines[k].occurrence(hit.window, packed: pool.packed[k], packedOther: pool.packedOther[k])
+            case .own(let n, let j): return own[n][j]
+            }
         }
     }
 
@@ -185,33 +233,85 @@ public struct Diagnoser {
         var count = 0
     }
 
+    /// `c.signals`' numbers (`EvidencePool.number`), each once, in the order written; signals
+    /// without a number have no evidence and are left out.
+    static func numbers(_ c: SignalCondition, _ number: [String: Int]) -> [Int] {
+        var out: [Int] = []
+        for s in c.signals { if let n = number[s], !out.contains(n) { out.append(n) } }
+        return out
+    }
+
     /// The evidence that satisfies `c`, nil when none; empty `Hits` when a derived signal of
     /// silence or absence does.
-    func present(_ c: SignalCondition, _ evidence: Evidence, _ derived: Set<String>) -> Hits? {
+    /// - Parameter numbers: `numbers(c, evidence.pool.number)`.
+    /// Occurrences are read in place, their captures from the packed strings; only the first
+    /// (and, on a tie of first event times, the one it is compared with) is copied.
+    func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>) -> Hits? {
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
-        for signature in Set(c.signals) {
-            evidence.forEach(signature) { e in
-                if let ctl = c.controller, e.controller != ctl { return }
-                if let cap = c.capture {
-                    let matches = ([e.captures] + e.otherCaptures).contains { captures in
-                        guard let v = captures[cap] else { return false }
-                        if let p = c.prefix, !v.hasPrefix(p) { return false }
-                        if c.min != nil || c.max != nil {
-                            guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
-                            if let lo = c.min, secs < lo { return false }
-                            if let hi = c.max, secs > hi { return false }
-                        }
-                        return true
+        var first: (item: Evidence.Item, millis: Int64)?
+        let pool = evidence.pool
+        for n in numbers {
+            var signature: String?
+            // One item that holds: counted, named, and the first if it comes before (by
+            // `Correlator.before`, which compares first event times first).
+            func take(_ item: Evidence.Item, millis: Int64, count: Int, signature s: String) {
+                if let f = first {
+                    if millis < f.millis || (millis == f.millis && Correlator.before(evidence.occurrence(item), evidence.occurrence(f.item))) {
+                        first = (item, millis)
                     }
-                    if !matches { return }
+                } else {
+                    first = (item, millis)
                 }
-                if hits.first == nil || Correlator.before(e, hits.first!) { hits.first = e }
-                hits.names.insert(e.signature)
-                hits.count += e.count
+                if signature == nil { signature = s }
+                hits.count += count
             }
+            for i in evidence.indices[n] {
+                let i = Int(i)
+                guard holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
+                            other: pool.context[i].packedOtherCaptures) else { continue }
+                take(.context(i), millis: pool.context[i].first.millis, count: pool.context[i].count, signature: pool.context[i].signature)
+            }
+            for i in evidence.extraIndices[n] {
+                let i = Int(i)
+                guard holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
+                            other: pool.extra[i].packedOtherCaptures) else { continue }
+                take(.extra(i), millis: pool.extra[i].first.millis, count: pool.extra[i].count, signature: pool.extra[i].signature)
+            }
+            for j in evidence.timelineHits[n].indices {
+                let hit = evidence.timelineHits[n][j], k = hit.timeline
+                guard holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
+                take(.timeline(n: n, j), millis: hit.window.first.first, count: hit.window.count, signature: pool.timelines[k].signature)
+            }
+            for j in evidence.own[n].indices {
+                let o = evidence.own[n][j]
+                guard holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
+                take(.own(n: n, j), millis: o.first.millis, count: o.count, signature: o.signature)
+            }
+            // Every occurrence of the lists of one number has that signature.
+            if let signature { hits.names.insert(signature) }
         }
-        return hits.first == nil ? nil : hits
+        guard let first else { return nil }
+        hits.first = evidence.occurrence(first.item)
+        return hits
+    }
+
+    /// Whether an occurrence of `controller` with the packed captures `packed` (and `other`
+    /// sets) meets `c`'s controller and capture tests.
+    func holds(_ c: SignalCondition, controller: String, packed: String, other: [String]) -> Bool {
+        if let ctl = c.controller, controller != ctl { return false }
+        guard let cap = c.capture else { return true }
+        func matches(_ set: String) -> Bool {
+            guard let v = PackedCaptures.value(of: cap, in: set) else { return false }
+            if let p = c.prefix, !v.hasPrefix(p) { return false }
+            if c.min != nil || c.max != nil {
+                guard let secs = parseGoDuration(v) ?? Double(v) else { return false }
+                if let lo = c.min, secs < lo { return false }
+                if let hi = c.max, secs > hi { return false }
+            }
+            return true
+        }
+        return matches(packed) || other.contains(where: matches)
     }
 
     func describe(_ c: SignalCondition, _ hits: Hits) -> String {
@@ -224,8 +324,11 @@ public struct Diagnoser {
         return s
     }
 
-    func score(_ h: Hypothesis, incident: Incident, evidence: Evidence, derived: Set<String>,
-               activity: [String: Set<Int64>]) -> RankedHypothesis? {
+    /// `h` scored on one incident's evidence, nil when it does not apply.
+    /// - Parameter numbers: per condition of `h.supports` and of `h.contradicts`, its signals'
+    ///   numbers (`numbers(_:_:)`).
+    func score(_ h: Hypothesis, numbers: (supports: [[Int]], contradicts: [[Int]]), incident: Incident, evidence: Evidence,
+               derived: Set<String>, activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
         let signatures = incident.signatures.union(derived)
@@ -234,16 +337,16 @@ public struct Diagnoser {
 
         var logOdds = log(h.prior / (1 - h.prior))
         var forLines: [String] = [], againstLines: [String] = []
-        for c in h.supports {
-            if let hits = present(c, evidence, derived) {
+        for (c, n) in zip(h.supports, numbers.supports) {
+            if let hits = present(c, numbers: n, evidence, derived) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
             } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
                 againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
             }
         }
-        for c in h.contradicts {
-            if let hits = present(c, evidence, derived) {
+        for (c, n) in zip(h.contradicts, numbers.contradicts) {
+            if let hits = present(c, numbers: n, evidence, derived) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
             }
