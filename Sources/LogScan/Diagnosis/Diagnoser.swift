@@ -83,9 +83,12 @@ public struct Diagnoser {
             } else {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
             }
+            // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
+            let signatures = incident.signatures.union(derived)
+            let filler = PlaceholderFiller(incident: incident)
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
                 score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,
-                      activity: activity)
+                      signatures: signatures, filler: filler, activity: activity)
             }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
             return out
         }
@@ -325,13 +328,16 @@ public struct Diagnoser {
     }
 
     /// `h` scored on one incident's evidence, nil when it does not apply.
-    /// - Parameter numbers: per condition of `h.supports` and of `h.contradicts`, its signals'
-    ///   numbers (`numbers(_:_:)`).
+    /// - Parameters:
+    ///   - numbers: per condition of `h.supports` and of `h.contradicts`, its signals' numbers
+    ///     (`numbers(_:_:)`).
+    ///   - signatures: the incident's signatures and the derived signals (what `requires` tests).
+    ///   - filler: `PlaceholderFiller(incident: incident)`.
     func score(_ h: Hypothesis, numbers: (supports: [[Int]], contradicts: [[Int]]), incident: Incident, evidence: Evidence,
-               derived: Set<String>, activity: [String: Set<Int64>]) -> RankedHypothesis? {
+               derived: Set<String>, signatures: Set<String>, filler: PlaceholderFiller,
+               activity: [String: Set<Int64>]) -> RankedHypothesis? {
         if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
-        let signatures = incident.signatures.union(derived)
         if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
         if !h.requiresAll.allSatisfy(signatures.contains) { return nil }
 
@@ -355,7 +361,6 @@ public struct Diagnoser {
         // Steps about what was seen come first (docs/SCORING.md "Checks and fixes"); the commands
         // name this incident's objects where it knows them (docs/OUTPUT.md).
         let seen: (String) -> Bool = { evidence.contains($0) || signatures.contains($0) }
-        let filler = PlaceholderFiller(incident: incident)
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,

@@ -95,6 +95,12 @@ public struct PlaceholderFiller: Sendable {
 
     /// `text` with every placeholder that the incident fills replaced (see the type's comment).
     public func fill(_ text: String) -> String {
+        // Most steps are ASCII without `<`: nothing to fill (every placeholder holds a `<`, and
+        // ASCII text matches only by its bytes), unless a `system:` key without one is filled.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "<") }),
+           values.keys.allSatisfy({ !$0.hasPrefix("system:") || $0.utf8.contains(UInt8(ascii: "<")) }) {
+            return text
+        }
         var out = fillObjects(text)
         // Longest first: `<kind> <name> -n <namespace>` before `<namespace>`.
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
@@ -119,7 +125,7 @@ public struct PlaceholderFiller: Sendable {
 
     func fillObjects(_ text: String) -> String {
         // Most steps name no object: kept as they are (one string shared by every incident).
-        guard text.contains("<name>") || text.contains("<namespace>-<release>") else { return text }
+        guard text.holds("<name>") || text.holds("<namespace>-<release>") else { return text }
         var chars = Array(text)
         // A HelmChart's name is `<namespace>-<release>` (the HelmRelease's), as the checks write it.
         let tokens = [Array("<name>"), Array("<namespace>-<release>")]
@@ -201,14 +207,34 @@ public struct PlaceholderFiller: Sendable {
 }
 
 extension String {
-    /// The string with every occurrence of `target` replaced by `replacement` (no Foundation).
+    /// The string with every occurrence of `target` replaced by `replacement` (found by
+    /// `firstRange(of:)`, not Foundation).
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
+        guard !target.isEmpty, holds(target) else { return self }
         var out = "", rest = Substring(self)
         while let r = rest.firstRange(of: target) {
             out += rest[rest.startIndex..<r.lowerBound] + replacement
             rest = rest[r.upperBound...]
         }
         return out + rest
+    }
+
+    /// Whether `target` occurs in the string, as `contains(_:)` answers: by bytes when both are
+    /// ASCII and `target` neither starts with a line feed nor ends with a carriage return (no
+    /// character of the string can then hold part of a match); else by `contains(_:)`.
+    func holds(_ target: String) -> Bool {
+        let t = target.utf8
+        guard let first = t.first, let last = t.last, first != UInt8(ascii: "\n"), last != UInt8(ascii: "\r"),
+              t.allSatisfy({ $0 < 0x80 }), utf8.allSatisfy({ $0 < 0x80 }) else { return contains(target) }
+        var text = self, needle = target
+        return needle.withUTF8 { t in
+            text.withUTF8 { s in
+                guard s.count >= t.count else { return false }
+                for i in 0...(s.count - t.count) where s[i] == first {
+                    if UnsafeBufferPointer(rebasing: s[i..<(i + t.count)]).elementsEqual(t) { return true }
+                }
+                return false
+            }
+        }
     }
 }
