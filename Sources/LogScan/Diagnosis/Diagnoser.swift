@@ -83,7 +83,7 @@ public struct Diagnoser {
             } else {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
             }
-            // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
+            // Once per incident, not per hypothesis: what `requires` tests, and the filler of the steps.
             let signatures = incident.signatures.union(derived)
             let filler = PlaceholderFiller(incident: incident)
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
@@ -119,7 +119,7 @@ public struct Diagnoser {
 
     /// The context occurrences that can be evidence, as parallel arrays (one element each, in
     /// the context's order): index in the context, first and last event time (milliseconds, UTC),
-    /// number of the signal (`Evidence.number`).
+    /// number of the signal (`EvidencePool.number`).
     struct ContextCandidates {
         var index: [Int32] = []
         var first: [Int64] = []
@@ -245,10 +245,10 @@ public struct Diagnoser {
     }
 
     /// The evidence that satisfies `c`, nil when none; empty `Hits` when a derived signal of
-    /// silence or absence does.
+    /// silence or absence does. Occurrences are read in place, their captures from the packed
+    /// strings; only the first (and, on a tie of first event times, the one it is compared with)
+    /// is copied.
     /// - Parameter numbers: `numbers(c, evidence.pool.number)`.
-    /// Occurrences are read in place, their captures from the packed strings; only the first
-    /// (and, on a tie of first event times, the one it is compared with) is copied.
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>) -> Hits? {
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
