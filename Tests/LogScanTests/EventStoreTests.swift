@@ -203,6 +203,23 @@ import Testing
         #expect(PackedCaptures.pack(health.merging(["duration": "5m0.836441815s"]) { _, b in b }) == packed)
     }
 
+    /// `value(of:in:)` reads one value in place as `unpack(_:)[key]` finds it: plain and deflated
+    /// sets, keys that are prefixes of others, non-ASCII keys and values, and absent keys.
+    @Test func packedCaptureValueIsTheUnpackedOne() {
+        let objects = (1...16).map { "Deployment/apps/service-\($0) status: 'InProgress'" }.joined(separator: ", ")
+        let sets: [[String: String]] = [
+            [:], ["port": "80"], ["p": "1", "port": "80", "po": ""],
+            ["object": "Kustomization/flux-system/apps: 3:x", "empty": "", "né": "12:ü"],
+            ["duration": "5m0.836441815s", "objects": objects],
+        ]
+        for c in sets {
+            let packed = PackedCaptures.pack(c)
+            for key in ["port", "p", "po", "ports", "object", "empty", "né", "ne\u{301}", "duration", "objects", "", "missing"] {
+                #expect(PackedCaptures.value(of: key, in: packed) == PackedCaptures.unpack(packed)[key])
+            }
+        }
+    }
+
     @Test func twoStoresMergedEqualOne() throws {
         let a = try [0, 40, 80, 700, 3600].map { try Self.refused($0, object: "apps", file: "a.log", line: Int($0) + 1) }
         let b = try [20, 60, 900, 3610].map { try Self.refused($0, object: "apps", file: "b.log", line: Int($0) + 1) }

@@ -46,6 +46,21 @@ import Testing
         #expect(f.fill("openssl s_client -connect <host>:443 -servername <host>") == "openssl s_client -connect gitlab.com:443 -servername gitlab.com")
         #expect(f.fill("kubectl describe node <node>") == "kubectl describe node <node>")
     }
+
+    /// `holds` answers as `contains` (ASCII by bytes, the rest by characters), and a step with no
+    /// `<` is returned as written unless a `system:` key without one is filled.
+    @Test func searchesAgreeWithContains() {
+        let texts = ["flux get sources git", "kubectl get ks <name> -n <namespace>", "a\r\nb", "ne\u{301} <name>", "<na", ""]
+        for text in texts {
+            for target in ["<name>", "<namespace>", "\n", "\r", "\r\n", "b", "e", "<na", "ne\u{301}"] {
+                #expect(text.holds(target) == text.contains(target))
+            }
+        }
+        let f = PlaceholderFiller(values: ["controller": "kustomize-controller"])
+        #expect(f.fill("flux check --pre") == "flux check --pre")
+        let odd = PlaceholderFiller(values: ["system:admin": "someone"])
+        #expect(odd.fill("kubectl auth can-i --as system:admin> list") == "kubectl auth can-i --as someone list")
+    }
 }
 
 /// `when:` on checks and fixes (docs/PATTERNS.md): parsed from YAML, and ordered by what was seen.
