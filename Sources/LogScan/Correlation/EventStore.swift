@@ -481,6 +481,32 @@ public final class EventStore {
         }
     }
 
+    /// The hash a run's `seen` keeps of one record: its time (milliseconds) and text, eight bytes
+    /// at a time (a multiply-xorshift mix per word; the same in every store, so that `absorb`
+    /// finds the records two inputs share).
+    static func recordHash(time: Int64, text: String) -> UInt64 {
+        var h: UInt64 = 0x9e3779b97f4a7c15 ^ UInt64(bitPattern: time)
+        @inline(__always) func mix(_ w: UInt64) {
+            h = (h ^ w) &* 0xff51afd7ed558ccd
+            h ^= h >> 32
+        }
+        var text = text
+        text.withUTF8 { b in
+            let raw = UnsafeRawBufferPointer(b)
+            var i = 0
+            while i + 8 <= raw.count {
+                mix(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            var tail: UInt64 = UInt64(raw.count) << 56
+            var shift: UInt64 = 0
+            while i < raw.count { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+            mix(tail)
+        }
+        h = (h ^ (h >> 29)) &* 0xbf58476d1ce4e5b9
+        return h ^ (h >> 32)
+    }
+
     /// Adds one event. Events without a time are counted but not kept (they cannot be placed in a
     /// window).
     public func add(_ e: Event, signatureIndex: Int) {
@@ -521,8 +547,7 @@ public final class EventStore {
         let upstream = intern(object: e.upstream)
         let key = Key(signature: sig, wrapper: e.role == .wrapper, controller: controller, object: object, upstream: upstream,
                       minute: time / bucketMillis)
-        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(bitPattern: time)
-        for b in e.text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let h = Self.recordHash(time: time, text: e.text)
         if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
         if let i = runs[key] {
@@ -1093,17 +1118,16 @@ enum PackedCaptures {
     }
 }
 
-/// zlib's one-shot `compress2`/`uncompress` for kept texts (`Example.compacted()`).
+/// zlib for kept texts (`Example.compacted()`): deflate at level 6 with zlib's defaults (the
+/// bytes `compress2(..., 6)` writes) and `uncompress`.
 enum Deflate {
+    /// The text deflated; nil if zlib fails. Each thread keeps one deflate stream and resets it
+    /// per call (`deflateReset`): a fresh stream (`compress2`) allocated and freed some 270 KB of
+    /// state per text, which glibc maps and unmaps, a page fault per page each time.
     static func deflate(_ s: String) -> [UInt8]? {
+        guard let deflater = Deflater.current else { return nil }
         var input = Array(s.utf8)
-        var size = compressBound(uLong(input.count))
-        var out = [UInt8](repeating: 0, count: Int(size))
-        let rc = out.withUnsafeMutableBufferPointer { o in
-            input.withUnsafeMutableBufferPointer { i in compress2(o.baseAddress, &size, i.baseAddress, uLong(i.count), 6) }
-        }
-        guard rc == Z_OK else { return nil }
-        return Array(out[..<Int(size)])
+        return input.withUnsafeMutableBufferPointer { deflater.deflate($0) }
     }
 
     /// - Parameter count: the inflated length in bytes.
@@ -1142,3 +1166,50 @@ final class QuickObject {
         return state
     }
 }
+
+/// One thread's zlib deflate stream (level 6, zlib's default window and memory level, as
+/// `compress2` sets them up), reset before each text.
+final class Deflater {
+    private var stream = z_stream()
+    private var out: [UInt8] = []
+
+    private init?() {
+        guard deflateInit_(&stream, 6, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+    }
+    deinit { deflateEnd(&stream) }
+
+    /// This thread's deflater, made on first use and freed with the thread.
+    static var current: Deflater? {
+        if let p = pthread_getspecific(deflaterKey) { return Unmanaged<Deflater>.fromOpaque(p).takeUnretainedValue() }
+        guard let d = Deflater() else { return nil }
+        pthread_setspecific(deflaterKey, Unmanaged.passRetained(d).toOpaque())
+        return d
+    }
+
+    /// `input` deflated in one zlib stream (`Z_FINISH`); nil if zlib fails.
+    func deflate(_ input: UnsafeMutableBufferPointer<UInt8>) -> [UInt8]? {
+        guard deflateReset(&stream) == Z_OK else { return nil }
+        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        if out.count < bound { out = [UInt8](repeating: 0, count: bound) }
+        return out.withUnsafeMutableBufferPointer { o -> [UInt8]? in
+            stream.next_in = input.baseAddress
+            stream.avail_in = uInt(input.count)
+            stream.next_out = o.baseAddress
+            stream.avail_out = uInt(o.count)
+            guard zlibDeflate(&stream, Z_FINISH) == Z_STREAM_END else { return nil }
+            return Array(o[..<(o.count - Int(stream.avail_out))])
+        }
+    }
+}
+
+/// zlib's `deflate` (the name is taken by `Deflate.deflate` inside `Deflate`).
+@inline(__always) private func zlibDeflate(_ s: UnsafeMutablePointer<z_stream>, _ flush: Int32) -> Int32 { deflate(s, flush) }
+
+/// The key of each thread's `Deflater` (released when the thread ends).
+private let deflaterKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { p in
+        if let p { Unmanaged<Deflater>.fromOpaque(p).release() }
+    }
+    return key
+}()
