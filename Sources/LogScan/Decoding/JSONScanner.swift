@@ -154,8 +154,7 @@ struct JSONScanner {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
         i += 1
         // Most strings hold no escape: find the quote and check that no backslash precedes it.
-        if let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i),
-           JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i, to: q) == nil {
+        if let q = JSONScanner.quoteOrBackslash(bytes, from: i), bytes[q] == UInt8(ascii: "\"") {
             i = q + 1
             return true
         }
@@ -259,11 +258,32 @@ struct JSONScanner {
     @inline(__always)
     mutating func plainString() -> UnsafeRawBufferPointer? {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
-              let q = JSONScanner.find(bytes, UInt8(ascii: "\""), from: i + 1),
-              JSONScanner.find(bytes, UInt8(ascii: "\\"), from: i + 1, to: q) == nil else { return nil }
+              let q = JSONScanner.quoteOrBackslash(bytes, from: i + 1), bytes[q] == UInt8(ascii: "\"") else { return nil }
         let raw = UnsafeRawBufferPointer(rebasing: bytes[(i + 1)..<q])
         i = q + 1
         return raw
+    }
+
+    /// The offset of the first `"` or `\\` in `b[from...]`, nil if none: sixteen bytes at a time
+    /// (one pass for both, where two `memchr` calls cost more than the short strings of a record).
+    @inline(__always)
+    static func quoteOrBackslash(_ b: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var i = from
+        let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\"")), backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+        while i + 16 <= b.count {
+            let v = b.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let hit = (v .== quote) .| (v .== backslash)
+            if any(hit) {
+                for k in 0..<16 where hit[k] { return i + k }
+            }
+            i += 16
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The offset of the first `byte` in `b[from..<to]` (`to` defaults to the end), by `memchr`.

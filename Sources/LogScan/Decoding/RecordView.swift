@@ -82,7 +82,7 @@ struct JSONRecordView {
                         else { return nil }
                     case .ts: v.time = Timestamp.parse(raw)
                     case .msg:
-                        for b in raw where b >= 0x80 { _ = b; return nil }
+                        guard JSONRecordView.isASCII(raw) else { return nil }
                         v.message = range
                     case .controllerKind: v.controllerKind = range
                     case .controllerGroup: v.group = range
@@ -131,6 +131,18 @@ struct JSONRecordView {
         func text(_ r: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: json[r]), as: UTF8.self) }
         if let kind { return ObjectRef(kind: kind, namespace: namespace.map(text) ?? "", name: text(name!)) }
         return ObjectRef(kind: text(involved!.kind), namespace: involved!.namespace.map(text) ?? "", name: text(involved!.name))
+    }
+
+    /// Whether every byte of `b` is ASCII (below 0x80), eight bytes at a time.
+    @inline(__always)
+    static func isASCII(_ b: UnsafeRawBufferPointer) -> Bool {
+        var i = 0, high: UInt64 = 0
+        while i + 8 <= b.count {
+            high |= b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < b.count { high |= UInt64(b[i]); i += 1 }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Whether `logger` is `event-server` or `receiver-server` (notification-controller's).
