@@ -278,13 +278,15 @@ public struct Cascade {
             && o.first.millis >= inc.firstSeen.millis && o.last.millis <= inc.lastSeen.millis {
             guard let obj = o.object else { continue }
             var namedDependency = false
-            for caps in [o.captures] + o.otherCaptures {
-                if let d = caps["dependency"], let ref = Cascade.dependency(d, of: obj) {
+            // The capture sets read in place (`PackedCaptures.value`): no dictionary per event.
+            for packed in CollectionOfOne(o.packedCaptures) + o.packedOtherCaptures {
+                if let d = PackedCaptures.value(of: "dependency", in: packed), let ref = Cascade.dependency(d, of: obj) {
                     w.named.insert(ref)
                     namedDependency = true
                 }
-                if let list = caps["objects"] { w.named.formUnion(Cascade.objectList(list)) }
-                if o.failureClass == "health-check", let one = caps["object"], let ref = ObjectRef(parsing: one) { w.named.insert(ref) }
+                if let list = PackedCaptures.value(of: "objects", in: packed) { w.named.formUnion(Cascade.objectList(list)) }
+                if o.failureClass == "health-check", let one = PackedCaptures.value(of: "object", in: packed),
+                   let ref = ObjectRef(parsing: one) { w.named.insert(ref) }
             }
             if var u = o.upstream {
                 if u.namespace.isEmpty { u.namespace = obj.namespace }
@@ -455,3 +457,4 @@ extension Incident {
         }.map(\.value)
     }
 }
+
