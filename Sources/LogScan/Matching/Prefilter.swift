@@ -129,26 +129,38 @@ public final class Prefilter {
     /// The signatures whose literal ends inside `line` (a slice of the last scanned region),
     /// sorted; lines must be asked for in order. Nil when `line` is not inside the last region.
     func signatures(inLine line: UnsafeRawBufferPointer) -> [Int]? {
+        guard candidates(inLine: line, withUnfiltered: false) else { return nil }
+        return lineCandidates
+    }
+
+    /// The candidates of the line last asked for (`candidates(inLine:withUnfiltered:)`), sorted:
+    /// one array reused from line to line (a line's own array cost an allocation per line).
+    private(set) var lineCandidates: [Int] = []
+
+    /// Fills `lineCandidates` with the signatures whose literal ends inside `line` (a slice of
+    /// the last scanned region; lines must be asked for in order), and the `unfiltered` ones
+    /// when `withUnfiltered`. False when `line` is not inside the last region.
+    func candidates(inLine line: UnsafeRawBufferPointer, withUnfiltered: Bool) -> Bool {
         lastLineHadExtra = false
-        guard let base = line.baseAddress else { return [] }
+        lineCandidates.removeAll(keepingCapacity: true)
+        guard let base = line.baseAddress else { return true }
         let start = UInt(bitPattern: base), end = start + UInt(line.count)
-        guard end <= regionEnd else { return nil }
+        guard end <= regionEnd else { return false }
         while cursor < hits.ends.count, hits.ends[cursor] <= start { cursor += 1 }
-        var out: [Int] = []
         var i = cursor
         while i < hits.ends.count, hits.ends[i] <= end {
-            out.append(contentsOf: signaturesOfPattern[Int(hits.ids[i])])
+            lineCandidates.append(contentsOf: signaturesOfPattern[Int(hits.ids[i])])
             if extraPattern[Int(hits.ids[i])] { lastLineHadExtra = true }
             i += 1
         }
         cursor = i
-        if out.count > 1 { out = Prefilter.sortedUnique(out) }
-        return out
+        if withUnfiltered { lineCandidates.append(contentsOf: unfiltered) }
+        if lineCandidates.count > 1 { Prefilter.sortUnique(&lineCandidates) }
+        return true
     }
 
-    /// The distinct values of `a`, ascending.
-    static func sortedUnique(_ a: [Int]) -> [Int] {
-        var a = a
+    /// Sorts `a` and removes repeated values, in place.
+    static func sortUnique(_ a: inout [Int]) {
         a.sort()
         var n = 0
         for i in a.indices where n == 0 || a[i] != a[n - 1] {
@@ -156,6 +168,12 @@ public final class Prefilter {
             n += 1
         }
         a.removeLast(a.count - n)
+    }
+
+    /// The distinct values of `a`, ascending.
+    static func sortedUnique(_ a: [Int]) -> [Int] {
+        var a = a
+        sortUnique(&a)
         return a
     }
 }

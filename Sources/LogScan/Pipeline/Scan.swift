@@ -469,8 +469,8 @@ public final class LogScanner {
             }
             // The prefilter's verdict for this line: which signatures' literals it holds.
             var candidates: [Int]? = nil
-            if let prefilter = scanner.prefilter, let hits = prefilter.signatures(inLine: line) {
-                candidates = prefilter.unfiltered.isEmpty ? hits : Prefilter.sortedUnique(hits + prefilter.unfiltered)
+            if let prefilter = scanner.prefilter, prefilter.candidates(inLine: line, withUnfiltered: true) {
+                candidates = prefilter.lineCandidates
             }
             if let c = candidates, c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
                env.ownedPayload == nil, !env.fragment, !truncated,
