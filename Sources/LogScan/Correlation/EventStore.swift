@@ -1154,15 +1154,19 @@ final class QuickObject {
     var cadenceTracker: UInt64 = 0
     var cadenceSlot = -1
     var cadenceAbsentAt = -1
-    private var timelines: [(signature: Int32, controller: Int32, state: EventStore.TimelineState)] = []
+    /// Timelines found: their (signature, controller id) keys, and the states at the same index
+    /// (apart, so that the search reads plain numbers and retains nothing).
+    private var keys: [(signature: Int32, controller: Int32)] = []
+    private var states: [EventStore.TimelineState] = []
 
     init(ref: ObjectRef, id: Int32) { self.ref = ref; self.id = id }
 
     /// The store's timeline of (signature, controller id, this object), nil while there is none.
     func timeline(_ signature: Int32, _ controller: Int32, in store: EventStore) -> EventStore.TimelineState? {
-        for t in timelines where t.signature == signature && t.controller == controller { return t.state }
+        for i in keys.indices where keys[i].signature == signature && keys[i].controller == controller { return states[i] }
         guard let state = store.timeline(signature: signature, controller: controller, object: id) else { return nil }
-        timelines.append((signature, controller, state))
+        keys.append((signature, controller))
+        states.append(state)
         return state
     }
 }

@@ -368,13 +368,25 @@ final class RecordKeyTable: @unchecked Sendable {
         var key: RecordDecoder.MemberKey
     }
     private static let maxLength = 24
-    /// Entries sorted by key length; `first[n]..<first[n + 1]` holds the keys of `n` bytes.
-    private let entries: [Entry]
-    private let first: [Int]
+    /// The keys' words, sorted by key length (`first[n]..<first[n + 1]` holds the keys of `n`
+    /// bytes), in memory that is never freed: plain values, read with no reference counted.
+    private let words: UnsafeMutablePointer<(UInt64, UInt64, UInt64)>
+    private let first: UnsafeMutablePointer<Int>
+    /// The meaning of each key, by the index `index(of:)` gives.
+    private let keys: [RecordDecoder.MemberKey]
+    /// What kind of member each key is, by the same index: `Tag`.
+    private let tags: UnsafeMutablePointer<Tag>
+
+    /// A key's meaning without its payload (a kind key's spelling, a field's name), for readers
+    /// that only branch on it (`JSONRecordView`).
+    enum Tag: UInt8 {
+        case level, ts, msg, message, error, logger, controllerKind, controllerGroup, reconcilerKind, name, namespace
+        case field, involved, kind
+    }
 
     private init() {
         var byLength = [[Entry]](repeating: [], count: RecordKeyTable.maxLength + 1)
-        for key in RecordDecoder.wantedKeys.union(RecordDecoder.kindKeys) {
+        for key in RecordDecoder.wantedKeys.union(RecordDecoder.kindKeys).sorted() {
             let bytes = Array(key.utf8)
             precondition(bytes.count <= RecordKeyTable.maxLength && bytes.allSatisfy { $0 < 0x80 })
             let w = bytes.withUnsafeBytes { RecordKeyTable.words($0) }
@@ -386,8 +398,30 @@ final class RecordKeyTable: @unchecked Sendable {
             entries += bucket
         }
         first.append(entries.count)
-        self.entries = entries
-        self.first = first
+        words = .allocate(capacity: entries.count)
+        words.initialize(from: entries.map { ($0.w0, $0.w1, $0.w2) }, count: entries.count)
+        self.first = .allocate(capacity: first.count)
+        self.first.initialize(from: first, count: first.count)
+        keys = entries.map(\.key)
+        tags = .allocate(capacity: entries.count)
+        tags.initialize(from: entries.map { e -> Tag in
+            switch e.key {
+            case .level: return .level
+            case .ts: return .ts
+            case .msg: return .msg
+            case .message: return .message
+            case .error: return .error
+            case .logger: return .logger
+            case .controllerKind: return .controllerKind
+            case .controllerGroup: return .controllerGroup
+            case .reconcilerKind: return .reconcilerKind
+            case .name: return .name
+            case .namespace: return .namespace
+            case .field: return .field
+            case .involved: return .involved
+            case .kind: return .kind
+            }
+        }, count: entries.count)
     }
 
     @inline(__always)
@@ -409,15 +443,26 @@ final class RecordKeyTable: @unchecked Sendable {
     /// The meaning of an ASCII key (no escapes), nil when `RecordDecoder.wanted` rejects it.
     @inline(__always)
     func lookup(_ key: UnsafeRawBufferPointer) -> RecordDecoder.MemberKey? {
+        let i = index(of: key)
+        return i < 0 ? nil : keys[i]
+    }
+
+    /// The index of an ASCII key (no escapes) for `tag(at:)` and `key(at:)`; -1 when
+    /// `RecordDecoder.wanted` rejects it.
+    @inline(__always)
+    func index(of key: UnsafeRawBufferPointer) -> Int {
         let n = key.count
-        guard n <= RecordKeyTable.maxLength else { return nil }
+        guard n <= RecordKeyTable.maxLength else { return -1 }
         let lo = first[n], hi = first[n + 1]
-        guard lo < hi else { return nil }
+        guard lo < hi else { return -1 }
         let w = RecordKeyTable.words(key)
         for i in lo..<hi {
-            let e = entries[i]
-            if e.w0 == w.0, e.w1 == w.1, e.w2 == w.2 { return e.key }
+            let e = words[i]
+            if e.0 == w.0, e.1 == w.1, e.2 == w.2 { return i }
         }
-        return nil
+        return -1
     }
+
+    @inline(__always) func tag(at i: Int) -> Tag { tags[i] }
+    func key(at i: Int) -> RecordDecoder.MemberKey { keys[i] }
 }

@@ -50,20 +50,25 @@ struct JSONRecordView {
             s.i += 1
             s.skipSpace()
             guard s.i < json.count else { return nil }
-            if let key = table.lookup(rawKey) {
-                if case .kind(let spelled) = key {
+            let k = table.index(of: rawKey)
+            if k >= 0 {
+                let tag = table.tag(at: k)
+                if tag == .kind {
                     guard json[s.i] == UInt8(ascii: "{") else { return nil }
                     guard let o = s.kindObject(readsKind: false) else { return nil }
-                    if v.kind == nil {
+                    if v.kind == nil, case .kind(let spelled) = table.key(at: k) {
                         v.kind = spelled
                         v.name = o.name
                         v.namespace = o.namespace
                     }
-                } else if case .involved = key {
+                } else if tag == .involved {
                     guard json[s.i] == UInt8(ascii: "{"), let o = s.kindObject(readsKind: true), let kind = o.kind else { return nil }
                     v.involved = (kind, o.name, o.namespace)
-                } else if key.valueUnread {
-                    // Validated as the decoder reads it (`string()` or `skipValue`), not kept.
+                } else if tag == .name || tag == .namespace || tag == .field || tag == .message {
+                    // Values a record read in place never needs (the object comes from a kind or
+                    // involved object, the message is `msg`, never empty here, and the logger is
+                    // not `events`): validated as the decoder reads them (`string()` or
+                    // `skipValue`), not kept.
                     if json[s.i] == UInt8(ascii: "\"") {
                         guard s.skipStringChecked() else { return nil }
                     } else if json[s.i] == UInt8(ascii: "{") || json[s.i] == UInt8(ascii: "[") {
@@ -75,7 +80,7 @@ struct JSONRecordView {
                     let start = s.i + 1
                     guard let raw = s.plainString() else { return nil }
                     let range = start..<(start + raw.count)
-                    switch key {
+                    switch tag {
                     case .level:
                         if JSONScanner.equals(raw, "info") { v.level = .info }
                         else if JSONScanner.equals(raw, "debug") { v.level = .debug }
@@ -207,14 +212,3 @@ extension JSONScanner {
     }
 }
 
-extension RecordDecoder.MemberKey {
-    /// Members whose value a record read in place never needs (`JSONRecordView`): `name` and
-    /// `namespace` (the object comes from a kind or involved object), the kept `fields`, and
-    /// `message` (the message is `msg`, never empty there, and the logger is not `events`).
-    var valueUnread: Bool {
-        switch self {
-        case .name, .namespace, .field, .message: return true
-        default: return false
-        }
-    }
-}

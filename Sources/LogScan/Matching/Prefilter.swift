@@ -20,8 +20,11 @@ import CVectorscan
 public final class Prefilter {
     private var database: OpaquePointer?
     private var scratch: OpaquePointer?
-    /// For each Vectorscan pattern id, the signature indices that share its literal.
-    private var signaturesOfPattern: [[Int]] = []
+    /// For each Vectorscan pattern id, the signature indices that share its literal:
+    /// `patternSignatures[patternStart[id]..<patternStart[id + 1]]` (flat, so that reading them
+    /// per hit counts no reference).
+    private var patternSignatures: [Int] = []
+    private var patternStart: [Int] = [0]
     /// For each Vectorscan pattern id, whether it is one of the extra literals.
     private var extraPattern: [Bool] = []
     /// Whether the line last asked for (`signatures(inLine:)`) holds an extra literal.
@@ -31,12 +34,42 @@ public final class Prefilter {
     /// The literal searched for each signature (empty for unfiltered ones), for diagnostics.
     public let searched: [String]
 
-    /// Hits of the last scan: (end address in the scanned buffer, pattern id), ascending.
-    final class Hits {
-        var ends: [UInt] = []
-        var ids: [UInt32] = []
+    /// Hits of the last scan: (end address in the scanned buffer, pattern id), ascending, in
+    /// memory the scan callback appends to with no Swift object to retain per hit.
+    struct Hits {
+        var ends: UnsafeMutablePointer<UInt>
+        var ids: UnsafeMutablePointer<UInt32>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            ends = .allocate(capacity: capacity)
+            ids = .allocate(capacity: capacity)
+        }
+
+        mutating func append(_ end: UInt, _ id: UInt32) {
+            if count == capacity {
+                let bigger = capacity * 2
+                let e = UnsafeMutablePointer<UInt>.allocate(capacity: bigger), d = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+                e.moveInitialize(from: ends, count: count)
+                d.moveInitialize(from: ids, count: count)
+                ends.deallocate()
+                ids.deallocate()
+                ends = e
+                ids = d
+                capacity = bigger
+            }
+            ends[count] = end
+            ids[count] = id
+            count += 1
+        }
     }
-    let hits = Hits()
+    private let hits: UnsafeMutablePointer<Hits> = {
+        let p = UnsafeMutablePointer<Hits>.allocate(capacity: 1)
+        p.initialize(to: Hits(capacity: 4096))
+        return p
+    }()
 
     /// Builds the database. Returns nil when Vectorscan refuses it (then the caller matches
     /// every signature on every record).
@@ -68,7 +101,10 @@ public final class Prefilter {
         var flags: [UInt32] = keys.map { literals[$0]!.caseless ? UInt32(HS_FLAG_CASELESS) : 0 }
         var ids: [UInt32] = keys.indices.map { UInt32($0) }
         var lengths: [Int] = keys.map { $0.utf8.count - 2 }
-        signaturesOfPattern = keys.map { literals[$0]!.signatures }
+        for k in keys {
+            patternSignatures += literals[k]!.signatures
+            patternStart.append(patternSignatures.count)
+        }
         extraPattern = keys.map { extras.contains($0) }
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
         let rc = cStrings.withUnsafeMutableBufferPointer { exprs in
@@ -88,6 +124,10 @@ public final class Prefilter {
     }
 
     deinit {
+        hits.pointee.ends.deallocate()
+        hits.pointee.ids.deallocate()
+        hits.deinitialize(count: 1)
+        hits.deallocate()
         if let scratch { hs_free_scratch(scratch) }
         if let database { hs_free_database(database) }
     }
@@ -107,20 +147,17 @@ public final class Prefilter {
 
     /// Scans `region`; hits are kept until the next scan (`signatures(inLine:)` reads them).
     func scan(_ region: UnsafeRawBufferPointer) {
-        hits.ends.removeAll(keepingCapacity: true)
-        hits.ids.removeAll(keepingCapacity: true)
+        hits.pointee.count = 0
         cursor = 0
         guard let base = region.baseAddress, region.count > 0 else { return }
-        let context = Unmanaged.passUnretained(hits).toOpaque()
         _ = hs_scan(database, base.assumingMemoryBound(to: CChar.self), UInt32(region.count), 0, scratch, { id, _, to, _, ctx in
-            let hits = Unmanaged<Hits>.fromOpaque(ctx!).takeUnretainedValue()
-            hits.ends.append(UInt(to))
-            hits.ids.append(id)
+            ctx!.assumingMemoryBound(to: Hits.self).pointee.append(UInt(to), id)
             return 0
-        }, context)
+        }, UnsafeMutableRawPointer(hits))
         // Vectorscan reports in order of end offset; make the offsets addresses.
         let start = UInt(bitPattern: base)
-        for i in hits.ends.indices { hits.ends[i] += start }
+        let h = hits.pointee
+        for i in 0..<h.count { h.ends[i] += start }
         regionEnd = start + UInt(region.count)
     }
     private var cursor = 0
@@ -146,11 +183,13 @@ public final class Prefilter {
         guard let base = line.baseAddress else { return true }
         let start = UInt(bitPattern: base), end = start + UInt(line.count)
         guard end <= regionEnd else { return false }
-        while cursor < hits.ends.count, hits.ends[cursor] <= start { cursor += 1 }
+        let h = hits.pointee
+        while cursor < h.count, h.ends[cursor] <= start { cursor += 1 }
         var i = cursor
-        while i < hits.ends.count, hits.ends[i] <= end {
-            lineCandidates.append(contentsOf: signaturesOfPattern[Int(hits.ids[i])])
-            if extraPattern[Int(hits.ids[i])] { lastLineHadExtra = true }
+        while i < h.count, h.ends[i] <= end {
+            let id = Int(h.ids[i])
+            for k in patternStart[id]..<patternStart[id + 1] { lineCandidates.append(patternSignatures[k]) }
+            if extraPattern[id] { lastLineHadExtra = true }
             i += 1
         }
         cursor = i
