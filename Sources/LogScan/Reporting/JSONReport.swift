@@ -48,14 +48,37 @@ public indirect enum JSON {
 
     /// Two-space indented rendering for `--format json`.
     public func pretty(_ indent: String = "") -> String {
-        let inner = indent + "  "
+        var out = ""
+        writePretty(into: &out, indent: indent)
+        return out
+    }
+
+    /// `pretty(indent)` appended to `out`: one buffer for the whole value (building each level's
+    /// string from its children's copied every byte once per level of nesting).
+    func writePretty(into out: inout String, indent: String) {
         switch self {
         case .array(let a) where !a.isEmpty:
-            return "[\n" + a.map { inner + $0.pretty(inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+            let inner = indent + "  "
+            out += "[\n"
+            for (k, v) in a.enumerated() {
+                if k > 0 { out += ",\n" }
+                out += inner
+                v.writePretty(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "]"
         case .object(let o) where !o.isEmpty:
-            return "{\n" + o.map { inner + JSONWriter.quote($0.0) + ": " + $0.1.pretty(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+            let inner = indent + "  "
+            out += "{\n"
+            for (k, (key, v)) in o.enumerated() {
+                if k > 0 { out += ",\n" }
+                out += inner
+                out += JSONWriter.quote(key)
+                out += ": "
+                v.writePretty(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "}"
         default:
-            return rendered
+            out += rendered
         }
     }
 }
