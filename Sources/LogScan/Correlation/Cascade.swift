@@ -338,6 +338,19 @@ public struct Cascade {
         }
         func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
         func hasSpace(_ from: Int, _ to: Int) -> Bool { (from..<to).contains { b[$0] == 0x20 } }
+        // `ObjectRef(parsing:)` of the text from..<to, from its bytes: `Kind/ns/name` or `Kind/name`.
+        func ref(_ from: Int, _ to: Int) -> ObjectRef? {
+            var s1 = -1, s2 = -1, n = 0
+            for i in from..<to where b[i] == 0x2F {
+                n += 1
+                if n == 1 { s1 = i } else if n == 2 { s2 = i } else { return nil }
+            }
+            if n == 2, s1 > from, s2 + 1 < to {
+                return ObjectRef(kind: string(from, s1), namespace: string(s1 + 1, s2), name: string(s2 + 1, to))
+            }
+            if n == 1, s1 > from, s1 + 1 < to { return ObjectRef(kind: string(from, s1), namespace: "", name: string(s1 + 1, to)) }
+            return nil
+        }
         let status = Array(" status: ".utf8), quote = Array(" '".utf8), comma = Array(", ".utf8)
         var out: [ObjectRef] = []
         var start = 0
@@ -349,7 +362,7 @@ public struct Cascade {
             while p < end, b[p] == 0x20 { p += 1 }
             guard p < end else { continue }
             if let r = find(status, p, end) {
-                if !hasSpace(p, r), upper(b[p]), let o = ObjectRef(parsing: string(p, r)) { out.append(o) }
+                if !hasSpace(p, r), upper(b[p]), let o = ref(p, r) { out.append(o) }
             } else if let q = find(quote, p, end), b[end - 1] == 0x27, end - 1 >= q + 2 {
                 // `Kind 'ns/name'`; a quote that only ends `Kind '` names nothing.
                 let pathFrom = q + 2, pathTo = end - 1

@@ -616,16 +616,22 @@ public final class LogScanner {
             }
             let fileId = storeIds!.file
             for i in hits {
+                if scanner.countsOnly {
+                    // `emit` when matching only: counted, not kept (no event is built).
+                    scanner.state.stats.events += 1
+                    scanner.eventCounts[i] += 1
+                    continue
+                }
                 let facts = scanner.facts[i]
                 // `emit` with no filter: counted, then kept in the signal's timeline.
-                if !scanner.countsOnly, let t = time?.millis, let timeline = object.timeline(Int32(i), controllerId, in: store) {
+                if let t = time?.millis, let timeline = object.timeline(Int32(i), controllerId, in: store) {
                     store.add(to: timeline, object: object.id, healthy: facts.role == .healthy, time: t, file: fileId, line: number)
                     scanner.state.stats.events += 1
                     scanner.eventCounts[i] += 1
                     if scanner.closeBudget != nil, t > scanner.closingWatermark { scanner.closingWatermark = t }
                     continue
                 }
-                // A new timeline (or no time, or matching only): the event as `process` builds it.
+                // A new timeline (or no time): the event as `process` builds it.
                 scanner.emit(Event(
                     time: time, controller: controller, object: object.ref, signature: facts.id, severity: facts.severity,
                     role: facts.role, failureClass: facts.failureClass, captures: matcher.captures(of: i, in: message),
