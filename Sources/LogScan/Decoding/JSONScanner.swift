@@ -298,14 +298,9 @@ struct JSONScanner {
     /// escape, no closing quote). Builds nothing unless the string holds an escape.
     mutating func skipStringChecked() -> Bool {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
-        var j = i + 1
-        while j < bytes.count {
-            let c = bytes[j]
-            if c == UInt8(ascii: "\"") { i = j + 1; return true }
-            if c == UInt8(ascii: "\\") { return string() != nil }
-            j += 1
-        }
-        return false
+        guard let j = JSONScanner.quoteOrBackslash(bytes, from: i + 1) else { return false }
+        if bytes[j] == UInt8(ascii: "\"") { i = j + 1; return true }
+        return string() != nil
     }
 
     /// Reads a nested object at `i` (one level down) as `object(depth: 1)` validates it, keeping

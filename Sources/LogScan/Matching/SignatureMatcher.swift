@@ -132,7 +132,12 @@ public final class SignatureMatcher {
     /// The text of named group `name` of signature `index` in the last match `quickMatch` made
     /// (call it from `onHit`); nil when the group did not take part or the regex has no such name.
     func lastCapture(named name: String, of index: Int, in message: UnsafeRawBufferPointer) -> String? {
-        lastCaptures(of: index, in: message)[name]  // as `match` builds them: the last group of a name wins
+        // As `match` builds them: of the groups with this name, the last that took part wins.
+        var found: Range<Int>?
+        for (n, number) in entries[index].regex.names where n == name {
+            if let r = matcher.lastCapture(number) { found = r }
+        }
+        return found.map { String(decoding: UnsafeRawBufferPointer(rebasing: message[$0]), as: UTF8.self) }
     }
 
     /// The named captures of signature `index` matched again on `message` (a hit `quickMatch`
