@@ -428,16 +428,28 @@ public final class EventStore {
     func quickObject(kind: String?, kindBytes: UnsafeRawBufferPointer?, name: UnsafeRawBufferPointer,
                      namespace: UnsafeRawBufferPointer?) -> QuickObject {
         if quickObjects.count >= 65_536 { quickObjects.removeAll(keepingCapacity: true) }
-        var h: UInt64 = 0xcbf29ce484222325
-        if let kind { for b in kind.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
-        if let kindBytes { for b in kindBytes { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
-        h = (h ^ 0xff) &* 0x100000001b3
-        if let namespace { for b in namespace { h = (h ^ UInt64(b)) &* 0x100000001b3 } }
-        h = (h ^ 0xff) &* 0x100000001b3
-        for b in name { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        // Kind, namespace and name, each mixed in eight bytes at a time with its length.
+        var h: UInt64 = 0x9e3779b97f4a7c15
+        @inline(__always) func mix(_ b: UnsafeRawBufferPointer) {
+            var i = 0
+            while i + 8 <= b.count {
+                h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xff51afd7ed558ccd
+                h ^= h >> 32
+                i += 8
+            }
+            var tail = UInt64(b.count) << 56, shift: UInt64 = 0
+            while i < b.count { tail |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0xff51afd7ed558ccd
+            h ^= h >> 32
+        }
+        if var kind { kind.withUTF8 { mix(UnsafeRawBufferPointer($0)) } }
+        if let kindBytes { mix(kindBytes) }
+        mix(namespace ?? UnsafeRawBufferPointer(start: nil, count: 0))
+        mix(name)
         func same(_ s: String, _ bytes: UnsafeRawBufferPointer?) -> Bool {
-            guard let bytes else { return s.isEmpty }
-            return s.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? s.utf8.elementsEqual(bytes)
+            guard let bytes, bytes.count > 0 else { return s.isEmpty }
+            var s = s
+            return s.withUTF8 { u in u.count == bytes.count && memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0 }
         }
         if let hit = quickObjects[h], kind.map({ hit.ref.kind == $0 }) ?? same(hit.ref.kind, kindBytes),
            same(hit.ref.name, name), same(hit.ref.namespace, namespace) {
