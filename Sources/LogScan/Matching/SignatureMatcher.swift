@@ -68,6 +68,22 @@ public final class SignatureMatcher {
     /// Lowercased subjects for caseless literals, one per field slot, reused between records.
     private var lowered: [[UInt8]] = [[], [], [], []]
 
+    /// Whether `entry` (a signature with `controllers`) may hit a record of `controller`: by the
+    /// controller's bit in `masks` when there are at most 64 names (`bit` caches it for one
+    /// record; `lastController` across records), else by the set.
+    @inline(__always)
+    private func allows(_ entry: Entry, _ controller: String, masks: [UInt64]?, bit: inout UInt64?) -> Bool {
+        guard let masks else { return entry.controllers.contains(controller) }
+        if bit == nil {
+            if lastController != controller {
+                lastController = controller
+                lastControllerBit = controllerBits[controller] ?? 0
+            }
+            bit = lastControllerBit
+        }
+        return masks[entry.index] & bit! != 0
+    }
+
     /// `match(_:only:)` for a record read in place (`JSONRecordView`) whose text is its message:
     /// the same controller test, literal test and regex, on `message`'s bytes (ASCII, so they
     /// are the text a decoded record holds). Appends the indices of the signatures that hit to
@@ -82,20 +98,7 @@ public final class SignatureMatcher {
         var controllerBit: UInt64?
         for index in only {
             let entry = entries[index]
-            if !entry.controllers.isEmpty {
-                if let masks {
-                    if controllerBit == nil {
-                        if lastController != controller {
-                            lastController = controller
-                            lastControllerBit = controllerBits[controller] ?? 0
-                        }
-                        controllerBit = lastControllerBit
-                    }
-                    if masks[index] & controllerBit! == 0 { continue }
-                } else if !entry.controllers.contains(controller) {
-                    continue
-                }
-            }
+            if !entry.controllers.isEmpty, !allows(entry, controller, masks: masks, bit: &controllerBit) { continue }
             switch entry.field {
             case .text, .message: break
             case .error: continue  // a record read in place has no error
@@ -171,20 +174,7 @@ public final class SignatureMatcher {
         for k in 0..<count {
             let index = only?[k] ?? k
             let entry = entries[index]
-            if !entry.controllers.isEmpty, let c = record.controller {
-                if let masks {
-                    if controllerBit == nil {
-                        if lastController != c {
-                            lastController = c
-                            lastControllerBit = controllerBits[c] ?? 0
-                        }
-                        controllerBit = lastControllerBit
-                    }
-                    if masks[index] & controllerBit! == 0 { continue }
-                } else if !entry.controllers.contains(c) {
-                    continue
-                }
-            }
+            if !entry.controllers.isEmpty, let c = record.controller, !allows(entry, c, masks: masks, bit: &controllerBit) { continue }
             let slot: Int
             switch entry.field {
             case .text: slot = 0

@@ -472,34 +472,29 @@ public final class LogScanner {
             if let prefilter = scanner.prefilter, prefilter.candidates(inLine: line, withUnfiltered: true) {
                 candidates = prefilter.lineCandidates
             }
-            if let c = candidates, c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
-               env.ownedPayload == nil, !env.fragment, !truncated,
+            // A whole record in this line, in place (no fragment to join, not cut at the cap):
+            // its payload and, when it looks like one JSON object, the object's first and last byte.
+            if let c = candidates, env.ownedPayload == nil, !env.fragment, !truncated,
                env.stream.map({ fragments[$0] == nil }) ?? true {
-                // No signature can match: a cheap header decode is all this record needs.
                 let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
                 var first = 0
                 while first < payload.count, payload[first] == 32 { first += 1 }
                 var last = payload.count - 1
                 while last > first, payload[last] == 32 || payload[last] == 9 { last -= 1 }
-                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}"),
-                   !ErrorRule.mayHoldErrorLevel(UnsafeRawBufferPointer(rebasing: payload[first...])) {
-                    flushHeld()
-                    let json = UnsafeRawBufferPointer(rebasing: payload[first...])
-                    processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json))
-                    return
-                }
-            }
-            if let c = candidates, !c.isEmpty, env.ownedPayload == nil, !env.fragment, !truncated,
-               env.stream.map({ fragments[$0] == nil }) ?? true, scanner.quickReady, c.contains(where: { scanner.quick[$0] }) {
-                // A healthy or lifecycle signature may match: read the record in place.
-                let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
-                var first = 0
-                while first < payload.count, payload[first] == 32 { first += 1 }
-                var last = payload.count - 1
-                while last > first, payload[last] == 32 || payload[last] == 9 { last -= 1 }
-                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}"),
-                   quick(UnsafeRawBufferPointer(rebasing: payload[first...last]), payload: payload, env: env, number: number, candidates: c) {
-                    return
+                if first < payload.count, payload[first] == UInt8(ascii: "{"), payload[last] == UInt8(ascii: "}") {
+                    if c.isEmpty, scanner.prefilter?.lastLineHadExtra == false,
+                       !ErrorRule.mayHoldErrorLevel(UnsafeRawBufferPointer(rebasing: payload[first...])) {
+                        // No signature can match: a cheap header decode is all this record needs.
+                        flushHeld()
+                        let json = UnsafeRawBufferPointer(rebasing: payload[first...])
+                        processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json))
+                        return
+                    }
+                    if !c.isEmpty, scanner.quickReady, c.contains(where: { scanner.quick[$0] }),
+                       quick(UnsafeRawBufferPointer(rebasing: payload[first...last]), payload: payload, env: env, number: number, candidates: c) {
+                        // A healthy or lifecycle signature hit it: read in place.
+                        return
+                    }
                 }
             }
             let payload: [UInt8]? = env.ownedPayload
