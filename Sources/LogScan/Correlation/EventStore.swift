@@ -410,8 +410,9 @@ public final class EventStore {
         return Int32(examples.count - 1)
     }
 
-    /// Changes whenever the interned object ids change meaning (`absorb` adopting another
-    /// store's tables): caches of `intern(object:)` keyed by the store are dropped then.
+    /// Changes whenever the interned ids may change meaning (`absorb` adopting another store's
+    /// tables, `removeAll`): ids cached outside the store (`StreamState.storeIds`) are taken
+    /// again then.
     private(set) var objectsEpoch = 0
 
     /// Objects of records read in place, by a hash of their kind, namespace and name bytes

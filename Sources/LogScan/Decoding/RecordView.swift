@@ -2,11 +2,13 @@
 /// for the records that only feed healthy and lifecycle timelines (DESIGN.md "The hot path": only
 /// candidate lines get full decoding). It reads exactly what `RecordDecoder.decodeJSONRecord`
 /// reads and validates the object the same way, but only for the plain shape zap writes
-/// (FLUX-LOGS.md 1.1): `read` returns nil, and the caller decodes the record in full, for anything
-/// else — an escape in a key or in a member the decoder reads, a member the decoder reads that is
-/// not a string (except the `"<Kind>":{...}` object), an `error`, `message`, `logger` or involved
-/// object member, a level other than `info`/`debug`, a kind object without a name, or a message
-/// that is not ASCII. So whatever `read` accepts decodes to the same time, level, message,
+/// (FLUX-LOGS.md 1.1): the object named by a `"<Kind>":{...}` member or by notification-
+/// controller's involved object. `read` returns nil, and the caller decodes the record in full,
+/// for anything else: an escape in a key or in a member it keeps, a kept member that is not a
+/// string, an object or array value of a member the decoder reads as a string, an `error`
+/// member, an `events`, `setup` or `controller.<kind>` logger, a level other than `info`/`debug`,
+/// an object without a name (or an involved one without a kind), no object, or a message that
+/// is empty or not ASCII. So whatever `read` accepts decodes to the same time, level, message,
 /// object and controller as the full decoder gives (`RecordViewTests` holds both to it).
 struct JSONRecordView {
     /// The `ts` member parsed (UTC), nil when absent or not a timestamp.

@@ -227,14 +227,6 @@ extension String {
         guard let first = t.first, let last = t.last, first != UInt8(ascii: "\n"), last != UInt8(ascii: "\r"),
               t.allSatisfy({ $0 < 0x80 }), utf8.allSatisfy({ $0 < 0x80 }) else { return contains(target) }
         var text = self, needle = target
-        return needle.withUTF8 { t in
-            text.withUTF8 { s in
-                guard s.count >= t.count else { return false }
-                for i in 0...(s.count - t.count) where s[i] == first {
-                    if UnsafeBufferPointer(rebasing: s[i..<(i + t.count)]).elementsEqual(t) { return true }
-                }
-                return false
-            }
-        }
+        return needle.withUTF8 { t in text.withUTF8 { s in containsBytes(UnsafeRawBufferPointer(s), UnsafeRawBufferPointer(t)) } }
     }
 }

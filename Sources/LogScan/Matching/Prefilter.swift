@@ -208,11 +208,4 @@ public final class Prefilter {
         }
         a.removeLast(a.count - n)
     }
-
-    /// The distinct values of `a`, ascending.
-    static func sortedUnique(_ a: [Int]) -> [Int] {
-        var a = a
-        sortUnique(&a)
-        return a
-    }
 }
