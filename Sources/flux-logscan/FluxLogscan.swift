@@ -14,10 +14,11 @@ struct FluxLogscan: ParsableCommand {
         Examples:
           kubectl logs -n flux-system deploy/kustomize-controller | flux-logscan
           flux-logscan kustomize-controller.log source-controller.log --format json
+          flux-logscan follow /var/log/pods --state /var/lib/flux-logscan/state.json
           flux-logscan explain networkpolicy-blocks-artifact-port
         """,
         version: "0.1.0",
-        subcommands: [Scan.self, PatternsCommand.self, Explain.self],
+        subcommands: [Scan.self, Follow.self, PatternsCommand.self, Explain.self],
         defaultSubcommand: Scan.self
     )
 }

@@ -154,6 +154,10 @@ public final class LogScanner {
     var closedBefore: Int64 = .min
     /// Failure events that came in behind a close (input not in time order).
     var lateEvents = 0
+    /// Set by `Follower` (the `follow` sidecar): a stream that ends (a followed file removed, the
+    /// follow stopped) does not close every incident, since other streams go on; the follower
+    /// closes them by its watermark instead.
+    var following = false
     /// Matching only (`--counts`): events are counted by signature and not kept, so nothing is
     /// correlated and memory does not grow with the events.
     public var countsOnly = false
@@ -387,7 +391,7 @@ public final class LogScanner {
         flushEventCounts()
         // The input ended (its last record flushed): what is still open can no longer change
         // (Pipeline/Closing.swift).
-        if closeBudget != nil { closeIncidents(final: true) }
+        if closeBudget != nil, !following { closeIncidents(final: true) }
         reading.lifetimeState.finish(tracker: lifetimes)
         if let fileName, let podPath = PodLogPath(fileName) {
             podLogs.append((podPath, reading.fixed ?? reading.current, reading.firstTime, reading.lastTime, name))

@@ -124,55 +124,64 @@ public struct TextReport {
             }
             // -q: one line per incident, no blank lines between them.
             if quiet { out += (n == 0 ? "\n" : "") + bold("[\(n + 1)] ") + summaryLine(i) + "\n"; continue }
-            out += "\n"
-            out += bold("[\(n + 1)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
-            // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
-            if i.transient { out += " " + dim("transient") }
-            out += "  " + bold(i.title) + "\n"
-            out += "    when:        \(span(i))\n"
-            if let u = i.upstream { out += "    upstream:    \(u)\n" }
-            let consumers = i.affected.filter { $0 != i.upstream }
-            if !consumers.isEmpty { out += "    affected:    \(consumers.map(\.description).joined(separator: ", "))\n" }
-            out += "    controllers: \(i.controllers.joined(separator: ", "))\n"
-            out += downstreamLines(i)
-            out += dim("    id \(i.id)") + "\n"
-            out += "  evidence:\n"
-            for s in i.signals {
-                let caps = s.captures.sorted { $0.key < $1.key }
-                    .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
-                    .map { "\($0.key)=\(Self.captureText($0.value, derived: DerivedSignal.all.contains(s.signature)))" }.joined(separator: " ")
-                out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-                out += "      " + dim(s.location.description) + "  " + ellipsize(s.example?.summary ?? "", at: 400) + "\n"
+            out += "\n" + block(i, number: n + 1)
+        }
+        return out + unmatchedSection(unmatched)
+    }
+
+    /// One incident as the text report shows it in full (not the one-line transient or `-q`
+    /// form): the `[number] severity status  title` line, when, objects, controllers, id, the
+    /// evidence lines (file:line and the record) and the ranked hypotheses with their checks and
+    /// fixes. Ends with a newline; `follow` prints one block per incident as it closes or changes.
+    public func block(_ i: Incident, number: Int) -> String {
+        var out = ""
+        out += bold("[\(number)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
+        // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
+        if i.transient { out += " " + dim("transient") }
+        out += "  " + bold(i.title) + "\n"
+        out += "    when:        \(span(i))\n"
+        if let u = i.upstream { out += "    upstream:    \(u)\n" }
+        let consumers = i.affected.filter { $0 != i.upstream }
+        if !consumers.isEmpty { out += "    affected:    \(consumers.map(\.description).joined(separator: ", "))\n" }
+        out += "    controllers: \(i.controllers.joined(separator: ", "))\n"
+        out += downstreamLines(i)
+        out += dim("    id \(i.id)") + "\n"
+        out += "  evidence:\n"
+        for s in i.signals {
+            let caps = s.captures.sorted { $0.key < $1.key }
+                .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
+                .map { "\($0.key)=\(Self.captureText($0.value, derived: DerivedSignal.all.contains(s.signature)))" }.joined(separator: " ")
+            out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
+            out += "      " + dim(s.location.description) + "  " + ellipsize(s.example?.summary ?? "", at: 400) + "\n"
+        }
+        if i.hypotheses.isEmpty {
+            out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
+            return out
+        }
+        out += "  likely causes:\n"
+        for (k, h) in i.hypotheses.enumerated() {
+            let pct = Int((h.confidence * 100).rounded())
+            out += "    \(k + 1). " + bold(h.id) + "  \(pct)%  " + h.title + "\n"
+            for e in h.evidenceFor { out += "       " + paint("+ ", "32") + e + "\n" }
+            for e in h.evidenceAgainst {
+                out += "       " + (e.hasPrefix("unknown:") ? paint("? ", "33") : paint("- ", "31")) + e + "\n"
             }
-            if i.hypotheses.isEmpty {
-                out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
-                continue
-            }
-            out += "  likely causes:\n"
-            for (k, h) in i.hypotheses.enumerated() {
-                let pct = Int((h.confidence * 100).rounded())
-                out += "    \(k + 1). " + bold(h.id) + "  \(pct)%  " + h.title + "\n"
-                for e in h.evidenceFor { out += "       " + paint("+ ", "32") + e + "\n" }
-                for e in h.evidenceAgainst {
-                    out += "       " + (e.hasPrefix("unknown:") ? paint("? ", "33") : paint("- ", "31")) + e + "\n"
+            if k < detailedHypotheses {
+                if !h.checks.isEmpty {
+                    out += "       confirm:\n"
+                    for c in h.checks { out += "         $ \(c)\n" }
                 }
-                if k < detailedHypotheses {
-                    if !h.checks.isEmpty {
-                        out += "       confirm:\n"
-                        for c in h.checks { out += "         $ \(c)\n" }
-                    }
-                    if !h.remediation.isEmpty {
-                        out += "       fix:\n"
-                        for r in h.remediation {
-                            let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
-                            out += "         - \(lines[0])\n"
-                            for l in lines.dropFirst() { out += "           \(l)\n" }
-                        }
+                if !h.remediation.isEmpty {
+                    out += "       fix:\n"
+                    for r in h.remediation {
+                        let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
+                        out += "         - \(lines[0])\n"
+                        for l in lines.dropFirst() { out += "           \(l)\n" }
                     }
                 }
             }
         }
-        return out + unmatchedSection(unmatched)
+        return out
     }
 
     /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` and the first

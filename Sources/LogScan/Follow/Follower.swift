@@ -1,0 +1,431 @@
+import Foundation
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `follow` sidecar (CONTRACT.md: "follow files/folders, survive rotation, emit as windows
+/// close"; DESIGN.md `Follow/`): one `LogScanner` fed by one thread per followed file, and a
+/// ticker on the calling thread that closes incidents behind the watermark, diagnoses them and
+/// hands each new or changed incident to `onIncident` with its sequence number (ndjson `seq`: a
+/// higher one replaces the earlier record with the same `id`).
+///
+/// Threads. The scanner is not thread-safe: every thread holds `lock` while it touches it. A
+/// reader thread runs `LogScanner.scan(source:)` holding the lock, and lets go of it only inside
+/// its source's `read`, where it waits for the file to grow (`UnlockingSource`). The ticker takes
+/// the lock between reads. Readers interleave chunk by chunk (1 MiB at most).
+///
+/// Closing. One followed input (stdin, or one file) is in event-time order, and closes by the
+/// event store's budget as `scan` does (Pipeline/Closing.swift). Several files are read at once
+/// but not in event-time order while they catch up on what they already hold, so incidents close
+/// only once every reader waits at its end of file. Then, while the cluster is quiet, event time
+/// is taken to advance with the wall clock from the newest event: incidents close a window or two
+/// after their last event although no later record came.
+///
+/// Emission. At a tick (every `tickSeconds`, seconds) where incidents closed, or events came and
+/// `analyseSeconds` passed, the scanner's whole state is analysed as `scan` analyses it at the
+/// end (`Analysis`). A closed incident is emitted when new or changed; an open one when new, and
+/// then at most every `reportEverySeconds` while it changes; at the end (`run` returns) every
+/// change is emitted. Closed incidents that resolved at least three windows behind the watermark
+/// are then dropped, and the unresolved ones beyond `keepClosed` (oldest first), so that memory
+/// follows what is still open, not how long the sidecar has run.
+public final class Follower: @unchecked Sendable {
+    /// The scanner every reader feeds (its `filter`, `referenceYear` and patterns as set by the caller).
+    public let scanner: LogScanner
+    let patterns: PatternSet
+    let windowSeconds: Double
+    /// The stop request every source watches.
+    public let control: FollowControl
+    let lock = FollowLock()
+    /// Incidents below this are not emitted.
+    public var minSeverity: Severity = .info
+    /// Seconds between ticks.
+    public var tickSeconds = 1.0
+    /// Seconds between two analyses while only events (no close) came.
+    public var analyseSeconds = 5.0
+    /// Seconds between two emissions of the same open incident while it changes.
+    public var reportEverySeconds = 60.0
+    /// Seconds between two walks of the folders given, for new files (new pods, restarted containers).
+    public var walkSeconds = 10.0
+    /// Seconds a followed file's source waits between two looks at a file that has not grown.
+    public var pollSeconds = 0.25
+    /// Closed incidents kept (to emit their change to `resolved`) before the oldest are dropped.
+    public var keepClosed = 1000
+    /// Runs held before incidents close (`LogScanner.closeBudget`).
+    public var closeBudget = 8192
+    /// The wall clock, milliseconds since the Unix epoch (UTC); tests replace it.
+    public var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// Called with each incident to emit and its sequence number (1, 2, ...), on the ticker's
+    /// thread, holding the lock.
+    public var onIncident: ((Incident, Int) -> Void)?
+    /// Called with notes worth a warning as they happen (a rotation followed, a file removed).
+    public var onNote: ((String) -> Void)?
+    /// The last sequence number given.
+    public private(set) var seq = 0
+    /// Stop once every reader waits at its end of input (tests and replays: the whole of what the
+    /// files hold, emitted as `follow` emits it, then the end).
+    public var stopWhenCaughtUp = false
+
+    /// One input read by a thread of its own.
+    struct Reader {
+        var name: String
+        /// The followed file's source (nil for stdin and for files read once).
+        var source: FollowSource?
+        /// Since when (wall clock, milliseconds) the reader has been inside its source's `read`
+        /// (waiting for bytes), nil while it reads or matches.
+        var waitingSince: Int64?
+        var done = false
+        var notesSeen = 0
+    }
+    var readers: [Reader] = []
+    /// Notes of the sources (rotations, truncations, removals) not handed to `onNote` yet.
+    var pendingNotes: [String] = []
+    /// Paths found by a walk so far.
+    var known: Set<String> = []
+    /// What was emitted of each incident still held: a digest of its JSON and when (wall clock, ms).
+    var emitted: [String: (digest: UInt64, at: Int64)] = [:]
+    var lastAnalysis: Int64 = 0
+    var lastClosedCount = 0
+    var lastEvents = -1
+    /// The watermark as events last moved it, the wall clock then, and the value last set from the clock.
+    var mark: (event: Int64, wall: Int64, set: Int64) = (.min, 0, .min)
+    var lastCloseMark: Int64 = .min
+
+    /// - Parameter windowSeconds: `--window`, as given to the scanner.
+    public init(scanner: LogScanner, patterns: PatternSet, windowSeconds: Double, control: FollowControl = FollowControl()) {
+        self.scanner = scanner
+        self.patterns = patterns
+        self.windowSeconds = windowSeconds
+        self.control = control
+    }
+
+    /// Follows `inputs` (files, folders, `-` for standard input) until `control.stop()` or until
+    /// every input ended (stdin closed, every file removed), emitting incidents as they close or
+    /// change, then emits every change left and returns the final analysis (its `scan` holds the
+    /// stats, unmatched errors and input errors). Inputs that cannot be opened are in
+    /// `analysis.scan.inputErrors`; the rest is followed.
+    /// - Parameter resume: a state file's offsets: each file whose inode matches starts where it
+    ///   was left, and sequence numbers go on from its `seq`. Rotated and compressed files are
+    ///   then not read again (their records were read before the state was written).
+    public func run(inputs: [String], resume: FollowState? = nil) -> Analysis {
+        lock.lock()
+        scanner.following = true
+        if let resume { seq = resume.seq }
+        walk(inputs, first: true, resume: resume)
+        // One input in event-time order closes by the budget from the start, as `scan` does.
+        if readers.count == 1, readers[0].source != nil || readers[0].name == "-" { scanner.closeBudget = closeBudget }
+        lock.unlock()
+        var lastWalk = wallClock()
+        while !control.isStopped {
+            control.wait(seconds: tickSeconds)
+            lock.lock()
+            if readers.allSatisfy(\.done) {
+                lock.unlock()
+                break
+            }
+            let now = wallClock()
+            if now - lastWalk >= Int64(walkSeconds * 1000) {
+                walk(inputs, first: false, resume: nil)
+                lastWalk = now
+            }
+            tick(final: false)
+            let stop = stopWhenCaughtUp && allCaughtUp
+            lock.unlock()
+            if stop { break }
+        }
+        control.stop()
+        // Sources return what their files still hold, then end; their streams finish.
+        while true {
+            lock.lock()
+            let done = readers.allSatisfy(\.done)
+            lock.unlock()
+            if done { break }
+            usleep(10_000)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        return tick(final: true)!
+    }
+
+    /// What a state file keeps: each followed file's inode and offset, and the last sequence number.
+    /// Call after `run` returned.
+    public var state: FollowState {
+        lock.lock()
+        defer { lock.unlock() }
+        return FollowState(seq: seq, files: readers.compactMap { r in
+            r.source.map { FollowState.File(path: r.name, inode: $0.inode, offset: $0.offset) }
+        })
+    }
+
+    /// Finds the files of `inputs` not followed yet and starts a reader for each. On the first
+    /// walk, rotated and compressed files (`0.log.20261201-010203`, `*.gz`) are read once, as
+    /// history; later ones are rotations of files followed already, read through their source.
+    func walk(_ inputs: [String], first: Bool, resume: FollowState?) {
+        var walker = InputWalker()
+        let paths = walker.expand(inputs)
+        if first {
+            for e in walker.errors { scanner.state.inputErrors.append(e) }
+            for n in walker.notes { onNote?(n) }
+        }
+        for path in paths where !known.contains(path) {
+            known.insert(path)
+            if path == "-" {
+                start(Reader(name: path)) { [self] in
+                    scanner.scan(source: UnlockingSource(StdinSource(control: control), follower: self, reader: $0), name: "-", fileName: nil)
+                }
+                continue
+            }
+            if Self.isHistory(path) {
+                guard first, resume == nil else { continue }
+                start(Reader(name: path)) { [self] _ in scanner.scan(path: path) }
+                continue
+            }
+            let saved = resume?.files.first { $0.path == path }
+            do {
+                let source = try FollowSource(path: path, offset: saved?.offset ?? 0, inode: saved?.inode, control: control, pollSeconds: pollSeconds)
+                start(Reader(name: path, source: source)) { [self] in
+                    scanner.scan(source: UnlockingSource(source, follower: self, reader: $0), name: path, fileName: path)
+                }
+            } catch let e as InputError {
+                scanner.state.inputErrors.append(e)
+            } catch {
+                scanner.state.inputErrors.append(InputError(name: path, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Whether a file's name says it no longer grows: gzip or tar, or a rotated log
+    /// (kubelet's `N.log.YYYYMMDD-hhmmss`, logrotate's `name.log.1`).
+    static func isHistory(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".gz") || name.hasSuffix(".tgz") || name.hasSuffix(".tar") { return true }
+        guard let r = name.range(of: ".log.") else { return false }
+        let rest = name[r.upperBound...]
+        return !rest.isEmpty && rest.allSatisfy { $0.isNumber || $0 == "-" }
+    }
+
+    /// Starts a thread that reads one input holding the lock (`body` gets the reader's index).
+    /// Called holding the lock.
+    func start(_ reader: Reader, _ body: @escaping (Int) -> Void) {
+        let index = readers.count
+        readers.append(reader)
+        let box = UncheckedBox(body)
+        let thread = Thread { [self] in
+            lock.lock()
+            box.value(index)
+            readers[index].done = true
+            lock.unlock()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Whether every reader waits for its input to grow (for at least two polls) or has ended.
+    var allCaughtUp: Bool {
+        let now = wallClock()
+        let settle = Int64(2 * pollSeconds * 1000)
+        return readers.allSatisfy { r in r.done || (r.waitingSince.map { now - $0 >= settle } ?? false) }
+    }
+
+    /// Closes what can close, analyses when due and emits (see the type's comment). Holding the lock.
+    /// Returns the analysis when one ran (always when `final`).
+    @discardableResult
+    func tick(final: Bool) -> Analysis? {
+        let now = wallClock()
+        for n in pendingNotes { onNote?(n) }
+        pendingNotes = []
+        let caughtUp = allCaughtUp
+        if !final, caughtUp {
+            if scanner.closeBudget == nil { scanner.closeBudget = closeBudget }
+            // Quiet: event time goes on with the wall clock from the newest event.
+            let w = scanner.closingWatermark
+            if w > .min {
+                if w != mark.set { mark = (w, now, w) }
+                let idle = mark.event + (now - mark.wall)
+                if idle > w {
+                    scanner.closingWatermark = idle
+                    mark.set = idle
+                }
+            }
+        }
+        if !final, scanner.closeBudget != nil, scanner.closingWatermark > lastCloseMark {
+            lastCloseMark = scanner.closingWatermark
+            scanner.closeIncidents()
+        }
+        let closedCount = scanner.state.closed.count
+        let events = scanner.state.stats.events
+        // While readers catch up on what their files hold, only closes are worth an analysis.
+        let due = final || closedCount != lastClosedCount
+            || (caughtUp && events != lastEvents && now - lastAnalysis >= Int64(analyseSeconds * 1000))
+        guard due else { return nil }
+        lastAnalysis = now
+        lastEvents = events
+        let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
+        let closed = Set(scanner.state.closed.map(\.id))
+        var held: [String: (digest: UInt64, at: Int64)] = [:]
+        for i in analysis.incidents where scanner.filter.accepts(i) && i.severity >= minSeverity {
+            let digest = Self.digest(JSON.object(JSONReport.incident(i)).rendered)
+            if let e = emitted[i.id] {
+                held[i.id] = e
+                guard e.digest != digest else { continue }
+                if !final, !closed.contains(i.id), now - e.at < Int64(reportEverySeconds * 1000) { continue }
+            }
+            seq += 1
+            held[i.id] = (digest, now)
+            onIncident?(i, seq)
+        }
+        // An incident no longer in the analysis (dropped, or filtered out) is forgotten.
+        emitted = held
+        // Resolved well behind the watermark: nothing later can change it.
+        let settled = scanner.closingWatermark == .min ? Int64.min : scanner.closingWatermark - 3 * Int64(windowSeconds * 1000)
+        let resolved = Set(analysis.incidents.lazy.filter { $0.status == .resolved && $0.lastSeen.millis < settled }.map(\.id))
+        if !resolved.isEmpty { scanner.state.closed.removeAll { resolved.contains($0.id) } }
+        if scanner.state.closed.count > keepClosed {
+            scanner.state.closed.sort { $0.lastSeen < $1.lastSeen }
+            scanner.state.closed.removeFirst(scanner.state.closed.count - keepClosed)
+        }
+        lastClosedCount = scanner.state.closed.count
+        return analysis
+    }
+
+    /// FNV-1a over the bytes of `s`.
+    static func digest(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100000001b3
+        }
+        return h
+    }
+}
+
+/// A value handed to another thread as is (the follower's lock guards what it touches).
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// A pthread mutex (allocated, so that its address never moves).
+final class FollowLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    init() { pthread_mutex_init(mutex, nil) }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+/// A source that lets go of the follower's lock while its inner source reads (and may wait for
+/// the file to grow), and notes since when its reader waits.
+final class UnlockingSource: ByteSource {
+    let inner: ByteSource
+    unowned let follower: Follower
+    let reader: Int
+    var damage: String? { inner.damage }
+
+    init(_ inner: ByteSource, follower: Follower, reader: Int) {
+        self.inner = inner
+        self.follower = follower
+        self.reader = reader
+    }
+
+    /// Called holding the lock; returns holding it.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        follower.readers[reader].waitingSince = follower.wallClock()
+        follower.lock.unlock()
+        defer {
+            follower.lock.lock()
+            follower.readers[reader].waitingSince = nil
+            // The source's notes are read here, on its own thread, holding the lock.
+            if let source = inner as? FollowSource, source.notes.count > follower.readers[reader].notesSeen {
+                follower.pendingNotes += source.notes[follower.readers[reader].notesSeen...]
+                follower.readers[reader].notesSeen = source.notes.count
+            }
+        }
+        return try inner.read(into: buffer)
+    }
+}
+
+/// Standard input for `follow -` (`kubectl logs -f ... | flux-logscan follow -`): reads as bytes
+/// come, looks at the stop request every 100 ms while none come, and ends at end of input or,
+/// after a stop, once nothing more is waiting.
+final class StdinSource: ByteSource {
+    let control: FollowControl
+    var damage: String? { nil }
+    init(control: FollowControl) { self.control = control }
+
+    /// - Throws: `InputError` naming `-` when poll(2) or read(2) fails.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, control.isStopped ? 0 : 100)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw InputError(name: "-", reason: "poll failed: \(Errno(rawValue: errno).description)")
+            }
+            if ready == 0 {
+                if control.isStopped { return 0 }
+                continue
+            }
+            let n = Glibc.read(0, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw InputError(name: "-", reason: "read failed: \(Errno(rawValue: errno).description)")
+            }
+            return n
+        }
+    }
+}
+
+/// The state `follow --state FILE` writes when it stops and reads when it starts (JSON), so that a
+/// restarted sidecar goes on where it stopped instead of reading and reporting everything again.
+public struct FollowState: Codable, Sendable, Equatable {
+    /// A followed file: its path, the inode of the file read at that path, and the bytes read of it.
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var inode: UInt64
+        public var offset: UInt64
+        public init(path: String, inode: UInt64, offset: UInt64) {
+            self.path = path
+            self.inode = inode
+            self.offset = offset
+        }
+    }
+    /// The state file's format version (1).
+    public var version = 1
+    /// The last sequence number emitted.
+    public var seq: Int
+    public var files: [File]
+
+    public init(seq: Int, files: [File]) {
+        self.seq = seq
+        self.files = files
+    }
+
+    /// The state in `path`, nil when there is no such file.
+    /// - Throws: `InputError` naming the file when it cannot be read or is not a state file.
+    public static func load(path: String) throws -> FollowState? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try JSONDecoder().decode(FollowState.self, from: data)
+        } catch {
+            throw InputError(name: path, reason: "not a follow state file (\(error.localizedDescription)); remove it to start over")
+        }
+    }
+
+    /// Writes the state to `path` (to a temporary file beside it, then renamed over it).
+    /// - Throws: `InputError` naming the file when it cannot be written.
+    public func save(path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            let data = try encoder.encode(self)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw InputError(name: path, reason: "cannot write the follow state: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import LogScan
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGINT/SIGTERM during `follow`; the follow loop looks at it every tick.
+nonisolated(unsafe) var followStopSignal: sig_atomic_t = 0
+
+/// `flux-logscan follow PATH ...`: the sidecar (CONTRACT.md "Command line": follow files and
+/// folders, survive rotation, emit as windows close; SIGINT/SIGTERM: flush, write state, exit 0).
+struct Follow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow log files, folders or stdin as a sidecar: report incidents as they close or change, survive rotation.",
+        discussion: """
+        Reads what each file already holds, then waits for it to grow, as tail -F does: a file renamed away (kubelet or logrotate rotation) is read to its end and the new file at the path from its start; a truncated file is read again from its start; new files in the folders given (new pods, restarted containers) are picked up. Rotated and compressed files found at start (0.log.20261201-010203, *.gz) are read once.
+
+        With - follows standard input: kubectl logs -f -n flux-system deploy/kustomize-controller | flux-logscan follow -
+
+        ndjson writes {"type":"incident","seq":N,...} per incident as it closes or changes (a higher seq replaces the earlier record with the same id), then at the end the unmatched errors, input errors and one {"type":"stats",...}. text prints each incident's block as it closes or changes.
+
+        SIGINT or SIGTERM: emit what changed, write --state, exit 0. Exit 2 for a usage error, an invalid pattern file or an unreadable --state file.
+        """
+    )
+
+    @Argument(help: "Log files or folders to follow; - for stdin.")
+    var paths: [String]
+
+    @Option(help: "Output format: text or ndjson.")
+    var format: OutputFormat = .ndjson
+
+    @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
+            transform: Duration.parse)
+    var window: Duration = Scan.defaultWindow
+
+    @Option(help: "Emit an open incident that keeps changing at most this often (a Go duration; default: 1m0s).",
+            transform: Duration.parse)
+    var reportEvery: Duration = Duration(seconds: 60)
+
+    @Option(help: "A JSON file where the offsets of the followed files are kept: read at start (if present) to go on where the last run stopped, written at stop.")
+    var state: String?
+
+    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
+    var controller: String?
+
+    @Option(help: "Only events whose object or upstream is in this namespace.")
+    var namespace: String?
+
+    @Option(help: "Only events about this object (Kind/namespace/name).")
+    var object: String?
+
+    @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
+    var patternDirs: [String] = []
+
+    @Option(help: "Colour: auto, always or never.")
+    var color: ColorMode = .auto
+
+    @Option(help: "Show only incidents at or above this severity.")
+    var minSeverity: Severity = .info
+
+    /// Stop once every input is read to its end (tests: what `follow` emits for a finished log). Hidden.
+    @Flag(help: .hidden)
+    var untilCaughtUp = false
+
+    func validate() throws {
+        if format == .json {
+            throw ValidationError("--format json writes one document at the end; follow writes as incidents close: use --format ndjson (or text)")
+        }
+        if let object, ObjectRef(parsing: object) == nil {
+            throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
+        }
+        if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
+            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
+        }
+        if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be followed once") }
+    }
+
+    func run() throws {
+        let patterns = try loadPatterns(patternDirs)
+        var resume: FollowState?
+        if let state {
+            do { resume = try FollowState.load(path: state) } catch {
+                Output.stderr("flux-logscan: error: \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        var filter = ScanFilter()
+        filter.controller = controller.map(FluxControllers.canonical)
+        filter.namespace = namespace
+        if let object, let o = ObjectRef(parsing: object) {
+            filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
+        }
+        let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
+        scanner.filter = filter
+        scanner.referenceYear = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).year
+        let follower = Follower(scanner: scanner, patterns: patterns, windowSeconds: window.seconds)
+        follower.minSeverity = minSeverity
+        follower.reportEverySeconds = reportEvery.seconds
+        follower.stopWhenCaughtUp = untilCaughtUp
+        let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
+        let report = TextReport(color: useColor)
+        switch format {
+        case .ndjson, .json:
+            follower.onIncident = { incident, seq in
+                let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq))] + JSONReport.incident(incident)
+                Output.stdout(JSON.object(fields).rendered + "\n")
+            }
+        case .text:
+            follower.onIncident = { incident, seq in Output.stdout("\n" + report.block(incident, number: seq)) }
+        }
+        follower.onNote = { Output.stderr("flux-logscan: \($0)\n") }
+
+        // SIGINT/SIGTERM: the loop sees the flag at its next tick, stops the readers and flushes.
+        // A parent may have left them blocked (a test runner, some init systems): taken back
+        // here, before any thread starts, so that every thread inherits the unblocked mask.
+        signal(SIGINT) { _ in followStopSignal = 1 }
+        signal(SIGTERM) { _ in followStopSignal = 1 }
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        let control = follower.control
+        let watcher = Thread {
+            while !control.isStopped {
+                if followStopSignal != 0 { control.stop(); break }
+                usleep(100_000)
+            }
+        }
+        watcher.start()
+        let analysis = follower.run(inputs: paths, resume: resume)
+        control.stop()
+
+        let scan = analysis.scan
+        for w in scan.warnings { Output.stderr("flux-logscan: warning: \(w.message)\n") }
+        for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+        switch format {
+        case .ndjson, .json:
+            for u in scan.unmatchedErrors {
+                Output.stdout(JSON.object([("type", .string("unmatched_error"))] + JSONReport.unmatched(u)).rendered + "\n")
+            }
+            for e in scan.inputErrors {
+                Output.stdout(JSON.object([("type", .string("input_error"))] + JSONReport.inputError(e)).rendered + "\n")
+            }
+            Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
+        case .text:
+            Output.stdout("\nflux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq) incident report(s) written\n")
+        }
+        if let state {
+            do { try follower.state.save(path: state) } catch {
+                Output.stderr("flux-logscan: error: \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        if !scan.inputErrors.isEmpty { throw ExitCode(2) }
+    }
+}

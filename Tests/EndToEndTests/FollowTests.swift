@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `flux-logscan follow` (CONTRACT.md: "sidecar: follow files/folders, survive rotation, emit as
+/// windows close"; ndjson: "a higher seq replaces the earlier record with the same id").
+@Suite struct FollowTests {
+    /// The last record of each incident id in an ndjson stream, without `type` and `seq`.
+    static func finalState(_ out: Data) throws -> [String: NSDictionary] {
+        var state: [String: NSDictionary] = [:]
+        var lastSeq = 0
+        for line in String(decoding: out, as: UTF8.self).split(separator: "\n") {
+            var r = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard r["type"] as? String == "incident" else { continue }
+            let seq = try #require(r["seq"] as? Int)
+            #expect(seq == lastSeq + 1, "seq counts up by one")
+            lastSeq = seq
+            r["type"] = nil
+            r["seq"] = nil
+            state[try #require(r["id"] as? String)] = r as NSDictionary
+        }
+        return state
+    }
+
+    /// The incidents of `scan --format json`, by id.
+    static func scanned(_ args: [String], stdin: Data? = nil) throws -> [String: NSDictionary] {
+        let r = try run(args + ["--format", "json"], stdin: stdin)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: try incidents.map { (try #require($0["id"] as? String), $0 as NSDictionary) })
+    }
+
+    /// Followed to its end, each sample's logs leave, per incident id, exactly the incident that
+    /// `scan` reports for the same files (the samples' reports are checked in SampleTests).
+    @Test(arguments: try Sample.all())
+    func followEndsWithWhatScanReports(sample: Sample) throws {
+        let r = try run(["follow", "--until-caught-up"] + sample.logs)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.text.split(separator: "\n")
+        #expect(lines.last?.hasPrefix("{\"type\":\"stats\"") == true)
+        #expect(try Self.finalState(r.stdout) == Self.scanned(sample.logs))
+    }
+
+    /// `kubectl logs -f ... | flux-logscan follow -`: standard input, to its end.
+    @Test func stdinIsFollowedToItsEnd() throws {
+        let logs = ["samples/networkpolicy-9090/kustomize-controller.log"]
+        let data = try Data(contentsOf: packageRoot.appendingPathComponent(logs[0]))
+        let r = try run(["follow", "-"], stdin: data)
+        #expect(r.status == 0, "\(r.stderr)")
+        let state = try Self.finalState(r.stdout)
+        #expect(state == (try Self.scanned(["-"], stdin: data)))
+        #expect(state.count == 1)
+    }
+
+    /// A live file: an incident is written while `follow` still runs (its window closed on the
+    /// wall clock, no later record needed), lines appended after a rotation (rename, new file) are
+    /// read, SIGTERM flushes and exits 0, and `--state` keeps where each file was left, so that a
+    /// second run reads only what was appended since.
+    @Test func liveFileRotationSignalAndState() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
+        let lines = sample.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0 + "\n" }
+        let half = lines.count / 2
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try lines[..<half].joined().write(to: log, atomically: false, encoding: .utf8)
+        let state = dir.appendingPathComponent("state.json").path
+
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["follow", "--window", "1s", "--state", state, log.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        // Records come in; the reader waits at the end; event time goes on with the wall clock and
+        // the incident closes: its record arrives while the process runs.
+        var received = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !String(decoding: received, as: UTF8.self).contains("\"type\":\"incident\""), Date() < deadline {
+            var p = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 200) > 0 { received.append(out.fileHandleForReading.availableData) }
+        }
+        #expect(String(decoding: received, as: UTF8.self).contains("\"type\":\"incident\""))
+        #expect(p.isRunning)
+
+        // Rotation: the file is renamed away and a new one takes its path.
+        try FileManager.default.moveItem(at: log, to: dir.appendingPathComponent("kustomize-controller.log.1"))
+        try lines[half...].joined().write(to: log, atomically: false, encoding: .utf8)
+        usleep(1_500_000)
+        kill(p.processIdentifier, SIGTERM)
+        received.append(out.fileHandleForReading.readDataToEndOfFile())
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let last = try #require(String(decoding: received, as: UTF8.self).split(separator: "\n").last)
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(stats["type"] as? String == "stats")
+        #expect(stats["lines"] as? Int == lines.count, "both halves, once each")
+
+        // The state holds the new file, read to its end.
+        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state))) as? [String: Any])
+        let files = try #require(saved["files"] as? [[String: Any]])
+        let size = try FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int
+        #expect(files.count == 1)
+        #expect(files.first?["offset"] as? Int == size)
+        #expect(saved["seq"] as? Int ?? 0 >= 1)
+
+        // A second run goes on from the state: only what was appended is read.
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines[0].utf8))
+        try handle.close()
+        let again = try run(["follow", "--until-caught-up", "--state", state, log.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        let lastLine = try #require(again.text.split(separator: "\n").last)
+        let stats2 = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any])
+        #expect(stats2["lines"] as? Int == 1)
+    }
+
+    /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, and a
+    /// state file that is not one (exit 2, naming the file).
+    @Test func usageErrors() throws {
+        let json = try run(["follow", "--format", "json", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(json.status == 2)
+        #expect(json.stderr.contains("--format ndjson"))
+        let twice = try run(["follow", "-", "-"])
+        #expect(twice.status == 2)
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).json")
+        try "not json".write(to: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let state = try run(["follow", "--until-caught-up", "--state", bad.path, "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(state.status == 2)
+        #expect(state.stderr.contains(bad.path))
+    }
+}
