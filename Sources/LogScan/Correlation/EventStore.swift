@@ -1008,6 +1008,32 @@ public final class EventStore {
         }
     }
 
+    /// The first event (UTC milliseconds) of the oldest run held, nil when none is: no incident
+    /// still to close began before it.
+    var oldestRunStart: Int64? { runList.lazy.map(\.1.first).min() }
+
+    /// Drops the timeline entries (healthy, lifecycle and context) that ended before `time` (UTC
+    /// milliseconds), for `follow`: no incident diagnosed from now on looks at evidence that old.
+    /// Healthy and lifecycle timelines left without entries stay (readers hold them,
+    /// `QuickObject`); empty context timelines go. Returns the entries dropped.
+    @discardableResult
+    func pruneEntries(endingBefore time: Int64) -> Int {
+        var dropped = 0
+        for t in timelines.values {
+            let before = t.entries.count
+            t.entries.removeAll { $0.last < time }
+            dropped += before - t.entries.count
+        }
+        // A context timeline is made again by the next run that settles into it.
+        for (k, t) in context {
+            let before = t.entries.count
+            t.entries.removeAll { $0.last < time }
+            dropped += before - t.entries.count
+            if t.entries.isEmpty { context[k] = nil }
+        }
+        return dropped
+    }
+
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
     /// (`settle(runs:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {

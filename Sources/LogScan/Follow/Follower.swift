@@ -24,11 +24,13 @@ import Glibc
 ///
 /// Emission. At a tick (every `tickSeconds`, seconds) where incidents closed, or events came and
 /// `analyseSeconds` passed, the scanner's whole state is analysed as `scan` analyses it at the
-/// end (`Analysis`). A closed incident is emitted when new or changed; an open one when new, and
-/// then at most every `reportEverySeconds` while it changes; at the end (`run` returns) every
-/// change is emitted. Closed incidents that resolved at least three windows behind the watermark
-/// are then dropped, and the unresolved ones beyond `keepClosed` (oldest first), so that memory
-/// follows what is still open, not how long the sidecar has run.
+/// end (`Analysis`). A closed incident is emitted when new or changed, then leaves the scanner;
+/// an open one is emitted when new, then at most every `reportEverySeconds` while it changes; at
+/// the end (`run` returns) every change is emitted. A closed incident emitted as `open` is kept
+/// as emitted (at most `keepClosed`, oldest dropped first) and emitted again, `resolved`, when its
+/// objects turn healthy (`Analysis.resolve`). Evidence older than what any incident still to
+/// diagnose can look at is dropped (`EventStore.pruneEntries`). So memory follows what is still
+/// open, not how long the sidecar has run.
 public final class Follower: @unchecked Sendable {
     /// The scanner every reader feeds (its `filter`, `referenceYear` and patterns as set by the caller).
     public let scanner: LogScanner
@@ -49,6 +51,9 @@ public final class Follower: @unchecked Sendable {
     public var walkSeconds = 10.0
     /// Seconds a followed file's source waits between two looks at a file that has not grown.
     public var pollSeconds = 0.25
+    /// Seconds of evidence kept behind the watermark for incidents open longer than that (their
+    /// diagnosis then weighs the latest hour of evidence, not the whole of it, as `scan` would).
+    public var evidenceSeconds = 3600.0
     /// Closed incidents kept (to emit their change to `resolved`) before the oldest are dropped.
     public var keepClosed = 1000
     /// Runs held before incidents close (`LogScanner.closeBudget`).
@@ -85,7 +90,13 @@ public final class Follower: @unchecked Sendable {
     /// What was emitted of each incident still held: a digest of its JSON and when (wall clock, ms).
     var emitted: [String: (digest: UInt64, at: Int64)] = [:]
     var lastAnalysis: Int64 = 0
-    var lastClosedCount = 0
+    /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
+    var kept: [Incident] = []
+    /// Evidence ending before this (UTC milliseconds) is dropped: no incident still to diagnose
+    /// looks at it.
+    var horizon: Int64 = .min
+    /// `FLUX_LOGSCAN_DEBUG`: the watermark, horizon and store sizes after each analysis, on stderr.
+    let debug = getenv("FLUX_LOGSCAN_DEBUG") != nil
     var lastEvents = -1
     /// The watermark as events last moved it, the wall clock then, and the value last set from the clock.
     var mark: (event: Int64, wall: Int64, set: Int64) = (.min, 0, .min)
@@ -252,39 +263,63 @@ public final class Follower: @unchecked Sendable {
             lastCloseMark = scanner.closingWatermark
             scanner.closeIncidents()
         }
-        let closedCount = scanner.state.closed.count
+        // Closed incidents emitted while open turn resolved when their objects turn healthy.
+        if !kept.isEmpty {
+            let healthy = scanner.store.healthyUntil
+            kept.removeAll { incident in
+                var i = incident
+                guard Analysis.resolve(&i, healthyUntil: healthy, patterns: patterns) else { return false }
+                seq += 1
+                onIncident?(i, seq)
+                return true
+            }
+        }
+        let fresh = scanner.state.closed
         let events = scanner.state.stats.events
         // While readers catch up on what their files hold, only closes are worth an analysis.
-        let due = final || closedCount != lastClosedCount
+        let due = final || !fresh.isEmpty
             || (caughtUp && events != lastEvents && now - lastAnalysis >= Int64(analyseSeconds * 1000))
         guard due else { return nil }
         lastAnalysis = now
         lastEvents = events
+        // The incidents closed since the last analysis are diagnosed with the rest, then leave the
+        // scanner: what is emitted of them stays as emitted.
         let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
-        let closed = Set(scanner.state.closed.map(\.id))
+        scanner.state.closed = []
+        let freshIDs = Set(fresh.map(\.id))
         var held: [String: (digest: UInt64, at: Int64)] = [:]
         for i in analysis.incidents where scanner.filter.accepts(i) && i.severity >= minSeverity {
+            let closed = freshIDs.contains(i.id)
+            if closed, i.status == .open { kept.append(i) }
             let digest = Self.digest(JSON.object(JSONReport.incident(i)).rendered)
             if let e = emitted[i.id] {
                 held[i.id] = e
                 guard e.digest != digest else { continue }
-                if !final, !closed.contains(i.id), now - e.at < Int64(reportEverySeconds * 1000) { continue }
+                // Behind the horizon an incident only changes because its evidence was dropped.
+                if !final, !closed, i.lastSeen.millis < horizon || now - e.at < Int64(reportEverySeconds * 1000) { continue }
             }
             seq += 1
-            held[i.id] = (digest, now)
+            if !closed { held[i.id] = (digest, now) }
             onIncident?(i, seq)
         }
-        // An incident no longer in the analysis (dropped, or filtered out) is forgotten.
+        // An incident no longer in the analysis (closed and emitted, or filtered out) is forgotten.
         emitted = held
-        // Resolved well behind the watermark: nothing later can change it.
-        let settled = scanner.closingWatermark == .min ? Int64.min : scanner.closingWatermark - 3 * Int64(windowSeconds * 1000)
-        let resolved = Set(analysis.incidents.lazy.filter { $0.status == .resolved && $0.lastSeen.millis < settled }.map(\.id))
-        if !resolved.isEmpty { scanner.state.closed.removeAll { resolved.contains($0.id) } }
-        if scanner.state.closed.count > keepClosed {
-            scanner.state.closed.sort { $0.lastSeen < $1.lastSeen }
-            scanner.state.closed.removeFirst(scanner.state.closed.count - keepClosed)
+        if kept.count > keepClosed { kept.removeFirst(kept.count - keepClosed) }
+        // Evidence older than what any incident still to diagnose can look at goes (a diagnosis
+        // looks a window before an incident's first event; runs start within a bucket).
+        if scanner.closingWatermark > .min {
+            let w = Int64(windowSeconds * 1000)
+            let oldest = scanner.store.oldestRunStart ?? scanner.closingWatermark
+            // An incident open for hours would hold every hour of evidence: at most
+            // `evidenceSeconds` (or four windows) are kept behind the watermark.
+            let span = max(Int64(evidenceSeconds * 1000), 4 * w)
+            horizon = max(horizon, min(oldest, scanner.closingWatermark - 2 * w) - w - scanner.store.bucketMillis,
+                          scanner.closingWatermark - span)
+            let dropped = scanner.store.pruneEntries(endingBefore: horizon)
+            if debug {
+                FileHandle.standardError.write(Data("follow: watermark \(Timestamp(millis: scanner.closingWatermark)) oldest run \(Timestamp(millis: oldest)) horizon \(Timestamp(millis: horizon)), \(dropped) entries dropped, kept \(kept.count), emitted \(emitted.count); \(scanner.store.sizes)\n".utf8))
+            }
         }
-        lastClosedCount = scanner.state.closed.count
         return analysis
     }
 

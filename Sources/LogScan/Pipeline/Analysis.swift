@@ -87,17 +87,7 @@ public struct Analysis: Sendable {
         // input: a healthy event after the close resolves them, which may make them transient.
         var closed = scan.closed
         self.scan.closed = []
-        for i in closed.indices where closed[i].status == .open {
-            let targets = closed[i].affected.isEmpty ? (closed[i].upstream.map { [$0] } ?? []) : closed[i].affected
-            if !targets.isEmpty, targets.allSatisfy({ (scan.healthyUntil[$0] ?? .min) > closed[i].lastSeen.millis }) {
-                closed[i].status = .resolved
-                // As in the correlator, before the cascade raised the root to what folded under it.
-                if TransientRule.applies(to: closed[i], patterns: patterns) {
-                    closed[i].transient = true
-                    closed[i].severity = closed[i].downstream.map(\.severity).max().map { max($0, .info) } ?? .info
-                }
-            }
-        }
+        for i in closed.indices { Self.resolve(&closed[i], healthyUntil: scan.healthyUntil, patterns: patterns) }
         // Refusals around a killed controller are not the noise of a planned restart.
         let windowMillis = Int64(windowSeconds * 1000)
         closed = TransientRule.revert(closed, ends: lifetimes.evidence, windowMillis: windowMillis, patterns: patterns)
@@ -111,6 +101,24 @@ public struct Analysis: Sendable {
         let diagnosed = diagnoser.diagnose(closed + incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
                                            timelines: scan.timelines, activity: scan.activity)
         self.incidents = lifetimes.fold(diagnosed, patterns: patterns)
+    }
+
+    /// A closed incident still `open` becomes `resolved` when every object it is about (its
+    /// affected objects, else its upstream) had a healthy event after its last failure
+    /// (`healthyUntil`, UTC milliseconds by object), and then transient when `TransientRule` says
+    /// so. Returns whether it changed.
+    @discardableResult
+    static func resolve(_ incident: inout Incident, healthyUntil: [ObjectRef: Int64], patterns: PatternSet) -> Bool {
+        guard incident.status == .open else { return false }
+        let targets = incident.affected.isEmpty ? (incident.upstream.map { [$0] } ?? []) : incident.affected
+        guard !targets.isEmpty, targets.allSatisfy({ (healthyUntil[$0] ?? .min) > incident.lastSeen.millis }) else { return false }
+        incident.status = .resolved
+        // As in the correlator, before the cascade raised the root to what folded under it.
+        if TransientRule.applies(to: incident, patterns: patterns) {
+            incident.transient = true
+            incident.severity = incident.downstream.map(\.severity).max().map { max($0, .info) } ?? .info
+        }
+        return true
     }
 
     /// A container restart as evidence: the derived signal `container-restarted` at the new
