@@ -120,6 +120,69 @@ import Glibc
         #expect(stats2["lines"] as? Int == 1)
     }
 
+    /// A closed incident written as `open` is written again, `resolved`, once its objects report
+    /// healthy: samples/artifact-missing's Kustomizations fail until 02:52:05.994 and apply again
+    /// after it. The log is followed up to that time; the incidents close on the wall clock
+    /// (`--window 1s`) and are written open; the rest is appended and each is written resolved,
+    /// as `scan --window 1s` reports them over the whole log.
+    @Test func closedIncidentTurnsResolvedWhenItsObjectsReportHealthy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = packageRoot.appendingPathComponent("samples/artifact-missing")
+        let lines = try String(contentsOf: sample.appendingPathComponent("kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map { $0 + "\n" }
+        let cut = try #require(lines.firstIndex { $0.contains("\"ts\":\"2026-11-24T02:52:10") })
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try lines[..<cut].joined().write(to: log, atomically: false, encoding: .utf8)
+        let source = dir.appendingPathComponent("source-controller.log")
+        try FileManager.default.copyItem(at: sample.appendingPathComponent("source-controller.log"), to: source)
+
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["follow", "--window", "1s", log.path, source.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        var received = Data()
+        func records() -> [[String: Any]] {
+            String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.filter { $0["type"] as? String == "incident" }
+        }
+        func read(until done: () -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while !done(), Date() < deadline {
+                var fd = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&fd, 1, 200) > 0 { received.append(out.fileHandleForReading.availableData) }
+            }
+        }
+        read { records().count >= 12 }
+        let open = records()
+        #expect(open.count >= 12)
+        #expect(open.allSatisfy { $0["status"] as? String == "open" })
+
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines[cut...].joined().utf8))
+        try handle.close()
+        let openIDs = Set(open.compactMap { $0["id"] as? String })
+        read { Set(records().filter { $0["status"] as? String == "resolved" }.compactMap { $0["id"] as? String }).isSuperset(of: openIDs) }
+        kill(p.processIdentifier, SIGTERM)
+        received.append(out.fileHandleForReading.readDataToEndOfFile())
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+
+        var status: [String: String] = [:]
+        for r in records() { status[r["id"] as! String] = r["status"] as? String }
+        for id in openIDs { #expect(status[id] == "resolved", "\(id)") }
+        let scan = try run(["--window", "1s", "--format", "json", log.path, source.path])
+        let scanned = try #require(try json(scan.stdout)["incidents"] as? [[String: Any]])
+        #expect(status == Dictionary(uniqueKeysWithValues: scanned.map { ($0["id"] as! String, $0["status"] as! String) }))
+    }
+
     /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, and a
     /// state file that is not one (exit 2, naming the file).
     @Test func usageErrors() throws {
