@@ -129,7 +129,7 @@ private final class BackgroundReader: @unchecked Sendable {
     }
 
     /// Polls (every 5 ms) until the collected text is `expected`; false after `timeout` seconds.
-    func waitFor(_ expected: String, timeout: Double = 2) -> Bool {
+    func waitFor(_ expected: String, timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if text == expected { return true }
@@ -281,7 +281,7 @@ private final class BackgroundReader: @unchecked Sendable {
         ], waitAfterSteps: true)
         let elapsed = ContinuousClock.now - removedAt
         #expect(got.text == "x\ntail\n")
-        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(2))
+        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(5))
         #expect(source.notes.count == 1)
         #expect(source.notes.first?.contains("\(d.path) was removed") == true)
         #expect(source.caughtUp)
@@ -313,15 +313,16 @@ private final class BackgroundReader: @unchecked Sendable {
         let d = try FollowDir()
         try d.write("hello\n")
         let control = FollowControl()
-        // A 10 s poll: only stop()'s wake-up can end the wait within the second allowed.
+        // A 10 s poll: only stop()'s wake-up can end the wait within the 5 s allowed.
         let reader = BackgroundReader(try FollowSource(path: d.path, control: control, pollSeconds: 10))
         reader.start()
         #expect(reader.waitFor("hello\n"))
         usleep(50_000)  // let it settle into its wait
         let stoppedAt = ContinuousClock.now
         control.stop()
-        #expect(reader.waitForEnd(timeout: 1))
-        #expect(ContinuousClock.now - stoppedAt < .seconds(1))
+        #expect(reader.waitForEnd(timeout: 5))
+        // Well under the 10 s poll (bounds loose for a loaded machine: only waking matters).
+        #expect(ContinuousClock.now - stoppedAt < .seconds(5))
         #expect(reader.text == "hello\n")
         #expect(reader.failure == nil)
     }
@@ -374,7 +375,7 @@ private final class BackgroundReader: @unchecked Sendable {
         try d.append("o\n")
         #expect(reader.waitFor("one\ntwo\n"))
         control.stop()
-        #expect(reader.waitForEnd(timeout: 1))
+        #expect(reader.waitForEnd(timeout: 5))
         #expect(reader.text == "one\ntwo\n")
         #expect(reader.source.offset == 8)  // read after the thread ended
     }
@@ -389,12 +390,12 @@ private final class BackgroundReader: @unchecked Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { control.stop() }
         start = .now
         control.wait(seconds: 10)
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(control.isStopped)
 
         start = .now
         control.wait(seconds: 10)  // already stopped: at once
-        #expect(ContinuousClock.now - start < .milliseconds(100))
+        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     // 6. Resume.
