@@ -183,8 +183,114 @@ import Glibc
         #expect(status == Dictionary(uniqueKeysWithValues: scanned.map { ($0["id"] as! String, $0["status"] as! String) }))
     }
 
-    /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, and a
-    /// state file that is not one (exit 2, naming the file).
+    /// A running `follow`: its process, and what it wrote so far.
+    final class Live {
+        let process = Process()
+        let out = Pipe()
+        let err = Pipe()
+        var received = Data()
+        init(_ args: [String], stdin: Pipe? = nil) throws {
+            process.executableURL = binary
+            process.arguments = ["follow"] + args
+            process.standardOutput = out
+            process.standardError = err
+            if let stdin { process.standardInput = stdin }
+            try process.run()
+        }
+        var incidents: Int { String(decoding: received, as: UTF8.self).components(separatedBy: "\"type\":\"incident\"").count - 1 }
+        /// Reads what comes until `done` or `seconds` pass; returns `done()`.
+        func read(seconds: Double = 30, until done: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while !done(), Date() < deadline {
+                var fd = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&fd, 1, 100) > 0 { received.append(out.fileHandleForReading.availableData) }
+            }
+            return done()
+        }
+        func stop() -> (status: Int32, stderr: String) {
+            kill(process.processIdentifier, SIGTERM)
+            received.append(out.fileHandleForReading.readDataToEndOfFile())
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: e, as: UTF8.self))
+        }
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    static func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// The last line before a quiet spell is reported without waiting for the next one (a trial
+    /// found it held back: the decoder keeps the last record for continuation lines). Here the
+    /// file is samples/artifact-missing's first line alone, an `artifact not found` failure.
+    @Test func lastLineBeforeAQuietSpellIsReported() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try #require(try String(contentsOf: packageRoot.appendingPathComponent("samples/artifact-missing/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").first)
+        #expect(first.contains("not found"))
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try (first + "\n").write(to: log, atomically: false, encoding: .utf8)
+        let live = try Live(["--window", "1s", log.path])
+        #expect(live.read { live.incidents >= 1 }, "written while follow runs")
+        #expect(live.stop().status == 0)
+
+        // The same through stdin, the pipe left open.
+        let stdin = Pipe()
+        let piped = try Live(["--window", "1s", "-"], stdin: stdin)
+        stdin.fileHandleForWriting.write(Data((first + "\n").utf8))
+        #expect(piped.read { piped.incidents >= 1 }, "written while stdin stays open")
+        try stdin.fileHandleForWriting.close()
+        #expect(piped.stop().status == 0)
+    }
+
+    /// A file that never stops growing (another app's log in the folder, a line every 0.2 s) does
+    /// not hold reports back (a trial found nothing written until it went quiet).
+    @Test func aBusyFileDoesNotHoldReportsBack() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["kustomize-controller.log", "source-controller.log"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/\(name)"),
+                                            to: dir.appendingPathComponent(name))
+        }
+        let app = dir.appendingPathComponent("my-app.log")
+        FileManager.default.createFile(atPath: app.path, contents: nil)
+        let writing = UncheckedFlag()
+        let writer = Thread {
+            let h = try? FileHandle(forWritingTo: app)
+            var i = 0
+            while !writing.stopped {
+                i += 1
+                h?.write(Data("{\"level\":\"info\",\"ts\":\"2026-11-24T03:10:00.000Z\",\"msg\":\"request \(i) served\"}\n".utf8))
+                usleep(200_000)
+            }
+            try? h?.close()
+        }
+        writer.start()
+        defer { writing.stopped = true }
+        let live = try Live(["--window", "2s", dir.path])
+        #expect(live.read { live.incidents >= 1 }, "written while my-app.log keeps growing")
+        writing.stopped = true
+        #expect(live.stop().status == 0)
+    }
+
+    /// A folder with no log yet is watched, not left (a trial saw follow exit 0 at once).
+    @Test func anEmptyFolderIsWatched() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let live = try Live([dir.path])
+        usleep(2_000_000)
+        #expect(live.process.isRunning)
+        let (status, stderr) = live.stop()
+        #expect(status == 0)
+        #expect(stderr.contains("nothing to follow yet in \(dir.path)"))
+    }
+
+    /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, a
+    /// state file that is not one, and one that cannot be written (exit 2, naming the file).
     @Test func usageErrors() throws {
         let json = try run(["follow", "--format", "json", "samples/networkpolicy-9090/kustomize-controller.log"])
         #expect(json.status == 2)
@@ -197,5 +303,14 @@ import Glibc
         let state = try run(["follow", "--until-caught-up", "--state", bad.path, "samples/networkpolicy-9090/kustomize-controller.log"])
         #expect(state.status == 2)
         #expect(state.stderr.contains(bad.path))
+        // A state file that could not be written is refused at start, not found out at the stop.
+        let nowhere = try run(["follow", "--state", "/nonexistent-\(UUID().uuidString)/state.json", "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(nowhere.status == 2)
+        #expect(nowhere.stderr.contains("cannot write in /nonexistent-"))
     }
+}
+
+/// A flag another thread reads (set once; a torn read only delays the writer's stop by a line).
+final class UncheckedFlag: @unchecked Sendable {
+    var stopped = false
 }

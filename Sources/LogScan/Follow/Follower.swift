@@ -81,12 +81,25 @@ public final class Follower: @unchecked Sendable {
         var waitingSince: Int64?
         var done = false
         var notesSeen = 0
+        /// It reached the end of its input once (it waited): what it reads from then on is live,
+        /// however often lines come.
+        var live = false
+        /// A followed file's inode and offset after its last read (for `snapshotState`).
+        var position: (inode: UInt64, offset: UInt64)?
     }
     var readers: [Reader] = []
     /// Notes of the sources (rotations, truncations, removals) not handed to `onNote` yet.
     var pendingNotes: [String] = []
     /// Paths found by a walk so far.
     var known: Set<String> = []
+    /// Whether a folder is among the inputs (then `run` goes on when every reader ended).
+    var watchesFolders = false
+    /// Called (holding the lock) every `saveSeconds` with the state so far, so that a sidecar
+    /// killed without a chance to flush (SIGKILL, OOM) goes on from near where it was.
+    public var saveState: ((FollowState) -> Void)?
+    /// Seconds between two calls of `saveState`.
+    public var saveSeconds = 30.0
+    var lastSave: Int64 = 0
     /// What was emitted of each incident still held: a digest of its JSON and when (wall clock, ms).
     var emitted: [String: (digest: UInt64, at: Int64)] = [:]
     var lastAnalysis: Int64 = 0
@@ -122,7 +135,11 @@ public final class Follower: @unchecked Sendable {
         lock.lock()
         scanner.following = true
         if let resume { seq = resume.seq }
+        watchesFolders = inputs.contains { $0 != "-" && Self.isDirectory($0) }
         walk(inputs, first: true, resume: resume)
+        if readers.isEmpty, watchesFolders {
+            onNote?("nothing to follow yet in \(inputs.filter(Self.isDirectory).joined(separator: ", ")): waiting for log files (looked for every \(Int(walkSeconds)) s)")
+        }
         // One input in event-time order closes by the budget from the start, as `scan` does.
         if readers.count == 1, readers[0].source != nil || readers[0].name == "-" { scanner.closeBudget = closeBudget }
         lock.unlock()
@@ -130,7 +147,9 @@ public final class Follower: @unchecked Sendable {
         while !control.isStopped {
             control.wait(seconds: tickSeconds)
             lock.lock()
-            if readers.allSatisfy(\.done) {
+            // Every input ended: stdin closed, files given by name removed. A folder is watched
+            // for new files however empty it is.
+            if readers.allSatisfy(\.done), !watchesFolders {
                 lock.unlock()
                 break
             }
@@ -140,6 +159,10 @@ public final class Follower: @unchecked Sendable {
                 lastWalk = now
             }
             tick(final: false)
+            if let saveState, now - lastSave >= Int64(saveSeconds * 1000) {
+                lastSave = now
+                saveState(snapshotState())
+            }
             let stop = stopWhenCaughtUp && allCaughtUp
             lock.unlock()
             if stop { break }
@@ -168,6 +191,19 @@ public final class Follower: @unchecked Sendable {
         })
     }
 
+    /// The state while readers run (holding the lock): each file's inode and offset as of its last
+    /// read (bytes handed to the line reader; a line cut by the read is counted as read).
+    func snapshotState() -> FollowState {
+        FollowState(seq: seq, files: readers.compactMap { r in
+            r.position.map { FollowState.File(path: r.name, inode: $0.inode, offset: $0.offset) }
+        })
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
     /// Finds the files of `inputs` not followed yet and starts a reader for each. On the first
     /// walk, rotated and compressed files (`0.log.20261201-010203`, `*.gz`) are read once, as
     /// history; later ones are rotations of files followed already, read through their source.
@@ -175,7 +211,10 @@ public final class Follower: @unchecked Sendable {
         var walker = InputWalker()
         let paths = walker.expand(inputs)
         if first {
-            for e in walker.errors { scanner.state.inputErrors.append(e) }
+            for e in walker.errors {
+                scanner.state.inputErrors.append(e)
+                onNote?("error: \(e)")
+            }
             for n in walker.notes { onNote?(n) }
         }
         for path in paths where !known.contains(path) {
@@ -197,10 +236,10 @@ public final class Follower: @unchecked Sendable {
                 start(Reader(name: path, source: source)) { [self] in
                     scanner.scan(source: UnlockingSource(source, follower: self, reader: $0), name: path, fileName: path)
                 }
-            } catch let e as InputError {
-                scanner.state.inputErrors.append(e)
             } catch {
-                scanner.state.inputErrors.append(InputError(name: path, reason: "\(error)"))
+                let e = error as? InputError ?? InputError(name: path, reason: "\(error)")
+                scanner.state.inputErrors.append(e)
+                onNote?("error: \(e)")
             }
         }
     }
@@ -231,11 +270,12 @@ public final class Follower: @unchecked Sendable {
         thread.start()
     }
 
-    /// Whether every reader waits for its input to grow (for at least two polls) or has ended.
+    /// Whether every reader has read what its input held when it started (it reached the end
+    /// once, or waits now for at least two polls) or has ended. A busy file stays caught up.
     var allCaughtUp: Bool {
         let now = wallClock()
         let settle = Int64(2 * pollSeconds * 1000)
-        return readers.allSatisfy { r in r.done || (r.waitingSince.map { now - $0 >= settle } ?? false) }
+        return readers.allSatisfy { r in r.done || r.live || (r.waitingSince.map { now - $0 >= settle } ?? false) }
     }
 
     /// Closes what can close, analyses when due and emits (see the type's comment). Holding the lock.
@@ -368,20 +408,41 @@ final class UnlockingSource: ByteSource {
         self.reader = reader
     }
 
-    /// Called holding the lock; returns holding it.
+    /// Whether `byteSourceWillWait` was returned since the last bytes.
+    var toldWait = false
+    /// The followed file's inode and offset after the last read (set off the lock, copied under it).
+    var position: (inode: UInt64, offset: UInt64)?
+
+    /// Called holding the lock; returns holding it. Before a followed file's source would wait (its
+    /// size is its offset), returns `byteSourceWillWait` once, so that the held record is processed.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        follower.readers[reader].waitingSince = follower.wallClock()
+        if !toldWait, let source = inner as? FollowSource {
+            var st = stat()
+            if stat(source.path, &st) == 0, UInt64(st.st_size) == source.offset {
+                toldWait = true
+                return byteSourceWillWait
+            }
+        }
+        let started = follower.wallClock()
+        follower.readers[reader].waitingSince = started
         follower.lock.unlock()
         defer {
             follower.lock.lock()
             follower.readers[reader].waitingSince = nil
+            // A read that waited found the end of its input: the reader is live from now on.
+            if follower.wallClock() - started >= Int64(follower.pollSeconds * 500) { follower.readers[reader].live = true }
+            if let position { follower.readers[reader].position = position }
             // The source's notes are read here, on its own thread, holding the lock.
             if let source = inner as? FollowSource, source.notes.count > follower.readers[reader].notesSeen {
                 follower.pendingNotes += source.notes[follower.readers[reader].notesSeen...]
                 follower.readers[reader].notesSeen = source.notes.count
             }
         }
-        return try inner.read(into: buffer)
+        let n = try inner.read(into: buffer)
+        if let source = inner as? FollowSource { position = (source.inode, source.offset) }
+        if n > 0 { toldWait = false }
+        if n == byteSourceWillWait { follower.readers[reader].live = true }
+        return n
     }
 }
 
@@ -390,6 +451,8 @@ final class UnlockingSource: ByteSource {
 /// after a stop, once nothing more is waiting.
 final class StdinSource: ByteSource {
     let control: FollowControl
+    /// Whether `byteSourceWillWait` was returned since the last bytes.
+    var toldWait = false
     var damage: String? { nil }
     init(control: FollowControl) { self.control = control }
 
@@ -404,6 +467,11 @@ final class StdinSource: ByteSource {
             }
             if ready == 0 {
                 if control.isStopped { return 0 }
+                // Nothing for 100 ms: the reader may process what it holds back, once.
+                if !toldWait {
+                    toldWait = true
+                    return byteSourceWillWait
+                }
                 continue
             }
             let n = Glibc.read(0, buffer.baseAddress, buffer.count)
@@ -411,6 +479,7 @@ final class StdinSource: ByteSource {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw InputError(name: "-", reason: "read failed: \(Errno(rawValue: errno).description)")
             }
+            if n > 0 { toldWait = false }
             return n
         }
     }

@@ -58,11 +58,14 @@ public struct LineReader {
         try read(FileSource(fd: fd, name: name), name: name, body)
     }
 
-    /// Reads `source` to its end, like `read(_:name:_:)` for a descriptor.
+    /// Reads `source` to its end, like `read(_:name:_:)` for a descriptor. When the source
+    /// returns `byteSourceWillWait` (a followed input about to wait for more), `idle` is called
+    /// (the reader then processes what it holds back) and the source is read again.
     @discardableResult
     public func read(
         _ source: ByteSource, name: String,
-        _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void
+        _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void,
+        idle: () throws -> Void = {}
     ) throws -> (bytes: Int, damage: ReadDamage) {
         let capacity = chunkSize + lineCap + 1
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
@@ -109,6 +112,10 @@ public struct LineReader {
                 throw InputError(name: e.name, reason: "\(e.reason) (after line \(lineNo))")
             }
             if n == 0 { break }
+            if n == byteSourceWillWait {
+                try idle()
+                continue
+            }
             total += n
             var scan = end
             end += n

@@ -376,10 +376,10 @@ public final class LogScanner {
         do {
             let closing = closeBudget != nil
             if let b = closeBudget, nextClose == 0 { nextClose = b }
-            let (bytes, damage) = try reader.read(source, name: name) { line, number, truncated in
+            let (bytes, damage) = try reader.read(source, name: name, { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
                 if closing, store.runCount >= nextClose { closeIncidents() }
-            }
+            }, idle: { reading.flushHeld() })
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
         } catch let e as InputError {

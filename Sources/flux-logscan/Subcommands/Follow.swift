@@ -27,7 +27,7 @@ struct Follow: ParsableCommand {
     @Argument(help: "Log files or folders to follow; - for stdin.")
     var paths: [String]
 
-    @Option(help: "Output format: text or ndjson.")
+    @Option(help: "Output format: ndjson or text (json, one document at the end, is scan's).")
     var format: OutputFormat = .ndjson
 
     @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
@@ -38,7 +38,7 @@ struct Follow: ParsableCommand {
             transform: Duration.parse)
     var reportEvery: Duration = Duration(seconds: 60)
 
-    @Option(help: "A JSON file where the offsets of the followed files are kept: read at start (if present) to go on where the last run stopped, written at stop.")
+    @Option(help: "A JSON file where the offsets of the followed files are kept: read at start (if present) to go on where the last run stopped, written every 30 s and at stop.")
     var state: String?
 
     @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
@@ -80,6 +80,12 @@ struct Follow: ParsableCommand {
         let patterns = try loadPatterns(patternDirs)
         var resume: FollowState?
         if let state {
+            // Checked now, not when the state is first written.
+            let dir = (state as NSString).deletingLastPathComponent
+            if access(dir.isEmpty ? "." : dir, W_OK) != 0 {
+                Output.stderr("flux-logscan: error: --state \(state): cannot write in \(dir.isEmpty ? "." : dir) (\(String(cString: strerror(errno))))\n")
+                throw ExitCode(2)
+            }
             do { resume = try FollowState.load(path: state) } catch {
                 Output.stderr("flux-logscan: error: \(error)\n")
                 throw ExitCode(2)
@@ -107,7 +113,23 @@ struct Follow: ParsableCommand {
                 Output.stdout(JSON.object(fields).rendered + "\n")
             }
         case .text:
-            follower.onIncident = { incident, seq in Output.stdout("\n" + report.block(incident, number: seq)) }
+            // A record of an incident shown before says so: the same id, written again.
+            var firstShown: [String: Int] = [:]
+            follower.onIncident = { incident, seq in
+                var out = "\n"
+                if let first = firstShown[incident.id] {
+                    out += "update of [\(first)] (the same incident, \(incident.status == .resolved ? "now resolved" : "changed")):\n"
+                } else {
+                    if firstShown.count >= 100_000 { firstShown = [:] }
+                    firstShown[incident.id] = seq
+                }
+                Output.stdout(out + report.block(incident, number: seq))
+            }
+        }
+        if let state {
+            follower.saveState = { s in
+                do { try s.save(path: state) } catch { Output.stderr("flux-logscan: warning: \(error)\n") }
+            }
         }
         follower.onNote = { Output.stderr("flux-logscan: \($0)\n") }
 
