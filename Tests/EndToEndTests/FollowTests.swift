@@ -289,6 +289,25 @@ import Glibc
         #expect(stderr.contains("nothing to follow yet in \(dir.path)"))
     }
 
+    /// In a followed folder, a file removed (its source ended after the 5 s grace) and made again
+    /// is followed again by the next walk (every 10 s); a trial saw it never read again.
+    @Test func aRemovedFileMadeAgainInAFolderIsFollowedAgain() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent("samples/artifact-missing/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map { $0 + "\n" }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try lines[0].write(to: log, atomically: false, encoding: .utf8)
+        let live = try Live(["--window", "1s", dir.path])
+        #expect(live.read { live.incidents >= 1 })
+        let before = live.incidents
+        try FileManager.default.removeItem(at: log)
+        usleep(6_500_000)
+        try lines.joined().write(to: log, atomically: false, encoding: .utf8)
+        #expect(live.read(seconds: 40) { live.incidents > before }, "the file made again is read")
+        #expect(live.stop().status == 0)
+    }
+
     /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, a
     /// state file that is not one, and one that cannot be written (exit 2, naming the file).
     @Test func usageErrors() throws {

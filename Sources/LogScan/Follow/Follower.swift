@@ -264,6 +264,8 @@ public final class Follower: @unchecked Sendable {
             lock.lock()
             box.value(index)
             readers[index].done = true
+            // A followed file that was removed: if a walk finds it again, it is followed again.
+            if readers[index].source != nil, !control.isStopped { known.remove(readers[index].name) }
             lock.unlock()
         }
         thread.stackSize = 8 << 20
