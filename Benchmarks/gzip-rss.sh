@@ -8,16 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-2GiB}
 limit_mib=${LIMIT_MIB:-64}
-scripts/bootstrap
-if [ ! -x /usr/bin/time ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq time >/dev/null
-fi
-# The Swift runtime linked statically: only the pages used are loaded (about 7 MiB less RSS
-# than the shared libswiftCore and Foundation, measured with /proc/PID/smaps).
-swift build -c release --static-swift-stdlib --scratch-path .build-static >/dev/null
-swift build -c release --package-path Benchmarks --scratch-path Benchmarks/.build-bench >/dev/null
-mkdir -p Benchmarks/corpus
+source Benchmarks/setup.sh
 archive=Benchmarks/corpus/flux-$size.log.gz
 if [ ! -s "$archive" ]; then
   echo "gzip-rss: generating $archive" >&2

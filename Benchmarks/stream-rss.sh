@@ -12,14 +12,7 @@ cd "$(dirname "$0")/.."
 size=${1:-10GiB}
 only=${2:-}
 limit_mib=${LIMIT_MIB:-64}
-scripts/bootstrap
-if [ ! -x /usr/bin/time ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq time >/dev/null
-fi
-swift build -c release --static-swift-stdlib --scratch-path .build-static >/dev/null
-swift build -c release --package-path Benchmarks --scratch-path Benchmarks/.build-bench >/dev/null
-mkdir -p Benchmarks/corpus
+source Benchmarks/setup.sh
 gen=Benchmarks/.build-bench/release/corpus-gen
 bin=.build-static/release/flux-logscan
 measure() { # name, output file, command...

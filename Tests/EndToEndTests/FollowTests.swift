@@ -58,8 +58,7 @@ import Glibc
     /// read, SIGTERM flushes and exits 0, and `--state` keeps where each file was left, so that a
     /// second run reads only what was appended since.
     @Test func liveFileRotationSignalAndState() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let sample = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
         let lines = sample.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0 + "\n" }
@@ -68,34 +67,18 @@ import Glibc
         try lines[..<half].joined().write(to: log, atomically: false, encoding: .utf8)
         let state = dir.appendingPathComponent("state.json").path
 
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["follow", "--window", "1s", "--state", state, log.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         // Records come in; the reader waits at the end; event time goes on with the wall clock and
         // the incident closes: its record arrives while the process runs.
-        var received = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while !String(decoding: received, as: UTF8.self).contains("\"type\":\"incident\""), Date() < deadline {
-            var p = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, 200) > 0 { received.append(out.fileHandleForReading.availableData) }
-        }
-        #expect(String(decoding: received, as: UTF8.self).contains("\"type\":\"incident\""))
-        #expect(p.isRunning)
+        let live = try Live(["--window", "1s", "--state", state, log.path])
+        #expect(live.read { live.incidents >= 1 })
+        #expect(live.process.isRunning)
 
         // Rotation: the file is renamed away and a new one takes its path.
         try FileManager.default.moveItem(at: log, to: dir.appendingPathComponent("kustomize-controller.log.1"))
         try lines[half...].joined().write(to: log, atomically: false, encoding: .utf8)
         usleep(1_500_000)
-        kill(p.processIdentifier, SIGTERM)
-        received.append(out.fileHandleForReading.readDataToEndOfFile())
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let last = try #require(String(decoding: received, as: UTF8.self).split(separator: "\n").last)
+        #expect(live.stop().status == 0)
+        let last = try #require(String(decoding: live.received, as: UTF8.self).split(separator: "\n").last)
         let stats = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         #expect(stats["type"] as? String == "stats")
         #expect(stats["lines"] as? Int == lines.count, "both halves, once each")
@@ -126,8 +109,7 @@ import Glibc
     /// (`--window 1s`) and are written open; the rest is appended and each is written resolved,
     /// as `scan --window 1s` reports them over the whole log.
     @Test func closedIncidentTurnsResolvedWhenItsObjectsReportHealthy() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let sample = packageRoot.appendingPathComponent("samples/artifact-missing")
         let lines = try String(contentsOf: sample.appendingPathComponent("kustomize-controller.log"), encoding: .utf8)
@@ -138,28 +120,13 @@ import Glibc
         let source = dir.appendingPathComponent("source-controller.log")
         try FileManager.default.copyItem(at: sample.appendingPathComponent("source-controller.log"), to: source)
 
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["follow", "--window", "1s", log.path, source.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        var received = Data()
+        let live = try Live(["--window", "1s", log.path, source.path])
         func records() -> [[String: Any]] {
-            String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap {
+            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }.filter { $0["type"] as? String == "incident" }
         }
-        func read(until done: () -> Bool) {
-            let deadline = Date().addingTimeInterval(30)
-            while !done(), Date() < deadline {
-                var fd = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
-                if poll(&fd, 1, 200) > 0 { received.append(out.fileHandleForReading.availableData) }
-            }
-        }
-        read { records().count >= 12 }
+        _ = live.read { records().count >= 12 }
         let open = records()
         #expect(open.count >= 12)
         #expect(open.allSatisfy { $0["status"] as? String == "open" })
@@ -169,11 +136,8 @@ import Glibc
         try handle.write(contentsOf: Data(lines[cut...].joined().utf8))
         try handle.close()
         let openIDs = Set(open.compactMap { $0["id"] as? String })
-        read { Set(records().filter { $0["status"] as? String == "resolved" }.compactMap { $0["id"] as? String }).isSuperset(of: openIDs) }
-        kill(p.processIdentifier, SIGTERM)
-        received.append(out.fileHandleForReading.readDataToEndOfFile())
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        _ = live.read { Set(records().filter { $0["status"] as? String == "resolved" }.compactMap { $0["id"] as? String }).isSuperset(of: openIDs) }
+        #expect(live.stop().status == 0)
 
         var status: [String: String] = [:]
         for r in records() { status[r["id"] as! String] = r["status"] as? String }

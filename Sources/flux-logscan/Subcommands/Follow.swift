@@ -41,14 +41,7 @@ struct Follow: ParsableCommand {
     @Option(help: "A JSON file where the offsets of the followed files are kept: read at start (if present) to go on where the last run stopped, written every 30 s and at stop.")
     var state: String?
 
-    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
-    var controller: String?
-
-    @Option(help: "Only events whose object or upstream is in this namespace.")
-    var namespace: String?
-
-    @Option(help: "Only events about this object (Kind/namespace/name).")
-    var object: String?
+    @OptionGroup var selection: SelectionOptions
 
     @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
     var patternDirs: [String] = []
@@ -66,12 +59,6 @@ struct Follow: ParsableCommand {
     func validate() throws {
         if format == .json {
             throw ValidationError("--format json writes one document at the end; follow writes as incidents close: use --format ndjson (or text)")
-        }
-        if let object, ObjectRef(parsing: object) == nil {
-            throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
-        }
-        if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
-            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
         }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be followed once") }
     }
@@ -91,12 +78,7 @@ struct Follow: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        var filter = ScanFilter()
-        filter.controller = controller.map(FluxControllers.canonical)
-        filter.namespace = namespace
-        if let object, let o = ObjectRef(parsing: object) {
-            filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
-        }
+        let filter = selection.filter
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
         scanner.filter = filter
         scanner.referenceYear = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).year

@@ -37,14 +37,7 @@ struct Scan: ParsableCommand {
     @Option(help: "The time durations count back from (RFC 3339; default: the wall clock).")
     var now: String?
 
-    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
-    var controller: String?
-
-    @Option(help: "Only events whose object or upstream is in this namespace.")
-    var namespace: String?
-
-    @Option(help: "Only events about this object (Kind/namespace/name).")
-    var object: String?
+    @OptionGroup var selection: SelectionOptions
 
     @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
     var patternDirs: [String] = []
@@ -92,14 +85,8 @@ struct Scan: ParsableCommand {
         if let now, Timestamp.parse(now) == nil {
             throw ValidationError("--now: not an RFC 3339 time: \(now) (e.g. 2026-11-24T03:00:00Z)")
         }
-        if let object, ObjectRef(parsing: object) == nil {
-            throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
-        }
         if let a = since?.resolve(now: nowTime), let b = until?.resolve(now: nowTime), a > b {
             throw ValidationError("--since (\(a)) is after --until (\(b))")
-        }
-        if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
-            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
@@ -107,12 +94,7 @@ struct Scan: ParsableCommand {
     func run() throws {
         let patterns = try loadPatterns(patternDirs)
         let nowTime = self.nowTime
-        var filter = ScanFilter()
-        filter.controller = controller.map(FluxControllers.canonical)
-        filter.namespace = namespace
-        if let object, let o = ObjectRef(parsing: object) {
-            filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
-        }
+        var filter = selection.filter
         filter.since = since?.resolve(now: nowTime)
         filter.until = until?.resolve(now: nowTime)
 

@@ -65,3 +65,37 @@ func loadPatterns(_ dirs: [String]) throws -> PatternSet {
     }
     return loader.set
 }
+
+/// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
+/// which incidents are shown (every controller's failures are still correlated).
+struct SelectionOptions: ParsableArguments {
+    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
+    var controller: String?
+
+    @Option(help: "Only events whose object or upstream is in this namespace.")
+    var namespace: String?
+
+    @Option(help: "Only events about this object (Kind/namespace/name).")
+    var object: String?
+
+    /// - Throws: `ValidationError` for an `--object` that is not Kind/namespace/name or an unknown `--controller`.
+    func validate() throws {
+        if let object, ObjectRef(parsing: object) == nil {
+            throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
+        }
+        if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
+            throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
+        }
+    }
+
+    /// The filter these options ask for (controller name canonical, object kind lower-cased).
+    var filter: ScanFilter {
+        var filter = ScanFilter()
+        filter.controller = controller.map(FluxControllers.canonical)
+        filter.namespace = namespace
+        if let object, let o = ObjectRef(parsing: object) {
+            filter.object = ObjectRef(kind: o.kind.lowercased(), namespace: o.namespace, name: o.name)
+        }
+        return filter
+    }
+}
