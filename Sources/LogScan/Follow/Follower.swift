@@ -100,8 +100,9 @@ public final class Follower: @unchecked Sendable {
     /// Seconds between two calls of `saveState`.
     public var saveSeconds = 30.0
     var lastSave: Int64 = 0
-    /// What was emitted of each incident still held: a digest of its JSON and when (wall clock, ms).
-    var emitted: [String: (digest: UInt64, at: Int64)] = [:]
+    /// What was emitted of each incident still held: a digest of its JSON (`fnv1a64`) and when
+    /// (wall clock, ms).
+    var emitted: [String: (digest: String, at: Int64)] = [:]
     var lastAnalysis: Int64 = 0
     /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
     var kept: [Incident] = []
@@ -331,11 +332,11 @@ public final class Follower: @unchecked Sendable {
         let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
         scanner.state.closed = []
         let freshIDs = Set(fresh.map(\.id))
-        var held: [String: (digest: UInt64, at: Int64)] = [:]
+        var held: [String: (digest: String, at: Int64)] = [:]
         for i in analysis.incidents where scanner.filter.accepts(i) && i.severity >= minSeverity {
             let closed = freshIDs.contains(i.id)
             if closed, i.status == .open { kept.append(i) }
-            let digest = Self.digest(JSON.object(JSONReport.incident(i)).rendered)
+            let digest = fnv1a64(JSON.object(JSONReport.incident(i)).rendered)
             if let e = emitted[i.id] {
                 held[i.id] = e
                 guard e.digest != digest else { continue }
@@ -365,16 +366,6 @@ public final class Follower: @unchecked Sendable {
             }
         }
         return analysis
-    }
-
-    /// FNV-1a over the bytes of `s`.
-    static func digest(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100000001b3
-        }
-        return h
     }
 }
 
