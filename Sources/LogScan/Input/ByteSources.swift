@@ -6,13 +6,13 @@ import Darwin
 import CZlib
 import SystemPackage
 
-/// A stream of bytes: a file, stdin, a gzip stream inside one, a tar member.
 /// What a followed source (`follow`) may return from `read` instead of a count: it has nothing
 /// now and will wait for more on the next call. `LineReader` then lets its reader process the
 /// record it holds back for continuation lines, so that the last line before a quiet spell is
 /// not held until the next one comes. Plain sources never return it.
 public let byteSourceWillWait = -1
 
+/// A stream of bytes: a file, stdin, a gzip stream inside one, a tar member.
 public protocol ByteSource: AnyObject {
     /// Fills `buffer` with up to `buffer.count` bytes; returns 0 at the end.
     /// - Throws: `InputError` when the underlying read fails.
