@@ -548,10 +548,11 @@ public final class LogScanner {
         var podController: (pod: String, controller: String?)?
 
         /// A record read in place (`JSONRecordView`) when the signatures that hit it are all
-        /// `LogScanner.quick` ones: what `accept` and `process` do with it, without building the
-        /// record, its events or their texts unless a timeline is new. False when the record is
-        /// not of the plain shape, names no controller yet, no signature hits it or another one
-        /// does: nothing was changed then but the held record flushed (and the lifetime note
+        /// `LogScanner.quick` ones, or none hits it and its line holds no unknown-error word: what
+        /// `accept` and `process` do with it, without building the record, its events or their
+        /// texts unless a timeline is new. False when the record is not of the plain shape, names
+        /// no controller yet, another signature hits it, or none does and it may be an unknown
+        /// error: nothing was changed then but the held record flushed (and the lifetime note
         /// built), and the caller decodes it in full.
         /// - Parameters:
         ///   - json: the record, without whitespace around it.
@@ -579,7 +580,11 @@ public final class LogScanner {
             guard matcher.quickMatch(message, controller: controller, only: candidates, hits: &hits, onHit: { i in
                 roles.apply(i, to: &note, capture: { matcher.lastCapture(named: $0, of: i, in: message) },
                             message: { String(decoding: message, as: UTF8.self) })
-            }), !hits.isEmpty, hits.allSatisfy({ scanner.quick[$0] }) else { return false }
+            }), hits.allSatisfy({ scanner.quick[$0] }) else { return false }
+            // No signature hit: what `process` does with a record that has no event, unless the
+            // line holds a word that may make it an unknown error (`ErrorRule.isErrorRecord`
+            // reads the message for them: the prefilter's extra literals) and it must be mined.
+            if hits.isEmpty, scanner.prefilter?.lastLineHadExtra != false { return false }
 
             // From here on the record is taken: `accept`, then `process`.
             var time = view.time, fromEnvelope = false
