@@ -245,3 +245,34 @@ import Testing
         ])
     }
 }
+
+/// A failed image scan is over once a later scan of the same ImageRepository succeeds. Current
+/// image-reflector-controller releases log a successful scan as `successful scan: found N tags`
+/// (the Ready message, when it changes) or `no new tags found, next scan in 5m0s` (every other
+/// scan): imagerepository_controller.go, reconcile() and notify(). The signature knew only
+/// `... tags with checksum X`, so such an incident stayed open for ever.
+@Suite struct ImageScanRecoveryTests {
+    /// A current-era image-reflector-controller record (FLUX-LOGS.md 1.2) of ImageRepository `app`.
+    func line(_ level: String, _ ts: String, _ msg: String, extra: String = "") -> String {
+        #"{"level":"\#(level)","ts":"\#(ts)","msg":"\#(msg)","controller":"imagerepository","controllerGroup":"image.toolkit.fluxcd.io","controllerKind":"ImageRepository","ImageRepository":{"name":"app","namespace":"flux-system"},"namespace":"flux-system","name":"app","reconcileID":"4a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"\#(extra)}"#
+    }
+
+    /// Docker Hub's rate limit on the tag list (Patterns/signatures/rate-limit.yaml's example).
+    var failed: String {
+        line("error", "2026-11-24T10:24:00.510Z", "scan failed: GET https://index.docker.io/v2/library/nginx/tags/list?n=1000: TOOMANYREQUESTS: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
+             extra: #","error":"ReadOperationFailed""#)
+    }
+
+    @Test(arguments: ["no new tags found, next scan in 5m0s", "successful scan: found 42 tags", "successful scan, next scan in 5m0s"])
+    func aLaterSuccessfulScanResolvesTheIncident(message: String) throws {
+        let found = try TransientTests.incidents([("image-reflector-controller.log", [failed, line("info", "2026-11-24T10:29:00.402Z", message)])])
+        let incident = try #require(found.first { $0.objects.contains("ImageRepository/flux-system/app") })
+        #expect(incident.status == .resolved)
+    }
+
+    @Test func withoutOneItStaysOpen() throws {
+        let found = try TransientTests.incidents([("image-reflector-controller.log", [failed])])
+        let incident = try #require(found.first { $0.objects.contains("ImageRepository/flux-system/app") })
+        #expect(incident.status == .open)
+    }
+}
