@@ -276,3 +276,24 @@ import Testing
         #expect(incident.status == .open)
     }
 }
+
+/// client-go's discovery asks the API server for its group list at `/api?timeout=32s` (a query,
+/// no path after `/api`): kubectl prints `couldn't get current server API group list: Get
+/// "https://10.2.1.31:8443/api?timeout=32s": dial tcp 10.2.1.31:8443: connect: connection
+/// refused` in public reports, and a controller that cannot start logs the same request. The
+/// API signatures knew only `/api/` and `/apis/` with a path, so a fresh user's trial saw a
+/// timeout to the cluster's `kubernetes` Service diagnosed as a blocked external host.
+@Suite struct APIServerDiscoveryTests {
+    func line(_ reason: String) -> String {
+        #"{"level":"error","ts":"2026-11-24T10:00:03.638Z","logger":"setup","msg":"unable to create controller","controller":"ImageRepository","error":"failed to get server groups: Get \"https://10.43.0.1:443/api?timeout=32s\": \#(reason)"}"#
+    }
+
+    @Test(arguments: ["dial tcp 10.43.0.1:443: i/o timeout", "dial tcp 10.43.0.1:443: connect: connection refused"])
+    func theGroupListRequestIsTheAPIServer(reason: String) throws {
+        let found = try TransientTests.incidents([("image-reflector-controller.log", [line(reason)])])
+        let incident = try #require(found.first)
+        #expect(incident.signals.map(\.signature) == ["apiserver-request-failed"])
+        #expect(incident.hypotheses.first?.id == "apiserver-unreachable")
+        #expect(!incident.hypotheses.contains { $0.id.hasPrefix("egress-") })
+    }
+}
