@@ -117,6 +117,32 @@ func scratch(_ tag: String) throws -> URL {
         #expect((stats["lines"] as? Int ?? 0) > 5)
     }
 
+    /// A gzip archive damaged before its first record (a fresh user's trial: gzip's magic and
+    /// header, then bytes that are no deflate stream) is read as far as it goes, warned about,
+    /// and the empty report says the archive is damaged, not that the input was empty.
+    @Test func gzipDamagedBeforeItsFirstRecordIsNotCalledEmpty() throws {
+        let dir = try scratch("corrupt")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("kustomize-controller.log")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), to: target)
+        try sh(["gzip", "-n", "kustomize-controller.log"], in: dir)
+        let gz = dir.appendingPathComponent("kustomize-controller.log.gz")
+        var data = try Data(contentsOf: gz)
+        // The 10-byte header (RFC 1952 2.3) kept, the deflate stream (RFC 1951) overwritten:
+        // block type 3 is reserved, an error at once.
+        for i in 10..<data.count { data[i] = 0xff }
+        try data.write(to: gz)
+        let r = try run(["--color", "never", gz.path])
+        #expect(r.status == 0)  // damage is a warning (CONTRACT.md), and no incident was found
+        #expect(r.text.contains("kustomize-controller.log.gz: gzip data is corrupt near compressed byte"))
+        #expect(r.text.contains("No records were read: the input is damaged before its first record"))
+        #expect(!r.text.contains("the input is empty"))
+        // Empty input still says empty.
+        let empty = dir.appendingPathComponent("empty.log")
+        try Data().write(to: empty)
+        #expect(try run(["--color", "never", empty.path]).text.contains("No records were read: the input is empty"))
+    }
+
     @Test func symlinkLoopIsWalkedOnce() throws {
         let dir = try scratch("loop")
         defer { try? FileManager.default.removeItem(at: dir) }

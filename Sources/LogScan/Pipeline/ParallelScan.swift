@@ -22,7 +22,7 @@ extension ScanStats {
         bytes += o.bytes; lines += o.lines; records += o.records; events += o.events; malformed += o.malformed
         for (k, v) in o.byFormat { byFormat[k, default: 0] += v }
         for (k, v) in o.byController { byController[k, default: 0] += v }
-        overlongLines += o.overlongLines; binaryLines += o.binaryLines
+        overlongLines += o.overlongLines; binaryLines += o.binaryLines; damagedInputs += o.damagedInputs
         inheritedTimes += o.inheritedTimes; filteredEvents += o.filteredEvents
         unmatchedRecords += o.unmatchedRecords; unmatchedOverflow += o.unmatchedOverflow
     }

@@ -20,6 +20,9 @@ public struct ScanStats: Sendable {
     public var overlongLines = 0
     /// Lines holding NUL bytes.
     public var binaryLines = 0
+    /// Inputs whose reading stopped early at damage (a truncated or corrupt gzip stream, a tar
+    /// archive cut inside a member): each also has a warning naming it.
+    public var damagedInputs = 0
     /// Records whose time came from a neighbour because neither they nor their envelope had one.
     public var inheritedTimes = 0
     /// Matched events left out by `--since/--until/--controller/--namespace/--object`.
@@ -325,6 +328,7 @@ public final class LogScanner {
         do {
             var source: ByteSource = PeekableSource(FileSource(fd: fd, name: path))
             var gzip: GzipSource?
+            var damaged = false
             if try (source as! PeekableSource).peek(2) == [0x1f, 0x8b] {
                 let g = try GzipSource(source, name: path)
                 gzip = g
@@ -347,11 +351,18 @@ public final class LogScanner {
                 if !skipped.isEmpty {
                     state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
                 }
-                if let d = tar.damage { state.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+                if let d = tar.damage {
+                    state.warnings.append(ScanWarning(message: "\(path): \(d)"))
+                    damaged = true
+                }
             } else {
                 scan(source: source, name: path, fileName: path == "-" ? nil : path)
             }
-            if let d = gzip?.damage { state.warnings.append(ScanWarning(message: "\(path): \(d)")) }
+            if let d = gzip?.damage {
+                state.warnings.append(ScanWarning(message: "\(path): \(d)"))
+                damaged = true
+            }
+            if damaged { state.stats.damagedInputs += 1 }
         } catch let e as InputError {
             state.inputErrors.append(e)
         } catch {

@@ -28,7 +28,7 @@ struct Follow: ParsableCommand {
     var paths: [String]
 
     @Option(help: "Output format: ndjson or text (json, one document at the end, is scan's).")
-    var format: OutputFormat = .ndjson
+    var format: FollowFormat = .ndjson
 
     @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
             transform: Duration.parse)
@@ -159,4 +159,11 @@ struct Follow: ParsableCommand {
         }
         if !scan.inputErrors.isEmpty { throw ExitCode(2) }
     }
+}
+
+/// `follow --format`: the formats that write incidents as they close. `json` is parsed only so
+/// that `validate` can say why follow refuses it; help lists ndjson and text.
+enum FollowFormat: String, ExpressibleByArgument, CaseIterable {
+    case ndjson, text, json
+    static var allValueStrings: [String] { ["ndjson", "text"] }
 }

@@ -69,13 +69,13 @@ func loadPatterns(_ dirs: [String]) throws -> PatternSet {
 /// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
 /// which incidents are shown (every controller's failures are still correlated).
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "Only events of this controller (kustomize-controller or kustomize).")
+    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize); every controller's failures are still correlated.")
     var controller: String?
 
-    @Option(help: "Only events whose object or upstream is in this namespace.")
+    @Option(help: "Show only incidents about an object in this namespace (affected, upstream or waiting downstream).")
     var namespace: String?
 
-    @Option(help: "Only events about this object (Kind/namespace/name).")
+    @Option(help: "Show only incidents about this object (Kind/namespace/name), the upstream incident it waits on included.")
     var object: String?
 
     /// - Throws: `ValidationError` for an `--object` that is not Kind/namespace/name or an unknown `--controller`.
