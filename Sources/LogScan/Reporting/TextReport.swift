@@ -38,7 +38,7 @@ public struct TextReport {
             if context.unreadable > 0 { return "" }
             // Read, but damaged before any record: the warning names the input and the place.
             if stats.damagedInputs > 0 {
-                lines.append(paint("No records were read: the input is damaged before its first record (see the warning). Check the archive (gzip -t).", "33"))
+                lines.append(paint("No records were read: the input is damaged before its first record (see the warning). Check the archive (gzip -t, tar -tf).", "33"))
                 return lines.joined(separator: "\n")
             }
             lines.append(paint("No records were read: the input is empty. Check the command that produced it (kubectl logs, flux logs).", "33"))
