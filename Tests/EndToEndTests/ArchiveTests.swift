@@ -100,13 +100,18 @@ func scratch(_ tag: String) throws -> URL {
         #expect(folder.stderr.contains("README.md"))
     }
 
-    @Test func truncatedGzipIsAWarningAndTheLinesBeforeAreRead() throws {
-        let dir = try scratch("trunc")
-        defer { try? FileManager.default.removeItem(at: dir) }
+    /// samples/networkpolicy-9090/kustomize-controller.log gzipped (`gzip -n`) into `dir`.
+    func gzippedSample(in dir: URL) throws -> URL {
         let target = dir.appendingPathComponent("kustomize-controller.log")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), to: target)
         try sh(["gzip", "-n", "kustomize-controller.log"], in: dir)
-        let gz = dir.appendingPathComponent("kustomize-controller.log.gz")
+        return dir.appendingPathComponent("kustomize-controller.log.gz")
+    }
+
+    @Test func truncatedGzipIsAWarningAndTheLinesBeforeAreRead() throws {
+        let dir = try scratch("trunc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gz = try gzippedSample(in: dir)
         let data = try Data(contentsOf: gz)
         try data.prefix(data.count / 2).write(to: gz)
         let r = try run(["--format", "json", gz.path])
@@ -123,10 +128,7 @@ func scratch(_ tag: String) throws -> URL {
     @Test func gzipDamagedBeforeItsFirstRecordIsNotCalledEmpty() throws {
         let dir = try scratch("corrupt")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let target = dir.appendingPathComponent("kustomize-controller.log")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), to: target)
-        try sh(["gzip", "-n", "kustomize-controller.log"], in: dir)
-        let gz = dir.appendingPathComponent("kustomize-controller.log.gz")
+        let gz = try gzippedSample(in: dir)
         var data = try Data(contentsOf: gz)
         // The 10-byte header (RFC 1952 2.3) kept, the deflate stream (RFC 1951) overwritten:
         // block type 3 is reserved, an error at once.
