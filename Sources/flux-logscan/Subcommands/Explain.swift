@@ -9,11 +9,10 @@ struct Explain: ParsableCommand {
     @Argument(help: "A hypothesis id, as a report lists it under \"likely causes\", e.g. networkpolicy-blocks-artifact-port (not a signature or incident id).")
     var id: String?
 
-    @Option(name: .customLong("patterns"), help: "A folder of extra pattern YAML; repeatable.")
-    var patternDirs: [String] = []
+    @OptionGroup var patternOptions: PatternOptions
 
     func run() throws {
-        let patterns = try loadPatterns(patternDirs)
+        let patterns = try loadPatterns(patternOptions.patternDirs)
         guard let id else {
             let width = patterns.hypotheses.map(\.id.count).max() ?? 0
             for h in patterns.hypotheses.sorted(by: { $0.id < $1.id }) {

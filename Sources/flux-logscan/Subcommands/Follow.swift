@@ -43,8 +43,7 @@ struct Follow: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
-    var patternDirs: [String] = []
+    @OptionGroup var patternOptions: PatternOptions
 
     @Option(help: "Colour: auto, always or never.")
     var color: ColorMode = .auto
@@ -64,7 +63,7 @@ struct Follow: ParsableCommand {
     }
 
     func run() throws {
-        let patterns = try loadPatterns(patternDirs)
+        let patterns = try loadPatterns(patternOptions.patternDirs)
         var resume: FollowState?
         if let state {
             // Checked now, not when the state is first written.

@@ -9,14 +9,9 @@ struct PatternsCommand: ParsableCommand {
         abstract: "Show, try and check signatures and hypotheses.",
         subcommands: [List.self, Test.self, Lint.self])
 
-    struct Common: ParsableArguments {
-        @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable.")
-        var patternDirs: [String] = []
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A table of signatures: id, controllers (any: every Flux controller), severity, literal.")
-        @OptionGroup var common: Common
+        @OptionGroup var common: PatternOptions
         func run() throws {
             let set = try loadPatterns(common.patternDirs)
             let rows = set.signatures.map { s in
@@ -38,7 +33,7 @@ struct PatternsCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "For each line of FILE (or - for stdin): the signatures that hit and their captures.")
-        @OptionGroup var common: Common
+        @OptionGroup var common: PatternOptions
         @Argument(help: "A log file, or - for stdin.") var file: String = "-"
         func run() throws {
             let set = try loadPatterns(common.patternDirs)
@@ -81,7 +76,7 @@ struct PatternsCommand: ParsableCommand {
             low PCRE2 match limit. Warnings: adjacent overlapping repeats, leading or trailing .*, \
             missing source, literal or examples. Exit status 2 when there is an error.
             """)
-        @OptionGroup var common: Common
+        @OptionGroup var common: PatternOptions
         func run() throws {
             let report = PatternLint.lint(userDirectories: common.patternDirs)
             for f in report.findings { Output.stderr("\(f)\n") }

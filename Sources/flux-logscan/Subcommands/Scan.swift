@@ -39,8 +39,7 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
-    var patternDirs: [String] = []
+    @OptionGroup var patternOptions: PatternOptions
 
     @Option(help: "Colour: auto, always or never.")
     var color: ColorMode = .auto
@@ -92,7 +91,7 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let patterns = try loadPatterns(patternDirs)
+        let patterns = try loadPatterns(patternOptions.patternDirs)
         let nowTime = self.nowTime
         var filter = selection.filter
         filter.since = since?.resolve(now: nowTime)

@@ -66,6 +66,13 @@ func loadPatterns(_ dirs: [String]) throws -> PatternSet {
     return loader.set
 }
 
+/// `--patterns DIR` (CONTRACT.md options), shared by every subcommand that loads patterns: the
+/// shipped set plus each folder's (or file's) YAML, later ones overriding by id (`loadPatterns`).
+struct PatternOptions: ParsableArguments {
+    @Option(name: .customLong("patterns"), help: "A folder (or file) of extra pattern YAML; repeatable; overrides by id.")
+    var patternDirs: [String] = []
+}
+
 /// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
 /// which incidents are shown (every controller's failures are still correlated).
 struct SelectionOptions: ParsableArguments {
