@@ -47,21 +47,18 @@ public final class SignatureMatcher {
     public init(patterns: PatternSet, matchLimit: UInt32 = 1_000_000) {
         self.patterns = patterns
         self.matcher = Matcher(matchLimit: matchLimit)
-        self.entries = patterns.signatures.enumerated().map { Entry($1, index: $0) }
+        let entries = patterns.signatures.enumerated().map { Entry($1, index: $0) }
+        self.entries = entries
+        var bits: [String: UInt64] = [:]
+        for e in entries { for c in e.controllers.sorted() where bits[c] == nil { bits[c] = 1 << UInt64(bits.count % 64) } }
+        controllerBits = bits
+        controllerMasks = bits.count <= 64 ? entries.map { $0.controllers.reduce(0) { $0 | bits[$1]! } } : nil
     }
 
     /// Controller names of every signature's `controllers`, as bits (at most 64 names; more
     /// fall back to `Entry.controllers`). `controllerMasks[i]` is signature i's set.
-    private lazy var controllerBits: [String: UInt64] = {
-        var bits: [String: UInt64] = [:]
-        for e in entries { for c in e.controllers.sorted() where bits[c] == nil { bits[c] = 1 << UInt64(bits.count % 64) } }
-        return bits
-    }()
-    private lazy var controllerMasks: [UInt64]? = {
-        let bits = controllerBits
-        guard bits.count <= 64 else { return nil }
-        return entries.map { $0.controllers.reduce(0) { $0 | bits[$1]! } }
-    }()
+    private let controllerBits: [String: UInt64]
+    private let controllerMasks: [UInt64]?
     /// The controller last asked about and its bit (records come in runs of one controller).
     private var lastController: String?
     private var lastControllerBit: UInt64 = 0

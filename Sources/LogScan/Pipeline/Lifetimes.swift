@@ -471,7 +471,10 @@ final class LifetimeTracker {
             // One hash, then in place.
             guard t >= cadence[k].lastRecord.millis, cadence[k].controller == controller else { return }
             cadence[k].lastRecord = Timestamp(millis: t)
-            cadence[k].lastLocation = SourceLocation(file: file, line: n.line)
+            // The line, and the file only when it changed (storing the same string again is a
+            // retain and a release per record).
+            cadence[k].lastLocation.line = n.line
+            if cadence[k].lastLocation.file != file { cadence[k].lastLocation.file = file }
             if let next = n.nextRun {
                 cadence[k].finished = Timestamp(millis: t)
                 cadence[k].nextRunSeconds = next

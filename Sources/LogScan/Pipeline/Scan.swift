@@ -286,6 +286,7 @@ public final class LogScanner {
     ///   signature on every record (the reference the prefilter is tested against).
     public init(patterns: PatternSet, windowSeconds: Double = 900, prefilter: Bool = true) {
         self.patterns = patterns
+        self.eventCounts = [Int](repeating: 0, count: patterns.signatures.count)
         self.matcher = SignatureMatcher(patterns: patterns)
         self.facts = patterns.signatures.map(SignatureFacts.init)
         self.prefilter = prefilter && !patterns.signatures.isEmpty
@@ -462,6 +463,9 @@ public final class LogScanner {
         var yearHint: Int { (lastDecodedTime ?? lastTime)?.year ?? scanner.referenceYear }
 
         mutating func line(_ line: UnsafeRawBufferPointer, number: Int, truncated: Bool) {
+            // One strong reference for the whole line: every access through the unowned(unsafe)
+            // property is a retain and a release of its own.
+            let scanner = self.scanner
             scanner.state.stats.lines += 1
             if line.isEmpty {
                 if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
@@ -572,6 +576,7 @@ public final class LogScanner {
                             candidates: [Int]) -> Bool {
             guard let view = JSONRecordView.read(json) else { return false }
             flushHeld()
+            let scanner = self.scanner  // one retain for the record (see `line`)
             let store = scanner.store
             // Identity as `decodePayload` and `JSONFields.finish` give it: JSON fields, then the pod.
             var own: String?
@@ -663,6 +668,7 @@ public final class LogScanner {
 
         /// A record no signature can match: counted, timed and identified, not decoded.
         mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
+            let scanner = self.scanner  // one retain for the record (see `line`)
             scanner.state.stats.records += 1
             scanner.headerOnly += 1
             jsonRecords += 1
@@ -890,7 +896,8 @@ public final class LogScanner {
 
     /// Accepted events per signature index, not yet added to `countsBySignature` (by
     /// `flushEventCounts`, at the end of every stream).
-    lazy var eventCounts = [Int](repeating: 0, count: patterns.signatures.count)
+    /// (Not lazy: a lazy property's getter and setter on the per-event path cost a retain each.)
+    var eventCounts: [Int]
 
     func flushEventCounts() {
         for i in eventCounts.indices where eventCounts[i] > 0 {

@@ -2,6 +2,10 @@
 /// below renders in key order, which CONTRACT.md prints in a fixed order.
 public enum JSONWriter {
     public static func quote(_ s: String) -> String {
+        // Most strings need no escape: one pass over the bytes, then one copy.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var r = "\""
         r.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
