@@ -77,8 +77,8 @@ struct Sample: CustomStringConvertible, Sendable {
     }
 }
 
-/// The incidents of a JSON report with each signal's example source and line removed (they
-/// depend on how the input was given, nothing else may).
+/// The incidents of a JSON report with each signal's example source and line, and the recovery's,
+/// removed (they depend on how the input was given, nothing else may).
 func incidentsWithoutPlaces(_ report: [String: Any]) throws -> String {
     var incidents = report["incidents"] as? [[String: Any]] ?? []
     for i in incidents.indices {
@@ -98,6 +98,12 @@ func incidentsWithoutPlaces(_ report: [String: Any]) throws -> String {
             downstream[s]["example"] = ex
         }
         incidents[i]["downstream_signals"] = downstream
+        // So does the record of a recovery.
+        if var recovery = incidents[i]["recovery"] as? [String: Any] {
+            recovery.removeValue(forKey: "source")
+            recovery.removeValue(forKey: "line")
+            incidents[i]["recovery"] = recovery
+        }
         // Evidence lines name file:line too.
         var hyps = incidents[i]["hypotheses"] as? [[String: Any]] ?? []
         for h in hyps.indices {

@@ -54,6 +54,9 @@ public struct Incident: Sendable {
     /// Noise the cluster absorbed by itself, reported at `info` (`TransientRule`, docs/SCORING.md
     /// "Transient incidents").
     public var transient = false
+    /// For a resolved incident: the healthy event that followed its last failure (`Recovery`),
+    /// set by `Analysis`; nil while open.
+    public var recovery: Recovery?
     /// The event store's runs the incident (and what folded under it) was built from, for
     /// closing it while reading (`EventStore.settle(runs:)`).
     var runs: [Int32] = []

@@ -339,6 +339,27 @@ public final class EventStore {
         }
         if time > healthyUntilByObject[i] { healthyUntilByObject[i] = time }
     }
+    /// The newest failure or wrapper event per object (milliseconds, `.min` for none), by
+    /// interned object: a healthy timeline entry never spans one (`startsEntry`), so that the
+    /// first healthy event after a failure keeps its own time and place (`Recovery`).
+    private var lastFailureByObject: [Int64] = [.min]
+    private func noteFailure(object: Int32, time: Int64) {
+        guard object != 0 else { return }
+        let i = Int(object)
+        if i >= lastFailureByObject.count {
+            lastFailureByObject += repeatElement(.min, count: max(objects.count, i + 1) - lastFailureByObject.count)
+        }
+        if time > lastFailureByObject[i] { lastFailureByObject[i] = time }
+    }
+    /// Whether a healthy event of `object` at `time` starts a new entry after `entry`, the
+    /// timeline's last, although in its bucket: a failure of the object came between them.
+    @inline(__always)
+    private func startsEntry(after entry: Timeline.Entry, object: Int32, time: Int64) -> Bool {
+        let i = Int(object)
+        guard i > 0, i < lastFailureByObject.count else { return false }
+        let f = lastFailureByObject[i]
+        return f >= entry.last && f < time
+    }
     let patterns: PatternSet
     /// Events added (also those folded into runs).
     public private(set) var eventCount = 0
@@ -479,7 +500,8 @@ public final class EventStore {
         eventCount += 1
         if healthy { noteHealthy(object: object, time: time) }
         let bucket = time / bucketMillis
-        if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket {
+        if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket,
+           !healthy || !startsEntry(after: t.entries[lastIndex], object: object, time: time) {
             var entry = t.entries[lastIndex]
             entry.count += 1
             if time < entry.first || (time == entry.first
@@ -541,7 +563,8 @@ public final class EventStore {
                 timelines[ek] = t
             }
             let bucket = time / bucketMillis
-            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket {
+            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket,
+               e.role != .healthy || !startsEntry(after: t.entries[lastIndex], object: object, time: time) {
                 var entry = t.entries[lastIndex]
                 entry.count += 1
                 if time < entry.first || (time == entry.first && e.location < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
@@ -556,6 +579,7 @@ public final class EventStore {
             return
         }
 
+        if e.role == .failure || e.role == .wrapper { noteFailure(object: object, time: time) }
         let caps = intern(captures: e.captures, signature: sig)
         let upstream = intern(object: e.upstream)
         let key = Key(signature: sig, wrapper: e.role == .wrapper, controller: controller, object: object, upstream: upstream,
@@ -622,6 +646,7 @@ public final class EventStore {
         }
         for (k, n) in other.examplesKept { examplesKept[exampleKey(k), default: 0] += n }
         for (i, t) in other.healthyUntilByObject.enumerated() where t != .min { noteHealthy(object: objectMap[i], time: t) }
+        for (i, t) in other.lastFailureByObject.enumerated() where t != .min { noteFailure(object: objectMap[i], time: t) }
         eventCount += other.eventCount
         duplicates += other.duplicates
         for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
@@ -712,6 +737,7 @@ public final class EventStore {
         files = other.files; fileIndex = other.fileIndex
         examples = other.examples; examplesKept = other.examplesKept
         healthyUntilByObject = other.healthyUntilByObject
+        lastFailureByObject = other.lastFailureByObject
         objectsEpoch += 1
         quickObjects = [:]
         eventCount = other.eventCount; duplicates = other.duplicates

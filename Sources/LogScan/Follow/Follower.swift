@@ -309,9 +309,16 @@ public final class Follower: @unchecked Sendable {
         // Closed incidents emitted while open turn resolved when their objects turn healthy.
         if !kept.isEmpty {
             let healthy = scanner.store.healthyUntil
+            // The timelines that tell when each recovered (taken once, and only when one did).
+            var timelines: (list: [Timeline], index: [ObjectRef: [Int]])?
             kept.removeAll { incident in
                 var i = incident
                 guard Analysis.resolve(&i, healthyUntil: healthy, patterns: patterns) else { return false }
+                if timelines == nil {
+                    let list = scanner.store.timelineList()
+                    timelines = (list, Recovery.index(list))
+                }
+                i.recovery = Recovery.of(i, timelines: timelines!.list, healthyByObject: timelines!.index)
                 seq += 1
                 onIncident?(i, seq)
                 return true

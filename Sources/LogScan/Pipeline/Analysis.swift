@@ -100,7 +100,13 @@ public struct Analysis: Sendable {
         // runs' evidence stayed as timelines (`EventStore.settle(runs:)`).
         let diagnosed = diagnoser.diagnose(closed + incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
                                            timelines: scan.timelines, activity: scan.activity)
-        self.incidents = lifetimes.fold(diagnosed, patterns: patterns)
+        var folded = lifetimes.fold(diagnosed, patterns: patterns)
+        // When and by what each resolved incident recovered.
+        let healthy = Recovery.index(scan.timelines)
+        for k in folded.indices where folded[k].status == .resolved {
+            folded[k].recovery = Recovery.of(folded[k], timelines: scan.timelines, healthyByObject: healthy)
+        }
+        self.incidents = folded
     }
 
     /// A closed incident still `open` becomes `resolved` when every object it is about (its

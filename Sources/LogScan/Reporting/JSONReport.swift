@@ -103,6 +103,20 @@ public enum JSONReport {
         return .object(o)
     }
 
+    /// `{"time", "exact", "object", "signature", "controller", "source", "line"}`; `source` and
+    /// `line` are null when no kept record marks the time (`Recovery.location`).
+    public static func recovery(_ r: Recovery) -> JSON {
+        .object([
+            ("time", .string(r.time.rfc3339)),
+            ("exact", .bool(r.exact)),
+            ("object", .string(r.object.description)),
+            ("signature", .string(r.signature)),
+            ("controller", .string(r.controller)),
+            ("source", r.location.map { .string($0.file) } ?? .null),
+            ("line", r.location.map { .int($0.line) } ?? .null),
+        ])
+    }
+
     public static func incident(_ i: Incident) -> [(String, JSON)] {
         [
             ("id", .string(i.id)),
@@ -111,6 +125,8 @@ public enum JSONReport {
             ("status", .string(i.status.rawValue)),
             // Extension (docs/SCORING.md "Transient incidents"): noise absorbed by Flux, at info.
             ("transient", .bool(i.transient)),
+            // Extension: when and by what healthy event a resolved incident recovered (`Recovery`).
+            ("recovery", i.recovery.map(recovery) ?? .null),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
             ("controllers", .array(i.controllers.map { .string($0) })),

@@ -73,6 +73,21 @@ public struct TextReport {
         return "\(day) \(i.firstSeen.clock)–\(i.lastSeen.clock) UTC, \(goDuration(seconds: secs))"
     }
 
+    /// `10:08:31 UTC, 6s after the last failure: Kustomization/flux-system/apps healthy
+    /// (kustomization-reconciliation-finished, kustomize-controller.log:25)`; `by 10:12:00 UTC, ...`
+    /// when only a bound is known (`Recovery.exact`). The date is shown when it is not the day the
+    /// incident began.
+    func recovered(_ r: Recovery, after i: Incident) -> String {
+        let day = String(r.time.rfc3339.prefix(10))
+        let clock = (day == String(i.firstSeen.rfc3339.prefix(10)) ? "" : day + " ") + r.time.clock + " UTC"
+        let secs = Double(r.time.millis - i.lastSeen.millis) / 1000
+        var where_ = r.signature + ", " + r.controller
+        if let l = r.location { where_ += ", " + l.description }
+        return (r.exact ? clock + ", " + goDuration(seconds: secs) + " after the last failure"
+                        : "by " + clock + " (" + goDuration(seconds: secs) + " after the last failure at the latest)")
+            + ": \(r.object) healthy (" + where_ + ")"
+    }
+
     /// What else the reader must know when no incident is shown: why.
     public struct Context {
         /// Incidents found but below `--min-severity`.
@@ -145,6 +160,7 @@ public struct TextReport {
         if i.transient { out += " " + dim("transient") }
         out += "  " + bold(i.title) + "\n"
         out += "    when:        \(span(i))\n"
+        if let r = i.recovery { out += "    recovered:   \(recovered(r, after: i))\n" }
         if let u = i.upstream { out += "    upstream:    \(u)\n" }
         let consumers = i.affected.filter { $0 != i.upstream }
         if !consumers.isEmpty { out += "    affected:    \(consumers.map(\.description).joined(separator: ", "))\n" }

@@ -1,0 +1,88 @@
+/// When and how a resolved incident recovered: the healthy event that followed its last failure
+/// on the object that was healthy again last (CONTRACT.md: `resolved` means "a healthy signal for
+/// the incident's objects follows its last failure"; this says which one and when).
+///
+/// Healthy signals are kept as timelines of entries, one per bucket of event time
+/// (`EventStore`), and the store starts a new entry at the first healthy event after a failure of
+/// the same object, so that this event keeps its own time and place. When the failure that ended
+/// the incident was another object's (an upstream's), the entry that follows it may have begun
+/// before it: the recovery is then known only as "by" the newest time of that entry.
+public struct Recovery: Sendable, Equatable {
+    /// The first healthy event after the incident's last failure (`exact`), or a time by which
+    /// the object had been healthy again (milliseconds precision, UTC).
+    public var time: Timestamp
+    /// True when `time` is the first healthy event after the last failure; false when it is only
+    /// known that one came after the last failure and at most at `time`.
+    public var exact: Bool
+    /// The object healthy again (of the incident's affected objects, else its upstream: the one
+    /// that was healthy again last).
+    public var object: ObjectRef
+    /// The healthy signature and the controller that logged it.
+    public var signature: String
+    public var controller: String
+    /// The record of the healthy event; nil when `exact` is false and no kept event marks `time`.
+    public var location: SourceLocation?
+
+    /// The recovery of `incident` from the healthy `timelines` (`Timeline.role == .healthy`);
+    /// nil when the incident is not resolved or a target object has no healthy entry after
+    /// `lastSeen`.
+    /// - Parameter healthyByObject: indices into `timelines` of the healthy timelines of each
+    ///   object (`index(_:)`).
+    public static func of(_ incident: Incident, timelines: [Timeline], healthyByObject: [ObjectRef: [Int]]) -> Recovery? {
+        guard incident.status == .resolved else { return nil }
+        let targets = incident.affected.isEmpty ? (incident.upstream.map { [$0] } ?? []) : incident.affected
+        guard !targets.isEmpty else { return nil }
+        let after = incident.lastSeen.millis
+        var last: Recovery?
+        for object in targets {
+            guard let r = first(after: after, of: object, in: (healthyByObject[object] ?? []).map { timelines[$0] }) else { return nil }
+            if last.map({ $0.precedes(r) }) ?? true { last = r }
+        }
+        return last
+    }
+
+    /// The healthy timelines of each object, as indices into `timelines`.
+    public static func index(_ timelines: [Timeline]) -> [ObjectRef: [Int]] {
+        var out: [ObjectRef: [Int]] = [:]
+        for (k, t) in timelines.enumerated() where t.role == .healthy {
+            if let o = t.object { out[o, default: []].append(k) }
+        }
+        return out
+    }
+
+    /// The first healthy event of `object` after `after` (milliseconds, UTC) in `timelines`. An
+    /// entry that begins after `after` gives its first event exactly; one that began before and
+    /// ends after only bounds it (its newest time), and makes every later exact time a bound too
+    /// (the event it hides may be earlier).
+    static func first(after: Int64, of object: ObjectRef, in timelines: [Timeline]) -> Recovery? {
+        var best: Recovery?
+        var bounded = false
+        for t in timelines {
+            for e in t.entries where e.last > after {
+                let exact = e.first > after
+                let time = exact ? e.first : e.last
+                if !exact { bounded = true }
+                let r = Recovery(time: Timestamp(millis: time), exact: exact, object: object, signature: t.signature,
+                                 controller: t.controller,
+                                 location: exact ? SourceLocation(file: t.files[Int(e.file)], line: Int(e.line)) : nil)
+                if best.map({ r.precedes($0) }) ?? true { best = r }
+                if exact { break }  // entries are sorted by `first`: no later one begins earlier
+            }
+        }
+        if bounded { best?.exact = false }
+        return best
+    }
+
+    /// Order among candidates (timelines come in no fixed order): earlier first, then a known
+    /// place before none, then by place, then by signature.
+    func precedes(_ o: Recovery) -> Bool {
+        if time != o.time { return time < o.time }
+        if exact != o.exact { return exact }
+        switch (location, o.location) {
+        case let (a?, b?) where a != b: return a < b
+        case (.some, .none): return true
+        case (.none, .some): return false
+        default: return signature < o.signature
+        }
+    }
+}
