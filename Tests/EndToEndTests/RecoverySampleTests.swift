@@ -30,4 +30,16 @@ import Testing
         #expect(line.hasPrefix("    recovered:   10:09:01 UTC, 36s after the last failure: Kustomization/flux-system/infrastructure healthy"))
         #expect(line.hasSuffix("(kustomization-applied, kustomize-controller, \(sample)/kustomize-controller.log:33)"))
     }
+
+    /// The fixes of a resolved incident are for its next time; an open one's are for now (the
+    /// NetworkPolicy :9090 sample ends still failing).
+    @Test func aResolvedIncidentsFixesAreForItsNextTime() throws {
+        let resolved = try run(["scan", sample]).text
+        #expect(resolved.contains("\n       fix, should it come back:\n"))
+        #expect(!resolved.contains("\n       fix:\n"))
+        let open = try run(["scan", "samples/networkpolicy-9090"]).text
+        #expect(open.contains("[1] ERROR open"))
+        #expect(open.contains("\n       fix:\n"))
+        #expect(!open.contains("should it come back"))
+    }
 }

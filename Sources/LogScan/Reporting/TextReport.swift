@@ -193,7 +193,8 @@ public struct TextReport {
                     for c in h.checks { out += "         $ \(c)\n" }
                 }
                 if !h.remediation.isEmpty {
-                    out += "       fix:\n"
+                    // A resolved incident needs no fix now: the steps are for its next time.
+                    out += i.status == .resolved ? "       fix, should it come back:\n" : "       fix:\n"
                     for r in h.remediation {
                         let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
                         out += "         - \(lines[0])\n"
