@@ -131,7 +131,21 @@ public struct Cascade {
         }
         var waits: [Waits?] = Array(repeating: nil, count: n)
         for (i, inc) in incidents.enumerated() where Cascade.symptomClasses.contains(inc.failureClass) {
-            waits[i] = Cascade.waits(of: inc, events: inc.affected.flatMap { symptomEvents[$0] ?? [] })
+            // `waits` reads only the events that begin and end within the incident: each object's
+            // list is in `Correlator.before` order (by `first`), so those that begin within it
+            // are one slice, found by a binary search (an object failing all day has thousands).
+            waits[i] = Cascade.waits(of: inc, events: inc.affected.flatMap { obj -> ArraySlice<Occurrence> in
+                guard let list = symptomEvents[obj] else { return [] }
+                let from = inc.firstSeen.millis, to = inc.lastSeen.millis
+                var lo = 0, hi = list.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if list[mid].first.millis < from { lo = mid + 1 } else { hi = mid }
+                }
+                var end = lo
+                while end < list.count, list[end].first.millis <= to { end += 1 }
+                return list[lo..<end]
+            })
         }
 
         func overlaps(_ a: Int, _ b: Int) -> Bool {
