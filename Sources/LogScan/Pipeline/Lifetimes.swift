@@ -244,6 +244,9 @@ struct StreamLifetimes {
     /// over `keys` costs less than hashing their names on every record.
     var keys: [Key] = []
     var opens: [Open?] = []
+    /// Whether `opens[i]` holds a lifetime: tested instead of the optional itself, whose test
+    /// copied the whole `Open` (a dozen references) on every record.
+    var live: [Bool] = []
     let stream: Int
     /// The stream's name, the `file` of every location.
     let file: String
@@ -264,6 +267,7 @@ struct StreamLifetimes {
         }
         keys.append(key)
         opens.append(nil)
+        live.append(false)
         if keys.count == 17 { for (i, k) in keys.enumerated() { index[k] = i } } else if keys.count > 17 { index[key] = keys.count - 1 }
         return keys.count - 1
     }
@@ -275,8 +279,9 @@ struct StreamLifetimes {
         let i = slot(Key(controller: controller, pod: n.pod))
         if n.startsLifetime {
             var first = n.millis, firstLine = n.line, records = 1, errors = n.isError ? 1 : 0
-            if var cur = opens[i] {
+            if live[i], var cur = opens[i] {
                 opens[i] = nil
+                live[i] = false
                 if let tail = cur.tail, let t = n.millis, t - tail.first <= 2_000 {
                     first = tail.first
                     firstLine = tail.line
@@ -302,13 +307,15 @@ struct StreamLifetimes {
             var o = Open(life: life, line: n.line)
             tracker.mark(controller: controller, millis: start, file: file, line: firstLine, open: &o)
             opens[i] = o
+            live[i] = true
             return
         }
         guard let t = n.millis else {
-            if case .some = opens[i] { opens[i]!.records += 1; if n.isError { opens[i]!.errors += 1 } }
+            if live[i] { opens[i]!.records += 1; if n.isError { opens[i]!.errors += 1 } }
             return
         }
-        if case .none = opens[i] {
+        if !live[i] {
+            live[i] = true
             let here = SourceLocation(file: file, line: n.line)
             opens[i] = Open(life: ControllerLifetime(
                 controller: controller, pod: n.pod, stream: stream, first: Timestamp(millis: t), firstLocation: here,
@@ -399,6 +406,7 @@ struct StreamLifetimes {
         }
         keys.removeAll()
         opens.removeAll()
+        live.removeAll()
         index.removeAll()
     }
 }
