@@ -10,8 +10,9 @@ import Testing
     let lines = TransientTests()
 
     /// apps applies at 00:00:00, is refused at 00:01:00 and 00:02:00, and applies again at
-    /// 00:02:30.500: all in one 7m30s bucket. The recovery is the 00:02:30.500 apply, lines 5
-    /// (`server-side apply completed`, kustomization-applied) and 6 of the file.
+    /// 00:02:30.500: all in one 7m30s bucket. The recovery is the 00:02:30.500 reconciliation,
+    /// line 6 of the file (`Reconciliation finished`: the apply line before it, line 5, comes
+    /// before the health checks and proves nothing, FLUX-LOGS.md 1.4).
     @Test func firstHealthyEventAfterTheLastFailureInTheSameBucket() throws {
         let input = lines.applied("2026-03-02T00:00:00.000Z", "apps")
             + [lines.refused("2026-03-02T00:01:00.000Z", "apps"), lines.refused("2026-03-02T00:02:00.000Z", "apps")]
@@ -24,9 +25,9 @@ import Testing
         #expect(r.time == Timestamp.parse("2026-03-02T00:02:30.500Z"))
         #expect(r.exact)
         #expect(r.object == ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps"))
-        #expect(r.signature == "kustomization-applied")
+        #expect(r.signature == "kustomization-reconciliation-finished")
         #expect(r.controller == "kustomize-controller")
-        #expect(r.location == SourceLocation(file: "kustomize-controller.log", line: 5))
+        #expect(r.location == SourceLocation(file: "kustomize-controller.log", line: 6))
     }
 
     /// Two affected Kustomizations: the incident recovered when the later of the two did.
@@ -37,7 +38,7 @@ import Testing
         let r = try #require(found.first?.recovery)
         #expect(r.object.name == "apps")
         #expect(r.time == Timestamp.parse("2026-03-02T00:01:09.000Z"))
-        #expect(r.location?.line == 5)
+        #expect(r.location?.line == 6)
     }
 
     /// Still failing at the end of the input: open, no recovery.
