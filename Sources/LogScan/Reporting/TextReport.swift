@@ -235,13 +235,17 @@ public struct TextReport {
     /// times, captured as `10m`, `1h2m`) in Go's format like Flux's own (`10m0s`); captures read
     /// from a log line as they were written.
     static func captureText(_ value: String, derived: Bool) -> String {
-        guard derived, value.last?.isLetter == true, let secs = parseGoDuration(value) else { return value }
+        guard derived, value.last?.isLetter == true, let secs = parseGoDuration(value) else { return ellipsize(value, at: captureLimit) }
         return goDuration(seconds: secs)
     }
 
+    /// Bytes of a capture value the text report shows (the JSON keeps it whole): a record's
+    /// `error` may run to the line cap (1 MiB), and one evidence line must stay readable.
+    static let captureLimit = 200
+
     /// One matched event, for `-v`.
     public func event(_ e: Event) -> String {
-        let caps = e.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let caps = e.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\(ellipsize($0.value, at: Self.captureLimit))" }.joined(separator: " ")
         let time = e.time?.rfc3339 ?? "-"
         return "\(time) \(e.controller) \(e.object?.description ?? "-") \(bold(e.signature)) \(caps) \(dim(e.location.description))"
     }
