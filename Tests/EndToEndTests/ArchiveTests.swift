@@ -122,6 +122,38 @@ func scratch(_ tag: String) throws -> URL {
         #expect((stats["lines"] as? Int ?? 0) > 5)
     }
 
+    /// A support bundle cut short (a fresh user's trial): the unknown-errors sample's
+    /// kustomize-controller.log, then its `kubectl logs --prefix` capture of both controllers, as
+    /// one .tgz cut at three quarters. source-controller's records stop where the cut is, while
+    /// kustomize-controller's own log goes on to 10:59: that is the damage, not a controller
+    /// that was killed (no `controller-killed` evidence, no restart incident). The whole bundle
+    /// has none either.
+    @Test func aStreamCutByDamageIsNotAKilledController() throws {
+        let dir = try scratch("cutbundle")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for log in ["kustomize-controller.log", "envelopes/prefix-timestamps.log"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/unknown-errors/" + log),
+                                            to: dir.appendingPathComponent((log as NSString).lastPathComponent))
+        }
+        try sh(["tar", "czf", "bundle.tgz", "kustomize-controller.log", "prefix-timestamps.log"], in: dir)
+        let bundle = dir.appendingPathComponent("bundle.tgz")
+        let data = try Data(contentsOf: bundle)
+        let cut = dir.appendingPathComponent("cut.tgz")
+        try data.prefix(data.count * 3 / 4).write(to: cut)
+        for path in [cut.path, bundle.path] {
+            let r = try run(["--format", "json", path])
+            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+            #expect(!incidents.isEmpty, "\(path)")
+            for i in incidents {
+                #expect(i["title"] as? String == nil || !(i["title"] as! String).contains("killed"), "\(path)")
+                for h in i["hypotheses"] as? [[String: Any]] ?? [] {
+                    #expect(!((h["evidence_for"] as? [String] ?? []).joined().contains("controller-killed")), "\(path)")
+                }
+            }
+        }
+        #expect(try run(["--format", "json", cut.path]).stderr.contains("gzip stream ends early"))
+    }
+
     /// A gzip archive damaged before its first record (a fresh user's trial: gzip's magic and
     /// header, then bytes that are no deflate stream) is read as far as it goes, warned about,
     /// and the empty report says the archive is damaged, not that the input was empty.

@@ -3,8 +3,8 @@ import Testing
 
 /// A record whose error runs to hundreds of KB (a kustomize build error quoting a whole
 /// manifest, up to the 1 MiB line cap) keeps every line of the text report readable: capture
-/// values are cut at `TextReport.captureLimit` (200 bytes) with `…`, in the evidence and in `-v`;
-/// the JSON keeps them whole. Found by a fresh user's trial: one 1,048,270-character line.
+/// values are cut at `TextReport.captureLimit` (400 bytes, as the example lines) with `…`, in
+/// the evidence and in `-v`; the JSON keeps them whole. Found by a fresh user's trial: one 1,048,270-character line.
 @Suite struct TextWidthTests {
     /// kustomize-controller's `kustomize build failed: <reason>` (FLUX-LOGS.md 3.9 format, as the
     /// signature's own example) with a 300,000-byte reason.
@@ -18,7 +18,7 @@ import Testing
     func noTextLineCarriesTheWholeValue(_ args: [String]) throws {
         let r = try run(args, stdin: Self.input)
         let evidence = try #require(r.text.split(separator: "\n").first { $0.contains("kustomize-build-failed ×1") })
-        #expect(evidence.contains("reason=" + String(repeating: "x", count: 180)))
+        #expect(evidence.contains("reason=" + String(repeating: "x", count: 380)))
         #expect(evidence.contains("…"))
         let longest = r.text.split(separator: "\n").map(\.utf8.count).max() ?? 0
         #expect(longest < 4_000)

@@ -138,6 +138,9 @@ public struct LifetimeFindings: Sendable {
                     if j.successor != nil {
                         j.killed = true
                     } else if i == list.count - 1, !LifetimeFindings.logsOnlyOnChange.contains(c), marks.count >= LifetimeFindings.regularMinutes, let other = otherEnd,
+                              // A stream cut by a damaged archive ends where the damage is, not
+                              // where the controller stopped.
+                              !scan.cutStreams.contains(life.lastLocation.file),
                               other - life.last.millis > max(windowMillis, 3 * longestGap * 60_000) {
                         j.killed = true
                         j.stoppedWhileOthersLogged = true
@@ -189,7 +192,7 @@ public struct LifetimeFindings: Sendable {
                 text += "; a new container started \(Self.prose(l.last, s.first)) later: killed (OOM kill or SIGKILL)"
                 captures["restarted_after"] = Self.span(l.last, s.first)
             } else {
-                text += "; the other controllers kept logging: killed or hung"
+                text += "; the other controllers kept logging: killed or hung (or its log was captured earlier than theirs)"
             }
             out.append(occurrence(DerivedSignal.controllerKilled, j, first: l.last, last: j.successor?.first ?? l.last,
                                   location: l.lastLocation, object: nil, captures: captures, text: text))

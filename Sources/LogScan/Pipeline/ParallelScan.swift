@@ -35,6 +35,7 @@ extension ScanResult {
         warnings += o.warnings
         closed += o.closed
         inputErrors += o.inputErrors
+        cutStreams.formUnion(o.cutStreams)
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }
         for (k, v) in o.countsBySignature { countsBySignature[k, default: 0] += v }

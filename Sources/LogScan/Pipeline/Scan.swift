@@ -107,6 +107,9 @@ public struct ScanResult: Sendable {
     public var closed: [Incident] = []
     /// What the runs of those incidents taught about upstreams (`EventStore.learnedUpstreams`).
     public var learnedUpstreams = LearnedUpstreams()
+    /// Streams (names as in `file:line`) that ended because their input was damaged (a gzip or
+    /// tar archive cut short): their last record is not where the controller stopped logging.
+    public var cutStreams: Set<String> = []
     public init() {}
 }
 
@@ -330,6 +333,7 @@ public final class LogScanner {
             var source: ByteSource = PeekableSource(FileSource(fd: fd, name: path))
             var gzip: GzipSource?
             var damaged = false
+            var lastStream: String?
             if try (source as! PeekableSource).peek(2) == [0x1f, 0x8b] {
                 let g = try GzipSource(source, name: path)
                 gzip = g
@@ -347,6 +351,7 @@ public final class LogScanner {
                 var skipped: [String] = []
                 while let member = try tar.next() {
                     guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); continue }
+                    lastStream = path + ":" + member.name
                     scan(source: member, name: path + ":" + member.name, fileName: member.name)
                 }
                 if !skipped.isEmpty {
@@ -357,13 +362,18 @@ public final class LogScanner {
                     damaged = true
                 }
             } else {
+                lastStream = path
                 scan(source: source, name: path, fileName: path == "-" ? nil : path)
             }
             if let d = gzip?.damage {
                 state.warnings.append(ScanWarning(message: "\(path): \(d)"))
                 damaged = true
             }
-            if damaged { state.stats.damagedInputs += 1 }
+            if damaged {
+                state.stats.damagedInputs += 1
+                // The stream read last ended at the damage (LifetimeFindings: not a kill).
+                if let lastStream { state.cutStreams.insert(lastStream) }
+            }
         } catch let e as InputError {
             state.inputErrors.append(e)
         } catch {

@@ -241,7 +241,7 @@ public struct TextReport {
 
     /// Bytes of a capture value the text report shows (the JSON keeps it whole): a record's
     /// `error` may run to the line cap (1 MiB), and one evidence line must stay readable.
-    static let captureLimit = 200
+    static let captureLimit = 400
 
     /// One matched event, for `-v`.
     public func event(_ e: Event) -> String {
