@@ -108,6 +108,10 @@ public struct Cascade {
     /// Folds `incidents` (the correlator's output, in its order) using the events they came from
     /// (`occurrences`, in `Correlator.before` order). Returns the incidents in the correlator's order
     /// (severity, status, first seen, id), roots updated.
+    /// How long after a waiter's last wait its blocker's failures may still come (milliseconds):
+    /// the 30 s dependsOn retry, twice, for clock skew between controllers.
+    static let waitRetrySlackMillis: Int64 = 60_000
+
     public func fold(_ incidents: [Incident], occurrences: [Occurrence]) -> Result {
         var result = Result(incidents: incidents)
         let n = incidents.count
@@ -159,6 +163,15 @@ public struct Cascade {
             for c in w.chartNames { for j in chartsByName[c] ?? [] where j != i && overlaps(i, j) { out.insert(j) } }
             return out.sorted()
         }
+        // A wait that ended (the waiter resolved: `All dependencies are ready`, the source
+        // ready) while a candidate kept failing was not a wait on that candidate: once what it
+        // waits on is ready, a waiter goes on at its next retry (kustomize-controller requeues a
+        // dependsOn wait every 30 s, FLUX-LOGS.md 1.4), so its blocker's failures end before the
+        // waiter's last wait plus that retry. Named waits are not judged by this: the log names them.
+        func outlived(_ waiter: Int, _ candidate: Int) -> Bool {
+            let w = incidents[waiter]
+            return w.status == .resolved && incidents[candidate].lastSeen.millis > w.lastSeen.millis + Cascade.waitRetrySlackMillis
+        }
         func better(_ a: Int, than b: Int) -> Bool {
             let x = incidents[a], y = incidents[b]
             if x.severity != y.severity { return x.severity > y.severity }
@@ -196,7 +209,7 @@ public struct Cascade {
                 var same: [Int] = [], other: [Int] = []
                 var looked = 0
                 scan: for k in kinds.sorted() {
-                    for j in byKind[k] ?? [] where j != i && overlaps(i, j) {
+                    for j in byKind[k] ?? [] where j != i && overlaps(i, j) && !outlived(i, j) {
                         if looked > wildcardCandidateCap { break scan }
                         let objs = incidents[j].affected.filter { $0.kind == k && !own.contains($0) }
                         if objs.isEmpty { continue }
