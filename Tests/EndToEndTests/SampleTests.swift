@@ -108,6 +108,9 @@ import Testing
 }
 
 @Suite struct CommandLineTests {
+    /// A broken pattern file is named with its line and PCRE2's error, left out, and the scan
+    /// goes on with every other pattern (the brief: a broken pattern file is bad input like any
+    /// other, the rest still processed); the exit status is 2 (CONTRACT.md).
     @Test func brokenPatternFileExitsTwoWithFileLineAndPCRE2Error() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flux-logscan-pat-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -119,6 +122,11 @@ import Testing
         #expect(r.stderr.contains("bad.yaml:4:"))
         #expect(r.stderr.contains("missing closing parenthesis"))
         #expect(r.stderr.contains("offset"))
+        #expect(r.stderr.contains("scanning with the patterns that loaded"))
+        #expect(r.text.contains("1. networkpolicy-blocks-artifact-port"))
+        let json = try run(["--format", "json", "--patterns", dir.path, "samples/networkpolicy-9090/kustomize-controller.log"])
+        #expect(json.status == 2)
+        #expect((try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["incidents"] as? [Any] != nil)
     }
 
     @Test func missingInputIsReportedAndTheRestProcessed() throws {

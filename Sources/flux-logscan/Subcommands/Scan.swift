@@ -91,7 +91,11 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let patterns = try loadPatterns(patternOptions.patternDirs)
+        // A broken pattern file is reported and left out; the scan goes on and exits 2.
+        let (patterns, patternProblems) = loadPatterns(lenient: patternOptions.patternDirs)
+        if patternProblems > 0 {
+            Output.stderr("flux-logscan: scanning with the patterns that loaded; the exit status will be 2\n")
+        }
         let nowTime = self.nowTime
         var filter = selection.filter
         filter.since = since?.resolve(now: nowTime)
@@ -135,7 +139,7 @@ struct Scan: ParsableCommand {
         if counts {
             for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
             for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
-            if !scan.inputErrors.isEmpty { throw ExitCode(2) }
+            if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
             return
         }
         let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs)
@@ -183,7 +187,7 @@ struct Scan: ParsableCommand {
 
         memory("the report")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(analysis.lifetimes.lifetimeReport + "\n") }
-        if !scan.inputErrors.isEmpty { throw ExitCode(2) }
+        if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
         if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 

@@ -57,13 +57,23 @@ enum TimeOrDuration: ExpressibleByArgument {
 /// `--patterns DIR` (repeatable): loads and validates the pattern set or exits 2 with every
 /// problem as `file:line:column: error: ...`.
 func loadPatterns(_ dirs: [String]) throws -> PatternSet {
+    let (set, problems) = loadPatterns(lenient: dirs)
+    if problems > 0 { throw ExitCode(2) }
+    return set
+}
+
+/// `loadPatterns` for `scan`: the problems are printed (file:line:column and what is wrong), and
+/// the run goes on with what did load: the shipped set and every user signature and hypothesis
+/// that was read without error (a broken file or entry is left out, as `PatternLoader` skips it).
+/// The caller exits 2 at the end when `problems` is above 0 (CONTRACT.md: an invalid pattern file
+/// is exit 2, the rest still processed and reported).
+func loadPatterns(lenient dirs: [String]) -> (set: PatternSet, problems: Int) {
     let loader = PatternSource.load(userDirectories: dirs)
     if !loader.diagnostics.isEmpty {
         for d in loader.diagnostics { Output.stderr("\(d)\n") }
         Output.stderr("flux-logscan: \(loader.diagnostics.count) problem(s) in pattern files\n")
-        throw ExitCode(2)
     }
-    return loader.set
+    return (loader.set, loader.diagnostics.count)
 }
 
 /// `--patterns DIR` (CONTRACT.md options), shared by every subcommand that loads patterns: the
