@@ -107,7 +107,7 @@ import Glibc
     /// healthy: samples/artifact-missing's Kustomizations fail until 02:52:05.994 and apply again
     /// after it. The log is followed up to that time; the incidents close on the wall clock
     /// (`--window 1s`) and are written open; the rest is appended and each is written resolved,
-    /// as `scan --window 1s` reports them over the whole log.
+    /// as `scan --window 1s` reports them over the whole log, with the same recovery.
     @Test func closedIncidentTurnsResolvedWhenItsObjectsReportHealthy() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -145,6 +145,13 @@ import Glibc
         let scan = try run(["--window", "1s", "--format", "json", log.path, source.path])
         let scanned = try #require(try json(scan.stdout)["incidents"] as? [[String: Any]])
         #expect(status == Dictionary(uniqueKeysWithValues: scanned.map { ($0["id"] as! String, $0["status"] as! String) }))
+        // Written again as resolved, each says when it recovered, as `scan` does.
+        var recovery: [String: NSDictionary] = [:]
+        for r in records() where r["status"] as? String == "resolved" { recovery[r["id"] as! String] = r["recovery"] as? NSDictionary }
+        for i in scanned where openIDs.contains(i["id"] as! String) {
+            let expected = try #require(i["recovery"] as? NSDictionary)
+            #expect(recovery[i["id"] as! String] == expected, "\(i["id"]!)")
+        }
     }
 
     /// A running `follow`: its process, and what it wrote so far.

@@ -1062,6 +1062,26 @@ public final class EventStore {
 
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
     /// (`settle(runs:)`), entries sorted by time.
+    /// The healthy timelines of `objects`, as `timelineList` builds them but without their
+    /// captures and example (`Recovery` reads only their entries and names): for `follow`, which
+    /// asks when incidents it wrote recovered, and must not build every timeline to learn it.
+    func healthyTimelines(of objects: Set<ObjectRef>) -> [Timeline] {
+        let ids = Set(objects.compactMap { objectIndex[$0] })
+        guard !ids.isEmpty else { return [] }
+        var out: [Timeline] = []
+        for (key, t) in timelines where ids.contains(key.object) {
+            let sig = patterns.signatures[Int(key.signature)]
+            guard sig.role == .healthy else { continue }
+            var entries = t.entries
+            if !t.sorted { entries.sort { $0.first < $1.first } }
+            out.append(Timeline(
+                signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
+                controller: controllers[Int(key.controller)], object: self.objects[Int(key.object)],
+                captures: [:], example: nil, entries: entries, files: files))
+        }
+        return out
+    }
+
     public func timelineList() -> [Timeline] {
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
