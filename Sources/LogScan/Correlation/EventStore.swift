@@ -332,24 +332,22 @@ public final class EventStore {
     /// healthy event instead of hashing its object.
     private var healthyUntilByObject: [Int64] = [.min]
     private func noteHealthy(object: Int32, time: Int64) {
+        Self.raise(&healthyUntilByObject, object: object, to: time, objects: objects.count)
+    }
+    /// Raises `times[object]` to `time` (milliseconds) when it is newer; `times` is indexed by
+    /// interned object and grows to `objects` entries, `.min` for none; the nil object (0) is skipped.
+    private static func raise(_ times: inout [Int64], object: Int32, to time: Int64, objects: Int) {
         guard object != 0 else { return }
         let i = Int(object)
-        if i >= healthyUntilByObject.count {
-            healthyUntilByObject += repeatElement(.min, count: max(objects.count, i + 1) - healthyUntilByObject.count)
-        }
-        if time > healthyUntilByObject[i] { healthyUntilByObject[i] = time }
+        if i >= times.count { times += repeatElement(.min, count: max(objects, i + 1) - times.count) }
+        if time > times[i] { times[i] = time }
     }
     /// The newest failure or wrapper event per object (milliseconds, `.min` for none), by
     /// interned object: a healthy timeline entry never spans one (`startsEntry`), so that the
     /// first healthy event after a failure keeps its own time and place (`Recovery`).
     private var lastFailureByObject: [Int64] = [.min]
     private func noteFailure(object: Int32, time: Int64) {
-        guard object != 0 else { return }
-        let i = Int(object)
-        if i >= lastFailureByObject.count {
-            lastFailureByObject += repeatElement(.min, count: max(objects.count, i + 1) - lastFailureByObject.count)
-        }
-        if time > lastFailureByObject[i] { lastFailureByObject[i] = time }
+        Self.raise(&lastFailureByObject, object: object, to: time, objects: objects.count)
     }
     /// Whether a healthy event of `object` at `time` starts a new entry after `entry`, the
     /// timeline's last, although in its bucket: a failure of the object came between them.
