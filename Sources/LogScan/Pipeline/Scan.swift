@@ -350,7 +350,8 @@ public final class LogScanner {
                 // bundle's README.md, *.yaml, *.json) are not read (`InputWalker.looksLikeLog`).
                 var skipped: [String] = []
                 while let member = try tar.next() {
-                    guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); continue }
+                    // A member not read cannot be the stream the damage cut.
+                    guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
                     lastStream = path + ":" + member.name
                     scan(source: member, name: path + ":" + member.name, fileName: member.name)
                 }
