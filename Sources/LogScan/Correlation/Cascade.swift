@@ -105,13 +105,13 @@ public struct Cascade {
         var namespace = ""
     }
 
-    /// Folds `incidents` (the correlator's output, in its order) using the events they came from
-    /// (`occurrences`, in `Correlator.before` order). Returns the incidents in the correlator's order
-    /// (severity, status, first seen, id), roots updated.
     /// How long after a waiter's last wait its blocker's failures may still come (milliseconds):
     /// the 30 s dependsOn retry, twice, for clock skew between controllers.
     static let waitRetrySlackMillis: Int64 = 60_000
 
+    /// Folds `incidents` (the correlator's output, in its order) using the events they came from
+    /// (`occurrences`, in `Correlator.before` order). Returns the incidents in the correlator's order
+    /// (severity, status, first seen, id), roots updated.
     public func fold(_ incidents: [Incident], occurrences: [Occurrence]) -> Result {
         var result = Result(incidents: incidents)
         let n = incidents.count

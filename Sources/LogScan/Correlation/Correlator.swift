@@ -57,6 +57,9 @@ public struct Incident: Sendable {
     /// For a resolved incident: the healthy event that followed its last failure (`Recovery`),
     /// set by `Analysis`; nil while open.
     public var recovery: Recovery?
+    /// The objects whose healthy events resolve the incident (CONTRACT.md `resolved`): its
+    /// affected objects, else its upstream.
+    public var resolutionTargets: [ObjectRef] { affected.isEmpty ? (upstream.map { [$0] } ?? []) : affected }
     /// The event store's runs the incident (and what folded under it) was built from, for
     /// closing it while reading (`EventStore.settle(runs:)`).
     var runs: [Int32] = []

@@ -1058,8 +1058,6 @@ public final class EventStore {
         return dropped
     }
 
-    /// The healthy and lifecycle timelines, then the context timelines of settled runs
-    /// (`settle(runs:)`), entries sorted by time.
     /// The healthy timelines of `objects`, as `timelineList` builds them but without their
     /// captures and example (`Recovery` reads only their entries and names): for `follow`, which
     /// asks when incidents it wrote recovered, and must not build every timeline to learn it.
@@ -1080,6 +1078,8 @@ public final class EventStore {
         return out
     }
 
+    /// The healthy and lifecycle timelines, then the context timelines of settled runs
+    /// (`settle(runs:)`), entries sorted by time.
     public func timelineList() -> [Timeline] {
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]

@@ -30,7 +30,7 @@ public struct Recovery: Sendable, Equatable {
     ///   object (`index(_:)`).
     public static func of(_ incident: Incident, timelines: [Timeline], healthyByObject: [ObjectRef: [Int]]) -> Recovery? {
         guard incident.status == .resolved else { return nil }
-        let targets = incident.affected.isEmpty ? (incident.upstream.map { [$0] } ?? []) : incident.affected
+        let targets = incident.resolutionTargets
         guard !targets.isEmpty else { return nil }
         let after = incident.lastSeen.millis
         var last: Recovery?

@@ -47,14 +47,20 @@ public enum FluxControllers {
 
     static func controller(kind: String) -> String? { byKind[kind.lowercased()] }
 
-    /// `controller(group:kind:)` from the group's bytes, for the groups whose controller does
-    /// not depend on the kind; nil for `image.toolkit.fluxcd.io` and any other group (the caller
-    /// then asks `controller(group:kind:)`).
-    static func controller(group: UnsafeRawBufferPointer) -> String? {
+    /// `controller(group:kind:)` from the group's and the kind's bytes (no string built per
+    /// record); nil for any other group, and for `image.toolkit.fluxcd.io` without `kind` (the
+    /// caller then asks `controller(group:kind:)`).
+    static func controller(group: UnsafeRawBufferPointer, kind: UnsafeRawBufferPointer? = nil) -> String? {
         if JSONScanner.equals(group, "kustomize.toolkit.fluxcd.io") { return "kustomize-controller" }
         if JSONScanner.equals(group, "helm.toolkit.fluxcd.io") { return "helm-controller" }
         if JSONScanner.equals(group, "source.toolkit.fluxcd.io") { return "source-controller" }
         if JSONScanner.equals(group, "notification.toolkit.fluxcd.io") { return "notification-controller" }
+        if let kind, JSONScanner.equals(group, "image.toolkit.fluxcd.io") {
+            // As `kind?.lowercased() == "imageupdateautomation"`, on ASCII bytes.
+            let word = "imageupdateautomation".utf8
+            let automation = kind.count == word.count && zip(kind, word).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
+            return automation ? "image-automation-controller" : "image-reflector-controller"
+        }
         return nil
     }
 

@@ -123,15 +123,8 @@ struct JSONRecordView {
     func controller(_ json: UnsafeRawBufferPointer) -> String? {
         if let g = group {
             let bytes = UnsafeRawBufferPointer(rebasing: json[g])
-            if let c = FluxControllers.controller(group: bytes) { return c }
-            // `controller(group:kind:)` for image.toolkit.fluxcd.io from the bytes of the kind
-            // it reads (no string built per image record).
-            if JSONScanner.equals(bytes, "image.toolkit.fluxcd.io"), let r = controllerKind ?? reconcilerKind {
-                let kind = UnsafeRawBufferPointer(rebasing: json[r])
-                let word = "imageupdateautomation".utf8
-                let automation = kind.count == word.count && zip(kind, word).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
-                return automation ? "image-automation-controller" : "image-reflector-controller"
-            }
+            let kind = (controllerKind ?? reconcilerKind).map { UnsafeRawBufferPointer(rebasing: json[$0]) }
+            if let c = FluxControllers.controller(group: bytes, kind: kind) { return c }
             if let c = FluxControllers.controller(group: String(decoding: bytes, as: UTF8.self), kind: identityKind(json)) {
                 return c
             }

@@ -317,9 +317,7 @@ public final class Follower: @unchecked Sendable {
             if !resolved.isEmpty {
                 // When each recovered, from the healthy timelines of their objects only (building
                 // every timeline at each resolution cost more than the reading on a 10 GiB stream).
-                let objects = Set(resolved.flatMap { r in
-                    r.incident.affected.isEmpty ? (r.incident.upstream.map { [$0] } ?? []) : r.incident.affected
-                })
+                let objects = Set(resolved.flatMap(\.incident.resolutionTargets))
                 let list = scanner.store.healthyTimelines(of: objects)
                 let index = Recovery.index(list)
                 for var r in resolved {

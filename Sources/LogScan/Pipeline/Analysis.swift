@@ -116,7 +116,7 @@ public struct Analysis: Sendable {
     @discardableResult
     static func resolve(_ incident: inout Incident, healthyUntil: [ObjectRef: Int64], patterns: PatternSet) -> Bool {
         guard incident.status == .open else { return false }
-        let targets = incident.affected.isEmpty ? (incident.upstream.map { [$0] } ?? []) : incident.affected
+        let targets = incident.resolutionTargets
         guard !targets.isEmpty, targets.allSatisfy({ (healthyUntil[$0] ?? .min) > incident.lastSeen.millis }) else { return false }
         incident.status = .resolved
         // As in the correlator, before the cascade raised the root to what folded under it.
