@@ -80,11 +80,11 @@ import Testing
     }
 
     /// The number after `label` in the store's sizes that `FLUX_LOGSCAN_DEBUG` prints.
-    static func debugCount(_ args: [String], _ label: String) throws -> Int {
+    static func debugCount(_ args: [String], _ label: String, environment: [String: String] = [:]) throws -> Int {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        p.environment = ["FLUX_LOGSCAN_DEBUG": "1"]
+        p.environment = environment.merging(["FLUX_LOGSCAN_DEBUG": "1"]) { $1 }
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
@@ -112,6 +112,35 @@ import Testing
             let closed = try Self.closedWhileReading(args + ["--close-after-runs", "1"])
             #expect(closed >= 20, "window \(window)")
         }
+    }
+
+    /// `scan` keeps the incidents it closes while reading on disk (LogScan IncidentSpill), not in
+    /// memory, and reads them back for the report: every closed incident goes to the file, and
+    /// the report is the whole-input one in every format. When no temporary file can be made
+    /// (`TMPDIR` names a folder that does not exist) they stay in memory, with the same report.
+    @Test func closedIncidentsWaitOnDiskOrInMemoryWithTheSameReport() throws {
+        let dir = try HealthyClusterTests.generate([])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".log") }.sorted()
+        let stream = try Self.merged(Sample(name: "healthy-cluster", logs: files.map { dir.appendingPathComponent($0).path }))
+        defer { try? FileManager.default.removeItem(at: stream) }
+        let input = try Data(contentsOf: stream)
+        for format in ["json", "text", "ndjson"] {
+            let args = ["--format", format, Self.now, "--window", "1m", "--color", "never", "-"]
+            let whole = try run(args + ["--close-after-runs", "0"], stdin: input)
+            let onDisk = try run(args + ["--close-after-runs", "1"], stdin: input)
+            let inMemory = try run(args + ["--close-after-runs", "1"], stdin: input, environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"])
+            for other in [onDisk, inMemory] {
+                #expect(other.status == whole.status, "\(format)")
+                #expect(other.stdout == whole.stdout, "\(format)")
+                #expect(other.stderr == whole.stderr, "\(format)")
+            }
+        }
+        let args = ["--format", "json", Self.now, "--window", "1m", "--close-after-runs", "1", stream.path]
+        let closed = try Self.closedWhileReading(args)
+        #expect(closed >= 20)
+        #expect(try Self.debugCount(args, "of them on disk") == closed)
+        #expect(try Self.debugCount(args, "of them on disk", environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"]) == 0)
     }
 
     /// An outage that lasts: kustomize-controller's refused artifact fetch from the seed's

@@ -17,11 +17,15 @@ struct RunResult {
     var text: String { String(decoding: stdout, as: UTF8.self) }
 }
 
-/// Runs the binary with `args` (paths relative to the package root), optionally feeding `stdin`.
-func run(_ args: [String], stdin: Data? = nil) throws -> RunResult {
+/// Runs the binary with `args` (paths relative to the package root), optionally feeding `stdin`;
+/// `environment` adds to (or replaces) this process's variables.
+func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
+    if !environment.isEmpty {
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     p.currentDirectoryURL = packageRoot
     let out = Pipe()
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("flux-logscan-stderr-\(UUID().uuidString)")

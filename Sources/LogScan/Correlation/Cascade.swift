@@ -1,6 +1,6 @@
 /// An incident folded under the root incident it waits on (JSON `downstream`, `downstream_signals`;
 /// docs/OUTPUT.md).
-public struct DownstreamIncident: Sendable {
+public struct DownstreamIncident: Sendable, Codable {
     /// The folded incident's own id (CONTRACT.md `id`), kept so a reader can match earlier output.
     public var id: String
     /// The objects whose reconciliation waited or failed (the folded incident's affected objects), sorted.

@@ -1,5 +1,5 @@
 /// The evidence of one signature from one controller inside an incident (CONTRACT.md `signals`).
-public struct SignalSummary: Sendable {
+public struct SignalSummary: Sendable, Codable {
     public var signature: String
     public var controller: String
     public var count: Int
@@ -15,10 +15,10 @@ public struct SignalSummary: Sendable {
 }
 
 /// Whether an incident's objects recovered after its last failure (CONTRACT.md `status`).
-public enum IncidentStatus: String, Sendable { case open, resolved }
+public enum IncidentStatus: String, Sendable, Codable { case open, resolved }
 
 /// A root-cause hypothesis scored against one incident.
-public struct RankedHypothesis: Sendable {
+public struct RankedHypothesis: Sendable, Codable {
     public var id: String
     public var title: String
     /// Confidence in [0, 1] (docs/SCORING.md).
@@ -30,7 +30,7 @@ public struct RankedHypothesis: Sendable {
 }
 
 /// Events that share a cause: one failure class and one upstream object within the window.
-public struct Incident: Sendable {
+public struct Incident: Sendable, Codable {
     public var id: String
     public var title: String
     public var severity: Severity

@@ -72,7 +72,7 @@ public struct Occurrence: Sendable {
 }
 
 /// An event's record kept for the report: where it is and what it says.
-public struct Example: Sendable {
+public struct Example: Sendable, Codable {
     public var location: SourceLocation
     /// The record without its envelope, cut at 2,000 bytes (CONTRACT.md `example.text`);
     /// inflated on each read when `compacted()` deflated it.
@@ -105,6 +105,22 @@ public struct Example: Sendable {
         var e = self
         e.storage = .deflated(d, count: s.utf8.count)
         return e
+    }
+
+    private enum CodingKeys: String, CodingKey { case location, text }
+
+    /// Decodes `{location, text}` (as `encode(to:)` writes it) into a plain example.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(location: try c.decode(SourceLocation.self, forKey: .location), text: try c.decode(String.self, forKey: .text))
+    }
+
+    /// Encodes the place and the text (inflated when deflated): what an incident spilled to disk
+    /// keeps of it (`IncidentSpill`).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(location, forKey: .location)
+        try c.encode(text, forKey: .text)
     }
 
     /// The decoded message and error, for the text report (decoded again from `text` when asked,

@@ -7,7 +7,7 @@
 /// the same object, so that this event keeps its own time and place. When the failure that ended
 /// the incident was another object's (an upstream's), the entry that follows it may have begun
 /// before it: the recovery is then known only as "by" the newest time of that entry.
-public struct Recovery: Sendable, Equatable {
+public struct Recovery: Sendable, Equatable, Codable {
     /// The first healthy event after the incident's last failure (`exact`), or a time by which
     /// the object had been healthy again (milliseconds precision, UTC).
     public var time: Timestamp

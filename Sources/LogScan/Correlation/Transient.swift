@@ -69,15 +69,19 @@ extension TransientRule {
     public static func revert(_ incidents: [Incident], ends: [Occurrence], windowMillis: Int64, patterns: PatternSet) -> [Incident] {
         let unplanned = ends.filter { unplannedEnds.contains($0.signature) }
         guard !unplanned.isEmpty else { return incidents }
-        return incidents.map { i in
-            guard i.transient else { return i }
-            let from = i.firstSeen.millis - windowMillis, to = i.lastSeen.millis
-            guard unplanned.contains(where: { $0.last.millis >= from && $0.first.millis <= to }) else { return i }
-            var out = i
-            out.transient = false
-            out.severity = (i.signals.compactMap { patterns.signature($0.signature)?.severity } + i.downstream.map(\.severity))
-                .max() ?? i.severity
-            return out
-        }
+        return incidents.map { revert($0, unplanned: unplanned, windowMillis: windowMillis, patterns: patterns) }
+    }
+
+    /// `revert` of one incident, with the ends already chosen.
+    /// - Parameter unplanned: occurrences of `unplannedEnds` only.
+    public static func revert(_ i: Incident, unplanned: [Occurrence], windowMillis: Int64, patterns: PatternSet) -> Incident {
+        guard i.transient else { return i }
+        let from = i.firstSeen.millis - windowMillis, to = i.lastSeen.millis
+        guard unplanned.contains(where: { $0.last.millis >= from && $0.first.millis <= to }) else { return i }
+        var out = i
+        out.transient = false
+        out.severity = (i.signals.compactMap { patterns.signature($0.signature)?.severity } + i.downstream.map(\.severity))
+            .max() ?? i.severity
+        return out
     }
 }

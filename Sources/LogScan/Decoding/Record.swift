@@ -1,6 +1,6 @@
 /// A Kubernetes object reference, written `Kind/namespace/name` (CONTRACT.md). Cluster-scoped
 /// objects have an empty namespace and print as `Kind/name`.
-public struct ObjectRef: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ObjectRef: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// Kind in its API spelling: `Kustomization`, `GitRepository`, `HelmRelease`, ...
     public var kind: String
     public var namespace: String
@@ -80,7 +80,7 @@ public enum RecordFormat: String, Sendable, CaseIterable {
 }
 
 /// Where a record came from: the input's display name and the 1-based line number in it.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public var file: String
     public var line: Int
     public init(file: String, line: Int) { self.file = file; self.line = line }

@@ -1,7 +1,7 @@
 /// A point in time: milliseconds since 1970-01-01T00:00:00Z (UTC). Log timestamps carry at most
 /// nanoseconds; flux-logscan keeps milliseconds, the precision zap's ISO8601 encoder writes
 /// (FLUX-LOGS.md 1.1) and CONTRACT.md's output uses.
-public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible {
+public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible, Codable {
     /// Milliseconds since the Unix epoch, UTC.
     public var millis: Int64
     public init(millis: Int64) { self.millis = millis }

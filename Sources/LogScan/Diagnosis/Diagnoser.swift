@@ -30,6 +30,14 @@ public struct Diagnoser {
     /// such as container restarts) in any order.
     public func diagnose(_ incidents: [Incident], sorted context: [Occurrence], extra: [Occurrence], timelines: [Timeline],
                          activity: [String: Set<Int64>]) -> [Incident] {
+        session(sorted: context, extra: extra, timelines: timelines, activity: activity).diagnose(incidents)
+    }
+
+    /// What `diagnose` scores incidents against, prepared once (the evidence pool and each
+    /// hypothesis' conditions as signal numbers), so that `IncidentStream` can score a batch at
+    /// a time. Arguments as `diagnose`'s.
+    public func session(sorted context: [Occurrence], extra: [Occurrence], timelines: [Timeline],
+                        activity: [String: Set<Int64>]) -> Session {
         // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.
         let bucket = EventStore.bucket(windowMillis: windowMillis)
         // Only signals some hypothesis names can be evidence: the rest is never copied.
@@ -53,7 +61,7 @@ public struct Diagnoser {
         let conditions = patterns.hypotheses.map { h in
             (supports: h.supports.map { Self.numbers($0, number) }, contradicts: h.contradicts.map { Self.numbers($0, number) })
         }
-        let one: (Incident) -> Incident = { incident in
+        let one: (Incident) -> Incident = { [self] incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
             var evidence = Evidence(pool)
@@ -92,23 +100,38 @@ public struct Diagnoser {
             }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
             return out
         }
-        // Incidents are scored independently (read-only inputs, one output slot each): on up to
-        // `jobs` threads, worker w taking chunks w, w + width, ... (chunks of at most 64, at least
-        // four per thread, so that uneven incidents spread).
-        if jobs <= 1 || incidents.count < 2 { return incidents.map(one) }
-        let results = UnsafeMutableBufferPointer<Incident?>.allocate(capacity: incidents.count)
-        results.initialize(repeating: nil)
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let slots = UnsafeSendable(results), work = UnsafeSendable(one), input = UnsafeSendable(incidents)
-        let chunk = max(1, min(64, incidents.count / (jobs * 4)))
-        let chunks = (incidents.count + chunk - 1) / chunk
-        let width = min(jobs, chunks)
-        DispatchQueue.concurrentPerform(iterations: width) { w in
-            for c in stride(from: w, to: chunks, by: width) {
-                for k in c * chunk..<min(input.value.count, (c + 1) * chunk) { slots.value[k] = work.value(input.value[k]) }
+        return Session(score: one, jobs: jobs)
+    }
+
+    /// Scores incidents against the evidence of one finished scan (`session(sorted:extra:timelines:activity:)`).
+    public struct Session: @unchecked Sendable {
+        /// One incident with its `hypotheses` filled; reads only what the session was made of.
+        let score: (Incident) -> Incident
+        let jobs: Int
+
+        /// Fills `hypotheses` of every incident, ranked by confidence (ties by id), as
+        /// `Diagnoser.diagnose` does; the result does not depend on how incidents are batched
+        /// nor on `jobs`.
+        public func diagnose(_ incidents: [Incident]) -> [Incident] {
+            let one = score
+            // Incidents are scored independently (read-only inputs, one output slot each): on up to
+            // `jobs` threads, worker w taking chunks w, w + width, ... (chunks of at most 64, at least
+            // four per thread, so that uneven incidents spread).
+            if jobs <= 1 || incidents.count < 2 { return incidents.map(one) }
+            let results = UnsafeMutableBufferPointer<Incident?>.allocate(capacity: incidents.count)
+            results.initialize(repeating: nil)
+            defer { _ = results.deinitialize(); results.deallocate() }
+            let slots = UnsafeSendable(results), work = UnsafeSendable(one), input = UnsafeSendable(incidents)
+            let chunk = max(1, min(64, incidents.count / (jobs * 4)))
+            let chunks = (incidents.count + chunk - 1) / chunk
+            let width = min(jobs, chunks)
+            DispatchQueue.concurrentPerform(iterations: width) { w in
+                for c in stride(from: w, to: chunks, by: width) {
+                    for k in c * chunk..<min(input.value.count, (c + 1) * chunk) { slots.value[k] = work.value(input.value[k]) }
+                }
             }
+            return results.map { $0! }
         }
-        return results.map { $0! }
     }
 
     /// Hands a buffer to `concurrentPerform`'s threads, each writing its own slots.

@@ -404,35 +404,56 @@ public struct LifetimeFindings: Sendable {
         DerivedSignal.helmActionInterrupted, DerivedSignal.containerRestarted, "controller-starting",
     ]
 
-    /// Drops a restart incident when another incident's first hypothesis already cites the same
-    /// controller's restarts (within that incident's evidence window) and is at least as severe:
-    /// the restart is then told as the cause of that incident, not as a second unrelated one.
-    /// Returns the incidents ranked like the correlator's (severity, open first, time, id).
-    public func fold(_ diagnosed: [Incident], patterns: PatternSet) -> [Incident] {
-        let restartIDs = Set(incidents.filter { $0.failureClass == "controller-restart" }.map(\.id))
-        var dropped: Set<String> = []
-        for d in diagnosed where restartIDs.contains(d.id) {
-            let c = d.controllers.first ?? ""
-            let spans = d.signals.map { ($0.firstSeen?.millis ?? d.firstSeen.millis, $0.lastSeen?.millis ?? d.lastSeen.millis) }
-            for i in diagnosed where !restartIDs.contains(i.id) && i.severity >= d.severity {
-                guard let ranked = i.hypotheses.first, let h = patterns.hypotheses.first(where: { $0.id == ranked.id }) else { continue }
-                let from = i.firstSeen.millis - windowMillis, to = i.lastSeen.millis
-                guard spans.contains(where: { $0.1 >= from && $0.0 <= to }) else { continue }
-                // A `supports` condition about restarts (of this controller, or of any) that held:
-                // its reason opens one of the hypothesis' evidence lines (Diagnoser.describe).
-                let cites = h.supports.contains { cond in
-                    !Set(cond.signals).isDisjoint(with: LifetimeFindings.restartSignals) && (cond.controller == nil || cond.controller == c)
-                        && ranked.evidenceFor.contains { $0.hasPrefix(cond.reason + " [") }
-                }
-                if cites { dropped.insert(d.id); break }
-            }
+    /// The ids of the restart incidents (class `controller-restart`) among `incidents`: the ones
+    /// `folds(restart:spans:severity:from:to:cited:)` may drop.
+    public var restartIDs: Set<String> { Set(incidents.filter { $0.failureClass == "controller-restart" }.map(\.id)) }
+
+    /// A restart incident's signal spans (UTC milliseconds): what another incident's window must
+    /// overlap to tell the restart.
+    public static func restartSpans(_ d: Incident) -> [(first: Int64, last: Int64)] {
+        d.signals.map { ($0.firstSeen?.millis ?? d.firstSeen.millis, $0.lastSeen?.millis ?? d.lastSeen.millis) }
+    }
+
+    /// Which controllers' restarts a diagnosed incident's first hypothesis cites: a `supports`
+    /// condition about restarts that held (its reason opens one of the hypothesis' evidence
+    /// lines, Diagnoser.describe), of a named controller or of any (`any`). Nil when it cites none.
+    public static func citedRestarts(_ i: Incident, patterns: PatternSet) -> (any: Bool, controllers: Set<String>)? {
+        guard let ranked = i.hypotheses.first, let h = patterns.hypotheses.first(where: { $0.id == ranked.id }) else { return nil }
+        var any = false
+        var controllers: Set<String> = []
+        for cond in h.supports where !Set(cond.signals).isDisjoint(with: restartSignals)
+            && ranked.evidenceFor.contains(where: { $0.hasPrefix(cond.reason + " [") }) {
+            if let c = cond.controller { controllers.insert(c) } else { any = true }
         }
-        return diagnosed.filter { !dropped.contains($0.id) }.sorted { a, b in
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.status != b.status { return a.status == .open }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return a.id < b.id
+        return any || !controllers.isEmpty ? (any, controllers) : nil
+    }
+
+    /// The failure classes of the incidents that can cite restarts of controller `c`: those a
+    /// hypothesis applies to (`classes`) when it has a `supports` condition about restarts of `c`
+    /// or of any controller; nil when such a hypothesis applies to every class. An incident of
+    /// another class never folds a restart of `c` (its first hypothesis cannot cite it), so
+    /// `IncidentStream` need not diagnose it to know.
+    public static func citingClasses(restartsOf c: String, patterns: PatternSet) -> Set<String>? {
+        var classes: Set<String> = []
+        for h in patterns.hypotheses where h.supports.contains(where: {
+            !Set($0.signals).isDisjoint(with: restartSignals) && ($0.controller == nil || $0.controller == c)
+        }) {
+            if h.classes.isEmpty { return nil }
+            classes.formUnion(h.classes)
         }
+        return classes
+    }
+
+    /// Whether a restart incident `d` (of `restartIDs`, with `restartSpans(d)`) folds under
+    /// another incident: one at least as severe whose evidence window (`from` = its first event
+    /// minus the window, `to` = its last, UTC milliseconds) overlaps the restart's spans and whose
+    /// first hypothesis cites that controller's restarts (`cited`, from `citedRestarts`). The
+    /// restart is then told as the cause of that incident, not as a second unrelated one; the
+    /// restart incident is left out of the report.
+    public static func folds(restart d: Incident, spans: [(first: Int64, last: Int64)], severity: Severity,
+                             from: Int64, to: Int64, cited: (any: Bool, controllers: Set<String>)?) -> Bool {
+        guard severity >= d.severity, let cited, spans.contains(where: { $0.last >= from && $0.first <= to }) else { return false }
+        return cited.any || cited.controllers.contains(d.controllers.first ?? "")
     }
 }
 

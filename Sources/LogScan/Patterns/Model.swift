@@ -1,14 +1,14 @@
 import PCRE2
 
 /// Severity of a signature and of an incident (CONTRACT.md: `info|warning|error|critical`).
-public enum Severity: String, Sendable, Comparable, CaseIterable {
+public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
     case info, warning, error, critical
     var rank: Int { Severity.allCases.firstIndex(of: self)! }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
 /// How a signature's events take part in correlation (docs/PATTERNS.md "Roles").
-public enum SignalRole: String, Sendable {
+public enum SignalRole: String, Sendable, Codable {
     /// Starts or joins an incident of its class.
     case failure
     /// A generic failure line (`Reconciliation failed after ...`) that joins an incident of the same

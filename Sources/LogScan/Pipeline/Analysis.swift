@@ -60,53 +60,19 @@ public struct Analysis: Sendable {
     /// Controller lifetimes as judged, and their evidence (Diagnosis/LifetimeFindings.swift).
     public var lifetimes: LifetimeFindings
 
-    /// Correlates and diagnoses a finished scan.
+    /// Correlates and diagnoses a finished scan: every incident of `IncidentStream`, collected.
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     /// Pass the scan with `consume` when the caller no longer needs it: the occurrences are then
     /// sorted in place instead of copied (on a 2 GiB archive they are tens of MiB).
     /// - Parameter jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
     public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1) {
-        var scan = consume scan
-        // Sorted once, in place; the correlator and the diagnoser both read this order.
-        var occurrences = scan.occurrences
-        scan.occurrences = []
-        self.scan = scan
-        occurrences.sort(by: Correlator.before)
-        let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
-            .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil, learned: scan.learnedUpstreams)
-        // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
-        self.scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
-        let restarts = scan.restarts.map(Analysis.occurrence)
-        // Lifetimes, silence and cadence (Diagnosis/LifetimeFindings.swift): evidence for every
-        // incident, and restart and overdue incidents of their own, folded where another
-        // incident's first hypothesis already tells the restart.
-        let lifetimes = LifetimeFindings(scan: scan, windowSeconds: windowSeconds)
-        self.lifetimes = lifetimes
-        // Incidents closed while reading (Pipeline/Closing.swift) take their status from the whole
-        // input: a healthy event after the close resolves them, which may make them transient.
-        var closed = scan.closed
-        self.scan.closed = []
-        for i in closed.indices { Self.resolve(&closed[i], healthyUntil: scan.healthyUntil, patterns: patterns) }
-        // Refusals around a killed controller are not the noise of a planned restart.
-        let windowMillis = Int64(windowSeconds * 1000)
-        closed = TransientRule.revert(closed, ends: lifetimes.evidence, windowMillis: windowMillis, patterns: patterns)
-        let incidents = TransientRule.revert(cascade.incidents, ends: lifetimes.evidence,
-                                             windowMillis: windowMillis, patterns: patterns)
-        var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
-        diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
-        diagnoser.jobs = jobs
-        // Closed incidents are scored here with the rest, on the whole input's evidence: their
-        // runs' evidence stayed as timelines (`EventStore.settle(runs:)`).
-        let diagnosed = diagnoser.diagnose(closed + incidents + lifetimes.incidents, sorted: occurrences, extra: restarts + lifetimes.evidence,
-                                           timelines: scan.timelines, activity: scan.activity)
-        var folded = lifetimes.fold(diagnosed, patterns: patterns)
-        // When and by what each resolved incident recovered.
-        let healthy = Recovery.index(scan.timelines)
-        for k in folded.indices where folded[k].status == .resolved {
-            folded[k].recovery = Recovery.of(folded[k], timelines: scan.timelines, healthyByObject: healthy)
-        }
-        self.incidents = folded
+        let stream = IncidentStream(scan: scan, patterns: patterns, windowSeconds: windowSeconds, jobs: jobs)
+        var incidents: [Incident] = []
+        stream.forEach(batch: Int.max) { incidents.append($0) }
+        self.incidents = incidents
+        self.scan = stream.scan
+        self.scan.warnings += stream.readErrors.map { ScanWarning(message: $0) }
+        self.lifetimes = stream.lifetimes
     }
 
     /// A closed incident still `open` becomes `resolved` when every object it is about (its

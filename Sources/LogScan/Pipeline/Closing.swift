@@ -74,7 +74,7 @@ extension LogScanner {
         let chains = store.chains(in: correlated.map { $0.runs.filter { !closing.contains($0) } }, endingBefore: cutoff, incidents: correlated)
         guard !ready.isEmpty || !chains.isEmpty else { return }
         // A closed incident is kept to the end: its examples deflated (`Example.compacted()`).
-        state.closed += ready.map { incident in
+        let compacted = ready.map { incident in
             var i = incident
             i.runs = []
             for k in i.signals.indices { i.signals[k].example = i.signals[k].example?.compacted() }
@@ -83,10 +83,24 @@ extension LogScanner {
             }
             return i
         }
+        keepClosed(compacted)
         if !ready.isEmpty { state.warnings += cascade.warnings.map { ScanWarning(message: $0) } }
         // (At the end the runs were settled before correlating; nothing is read after.)
         freed = final ? 0 : store.settle(runs: closing, chains: chains)
         mergedRuns += chains.reduce(0) { $0 + $1.count - 1 }
         if !final { closedBefore = max(closedBefore, cutoff) }
+    }
+
+    /// Keeps closed incidents to the end: on disk when `spillClosed` (and the file works), else
+    /// in `state.closed`.
+    func keepClosed(_ incidents: [Incident]) {
+        if spillClosed, !spillUnavailable, state.spills.isEmpty {
+            if let spill = IncidentSpill() { state.spills.append(spill) } else { spillUnavailable = true }
+        }
+        guard let spill = state.spills.last, spillClosed else {
+            state.closed += incidents
+            return
+        }
+        for i in incidents where !spill.append(i) { state.closed.append(i) }
     }
 }

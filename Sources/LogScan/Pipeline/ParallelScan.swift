@@ -34,6 +34,7 @@ extension ScanResult {
         stats.absorb(o.stats)
         warnings += o.warnings
         closed += o.closed
+        spills += o.spills
         inputErrors += o.inputErrors
         cutStreams.formUnion(o.cutStreams)
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
@@ -108,7 +109,7 @@ extension LogScanner {
         if width == 1 {
             let w = worker()
             // Closing while reading is exact only for one input in event-time order (Pipeline/Closing.swift).
-            if paths.count == 1 { w.closeBudget = closeBudget }
+            if paths.count == 1 { w.closeBudget = closeBudget; w.spillClosed = spillClosed }
             for path in paths {
                 w.scan(path: path)
                 mergedRuns += w.mergedRuns

@@ -105,6 +105,9 @@ public struct ScanResult: Sendable {
     /// Incidents closed while reading (Pipeline/Closing.swift), diagnosed; `Analysis` reports them
     /// with the rest.
     public var closed: [Incident] = []
+    /// Incidents closed while reading and written to disk (`LogScanner.spillClosed`), in the
+    /// order of their files; `IncidentStream` reads them back.
+    public var spills: [IncidentSpill] = []
     /// What the runs of those incidents taught about upstreams (`EventStore.learnedUpstreams`).
     public var learnedUpstreams = LearnedUpstreams()
     /// Streams (names as in `file:line`) that ended because their input was damaged (a gzip or
@@ -150,6 +153,12 @@ public final class LogScanner {
     /// Close incidents while reading once the event store holds this many runs (Pipeline/Closing.swift);
     /// nil keeps every run to the end. `scan(paths:jobs:)` uses it only for a single input.
     public var closeBudget: Int?
+    /// Write incidents closed while reading to disk (`IncidentSpill`, created at the first close)
+    /// instead of keeping them in memory to the end: `scan` sets it; `follow` takes its closed
+    /// incidents as they close. When the file cannot be created or written, they stay in memory.
+    public var spillClosed = false
+    /// The file could not be created: no more tries.
+    var spillUnavailable = false
     /// Runs of incidents still open merged into others so far (Pipeline/Closing.swift).
     var mergedRuns = 0
     /// Runs in the store at which the next close is tried.
@@ -244,7 +253,8 @@ public final class LogScanner {
 
     /// Memory accounting of the event store (debugging).
     public var storeSizes: String {
-        store.sizes + ", incidents closed while reading \(state.closed.count), runs merged while reading \(mergedRuns)"
+        store.sizes + ", incidents closed while reading \(state.closed.count + state.spills.reduce(0) { $0 + $1.count })"
+            + ", of them on disk \(state.spills.reduce(0) { $0 + $1.count }), runs merged while reading \(mergedRuns)"
             + ", records read in place \(readInPlace), by header only \(headerOnly), decoded \(state.stats.records - readInPlace - headerOnly)"
     }
     /// Records read in place (`StreamState.quick`) and by their header only (`processLight`).

@@ -202,16 +202,29 @@ public enum JSONReport {
     /// - Parameter write: receives consecutive UTF-8 pieces of the document.
     public static func writeDocument(incidents: [Incident], stats: ScanStats, unmatched: [UnmatchedError] = [],
                                      inputErrors: [InputError] = [], write: (String) -> Void) {
+        writeDocument(count: incidents.count, incidents: { body in incidents.forEach(body) }, stats: stats, unmatched: unmatched,
+                      inputErrors: inputErrors, write: write)
+    }
+
+    /// `writeDocument(incidents:...)` for incidents handed over one at a time
+    /// (`IncidentStream.forEach`): `count` says whether there is any; the document is the same.
+    public static func writeDocument(count: Int, incidents: ((Incident) -> Void) -> Void, stats: ScanStats,
+                                     unmatched: [UnmatchedError] = [], inputErrors: [InputError] = [], write: (String) -> Void) {
         guard case .object(let members) = document(incidents: [], stats: stats, unmatched: unmatched, inputErrors: inputErrors) else { return }
         write("{\n")
         for (n, (key, value)) in members.enumerated() {
             write("  " + JSONWriter.quote(key) + ": ")
-            if key == "incidents", !incidents.isEmpty {
-                write("[\n")
-                for (k, i) in incidents.enumerated() {
-                    write("    " + JSON.object(incident(i)).pretty("    ") + (k + 1 < incidents.count ? ",\n" : "\n"))
+            if key == "incidents", count > 0 {
+                write("[")
+                var first = true
+                // `write` is called only while `incidents` runs.
+                withoutActuallyEscaping(write) { write in
+                    incidents { i in
+                        write((first ? "\n    " : ",\n    ") + JSON.object(incident(i)).pretty("    "))
+                        first = false
+                    }
                 }
-                write("  ]")
+                write("\n  ]")
             } else {
                 write(value.pretty("  "))
             }

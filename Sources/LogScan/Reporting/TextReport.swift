@@ -108,10 +108,27 @@ public struct TextReport {
     public func render(incidents: [Incident], stats: ScanStats, warnings: [String], context: Context = Context(),
                        unmatched: [UnmatchedError] = []) -> String {
         var out = ""
-        let counts = Dictionary(grouping: incidents, by: \.severity).mapValues(\.count)
+        write(count: incidents.count, severities: incidents.map(\.severity), transient: incidents.filter(\.transient).count,
+              stats: stats, warnings: warnings, context: context, unmatched: unmatched,
+              incidents: { body in incidents.forEach(body) }) { out += $0 }
+        return out
+    }
+
+    /// `render(incidents:...)`, written one piece at a time: the header from what is known before
+    /// diagnosis (how many incidents, their severities, how many are transient), then each
+    /// incident as `incidents` hands it over (`IncidentStream.forEach`), then the unmatched errors.
+    /// - Parameters:
+    ///   - count: incidents `incidents` will hand over; `severities` has one element each.
+    ///   - transient: how many of them are transient.
+    ///   - write: receives consecutive pieces of the report.
+    public func write(count: Int, severities: [Severity], transient transientTotal: Int, stats: ScanStats, warnings: [String],
+                      context: Context = Context(), unmatched: [UnmatchedError] = [],
+                      incidents: ((Incident) -> Void) -> Void, write: (String) -> Void) {
+        var out = ""
+        let counts = Dictionary(grouping: severities, by: { $0 }).mapValues(\.count)
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 || s == .info ? "" : "s")" } }
-        let noun = incidents.count == 1 ? "incident" : "incidents"
-        out += bold("flux-logscan: \(incidents.count) \(noun)") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+        let noun = count == 1 ? "incident" : "incidents"
+        out += bold("flux-logscan: \(count) \(noun)") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
         out += dim(" in \(stats.records) records, \(stats.events) events") + "\n"
         let formats = stats.byFormat.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
@@ -120,33 +137,41 @@ public struct TextReport {
         if context.unreadable > 0 {
             out += paint("\(context.unreadable) input(s) could not be read (see the errors above); this report covers only the rest.", "33") + "\n"
         }
-        if incidents.isEmpty {
+        if count == 0 {
             let verdict = emptyVerdict(stats: stats, context: context)
             if !verdict.isEmpty { out += verdict + "\n" }
-            return out + unmatchedSection(unmatched)
+            write(out + unmatchedSection(unmatched))
+            return
         }
+        write(out)
         var transientShown = 0
-        let transientTotal = incidents.filter(\.transient).count
-        for (n, i) in incidents.enumerated() {
-            // Transient incidents (docs/SCORING.md) are noise Flux absorbed by itself: one line
-            // each, at most `transientLines`, unless `expandTransient` (-v).
-            if i.transient, !expandTransient {
-                if transientShown == 0 {
-                    out += "\n" + dim("transient: \(transientTotal) incident\(transientTotal == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)") + "\n"
+        var n = 0
+        // `write` is called only while `incidents` runs.
+        withoutActuallyEscaping(write) { write in
+            incidents { i in
+                n += 1
+                // Transient incidents (docs/SCORING.md) are noise Flux absorbed by itself: one line
+                // each, at most `transientLines`, unless `expandTransient` (-v).
+                if i.transient, !expandTransient {
+                    var out = ""
+                    if transientShown == 0 {
+                        out += "\n" + dim("transient: \(transientTotal) incident\(transientTotal == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)") + "\n"
+                    }
+                    transientShown += 1
+                    if transientShown <= transientLines {
+                        out += bold("[\(n)] ") + summaryLine(i) + "\n"
+                    } else if transientShown == transientLines + 1 {
+                        out += dim("... and \(transientTotal - transientLines) more transient incident(s)") + "\n"
+                    }
+                    write(out)
+                    return
                 }
-                transientShown += 1
-                if transientShown <= transientLines {
-                    out += bold("[\(n + 1)] ") + summaryLine(i) + "\n"
-                } else if transientShown == transientLines + 1 {
-                    out += dim("... and \(transientTotal - transientLines) more transient incident(s)") + "\n"
-                }
-                continue
+                // -q: one line per incident, no blank lines between them.
+                if quiet { write((n == 1 ? "\n" : "") + bold("[\(n)] ") + summaryLine(i) + "\n"); return }
+                write("\n" + block(i, number: n))
             }
-            // -q: one line per incident, no blank lines between them.
-            if quiet { out += (n == 0 ? "\n" : "") + bold("[\(n + 1)] ") + summaryLine(i) + "\n"; continue }
-            out += "\n" + block(i, number: n + 1)
         }
-        return out + unmatchedSection(unmatched)
+        write(unmatchedSection(unmatched))
     }
 
     /// One incident as the text report shows it in full (not the one-line transient or `-q`

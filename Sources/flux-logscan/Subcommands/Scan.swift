@@ -105,6 +105,8 @@ struct Scan: ParsableCommand {
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
         if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
+        // Incidents closed while reading wait on disk for the report (LogScan IncidentSpill).
+        scanner.spillClosed = true
         scanner.countsOnly = counts
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         var report = TextReport(color: useColor)
@@ -126,6 +128,11 @@ struct Scan: ParsableCommand {
             guard getenv("FLUX_LOGSCAN_DEBUG") != nil, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return }
             let lines = status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
             Output.stderr("memory after \(phase): " + lines.map { $0.replacingOccurrences(of: "\t", with: "").replacingOccurrences(of: "  ", with: "") }.joined(separator: ", ") + "\n")
+            _ = debugMallocTrim(0)
+            if let after = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+               let rss = after.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS") }) {
+                Output.stderr("  after malloc_trim: " + rss.replacingOccurrences(of: "\t", with: "").replacingOccurrences(of: "  ", with: "") + "\n")
+            }
         }
         scanner.scan(paths: walker.expand(inputs), jobs: jobs)
         memory("reading")
@@ -142,38 +149,45 @@ struct Scan: ParsableCommand {
             if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
             return
         }
-        let analysis = Analysis(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs)
-        memory("diagnosis")
-        scan = analysis.scan
-        // --controller/--namespace/--object choose incidents (a root incident shows when what is
-        // asked for waits on it); --min-severity hides some of those; --fail-on counts them all.
-        let selected = analysis.incidents.filter { filter.accepts($0) }
+        // Incidents are diagnosed a batch at a time as the report is written (LogScan
+        // IncidentStream): --controller/--namespace/--object choose incidents (a root incident
+        // shows when what is asked for waits on it); --min-severity hides some of those;
+        // --fail-on counts them all.
+        let stream = IncidentStream(scan: consume scan, patterns: patterns, windowSeconds: window.seconds, jobs: jobs,
+                                    select: { filter.accepts($0) })
+        memory("correlation")
+        scan = stream.scan
+        let selected = stream.entries
         let shown = selected.filter { $0.severity >= minSeverity }
 
-        var warnings = analysis.scan.warnings.map(\.message)
+        var warnings = scan.warnings.map(\.message)
         for (id, n) in scan.limitHits.sorted(by: { $0.key < $1.key }) {
             warnings.append("signature \(id): PCRE2 match limit hit on \(n) record(s); those records were not matched by it")
         }
         for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+        let each = { (body: (Incident) -> Void) in stream.forEach(minSeverity: minSeverity, body) }
 
         switch format {
         case .text:
             var context = TextReport.Context()
             context.hidden = selected.count - shown.count
-            context.notSelected = analysis.incidents.count - selected.count
+            context.notSelected = stream.unselected
             context.unreadable = scan.inputErrors.count
             context.filtered = scan.stats.filteredEvents
             context.unmatchedRecords = scan.stats.unmatchedRecords
-            Output.stdout(report.render(incidents: shown, stats: scan.stats, warnings: warnings, context: context,
-                                        unmatched: scan.unmatchedErrors))
+            report.write(count: shown.count, severities: shown.map(\.severity), transient: shown.filter(\.transient).count,
+                         stats: scan.stats, warnings: warnings, context: context, unmatched: scan.unmatchedErrors,
+                         incidents: each) { Output.stdout($0) }
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            JSONReport.writeDocument(incidents: shown, stats: scan.stats, unmatched: scan.unmatchedErrors,
+            JSONReport.writeDocument(count: shown.count, incidents: each, stats: scan.stats, unmatched: scan.unmatchedErrors,
                                      inputErrors: scan.inputErrors) { Output.stdout($0) }
         case .ndjson:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
-            for (seq, i) in shown.enumerated() {
-                let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq + 1))] + JSONReport.incident(i)
+            var seq = 0
+            each { i in
+                seq += 1
+                let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq))] + JSONReport.incident(i)
                 Output.stdout(JSON.object(fields).rendered + "\n")
             }
             for u in scan.unmatchedErrors {
@@ -184,11 +198,17 @@ struct Scan: ParsableCommand {
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         }
+        // An incident closed while reading that could not be read back from its temporary file.
+        for e in stream.readErrors { Output.stderr("flux-logscan: error: \(e)\n") }
 
         memory("the report")
-        if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(analysis.lifetimes.lifetimeReport + "\n") }
-        if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
+        if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(stream.lifetimes.lifetimeReport + "\n") }
+        if !scan.inputErrors.isEmpty || patternProblems > 0 || !stream.readErrors.isEmpty { throw ExitCode(2) }
         if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 
 }
+
+/// glibc's `malloc_trim(3)`: gives free heap memory back to the system, so that the resident
+/// size `FLUX_LOGSCAN_DEBUG` prints after it is close to what is in use.
+@_silgen_name("malloc_trim") func debugMallocTrim(_ pad: Int) -> Int32
