@@ -6,8 +6,9 @@ import Testing
 /// input in event-time order that must give the report the whole-input analysis gives, down to
 /// the byte. Each sample's files are merged into one stream ordered by the times their lines
 /// carry (as `kubectl logs --prefix` of every controller gives them), then read with closing off
-/// (`--close-after-runs 0`) and on at every line (`1`), with the default window and with short
-/// ones that make many incidents close.
+/// (`--close-after-runs 0`) and on at every line (`1`, each closed incident written to disk and
+/// read back: `--closed-in-memory 0`), with the default window and with short ones that make many
+/// incidents close.
 @Suite struct ClosingTests {
     static let now = "--now=2026-11-30T00:00:00Z"
 
@@ -48,7 +49,8 @@ import Testing
     static func sameWithAndWithoutClosing(_ stream: URL, window: String) throws -> (whole: RunResult, args: [String]) {
         let args = ["--format", "json", now, "--window", window, stream.path]
         let whole = try run(args + ["--close-after-runs", "0"])
-        let closing = try run(args + ["--close-after-runs", "1"])
+        // Every incident closed goes to disk (LogScan IncidentSpill) and comes back for the report.
+        let closing = try run(args + ["--close-after-runs", "1", "--closed-in-memory", "0"])
         #expect(whole.status == closing.status, "window \(window)")
         #expect(whole.stdout == closing.stdout, "window \(window)")
         #expect(whole.stderr == closing.stderr, "window \(window)")
@@ -115,7 +117,8 @@ import Testing
     }
 
     /// `scan` keeps the incidents it closes while reading on disk (LogScan IncidentSpill), not in
-    /// memory, and reads them back for the report: every closed incident goes to the file, and
+    /// memory, once `--closed-in-memory` of them are held, and reads them back for the report:
+    /// with 0 every closed incident goes to the file, and
     /// the report is the whole-input one in every format. When no temporary file can be made
     /// (`TMPDIR` names a folder that does not exist) they stay in memory, with the same report.
     @Test func closedIncidentsWaitOnDiskOrInMemoryWithTheSameReport() throws {
@@ -128,18 +131,23 @@ import Testing
         for format in ["json", "text", "ndjson"] {
             let args = ["--format", format, Self.now, "--window", "1m", "--color", "never", "-"]
             let whole = try run(args + ["--close-after-runs", "0"], stdin: input)
-            let onDisk = try run(args + ["--close-after-runs", "1"], stdin: input)
-            let inMemory = try run(args + ["--close-after-runs", "1"], stdin: input, environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"])
-            for other in [onDisk, inMemory] {
+            let onDisk = try run(args + ["--close-after-runs", "1", "--closed-in-memory", "0"], stdin: input)
+            let some = try run(args + ["--close-after-runs", "1", "--closed-in-memory", "5"], stdin: input)
+            let inMemory = try run(args + ["--close-after-runs", "1", "--closed-in-memory", "0"], stdin: input,
+                                   environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"])
+            for other in [onDisk, some, inMemory] {
                 #expect(other.status == whole.status, "\(format)")
                 #expect(other.stdout == whole.stdout, "\(format)")
                 #expect(other.stderr == whole.stderr, "\(format)")
             }
         }
-        let args = ["--format", "json", Self.now, "--window", "1m", "--close-after-runs", "1", stream.path]
+        let args = ["--format", "json", Self.now, "--window", "1m", "--close-after-runs", "1", "--closed-in-memory", "0", stream.path]
         let closed = try Self.closedWhileReading(args)
         #expect(closed >= 20)
         #expect(try Self.debugCount(args, "of them on disk") == closed)
+        // The first five stay in memory, the rest go to disk; by default (a thousand) none here.
+        #expect(try Self.debugCount(args.dropLast(2) + ["5", stream.path], "of them on disk") == closed - 5)
+        #expect(try Self.debugCount(args.dropLast(3) + [stream.path], "of them on disk") == 0)
         #expect(try Self.debugCount(args, "of them on disk", environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"]) == 0)
     }
 

@@ -91,16 +91,23 @@ extension LogScanner {
         if !final { closedBefore = max(closedBefore, cutoff) }
     }
 
-    /// Keeps closed incidents to the end: on disk when `spillClosed` (and the file works), else
-    /// in `state.closed`.
+    /// Keeps closed incidents to the end: the first `closedInMemory` in `state.closed`, the rest
+    /// on disk when `spillClosed` (and the file can be made and written), else in memory too.
     func keepClosed(_ incidents: [Incident]) {
-        if spillClosed, !spillUnavailable, state.spills.isEmpty {
-            if let spill = IncidentSpill() { state.spills.append(spill) } else { spillUnavailable = true }
+        for i in incidents {
+            guard spillClosed, !spillUnavailable, state.closed.count >= closedInMemory else {
+                state.closed.append(i)
+                continue
+            }
+            if state.spills.isEmpty {
+                guard let spill = IncidentSpill() else {
+                    spillUnavailable = true
+                    state.closed.append(i)
+                    continue
+                }
+                state.spills.append(spill)
+            }
+            if !state.spills[state.spills.count - 1].append(i) { state.closed.append(i) }
         }
-        guard let spill = state.spills.last, spillClosed else {
-            state.closed += incidents
-            return
-        }
-        for i in incidents where !spill.append(i) { state.closed.append(i) }
     }
 }

@@ -47,15 +47,9 @@ public final class IncidentSpill: @unchecked Sendable {
     /// counts, when encoding or writing failed (a full disk): the caller keeps it in memory.
     public func append(_ incident: Incident) -> Bool {
         guard let data = try? encoder.encode(incident) else { return false }
-        let written = data.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(end) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
+        let (fd, at) = (self.fd, end)
+        let written = data.withUnsafeBytes { raw in
+            Self.whole(raw.count) { pwrite(fd, raw.baseAddress! + $0, raw.count - $0, off_t(at) + off_t($0)) }
         }
         guard written else { return false }
         offsets.append(end)
@@ -68,15 +62,9 @@ public final class IncidentSpill: @unchecked Sendable {
     public func incident(at index: Int) throws -> Incident {
         let start = offsets[index], stop = index + 1 < offsets.count ? offsets[index + 1] : end
         var data = Data(count: Int(stop - start))
-        let ok = data.withUnsafeMutableBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = pread(fd, raw.baseAddress! + done, raw.count - done, off_t(start) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
+        let fd = self.fd
+        let ok = data.withUnsafeMutableBytes { raw in
+            Self.whole(raw.count) { pread(fd, raw.baseAddress! + $0, raw.count - $0, off_t(start) + off_t($0)) }
         }
         guard ok else { throw ReadError(message: "cannot read incident \(index + 1) back from \(path): \(String(cString: strerror(errno)))") }
         do {
@@ -84,6 +72,20 @@ public final class IncidentSpill: @unchecked Sendable {
         } catch {
             throw ReadError(message: "cannot decode incident \(index + 1) read back from \(path): \(error)")
         }
+    }
+
+    /// Runs `part` (a `pread` or `pwrite` of the bytes from the offset it is given to `count`)
+    /// until all `count` bytes moved, again when a signal interrupted it. False on an error or
+    /// an early end of file.
+    private static func whole(_ count: Int, _ part: (Int) -> Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = part(done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
     }
 
     /// Reading a spilled incident back failed; `message` names the file and the incident.

@@ -109,7 +109,7 @@ extension LogScanner {
         if width == 1 {
             let w = worker()
             // Closing while reading is exact only for one input in event-time order (Pipeline/Closing.swift).
-            if paths.count == 1 { w.closeBudget = closeBudget; w.spillClosed = spillClosed }
+            if paths.count == 1 { w.closeBudget = closeBudget; w.spillClosed = spillClosed; w.closedInMemory = closedInMemory }
             for path in paths {
                 w.scan(path: path)
                 mergedRuns += w.mergedRuns

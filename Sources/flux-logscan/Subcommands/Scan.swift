@@ -71,6 +71,11 @@ struct Scan: ParsableCommand {
     @Option(help: .hidden)
     var closeAfterRuns: Int = 8192
 
+    /// Incidents closed while reading kept in memory before the rest wait on disk (LogScan
+    /// IncidentSpill). Hidden: tests set it to 0 so that every closed incident goes to disk.
+    @Option(help: .hidden)
+    var closedInMemory: Int = 1000
+
     /// The time `--since/--until` durations count back from: `--now`, else the wall clock.
     var nowTime: Timestamp {
         if let now, let t = Timestamp.parse(now) { return t }
@@ -107,6 +112,7 @@ struct Scan: ParsableCommand {
         if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
         // Incidents closed while reading wait on disk for the report (LogScan IncidentSpill).
         scanner.spillClosed = true
+        scanner.closedInMemory = max(0, closedInMemory)
         scanner.countsOnly = counts
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         var report = TextReport(color: useColor)
