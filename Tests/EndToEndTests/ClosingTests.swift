@@ -145,7 +145,7 @@ import Testing
         let closed = try Self.closedWhileReading(args)
         #expect(closed >= 20)
         #expect(try Self.debugCount(args, "of them on disk") == closed)
-        // The first five stay in memory, the rest go to disk; by default (a thousand) none here.
+        // The first five stay in memory, the rest go to disk; by default (2,000) none here.
         #expect(try Self.debugCount(args.dropLast(2) + ["5", stream.path], "of them on disk") == closed - 5)
         #expect(try Self.debugCount(args.dropLast(3) + [stream.path], "of them on disk") == 0)
         #expect(try Self.debugCount(args, "of them on disk", environment: ["TMPDIR": "/nonexistent-flux-logscan-tmp"]) == 0)

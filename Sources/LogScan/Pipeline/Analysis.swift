@@ -66,7 +66,7 @@ public struct Analysis: Sendable {
     /// sorted in place instead of copied (on a 2 GiB archive they are tens of MiB).
     /// - Parameter jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
     public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1) {
-        let stream = IncidentStream(scan: scan, patterns: patterns, windowSeconds: windowSeconds, jobs: jobs)
+        let stream = IncidentStream(scan: scan, patterns: patterns, windowSeconds: windowSeconds, jobs: jobs, keepDiagnosed: true)
         var incidents: [Incident] = []
         stream.forEach(batch: Int.max) { incidents.append($0) }
         self.incidents = incidents

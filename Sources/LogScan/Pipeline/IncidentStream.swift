@@ -32,6 +32,8 @@ public final class IncidentStream {
         var origin: Origin
         /// A restart incident (`LifetimeFindings.restartIDs`): left out when another folds it.
         var restart = false
+        /// The entry's place before sorting (the key of `diagnosed`).
+        var slot = 0
         var selected = true
     }
     enum Origin: Sendable {
@@ -55,6 +57,9 @@ public final class IncidentStream {
     /// Lifetime evidence of controllers killed (`TransientRule.unplannedEnds`, for `TransientRule.revert`).
     private let ends: [Occurrence]
     private let healthyByObject: [ObjectRef: [Int]]
+    private let keepDiagnosed: Bool
+    /// Incidents diagnosed to decide restart folding, by `Entry.slot` (when `keepDiagnosed`).
+    private var diagnosed: [Int: Incident] = [:]
 
     /// Correlates a finished scan, folds and ranks its incidents, and prepares their diagnosis
     /// (Analysis does the same, then collects them).
@@ -63,8 +68,12 @@ public final class IncidentStream {
     ///   - jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
     ///   - select: which incidents the report is about (`--controller`, `--namespace`,
     ///     `--object`: `ScanFilter.accepts`); it sees an incident before diagnosis.
+    /// - Parameter keepDiagnosed: keep the incidents diagnosed to decide restart folding, for
+    ///   `forEach` (which then does not diagnose them again): what a caller that holds every
+    ///   incident anyway wants (`Analysis`, and so `follow`); `scan` of a long stream does not.
     public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1,
-                select: (Incident) -> Bool = { _ in true }) {
+                keepDiagnosed: Bool = false, select: (Incident) -> Bool = { _ in true }) {
+        self.keepDiagnosed = keepDiagnosed
         var scan = consume scan
         self.patterns = patterns
         let windowMillis = Int64(windowSeconds * 1000)
@@ -104,7 +113,8 @@ public final class IncidentStream {
         func add(_ incident: Incident, closed: Bool, origin: Origin) {
             let i = closed ? settle(incident, healthyUntil: scan.healthyUntil) : incident
             all.append(Entry(id: i.id, severity: i.severity, status: i.status, firstSeen: i.firstSeen, lastSeen: i.lastSeen,
-                             transient: i.transient, failureClass: i.failureClass, origin: origin, selected: select(i)))
+                             transient: i.transient, failureClass: i.failureClass, origin: origin, slot: all.count,
+                             selected: select(i)))
         }
         for i in closed {
             let settled = settle(i, healthyUntil: scan.healthyUntil)
@@ -195,6 +205,7 @@ public final class IncidentStream {
                 let loaded = part.compactMap { k in load(all[k]).map { (k, $0) } }
                 for (k, i) in zip(loaded.map(\.0), session.diagnose(loaded.map(\.1))) {
                     cited[k] = .some(LifetimeFindings.citedRestarts(i, patterns: patterns))
+                    if keepDiagnosed { diagnosed[all[k].slot] = i }
                 }
                 if part.contains(where: folds) { dropped.insert(d.id); break }
             }
@@ -212,7 +223,11 @@ public final class IncidentStream {
         while start < shown.count {
             let part = shown[start..<min(shown.count, start + batch)]
             start += batch
-            for var i in session.diagnose(part.compactMap(load)) {
+            // Those diagnosed for restart folding and kept are not diagnosed again.
+            var incidents = part.map { diagnosed.removeValue(forKey: $0.slot) }
+            let loaded = incidents.indices.compactMap { k in incidents[k] == nil ? load(part[part.startIndex + k]).map { (k, $0) } : nil }
+            for (k, i) in zip(loaded.map(\.0), session.diagnose(loaded.map(\.1))) { incidents[k] = i }
+            for case var i? in incidents {
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }

@@ -74,7 +74,7 @@ struct Scan: ParsableCommand {
     /// Incidents closed while reading kept in memory before the rest wait on disk (LogScan
     /// IncidentSpill). Hidden: tests set it to 0 so that every closed incident goes to disk.
     @Option(help: .hidden)
-    var closedInMemory: Int = 1000
+    var closedInMemory: Int = 2000
 
     /// The time `--since/--until` durations count back from: `--now`, else the wall clock.
     var nowTime: Timestamp {
