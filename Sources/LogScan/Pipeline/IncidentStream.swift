@@ -66,11 +66,11 @@ public final class IncidentStream {
     /// - Parameters:
     ///   - windowSeconds: `--window`, the gap in event time that closes an incident.
     ///   - jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
+    ///   - keepDiagnosed: keep the incidents diagnosed to decide restart folding, for `forEach`
+    ///     (which then does not diagnose them again): what a caller that holds every incident
+    ///     anyway wants (`Analysis`, and so `follow`); `scan` of a long stream does not.
     ///   - select: which incidents the report is about (`--controller`, `--namespace`,
     ///     `--object`: `ScanFilter.accepts`); it sees an incident before diagnosis.
-    /// - Parameter keepDiagnosed: keep the incidents diagnosed to decide restart folding, for
-    ///   `forEach` (which then does not diagnose them again): what a caller that holds every
-    ///   incident anyway wants (`Analysis`, and so `follow`); `scan` of a long stream does not.
     public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1,
                 keepDiagnosed: Bool = false, select: (Incident) -> Bool = { _ in true }) {
         self.keepDiagnosed = keepDiagnosed
