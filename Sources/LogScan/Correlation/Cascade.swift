@@ -285,13 +285,8 @@ public struct Cascade {
             }
             out.append(inc)
         }
-        // The correlator's order (Correlator.correlate): severity, open first, first seen, id.
-        result.incidents = out.sorted { a, b in
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.status != b.status { return a.status == .open }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return a.id < b.id
-        }
+        // The report's order (`ReportOrdered`), as the correlator gives it.
+        result.incidents = out.sorted { $0.precedes(inReport: $1) }
         return result
     }
 

@@ -65,6 +65,28 @@ public struct Incident: Sendable, Codable {
     var runs: [Int32] = []
 }
 
+/// What the report ranks incidents by (CONTRACT.md): the most severe first, open before resolved,
+/// then by first event, then by id. `Incident` and `IncidentStream.Entry` share it.
+public protocol ReportOrdered {
+    var severity: Severity { get }
+    var status: IncidentStatus { get }
+    /// Event time, UTC.
+    var firstSeen: Timestamp { get }
+    var id: String { get }
+}
+
+extension ReportOrdered {
+    /// Whether this comes before `o` in the report.
+    public func precedes(inReport o: some ReportOrdered) -> Bool {
+        if severity != o.severity { return severity > o.severity }
+        if status != o.status { return status == .open }
+        if firstSeen != o.firstSeen { return firstSeen < o.firstSeen }
+        return id < o.id
+    }
+}
+
+extension Incident: ReportOrdered {}
+
 /// What the runs of incidents closed while reading taught about upstreams (Pipeline/Closing.swift):
 /// object → upstream → events, counted for every occurrence still to correlate, and the runs that
 /// began too late to count for all of them (by first event, UTC milliseconds), counted for an
@@ -281,12 +303,7 @@ public struct Correlator {
             let idx = d.sorted()
             incidents.append(build(idx.map { list[$0] }, upstream: idx.lazy.compactMap { ups[$0] }.first, healthyUntil: healthyUntil))
         }
-        return incidents.sorted { a, b in
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.status != b.status { return a.status == .open }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return a.id < b.id
-        }
+        return incidents.sorted { $0.precedes(inReport: $1) }
     }
 
     func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {

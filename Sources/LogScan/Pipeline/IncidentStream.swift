@@ -19,7 +19,7 @@ public final class IncidentStream {
     public let lifetimes: LifetimeFindings
 
     /// What the report needs to know of an incident before it is diagnosed.
-    public struct Entry: Sendable {
+    public struct Entry: Sendable, ReportOrdered {
         public var id: String
         public var severity: Severity
         public var status: IncidentStatus
@@ -110,41 +110,37 @@ public final class IncidentStream {
         let closed = scan.closed
         scan.closed = []
         var all: [Entry] = []
-        func add(_ incident: Incident, closed: Bool, origin: Origin) {
-            let i = closed ? settle(incident, healthyUntil: scan.healthyUntil) : incident
+        func add(_ i: Incident, origin: Origin) {
             all.append(Entry(id: i.id, severity: i.severity, status: i.status, firstSeen: i.firstSeen, lastSeen: i.lastSeen,
                              transient: i.transient, failureClass: i.failureClass, origin: origin, slot: all.count,
                              selected: select(i)))
         }
         for i in closed {
             let settled = settle(i, healthyUntil: scan.healthyUntil)
-            add(settled, closed: false, origin: .memory(memory.count))
+            add(settled, origin: .memory(memory.count))
             memory.append(settled)
         }
         for (s, spill) in spills.enumerated() {
             for k in 0..<spill.count {
-                do { add(try spill.incident(at: k), closed: true, origin: .spilled(s, k)) } catch { readErrors.append("\(error)") }
+                do { add(settle(try spill.incident(at: k), healthyUntil: scan.healthyUntil), origin: .spilled(s, k)) } catch {
+                    readErrors.append("\(error)")
+                }
             }
         }
         // Refusals around a killed controller are not the noise of a planned restart.
         for i in TransientRule.revert(cascade.incidents, ends: ends, windowMillis: windowMillis, patterns: patterns) {
-            add(i, closed: false, origin: .memory(memory.count))
+            add(i, origin: .memory(memory.count))
             memory.append(i)
         }
         let restartIDs = lifetimes.restartIDs
         for i in lifetimes.incidents {
-            add(i, closed: false, origin: .memory(memory.count))
+            add(i, origin: .memory(memory.count))
             all[all.count - 1].restart = restartIDs.contains(i.id)
             memory.append(i)
         }
         self.scan = scan
         let dropped = foldedRestarts(all)
-        all.sort { a, b in
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.status != b.status { return a.status == .open }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return a.id < b.id
-        }
+        all.sort { $0.precedes(inReport: $1) }
         for e in all where !dropped.contains(e.id) {
             if e.selected { entries.append(e) } else { unselected += 1 }
         }
@@ -202,8 +198,8 @@ public final class IncidentStream {
             while start < unknown.count {
                 let part = Array(unknown[start..<min(unknown.count, start + chunk)])
                 start += chunk
-                let loaded = part.compactMap { k in load(all[k]).map { (k, $0) } }
-                for (k, i) in zip(loaded.map(\.0), session.diagnose(loaded.map(\.1))) {
+                for (k, i) in zip(part, diagnose(part.map { all[$0] })) {
+                    guard let i else { continue }
                     cited[k] = .some(LifetimeFindings.citedRestarts(i, patterns: patterns))
                     if keepDiagnosed { diagnosed[all[k].slot] = i }
                 }
@@ -211,6 +207,16 @@ public final class IncidentStream {
             }
         }
         return dropped
+    }
+
+    /// The entries' incidents, diagnosed together (on `jobs` threads), one per entry in order;
+    /// nil where a spill cannot be read back. Those kept from restart folding (`diagnosed`) are
+    /// taken, not diagnosed again.
+    private func diagnose(_ picked: [Entry]) -> [Incident?] {
+        var out = picked.map { diagnosed.removeValue(forKey: $0.slot) }
+        let loaded = out.indices.compactMap { k in out[k] == nil ? load(picked[k]).map { (k, $0) } : nil }
+        for (k, i) in zip(loaded.map(\.0), session.diagnose(loaded.map(\.1))) { out[k] = i }
+        return out
     }
 
     /// Hands `body` each reported incident at or above `minSeverity`, diagnosed, with its
@@ -223,11 +229,7 @@ public final class IncidentStream {
         while start < shown.count {
             let part = shown[start..<min(shown.count, start + batch)]
             start += batch
-            // Those diagnosed for restart folding and kept are not diagnosed again.
-            var incidents = part.map { diagnosed.removeValue(forKey: $0.slot) }
-            let loaded = incidents.indices.compactMap { k in incidents[k] == nil ? load(part[part.startIndex + k]).map { (k, $0) } : nil }
-            for (k, i) in zip(loaded.map(\.0), session.diagnose(loaded.map(\.1))) { incidents[k] = i }
-            for case var i? in incidents {
+            for case var i? in diagnose(Array(part)) {
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }
