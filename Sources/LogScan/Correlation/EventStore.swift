@@ -139,8 +139,9 @@ public struct Example: Sendable, Codable {
 public struct Timeline: Sendable {
     /// One bucket's events: the first event's time (milliseconds, UTC) and place (`file` indexes
     /// `Timeline.files`, `line` is 1-based), the newest event's time, and how many there were.
-    /// The times are kept as 32-bit halves, so that an entry takes 28 bytes in an array, not 32:
-    /// a long stream keeps hundreds of thousands (10 GiB of the benchmark corpus: about 600,000).
+    /// The times are kept as 32-bit halves, so that an entry takes 28 bytes, not 32, while it is
+    /// one of a timeline's newest; older ones are delta-coded in blocks (`Timeline.Entries`):
+    /// a long stream keeps hundreds of thousands (10 GiB of the benchmark corpus: 665,731).
     public struct Entry: Sendable {
         private var firstLow: UInt32
         private var firstHigh: Int32
@@ -182,16 +183,12 @@ public struct Timeline: Sendable {
     /// Captures of the first event.
     public var captures: [String: String]
     public var example: Example?
-    /// Entries sorted by time.
-    public var entries: [Entry]
+    /// Entries sorted by time (`Entries`: compact, with the newest `last` up to each block).
+    public var entries: Entries
     /// Input names, indexed by `Entry.file`.
     public var files: [String]
     /// Other capture sets of the events (context timelines of settled runs, `EventStore.settle`).
     public var otherCaptures: [[String: String]] = []
-    /// The newest `last` among `entries[0...i]`: entries are sorted by `first`, and the runs of a
-    /// context timeline may overlap, so `last` alone is not sorted.
-    var reach: [Int64] = []
-
     /// The signal within [from, to] (milliseconds, UTC) as one occurrence, nil if absent.
     public func occurrence(from: Int64, to: Int64) -> Occurrence? {
         guard let s = within(from: from, to: to) else { return nil }
@@ -201,33 +198,29 @@ public struct Timeline: Sendable {
     /// The first and newest event time (milliseconds, UTC) of all entries; nil when there are none.
     var span: (first: Int64, last: Int64)? {
         guard let first = entries.first?.first else { return nil }
-        return (first, reach.last ?? entries.lazy.map(\.last).max()!)
+        return (first, entries.reach)
     }
 
     /// What of the signal lies within [from, to] (milliseconds, UTC): the events counted, the
     /// first entry (by time, then place) and the newest `last`; nil if nothing.
     func within(from: Int64, to: Int64) -> (count: Int, first: Entry, last: Int64)? {
-        var lo = 0, hi = entries.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if (reach.isEmpty ? entries[mid].last : reach[mid]) < from { lo = mid + 1 } else { hi = mid }
-        }
         var count = 0
         var first: Entry?
         var last: Int64 = .min
-        var i = lo
-        while i < entries.count, entries[i].first <= to {
-            if entries[i].last >= from {
+        // Entries are sorted by `first`; the blocks skipped end before `from`.
+        entries.forEach(reaching: from) { e in
+            guard e.first <= to else { return false }
+            if e.last >= from {
                 // Equal times: the earlier place, so that the reading order does not show.
-                if first == nil || (entries[i].first == first!.first
-                                    && SourceLocation(file: files[Int(entries[i].file)], line: Int(entries[i].line))
+                if first == nil || (e.first == first!.first
+                                    && SourceLocation(file: files[Int(e.file)], line: Int(e.line))
                                         < SourceLocation(file: files[Int(first!.file)], line: Int(first!.line))) {
-                    first = entries[i]
+                    first = e
                 }
-                count += Int(entries[i].count)
-                last = max(last, entries[i].last)
+                count += Int(e.count)
+                last = max(last, e.last)
             }
-            i += 1
+            return true
         }
         guard let first else { return nil }
         return (count, first, last)
@@ -250,7 +243,7 @@ public struct Timeline: Sendable {
 /// Failure and wrapper events fold into runs keyed by (signature, controller, object, upstream,
 /// bucket of half the window); a run keeps its first event's captures and up to `captureVariantsPerRun` other
 /// distinct capture sets. Healthy and lifecycle events fold into one `Timeline` per (signature,
-/// controller, object) with one 28-byte entry per bucket. Distinct capture sets are interned,
+/// controller, object) with one entry per bucket (`Timeline.Entries`: about 14 bytes each). Distinct capture sets are interned,
 /// at most `captureSetsPerSignature` per signature (further sets fold into the first, counted in
 /// `foldedCaptures` and reported as a warning: which sets came first depends on the reading
 /// order, and the folded events show another event's captures). An event's
@@ -299,19 +292,21 @@ public final class EventStore {
     final class TimelineState {
         var captures: Int32
         var example: Int32
-        var entries: [Timeline.Entry] = []
+        var entries = Timeline.Entries()
         var sorted = true
         /// Other capture sets of the runs of a context timeline (`settle(runs:)`).
         var variants: [Int32] = []
         init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
 
-        /// Appends an entry, growing the array by half when full, not by doubling: timelines live
-        /// as long as the input, and doubling left a quarter of their room empty on average (a
-        /// sixth now; growing by a quarter left less but copied 2 % of `--format json`'s time).
+        /// Appends an entry.
         @inline(__always)
-        func append(_ e: Timeline.Entry) {
-            if entries.count == entries.capacity { entries.reserveCapacity(entries.count + max(2, entries.count / 2)) }
-            entries.append(e)
+        func append(_ e: Timeline.Entry) { entries.append(e) }
+
+        /// Sorts the entries when an append came out of order (`by`: `Array.sort(by:)`'s order).
+        func sort(by areInIncreasingOrder: (Timeline.Entry, Timeline.Entry) -> Bool) {
+            guard !sorted else { return }
+            entries = entries.sorted(by: areInIncreasingOrder)
+            sorted = true
         }
     }
 
@@ -552,16 +547,15 @@ public final class EventStore {
         eventCount += 1
         if healthy { noteHealthy(object: object, time: time) }
         let bucket = time / bucketMillis
-        if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket,
-           !healthy || !startsEntry(after: t.entries[lastIndex], object: object, time: time) {
-            var entry = t.entries[lastIndex]
+        if var entry = t.entries.last, entry.first / bucketMillis == bucket,
+           !healthy || !startsEntry(after: entry, object: object, time: time) {
             entry.count += 1
             if time < entry.first || (time == entry.first
                                       && SourceLocation(file: files[Int(file)], line: line) < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
                 entry.first = time; entry.file = file; entry.line = Int32(line)
             }
             entry.last = max(entry.last, time)
-            t.entries[lastIndex] = entry
+            t.entries.replaceLast(entry)
         } else {
             if let last = t.entries.last, time < last.first { t.sorted = false }
             t.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(line)))
@@ -615,15 +609,14 @@ public final class EventStore {
                 timelines[ek] = t
             }
             let bucket = time / bucketMillis
-            if let lastIndex = t.entries.indices.last, t.entries[lastIndex].first / bucketMillis == bucket,
-               e.role != .healthy || !startsEntry(after: t.entries[lastIndex], object: object, time: time) {
-                var entry = t.entries[lastIndex]
+            if var entry = t.entries.last, entry.first / bucketMillis == bucket,
+               e.role != .healthy || !startsEntry(after: entry, object: object, time: time) {
                 entry.count += 1
                 if time < entry.first || (time == entry.first && e.location < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
                     entry.first = time; entry.file = file; entry.line = Int32(e.location.line)
                 }
                 entry.last = max(entry.last, time)
-                t.entries[lastIndex] = entry
+                t.entries.replaceLast(entry)
             } else {
                 if let last = t.entries.last, time < last.first { t.sorted = false }
                 t.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(e.location.line)))
@@ -669,7 +662,7 @@ public final class EventStore {
 
     /// Sizes, for `FLUX_LOGSCAN_DEBUG`: runs, timelines, timeline entries, kept examples, capture sets.
     public var sizes: String {
-        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }) (room for \(timelines.values.reduce(0) { $0 + $1.entries.capacity })), examples \(examples.count) (\(examples.reduce(0) { $0 + ($1?.text.utf8.count ?? 0) }) bytes), capture sets \(captureSets.count), context timelines \(context.count) (\(context.values.reduce(0) { $0 + $1.entries.count }) entries, room for \(context.values.reduce(0) { $0 + $1.entries.capacity }), \(context.values.reduce(0) { $0 + $1.variants.count }) variants), duplicate failure records \(duplicates)"
+        "runs \(runList.count), timelines \(timelines.count), entries \(timelines.values.reduce(0) { $0 + $1.entries.count }) (\(timelines.values.reduce(0) { $0 + $1.entries.bytesHeld }) bytes), examples \(examples.count) (\(examples.reduce(0) { $0 + ($1?.text.utf8.count ?? 0) }) bytes), capture sets \(captureSets.count), context timelines \(context.count) (\(context.values.reduce(0) { $0 + $1.entries.count }) entries, \(context.values.reduce(0) { $0 + $1.entries.bytesHeld }) bytes, \(context.values.reduce(0) { $0 + $1.variants.count }) variants), duplicate failure records \(duplicates)"
     }
 
     /// Whether nothing was added yet.
@@ -742,36 +735,36 @@ public final class EventStore {
             func set(_ i: Int32) -> Int32 { intern(contextSet: other.contextSets[Int(i)]) }
             let key = ContextKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)],
                                  captures: set(k.captures), variants: k.variants.map(set))
-            let entries = t.entries.map { e -> Timeline.Entry in
+            let entries = t.entries.lazy.map { e -> Timeline.Entry in
                 var e = e
                 e.file = fileMap[Int(e.file)]
                 return e
             }
             if let mine = context[key] {
-                mine.entries += entries
+                mine.entries.append(contentsOf: entries)
                 mine.sorted = false
             } else {
                 let state = TimelineState(captures: key.captures, example: -1)
                 state.variants = key.variants
-                state.entries = entries
+                state.entries = Timeline.Entries(entries)
                 state.sorted = t.sorted
                 context[key] = state
             }
         }
         for (k, t) in other.timelines {
             let key = exampleKey(k)
-            let entries = t.entries.map { e -> Timeline.Entry in
+            let entries = t.entries.lazy.map { e -> Timeline.Entry in
                 var e = e
                 e.file = fileMap[Int(e.file)]
                 return e
             }
             if let mine = timelines[key] {
                 if mine.example < 0 { mine.example = example(t.example) }
-                mine.entries += entries
+                mine.entries.append(contentsOf: entries)
                 mine.sorted = false
             } else {
                 let state = TimelineState(captures: captures(t.captures, k.signature), example: example(t.example))
-                state.entries = entries
+                state.entries = Timeline.Entries(entries)
                 state.sorted = t.sorted
                 timelines[key] = state
             }
@@ -1097,16 +1090,10 @@ public final class EventStore {
     @discardableResult
     func pruneEntries(endingBefore time: Int64) -> Int {
         var dropped = 0
-        for t in timelines.values {
-            let before = t.entries.count
-            t.entries.removeAll { $0.last < time }
-            dropped += before - t.entries.count
-        }
+        for t in timelines.values { dropped += t.entries.removeAll { $0.last < time } }
         // A context timeline is made again by the next run that settles into it.
         for (k, t) in context {
-            let before = t.entries.count
-            t.entries.removeAll { $0.last < time }
-            dropped += before - t.entries.count
+            dropped += t.entries.removeAll { $0.last < time }
             if t.entries.isEmpty { context[k] = nil }
         }
         return dropped
@@ -1122,39 +1109,35 @@ public final class EventStore {
         for (key, t) in timelines where ids.contains(key.object) {
             let sig = patterns.signatures[Int(key.signature)]
             guard sig.role == .healthy else { continue }
-            var entries = t.entries
-            if !t.sorted { entries.sort { $0.first < $1.first } }
+            t.sort { $0.first < $1.first }
             out.append(Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: self.objects[Int(key.object)],
-                captures: [:], example: nil, entries: entries, files: files))
+                captures: [:], example: nil, entries: t.entries, files: files))
         }
         return out
     }
 
     /// The healthy and lifecycle timelines, then the context timelines of settled runs
-    /// (`settle(runs:)`), entries sorted by time.
+    /// (`settle(runs:)`), entries sorted by time (in the store too: a timeline's entries are
+    /// held once, not copied).
     public func timelineList() -> [Timeline] {
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
-            var entries = t.entries
-            if !t.sorted { entries.sort { $0.first < $1.first } }
+            t.sort { $0.first < $1.first }
             return Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: PackedCaptures.unpack(captureSets[Int(t.captures)]), example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
-                entries: entries, files: files)
+                entries: t.entries, files: files)
         } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
-            var entries = t.entries
-            if !t.sorted { entries.sort { $0.first != $1.first ? $0.first < $1.first : ($0.file, $0.line) < ($1.file, $1.line) } }
+            t.sort { $0.first != $1.first ? $0.first < $1.first : ($0.file, $0.line) < ($1.file, $1.line) }
             var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
-                captures: PackedCaptures.unpack(contextSets[Int(t.captures)]), example: nil, entries: entries, files: files)
+                captures: PackedCaptures.unpack(contextSets[Int(t.captures)]), example: nil, entries: t.entries, files: files)
             timeline.otherCaptures = t.variants.map { PackedCaptures.unpack(contextSets[Int($0)]) }
-            var newest = Int64.min
-            timeline.reach = entries.map { newest = max(newest, $0.last); return newest }
             return timeline
         }
     }

@@ -58,7 +58,9 @@ public struct Recovery: Sendable, Equatable, Codable {
         var best: Recovery?
         var bounded = false
         for t in timelines {
-            for e in t.entries where e.last > after {
+            // The blocks skipped end at `after` or before.
+            t.entries.forEach(reaching: after &+ 1) { e in
+                guard e.last > after else { return true }
                 let exact = e.first > after
                 let time = exact ? e.first : e.last
                 if !exact { bounded = true }
@@ -66,7 +68,7 @@ public struct Recovery: Sendable, Equatable, Codable {
                                  controller: t.controller,
                                  location: exact ? SourceLocation(file: t.files[Int(e.file)], line: Int(e.line)) : nil)
                 if best.map({ r.precedes($0) }) ?? true { best = r }
-                if exact { break }  // entries are sorted by `first`: no later one begins earlier
+                return !exact  // entries are sorted by `first`: no later one begins earlier
             }
         }
         if bounded { best?.exact = false }

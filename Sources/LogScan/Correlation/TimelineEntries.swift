@@ -1,0 +1,217 @@
+extension Timeline {
+    /// A timeline's entries in the order they were appended (sorted by `Entry.first` once the
+    /// store has sorted them, `EventStore.timelineList`), kept compactly: a scan keeps one entry
+    /// per bucket of every healthy and lifecycle signal of every object for the whole input
+    /// (10 GiB of the benchmark corpus: about 665,000, and 212,000 more of context timelines),
+    /// which as 28-byte `Entry` values were the largest part of a long stream's memory.
+    ///
+    /// The newest entries (at most `blockSize`) stay as `Entry` values, so that the store can
+    /// still change the last one; older ones are frozen into blocks of `blockSize`, each entry a
+    /// flags byte and LEB128 varints relative to the previous entry of its block (first time and
+    /// line as zigzag deltas; the span `last - first`, the count and the file only when they
+    /// differ from 0, 1 and the previous entry's file). A healthy entry of one event takes about
+    /// 7 bytes, plus 24 bytes of block header per 16 entries. Each block header keeps the
+    /// newest `last` of all entries up to its end, so that readers skip the blocks that end
+    /// before the time they look for (`forEach(reaching:)`).
+    public struct Entries: Sendable, Sequence {
+        /// Entries per frozen block.
+        static let blockSize = 16
+
+        struct Block: Sendable {
+            /// The newest `last` (milliseconds, UTC) of all entries up to the end of this block.
+            var reach: Int64
+            /// The block's first entry's `first` (milliseconds, UTC) and `line`: the bases of its deltas.
+            var first: Int64
+            var offset: UInt32
+            var line: Int32
+        }
+
+        private var bytes: [UInt8] = []
+        private var blocks: [Block] = []
+        private var tail: [Entry] = []
+        /// The newest `last` of all entries (milliseconds, UTC); `Int64.min` when empty.
+        public private(set) var reach: Int64 = .min
+
+        public init() {}
+
+        /// The entries of `entries`, in their order.
+        public init<S: Sequence>(_ entries: S) where S.Element == Entry {
+            for e in entries { append(e) }
+        }
+
+        public var count: Int { blocks.count * Self.blockSize + tail.count }
+        /// True when there is no entry (the tail holds at least one entry whenever any exists).
+        public var isEmpty: Bool { tail.isEmpty }
+        /// The entry appended last.
+        public var last: Entry? { tail.last }
+        /// The entry appended first.
+        public var first: Entry? {
+            var it = makeIterator()
+            return it.next()
+        }
+        /// Bytes held (capacity of the frozen bytes, the block headers and the tail), for
+        /// `FLUX_LOGSCAN_DEBUG`.
+        var bytesHeld: Int {
+            bytes.capacity + blocks.capacity * MemoryLayout<Block>.stride + tail.capacity * MemoryLayout<Entry>.stride
+        }
+
+        /// Appends `e`, freezing the tail into a block when it is full.
+        public mutating func append(_ e: Entry) {
+            if tail.count == Self.blockSize { freeze() }
+            tail.append(e)
+            if e.last > reach { reach = e.last }
+        }
+
+        /// Appends every entry of `entries`, in their order.
+        public mutating func append<S: Sequence>(contentsOf entries: S) where S.Element == Entry {
+            for e in entries { append(e) }
+        }
+
+        /// Replaces the entry appended last (there must be one) by `e`; `e.last` may only grow.
+        mutating func replaceLast(_ e: Entry) {
+            tail[tail.count - 1] = e
+            if e.last > reach { reach = e.last }
+        }
+
+        /// Keeps the entries for which `keep` is false, in their order; returns how many went.
+        @discardableResult
+        mutating func removeAll(where drop: (Entry) -> Bool) -> Int {
+            guard contains(where: drop) else { return 0 }
+            let before = count
+            self = Entries(filter { !drop($0) })
+            return before - count
+        }
+
+        /// The entries sorted by `areInIncreasingOrder` (as `Array.sort(by:)` sorts them).
+        func sorted(by areInIncreasingOrder: (Entry, Entry) -> Bool) -> Entries {
+            var all = Array(self)
+            all.sort(by: areInIncreasingOrder)
+            return Entries(all)
+        }
+
+        private mutating func freeze() {
+            guard let head = tail.first else { return }
+            let previous = blocks.last?.reach ?? .min
+            let newest = tail.reduce(previous) { Swift.max($0, $1.last) }
+            if bytes.capacity - bytes.count < 16 * 12 { bytes.reserveCapacity(bytes.count + Swift.max(256, bytes.count / 2)) }
+            blocks.append(Block(reach: newest, first: head.first, offset: UInt32(bytes.count), line: head.line))
+            var prevFirst = head.first, prevLine = head.line, prevFile: Int32 = -1
+            for e in tail {
+                var flags: UInt8 = 0
+                if e.last != e.first { flags |= 1 }
+                if e.count != 1 { flags |= 2 }
+                if e.file != prevFile { flags |= 4 }
+                bytes.append(flags)
+                Self.put(&bytes, Self.zigzag(e.first &- prevFirst))
+                Self.put(&bytes, Self.zigzag(Int64(e.line) &- Int64(prevLine)))
+                if flags & 1 != 0 { Self.put(&bytes, Self.zigzag(e.last &- e.first)) }
+                if flags & 2 != 0 { Self.put(&bytes, Self.zigzag(Int64(e.count))) }
+                if flags & 4 != 0 { Self.put(&bytes, Self.zigzag(Int64(e.file))) }
+                prevFirst = e.first; prevLine = e.line; prevFile = e.file
+            }
+            tail.removeAll(keepingCapacity: true)
+        }
+
+        @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+        @inline(__always) static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
+
+        @inline(__always) static func put(_ out: inout [UInt8], _ value: UInt64) {
+            var v = value
+            while v >= 0x80 {
+                out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            out.append(UInt8(v))
+        }
+
+        public func makeIterator() -> Iterator { Iterator(self) }
+
+        /// Calls `body` with each entry in order, from the first block whose entries up to its
+        /// end reach `time` (milliseconds, UTC) or later: every entry left out has `last < time`,
+        /// some given may too. Stops when `body` returns false.
+        @inline(__always)
+        func forEach(reaching time: Int64, _ body: (Entry) -> Bool) {
+            var lo = 0, hi = blocks.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if blocks[mid].reach < time { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < blocks.count {
+                let go = bytes.withUnsafeBufferPointer { p -> Bool in
+                    for b in blocks[lo...] {
+                        var d = Decoder(b)
+                        for _ in 0..<Self.blockSize { guard body(d.next(p)) else { return false } }
+                    }
+                    return true
+                }
+                guard go else { return }
+            }
+            for e in tail { guard body(e) else { return } }
+        }
+
+        /// Decodes the entries of one frozen block, in order.
+        struct Decoder {
+            var position: Int
+            var first: Int64
+            var line: Int32
+            var file: Int32 = -1
+
+            init(_ b: Block) { position = Int(b.offset); first = b.first; line = b.line }
+
+            @inline(__always) mutating func varint(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+                var v: UInt64 = 0, shift: UInt64 = 0
+                while true {
+                    let byte = p[position]
+                    position += 1
+                    v |= UInt64(byte & 0x7f) << shift
+                    if byte < 0x80 { return v }
+                    shift += 7
+                }
+            }
+
+            @inline(__always) mutating func next(_ p: UnsafeBufferPointer<UInt8>) -> Entry {
+                let flags = p[position]
+                position += 1
+                first = first &+ Entries.unzigzag(varint(p))
+                line = Int32(truncatingIfNeeded: Int64(line) &+ Entries.unzigzag(varint(p)))
+                let last = flags & 1 != 0 ? first &+ Entries.unzigzag(varint(p)) : first
+                let count = flags & 2 != 0 ? Int32(truncatingIfNeeded: Entries.unzigzag(varint(p))) : 1
+                if flags & 4 != 0 { file = Int32(truncatingIfNeeded: Entries.unzigzag(varint(p))) }
+                return Entry(first: first, last: last, count: count, file: file, line: line)
+            }
+        }
+
+        /// Decodes the frozen blocks, then yields the tail.
+        public struct Iterator: IteratorProtocol {
+            private let entries: Entries
+            private var block = 0
+            private var inBlock = 0
+            private var tailIndex = 0
+            private var decoder: Decoder?
+
+            init(_ entries: Entries) { self.entries = entries }
+
+            public mutating func next() -> Entry? {
+                guard block < entries.blocks.count else {
+                    guard tailIndex < entries.tail.count else { return nil }
+                    tailIndex += 1
+                    return entries.tail[tailIndex - 1]
+                }
+                if inBlock == 0 { decoder = Decoder(entries.blocks[block]) }
+                let e = entries.bytes.withUnsafeBufferPointer { decoder!.next($0) }
+                inBlock += 1
+                if inBlock == Entries.blockSize { inBlock = 0; block += 1 }
+                return e
+            }
+        }
+    }
+}
+
+extension Timeline {
+    /// A timeline with its entries given as an array (in their order).
+    public init(signature: String, severity: Severity, role: SignalRole, failureClass: String, controller: String,
+                object: ObjectRef?, captures: [String: String], example: Example?, entries: [Entry], files: [String]) {
+        self.init(signature: signature, severity: severity, role: role, failureClass: failureClass, controller: controller,
+                  object: object, captures: captures, example: example, entries: Entries(entries), files: files)
+    }
+}

@@ -1,0 +1,118 @@
+import Testing
+@testable import LogScan
+
+/// `Timeline.Entries`, the compact store of a timeline's entries: what goes in comes out, in
+/// order, whatever the values (out-of-order times, lines going back, another file, counts and
+/// spans, the extremes of each field), and the readers that skip blocks (`within`, `Recovery`)
+/// answer as a plain scan of every entry does.
+@Suite struct TimelineEntriesTests {
+    typealias Entry = Timeline.Entry
+
+    static func fields(_ e: Entry) -> [Int64] { [e.first, e.last, Int64(e.count), Int64(e.file), Int64(e.line)] }
+
+    /// 2026-03-02T00:00:00Z in milliseconds (date -u -d 2026-03-02 +%s: 1772409600).
+    static let base: Int64 = 1_772_409_600_000
+
+    /// A stream of entries with every kind of step between neighbours, more than a few blocks long.
+    static func mixed(_ n: Int) -> [Entry] {
+        var out: [Entry] = []
+        var generator = SystemRandomNumberGenerator()
+        var first = base, line: Int32 = 1
+        for i in 0..<n {
+            switch i % 7 {
+            case 0: first += 600_000                                   // a reconciliation interval later
+            case 1: first -= Int64.random(in: 0...90_000, using: &generator)   // out of order
+            case 2: first += Int64.random(in: 0...3_000_000_000, using: &generator)
+            default: first += Int64.random(in: 0...150_000, using: &generator)
+            }
+            line = i % 11 == 3 ? 1 : line + Int32.random(in: 1...100_000, using: &generator)
+            let span = i % 3 == 0 ? 0 : Int64.random(in: 0...150_000, using: &generator)
+            let count: Int32 = i % 5 == 0 ? 1 : Int32.random(in: 1...1_000_000, using: &generator)
+            let file = Int32(i % 13 == 0 ? i % 4 : 0)
+            out.append(Entry(first: first, last: first + span, count: count, file: file, line: line))
+        }
+        return out
+    }
+
+    @Test(arguments: [0, 1, 15, 16, 17, 32, 33, 1_000])
+    func entriesComeBackAsTheyWentIn(count: Int) {
+        let entries = Self.mixed(count)
+        let stored = Timeline.Entries(entries)
+        #expect(stored.count == count)
+        #expect(stored.isEmpty == entries.isEmpty)
+        #expect(Array(stored).map(Self.fields) == entries.map(Self.fields))
+        #expect(stored.first.map(Self.fields) == entries.first.map(Self.fields))
+        #expect(stored.last.map(Self.fields) == entries.last.map(Self.fields))
+        #expect(stored.reach == (entries.map(\.last).max() ?? .min))
+    }
+
+    /// The extremes of every field survive the deltas (zigzag of a wrapping difference).
+    @Test func extremeValuesComeBack() {
+        let entries = [
+            Entry(first: .min, last: .max, count: .max, file: .max, line: .min),
+            Entry(first: .max, last: .max, count: .min, file: 0, line: .max),
+            Entry(first: 0, last: 0, count: 0, file: -1, line: 0),
+            Entry(first: -5, last: 7, count: 1, file: .min, line: -1),
+        ] + Self.mixed(40)
+        #expect(Array(Timeline.Entries(entries)).map(Self.fields) == entries.map(Self.fields))
+    }
+
+    /// The store changes the newest entry of its bucket in place: also right after a block froze.
+    @Test func theLastEntryChangesInPlace() {
+        var stored = Timeline.Entries()
+        var plain: [Entry] = []
+        for (i, e) in Self.mixed(100).enumerated() {
+            stored.append(e); plain.append(e)
+            if i % 2 == 0 {
+                var changed = e
+                changed.count += 3
+                changed.last += 1_000
+                stored.replaceLast(changed); plain[plain.count - 1] = changed
+            }
+        }
+        #expect(Array(stored).map(Self.fields) == plain.map(Self.fields))
+        #expect(stored.reach == plain.map(\.last).max())
+    }
+
+    @Test func removeAllKeepsTheOthersInOrder() {
+        let entries = Self.mixed(200)
+        let cut = entries[120].first
+        var stored = Timeline.Entries(entries)
+        let dropped = stored.removeAll { $0.last < cut }
+        let kept = entries.filter { !($0.last < cut) }
+        #expect(dropped == entries.count - kept.count)
+        #expect(Array(stored).map(Self.fields) == kept.map(Self.fields))
+        #expect(stored.removeAll { _ in false } == 0)
+    }
+
+    /// `within` over blocks it may skip equals the sum over every entry that overlaps the window.
+    @Test func withinAnswersAsAScanOfEveryEntry() {
+        let sorted = Self.mixed(500).sorted { $0.first < $1.first }
+        let timeline = Timeline(signature: "kustomization-reconciliation-finished", severity: .info, role: .healthy,
+                                failureClass: "healthy", controller: "kustomize-controller", object: nil, captures: [:],
+                                example: nil, entries: sorted, files: ["a.log", "b.log", "c.log", "d.log"])
+        let lo = sorted.first!.first, hi = sorted.map(\.last).max()!
+        for k in 0..<60 {
+            let from = lo + (hi - lo) * Int64(k) / 60, to = from + Int64(k % 5) * 900_000
+            let overlapping = sorted.filter { $0.first <= to && $0.last >= from }
+            let got = timeline.within(from: from, to: to)
+            #expect(got?.count == (overlapping.isEmpty ? nil : overlapping.reduce(0) { $0 + Int($1.count) }))
+            #expect(got?.last == overlapping.map(\.last).max())
+            #expect(got?.first.first == overlapping.map(\.first).min())
+        }
+    }
+
+    /// `forEach(reaching:)` leaves out only entries that end before the time.
+    @Test func skippedBlocksEndBeforeTheTime() {
+        let entries = Self.mixed(300)
+        let stored = Timeline.Entries(entries)
+        for e in entries.enumerated() where e.offset % 17 == 0 {
+            let time = e.element.last
+            var given: [Entry] = []
+            stored.forEach(reaching: time) { given.append($0); return true }
+            let left = entries.count - given.count
+            #expect(entries.prefix(left).allSatisfy { $0.last < time })
+            #expect(given.map(Self.fields) == entries.suffix(given.count).map(Self.fields))
+        }
+    }
+}
