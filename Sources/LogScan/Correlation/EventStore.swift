@@ -294,6 +294,9 @@ public final class EventStore {
         var example: Int32
         var entries = Timeline.Entries()
         var sorted = true
+        /// False for a lifecycle signal no hypothesis reads (`keepsEntries`): its events are
+        /// counted, its entries are not kept.
+        var keepsEntries = true
         /// Other capture sets of the runs of a context timeline (`settle(runs:)`).
         var variants: [Int32] = []
         init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
@@ -360,6 +363,14 @@ public final class EventStore {
         var out: [Int32: Set<String>] = [:]
         for (i, sig) in patterns.signatures.enumerated() { if let n = names[sig.id] { out[Int32(i)] = n } }
         return out
+    }()
+    /// Per signature: whether its timelines keep entries. Only healthy ones (`Recovery`) and
+    /// those some hypothesis reads (`PatternSet.evidenceSignals`) are read at the end; the
+    /// lifecycle signals no hypothesis reads (Flux's "Dispatching event", "no alerts found",
+    /// helm-controller's "running ... action") were a fifth of a long stream's entries.
+    private lazy var keepsEntries: [Bool] = {
+        let read = patterns.evidenceSignals
+        return patterns.signatures.map { $0.role == .healthy || read.contains($0.id) }
     }()
     /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
     private lazy var named: Set<Int32> = {
@@ -546,6 +557,7 @@ public final class EventStore {
     func add(to t: TimelineState, object: Int32, healthy: Bool, time: Int64, file: Int32, line: Int) {
         eventCount += 1
         if healthy { noteHealthy(object: object, time: time) }
+        guard t.keepsEntries else { return }
         let bucket = time / bucketMillis
         if var entry = t.entries.last, entry.first / bucketMillis == bucket,
            !healthy || !startsEntry(after: entry, object: object, time: time) {
@@ -606,8 +618,10 @@ public final class EventStore {
                 t = existing
             } else {
                 t = TimelineState(captures: intern(captures: e.captures, signature: sig), example: keepExample(e, ek, time: time, limit: 1))
+                t.keepsEntries = keepsEntries[Int(sig)]
                 timelines[ek] = t
             }
+            guard t.keepsEntries else { return }
             let bucket = time / bucketMillis
             if var entry = t.entries.last, entry.first / bucketMillis == bucket,
                e.role != .healthy || !startsEntry(after: entry, object: object, time: time) {
@@ -764,6 +778,7 @@ public final class EventStore {
                 mine.sorted = false
             } else {
                 let state = TimelineState(captures: captures(t.captures, k.signature), example: example(t.example))
+                state.keepsEntries = t.keepsEntries
                 state.entries = Timeline.Entries(entries)
                 state.sorted = t.sorted
                 timelines[key] = state

@@ -41,9 +41,7 @@ public struct Diagnoser {
         // Occurrences last at most a bucket, so any that overlaps [from, to] starts after from − bucket.
         let bucket = EventStore.bucket(windowMillis: windowMillis)
         // Only signals some hypothesis names can be evidence: the rest is never copied.
-        let named = Set(patterns.hypotheses.flatMap {
-            ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
-        })
+        let named = patterns.evidenceSignals
         // Evidence is kept by the number of its signal (its index in `names`), not by its name.
         let names = named.sorted()
         let number = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })

@@ -113,4 +113,13 @@ public struct PatternSet: @unchecked Sendable {
     public init() {}
 
     public func signature(_ id: String) -> Signature? { signatures.first { $0.id == id } }
+
+    /// Ids of the signals some hypothesis reads: as evidence (`supports`, `contradicts`) or in its
+    /// check and remediation steps (`checkSignals`, `remediationSignals`). The diagnosis looks at
+    /// no other signal's occurrences or timelines (`Diagnoser.session`).
+    public var evidenceSignals: Set<String> {
+        Set(hypotheses.flatMap {
+            ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
+        })
+    }
 }
