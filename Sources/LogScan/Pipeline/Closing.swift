@@ -91,23 +91,26 @@ extension LogScanner {
         if !final { closedBefore = max(closedBefore, cutoff) }
     }
 
-    /// Keeps closed incidents to the end: the first `closedInMemory` in `state.closed`, the rest
-    /// on disk when `spillClosed` (and the file can be made and written), else in memory too.
+    /// Keeps closed incidents to the end: in memory (`state.closed`) while they are at most
+    /// `closedInMemory`; past that, with `spillClosed`, every one on disk, those held so far too
+    /// (in memory those from the first the file cannot take on, or all when it cannot be made).
     func keepClosed(_ incidents: [Incident]) {
-        for i in incidents {
-            guard spillClosed, !spillUnavailable, state.closed.count >= closedInMemory else {
-                state.closed.append(i)
-                continue
+        state.closed += incidents
+        guard spillClosed, !spillUnavailable, spillingAll || state.closed.count > closedInMemory else { return }
+        spillingAll = true
+        if state.spills.isEmpty {
+            guard let spill = IncidentSpill() else {
+                spillUnavailable = true
+                return
             }
-            if state.spills.isEmpty {
-                guard let spill = IncidentSpill() else {
-                    spillUnavailable = true
-                    state.closed.append(i)
-                    continue
-                }
-                state.spills.append(spill)
-            }
-            if !state.spills[state.spills.count - 1].append(i) { state.closed.append(i) }
+            state.spills.append(spill)
+        }
+        let spill = state.spills[state.spills.count - 1]
+        // Once the file refuses one (a full disk), it and the rest stay in memory, and no more tries.
+        state.closed = state.closed.filter { i in
+            if !spillUnavailable, spill.append(i) { return false }
+            spillUnavailable = true
+            return true
         }
     }
 }

@@ -157,13 +157,17 @@ public final class LogScanner {
     /// instead of keeping them in memory to the end: `scan` sets it; `follow` takes its closed
     /// incidents as they close. When the file cannot be created or written, they stay in memory.
     public var spillClosed = false
-    /// With `spillClosed`: closed incidents kept in memory before the rest go to disk. Spilling
-    /// costs about half a millisecond of CPU per incident (written once, read twice: 5 % of
-    /// `scan` when most incidents close); the first 2,000 (about 7 MB) stay, so that an input of
-    /// a day or so (the 1 GiB benchmark corpus closes 1,584) pays nothing.
+    /// With `spillClosed`: how many closed incidents stay in memory; once more close, all of them
+    /// go to disk (`keepClosed`), so that a long stream's memory at the end holds none. Spilling
+    /// costs about a third of a millisecond of CPU per incident (written once, read twice: 6 % of
+    /// the 1 GiB benchmark corpus with all of its 1,584 closed incidents on disk), so an input
+    /// of a day or so (up to 2,000, about 9 MB) pays nothing; 10 GiB through stdin (14,892) pays
+    /// for the first 2,000 a second time, about 0.7 s of 85.
     public var closedInMemory = 2000
     /// The file could not be created: no more tries.
     var spillUnavailable = false
+    /// More than `closedInMemory` incidents closed: every closed incident goes to disk.
+    var spillingAll = false
     /// Runs of incidents still open merged into others so far (Pipeline/Closing.swift).
     var mergedRuns = 0
     /// Runs in the store at which the next close is tried.

@@ -71,8 +71,8 @@ struct Scan: ParsableCommand {
     @Option(help: .hidden)
     var closeAfterRuns: Int = 8192
 
-    /// Incidents closed while reading kept in memory before the rest wait on disk (LogScan
-    /// IncidentSpill). Hidden: tests set it to 0 so that every closed incident goes to disk.
+    /// Incidents closed while reading kept in memory; once more close, all of them wait on disk
+    /// (LogScan IncidentSpill). Hidden: tests set it to 0 so that every closed incident goes to disk.
     @Option(help: .hidden)
     var closedInMemory: Int = 2000
 
