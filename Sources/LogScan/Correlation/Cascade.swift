@@ -117,11 +117,12 @@ public struct Cascade {
         let n = incidents.count
         guard n > 1 else { return result }
 
-        // Events of symptom classes by object, to read what each symptom incident waits on.
-        var symptomEvents: [ObjectRef: [Occurrence]] = [:]
-        for o in occurrences where o.role == .failure || o.role == .wrapper {
+        // Events of symptom classes by object (indices into `occurrences`, not copies: at a close
+        // of a long stream these were 2 MB of its peak), to read what each symptom incident waits on.
+        var symptomEvents: [ObjectRef: [Int32]] = [:]
+        for (k, o) in occurrences.enumerated() where o.role == .failure || o.role == .wrapper {
             guard Cascade.symptomClasses.contains(o.failureClass) else { continue }
-            if let obj = o.object { symptomEvents[obj, default: []].append(o) }
+            if let obj = o.object { symptomEvents[obj, default: []].append(Int32(k)) }
         }
         var byObject: [ObjectRef: [Int]] = [:]
         var byKind: [String: [Int]] = [:]
@@ -138,17 +139,17 @@ public struct Cascade {
             // `waits` reads only the events that begin and end within the incident: each object's
             // list is in `Correlator.before` order (by `first`), so those that begin within it
             // are one slice, found by a binary search (an object failing all day has thousands).
-            waits[i] = Cascade.waits(of: inc, events: inc.affected.flatMap { obj -> ArraySlice<Occurrence> in
+            waits[i] = Cascade.waits(of: inc, events: inc.affected.flatMap { obj -> [Occurrence] in
                 guard let list = symptomEvents[obj] else { return [] }
                 let from = inc.firstSeen.millis, to = inc.lastSeen.millis
                 var lo = 0, hi = list.count
                 while lo < hi {
                     let mid = (lo + hi) / 2
-                    if list[mid].first.millis < from { lo = mid + 1 } else { hi = mid }
+                    if occurrences[Int(list[mid])].first.millis < from { lo = mid + 1 } else { hi = mid }
                 }
                 var end = lo
-                while end < list.count, list[end].first.millis <= to { end += 1 }
-                return list[lo..<end]
+                while end < list.count, occurrences[Int(list[end])].first.millis <= to { end += 1 }
+                return list[lo..<end].map { occurrences[Int($0)] }
             })
         }
 

@@ -109,7 +109,9 @@ extension Timeline {
                 if flags & 4 != 0 { Self.put(&bytes, Self.zigzag(Int64(e.file))) }
                 prevFirst = e.first; prevLine = e.line; prevFile = e.file
             }
-            tail.removeAll(keepingCapacity: true)
+            // Not keeping the room: most context timelines get a few entries per close, and 4,000
+            // of them each holding room for 16 (448 bytes) were 1.9 MB of a 10 GiB stream.
+            tail.removeAll()
         }
 
         @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
