@@ -114,8 +114,8 @@ extension Timeline {
             tail.removeAll()
         }
 
-        @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-        @inline(__always) static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
+        @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v &<< 1) ^ (v &>> 63)) }
+        @inline(__always) static func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u &>> 1) ^ (0 &- Int64(bitPattern: u & 1)) }
 
         @inline(__always) static func put(_ out: inout [UInt8], _ value: UInt64) {
             var v = value
@@ -160,20 +160,25 @@ extension Timeline {
 
             init(_ b: Block) { position = Int(b.offset); first = b.first; line = b.line }
 
+            /// One LEB128 value (a one-byte value, the most common, takes the short way; shifts
+            /// are masked: a well-formed value never shifts past 63).
             @inline(__always) mutating func varint(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
-                var v: UInt64 = 0, shift: UInt64 = 0
+                var byte = p[position]
+                position &+= 1
+                if byte < 0x80 { return UInt64(byte) }
+                var v = UInt64(byte & 0x7f), shift: UInt64 = 7
                 while true {
-                    let byte = p[position]
-                    position += 1
-                    v |= UInt64(byte & 0x7f) << shift
+                    byte = p[position]
+                    position &+= 1
+                    v |= UInt64(byte & 0x7f) &<< shift
                     if byte < 0x80 { return v }
-                    shift += 7
+                    shift &+= 7
                 }
             }
 
             @inline(__always) mutating func next(_ p: UnsafeBufferPointer<UInt8>) -> Entry {
                 let flags = p[position]
-                position += 1
+                position &+= 1
                 first = first &+ Entries.unzigzag(varint(p))
                 line = Int32(truncatingIfNeeded: Int64(line) &+ Entries.unzigzag(varint(p)))
                 let last = flags & 1 != 0 ? first &+ Entries.unzigzag(varint(p)) : first
