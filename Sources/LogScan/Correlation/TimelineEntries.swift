@@ -73,7 +73,8 @@ extension Timeline {
             if e.last > reach { reach = e.last }
         }
 
-        /// Keeps the entries for which `keep` is false, in their order; returns how many went.
+        /// Removes the entries for which `drop` is true, keeping the others in their order; returns
+        /// how many went (none: nothing is rebuilt).
         @discardableResult
         mutating func removeAll(where drop: (Entry) -> Bool) -> Int {
             guard contains(where: drop) else { return 0 }
@@ -93,7 +94,8 @@ extension Timeline {
             guard let head = tail.first else { return }
             let previous = blocks.last?.reach ?? .min
             let newest = tail.reduce(previous) { Swift.max($0, $1.last) }
-            if bytes.capacity - bytes.count < 16 * 12 { bytes.reserveCapacity(bytes.count + Swift.max(256, bytes.count / 2)) }
+            // Room for a block of about 12 bytes an entry, grown by half (at least 256 bytes).
+            if bytes.capacity - bytes.count < Self.blockSize * 12 { bytes.reserveCapacity(bytes.count + Swift.max(256, bytes.count / 2)) }
             blocks.append(Block(reach: newest, first: head.first, offset: UInt32(bytes.count), line: head.line))
             var prevFirst = head.first, prevLine = head.line, prevFile: Int32 = -1
             for e in tail {
