@@ -263,7 +263,10 @@ public struct Cascade {
             gone.insert(i)
         }
         if folded.isEmpty { return result }
+        // At its exact size, sorted in place: a close folds every incident it correlated, and
+        // growth by doubling or a sorted copy held the list one and a half or two times over.
         var out: [Incident] = []
+        out.reserveCapacity(n - gone.count)
         for i in 0..<n {
             if gone.contains(i) { continue }
             var inc = incidents[i]
@@ -287,7 +290,8 @@ public struct Cascade {
             out.append(inc)
         }
         // The report's order (`ReportOrdered`), as the correlator gives it.
-        result.incidents = out.sorted { $0.precedes(inReport: $1) }
+        out.sort { $0.precedes(inReport: $1) }
+        result.incidents = out
         return result
     }
 

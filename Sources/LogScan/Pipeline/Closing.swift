@@ -40,7 +40,7 @@ extension LogScanner {
         // needs is in `occurrences`, and the upstreams learned so far are taken before the runs'
         // own namings join them), so that they and the correlation never take memory together.
         if final { store.settle(runs: Set(occurrences.map(\.run))) }
-        occurrences.sort(by: Correlator.before)
+        Correlator.sort(&occurrences)
         let windowSeconds = Double(w) / 1000
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: learned)

@@ -81,7 +81,7 @@ public final class IncidentStream {
         // Sorted once, in place; the correlator and the diagnoser both read this order.
         var occurrences = scan.occurrences
         scan.occurrences = []
-        occurrences.sort(by: Correlator.before)
+        Correlator.sort(&occurrences)
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil, learned: scan.learnedUpstreams)
         // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
