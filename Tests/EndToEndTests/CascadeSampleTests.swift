@@ -85,6 +85,27 @@ import Testing
         #expect(hypotheses?.first?["id"] as? String == "git-auth-failed")
     }
 
+    /// `--controller source-controller` at 3 a.m., because the artifacts do not come: the
+    /// NetworkPolicy :9090 sample's failures are all kustomize-controller's (`dial tcp
+    /// 10.43.x.x:80: connect: connection refused` fetching GitRepository/flux-system/flux-system's
+    /// artifact), but the artifact is source-controller's to serve, so the incident is about it
+    /// (it was hidden: "none about the --controller given"). helm-controller reconciles nothing
+    /// in it, so it still hides it.
+    @Test func aControllerShowsTheIncidentsAboutWhatItReconciles() throws {
+        let logs = ["samples/networkpolicy-9090/kustomize-controller.log", "samples/networkpolicy-9090/source-controller.log"]
+        let r = try run(["--format", "json", "--controller", "source-controller"] + logs)
+        #expect(r.status == 1)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(incidents.first?["upstream"] as? String == "GitRepository/flux-system/flux-system")
+        #expect(incidents.first?["controllers"] as? [String] == ["kustomize-controller"])
+        let hypotheses = incidents.first?["hypotheses"] as? [[String: Any]]
+        #expect(hypotheses?.first?["id"] as? String == "networkpolicy-blocks-artifact-port")
+        let helm = try run(["--format", "json", "--controller", "helm"] + logs)
+        #expect(helm.status == 0)
+        #expect((try json(helm.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
+    }
+
     @Test func aFilterThatMatchesNoIncidentSaysSo() throws {
         let logs = ["samples/gitrepository-cascade/kustomize-controller.log", "samples/gitrepository-cascade/source-controller.log"]
         let r = try run(["--color", "never", "--namespace", "default"] + logs)

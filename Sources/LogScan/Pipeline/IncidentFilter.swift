@@ -12,11 +12,17 @@ extension ScanFilter {
     /// waits folded under it, `Cascade`) matches every filter given. Failures of every object are
     /// correlated, so `--object Kustomization/flux-system/apps` shows the GitRepository incident
     /// apps waits on, with apps listed downstream, instead of apps' wait alone.
+    ///
+    /// A controller is also about the objects it reconciles (`FluxControllers.byKind`): with
+    /// `--controller source-controller`, kustomize-controller's failures to fetch a
+    /// GitRepository's artifact are shown, since source-controller serves that artifact (the
+    /// NetworkPolicy :9090 case logs them in kustomize-controller alone).
     public func accepts(_ i: Incident) -> Bool {
-        if let c = controller {
-            guard i.controllers.contains(c) || i.downstream.contains(where: { $0.signals.contains { $0.controller == c } }) else { return false }
-        }
         let objects = i.affected + (i.upstream.map { [$0] } ?? []) + i.downstream.flatMap(\.objects)
+        if let c = controller {
+            guard i.controllers.contains(c) || i.downstream.contains(where: { $0.signals.contains { $0.controller == c } })
+                    || objects.contains(where: { FluxControllers.byKind[$0.kind.lowercased()] == c }) else { return false }
+        }
         if let ns = namespace, !objects.contains(where: { $0.namespace == ns }) { return false }
         if let o = object, !objects.contains(where: { ScanFilter.normalized($0) == o }) { return false }
         return true

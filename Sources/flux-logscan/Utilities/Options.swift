@@ -86,7 +86,7 @@ struct PatternOptions: ParsableArguments {
 /// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
 /// which incidents are shown (every controller's failures are still correlated).
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize); every controller's failures are still correlated.")
+    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize) or about objects it reconciles (source-controller: GitRepository, HelmChart, ...); every controller's failures are still correlated.")
     var controller: String?
 
     @Option(help: "Show only incidents about an object in this namespace (affected, upstream or waiting downstream).")
