@@ -34,6 +34,18 @@ import Testing
         #expect(text.contains("edit networkpolicy <name>"))
     }
 
+    /// helm-release-locked: HelmRelease monitoring/kube-prometheus-stack (helm-controller.log's
+    /// `name`/`namespace` keys) stuck on `another operation (install/upgrade/rollback) is in
+    /// progress`; Helm keeps the release in the HelmRelease's namespace by default, so the checks
+    /// read it there. No line names the release itself, so `<release>` stays.
+    @Test func helmReleaseLockedReadsHelmsStorageInTheHelmReleasesNamespace() throws {
+        let h = try firstHypothesis("helm-release-locked")
+        #expect(h["id"] as? String == "helm-release-locked")
+        #expect(lines(h).contains { $0.hasPrefix("helm history <release> -n monitoring") })
+        #expect(lines(h).contains { $0.hasPrefix("kubectl -n monitoring get secrets -l owner=helm,name=<release>") })
+        #expect(!lines(h).contains { $0.contains("-n <namespace>") })
+    }
+
     /// apply-forbidden: Kustomization team-a/team-a, denied `patch` on `deployments` in team-a for
     /// system:serviceaccount:team-a:flux-reconciler (kustomize-controller.log line 1).
     @Test func applyForbiddenNamesTheObjectAndTheServiceAccount() throws {

@@ -24,8 +24,27 @@ import Testing
         let f = PlaceholderFiller(objects: [release])
         #expect(f.fill("Then: flux reconcile helmrelease <name> -n <namespace> --force")
             == "Then: flux reconcile helmrelease kube-prometheus-stack -n monitoring --force")
-        // helm.yaml: the release name and its namespace are not the HelmRelease's for sure.
+        // helm.yaml: the release's name is not the HelmRelease's for sure ([TargetNamespace-]Name);
+        // without one HelmRelease, Helm's storage namespace is not known either.
         #expect(f.fill("helm history <release> -n <namespace>") == "helm history <release> -n <namespace>")
+    }
+
+    /// Helm's storage namespace defaults to the HelmRelease's (Flux HelmRelease v2 API,
+    /// `spec.storageNamespace`): `helm` commands and the storage Secrets' `owner=helm` selector
+    /// take it; other commands' `<namespace>` (the release's workloads) do not.
+    @Test func helmStorageNamespaceIsTheHelmReleases() {
+        let f = PlaceholderFiller(objects: [release], helmStorageNamespace: "monitoring")
+        // helm.yaml, helm-release-locked's checks and fix, as written there.
+        #expect(f.fill("helm history <release> -n <namespace>   # the last revision is pending-install / pending-upgrade / pending-rollback")
+            == "helm history <release> -n monitoring   # the last revision is pending-install / pending-upgrade / pending-rollback")
+        #expect(f.fill("kubectl -n <namespace> get secrets -l owner=helm,name=<release> --show-labels")
+            == "kubectl -n monitoring get secrets -l owner=helm,name=<release> --show-labels")
+        #expect(f.fill("helm rollback <release> <last-deployed-revision> -n <namespace> (or, for a first install, helm uninstall <release> -n <namespace>)")
+            == "helm rollback <release> <last-deployed-revision> -n monitoring (or, for a first install, helm uninstall <release> -n monitoring)")
+        // helm-action-failed's check: the LoadBalancer is in the release's namespace, not known here.
+        #expect(f.fill("kubectl get svc -n <namespace> -o wide") == "kubectl get svc -n <namespace> -o wide")
+        // A `helm` word inside another command is not a helm command.
+        #expect(f.fill("kubectl get helmrelease -n <namespace>") == "kubectl get helmrelease -n <namespace>")
     }
 
     @Test func severalOrNoObjectsOfTheKind() {

@@ -18,6 +18,13 @@
 ///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
 ///   its captures `user`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
 ///   captured `object` (`Deployment/podinfo/podinfo`) of apply failures.
+/// - Helm (an incident about one HelmRelease): `<namespace>` in a `helm` command and in
+///   `kubectl ... -l owner=helm` (the release's storage Secrets) becomes the HelmRelease's
+///   namespace, Helm's storage namespace unless `spec.storageNamespace` says otherwise (Flux
+///   HelmRelease v2 API: "defaults to the namespace of the HelmRelease"). Elsewhere `<namespace>`
+///   becomes the release's namespace when a signal captured the release as `namespace/name`
+///   (helm-controller writes `Helm install failed for release %s/%s` with
+///   `GetReleaseNamespace()`, `GetReleaseName()`: internal/reconcile/install.go).
 /// Every other placeholder (`<name>` of a NetworkPolicy or a secret, `<pod>`, `<node>`, ...) names
 /// something the logs do not say, and stays as written.
 public struct PlaceholderFiller: Sendable {
@@ -25,6 +32,9 @@ public struct PlaceholderFiller: Sendable {
     public var objects: [ObjectRef]
     /// Placeholder (without `<>`) → value.
     public var values: [String: String]
+    /// The namespace of the one HelmRelease the incident is about (Helm's storage namespace by
+    /// default), nil with none or several.
+    public var helmStorageNamespace: String?
 
     /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
     public init(incident: Incident) {
@@ -44,7 +54,15 @@ public struct PlaceholderFiller: Sendable {
             values["git-host"] = bare
         }
         for key in ["secret", "chart", "branch", "tag"] { if let v = unique(key) { values[key] = v } }
-        if let r = unique("release") { values["release"] = r.split(separator: "/").last.map(String.init) ?? r }
+        if let r = unique("release") {
+            values["release"] = r.split(separator: "/").last.map(String.init) ?? r
+            // `namespace/name` (install and upgrade failures): the release's namespace, where its
+            // workloads are.
+            let parts = r.split(separator: "/")
+            if parts.count == 2, objects.contains(where: { $0.kind == "HelmRelease" }) { values["namespace"] = String(parts[0]) }
+        }
+        let releases = objects.filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty }
+        helmStorageNamespace = releases.count == 1 ? releases[0].namespace : nil
         if let u = unique("url", where: { $0.signature.hasPrefix("git-") }) {
             values["url"] = u
             // https://github.com/acme/shop-apps, ssh://git@github.com/acme/shop-apps(.git)
@@ -74,9 +92,10 @@ public struct PlaceholderFiller: Sendable {
     }
 
     /// An empty filler: fills nothing.
-    public init(objects: [ObjectRef] = [], values: [String: String] = [:]) {
+    public init(objects: [ObjectRef] = [], values: [String: String] = [:], helmStorageNamespace: String? = nil) {
         self.objects = objects
         self.values = values
+        self.helmStorageNamespace = helmStorageNamespace
     }
 
     /// The word(s) before `<name>` → the kind they name. `flux` spells kinds as subcommands
@@ -101,7 +120,7 @@ public struct PlaceholderFiller: Sendable {
            values.keys.allSatisfy({ !$0.hasPrefix("system:") || $0.utf8.contains(UInt8(ascii: "<")) }) {
             return text
         }
-        var out = fillObjects(text)
+        var out = fillHelmStorage(fillObjects(text))
         // Longest first: `<kind> <name> -n <namespace>` before `<namespace>`.
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
@@ -156,6 +175,27 @@ public struct PlaceholderFiller: Sendable {
         return String(chars)
     }
 
+    /// `<namespace>` in commands that read Helm's storage (`helm ...`, `kubectl ... -l
+    /// owner=helm`) → `helmStorageNamespace` (see the type's comment).
+    func fillHelmStorage(_ text: String) -> String {
+        guard let ns = helmStorageNamespace, text.holds("<namespace>") else { return text }
+        var chars = Array(text)
+        let token = Array("<namespace>"), value = Array(ns)
+        var i = 0
+        while i + token.count <= chars.count {
+            guard chars[i..<(i + token.count)].elementsEqual(token) else { i += 1; continue }
+            let start = Self.commandStart(chars, before: i, programs: ["kubectl ", "flux ", "helm "])
+            let command = String(chars[start..<Self.commandEnd(chars, after: i + token.count)])
+            if command.hasPrefix("helm ") || command.contains("owner=helm") {
+                chars.replaceSubrange(i..<(i + token.count), with: value)
+                i += value.count
+            } else {
+                i += token.count
+            }
+        }
+        return String(chars)
+    }
+
     /// At most this many objects of one kind are written out (one command each); with more, the
     /// placeholder stays and the report's object lists say which they are.
     static let maxObjects = 3
@@ -176,10 +216,10 @@ public struct PlaceholderFiller: Sendable {
         return command
     }
 
-    /// Where the command holding position `i` starts: its last `kubectl `/`flux ` before `i`
-    /// (0 when none).
-    static func commandStart(_ chars: [Character], before i: Int) -> Int {
-        let programs = ["kubectl ", "flux "].map(Array.init)
+    /// Where the command holding position `i` starts: its last program word (`kubectl `/`flux `
+    /// unless `programs` says) before `i` (0 when none).
+    static func commandStart(_ chars: [Character], before i: Int, programs names: [String] = ["kubectl ", "flux "]) -> Int {
+        let programs = names.map(Array.init)
         var j = i - 1
         while j >= 0 {
             if j == 0 || !(chars[j - 1].isLetter || chars[j - 1] == "-") {
