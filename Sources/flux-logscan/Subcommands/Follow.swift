@@ -82,6 +82,9 @@ struct Follow: ParsableCommand {
         scanner.filter = filter
         scanner.referenceYear = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).year
         let follower = Follower(scanner: scanner, patterns: patterns, windowSeconds: window.seconds)
+        // Patterns compiled, options read: the code that did it is not needed again (a sidecar
+        // runs for days).
+        StartupPages.release()
         follower.minSeverity = minSeverity
         follower.reportEverySeconds = reportEvery.seconds
         follower.stopWhenCaughtUp = untilCaughtUp

@@ -128,6 +128,8 @@ struct Scan: ParsableCommand {
             }
         }
         let inputs = paths.isEmpty ? ["-"] : paths
+        // Patterns compiled, options read: the code that did it is not needed again.
+        StartupPages.release()
         var walker = InputWalker()
         // FLUX_LOGSCAN_DEBUG: resident memory (now and peak so far) after each phase, on Linux.
         func memory(_ phase: String) {
