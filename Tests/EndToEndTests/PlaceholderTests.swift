@@ -116,4 +116,12 @@ import Testing
         #expect(s.checks.first == "kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50   # the panic and its goroutine trace")
         #expect(s.fixes.first?.hasPrefix("Panic:") == true)
     }
+
+    /// sops-decryption-failed in text: the SOPS error's further lines (`Group 0: FAILED`, the age
+    /// recipient) stay indented under their evidence entry instead of starting at column 0.
+    @Test func multiLineMessagesStayUnderTheirEntry() throws {
+        let text = try run(["--color", "never", "samples/sops-decryption-failed"]).text
+        #expect(text.contains("\n        Group 0: FAILED\n"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("Group 0") || $0.hasPrefix("Recovery failed") })
+    }
 }

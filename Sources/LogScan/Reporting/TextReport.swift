@@ -198,7 +198,7 @@ public struct TextReport {
                 .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
                 .map { "\($0.key)=\(Self.captureText($0.value, derived: DerivedSignal.all.contains(s.signature)))" }.joined(separator: " ")
             out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-            out += "      " + dim(s.location.description) + "  " + ellipsize(s.example?.summary ?? "", at: 400) + "\n"
+            out += "      " + dim(s.location.description) + "  " + indented(ellipsize(s.example?.summary ?? "", at: 400), by: 8) + "\n"
         }
         if i.hypotheses.isEmpty {
             out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
@@ -208,9 +208,9 @@ public struct TextReport {
         for (k, h) in i.hypotheses.enumerated() {
             let pct = Int((h.confidence * 100).rounded())
             out += "    \(k + 1). " + bold(h.id) + "  \(pct)%  " + h.title + "\n"
-            for e in h.evidenceFor { out += "       " + paint("+ ", "32") + e + "\n" }
+            for e in h.evidenceFor { out += "       " + paint("+ ", "32") + indented(e, by: 9) + "\n" }
             for e in h.evidenceAgainst {
-                out += "       " + (e.hasPrefix("unknown:") ? paint("? ", "33") : paint("- ", "31")) + e + "\n"
+                out += "       " + (e.hasPrefix("unknown:") ? paint("? ", "33") : paint("- ", "31")) + indented(e, by: 9) + "\n"
             }
             if k < detailedHypotheses {
                 if !h.checks.isEmpty {
@@ -251,7 +251,7 @@ public struct TextReport {
         if let first = i.downstreamSignals.min(by: { a, b in
             (a.firstSeen?.millis ?? .max, a.location.file, a.location.line) < (b.firstSeen?.millis ?? .max, b.location.file, b.location.line)
         }) {
-            out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  " + ellipsize(first.example?.summary ?? "", at: 200) + "\n"
+            out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  " + indented(ellipsize(first.example?.summary ?? "", at: 200), by: 19) + "\n"
         }
         return out
     }
@@ -283,6 +283,22 @@ extension String {
         while let last = s.last, last == "\n" || last == " " || last == "\t" { s.removeLast() }
         return String(s)
     }
+}
+
+/// `text` as one block of the report: without trailing spaces and line breaks, and its further
+/// lines indented by `width` spaces, so that a record's multi-line message (a SOPS error's `Group 0:
+/// FAILED` lines, an API error ending in `\n`) stays under the entry it belongs to.
+func indented(_ text: String, by width: Int) -> String {
+    var trimmed = Substring(text)
+    while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }  // "\r\n" is one Character
+    guard trimmed.utf8.contains(UInt8(ascii: "\n")) else { return String(trimmed) }
+    let pad = String(repeating: " ", count: width)
+    var out = ""
+    for (k, line) in trimmed.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        if k > 0 { out += line.isEmpty ? "\n" : "\n" + pad }
+        out += line
+    }
+    return out
 }
 
 /// Cuts at `limit` bytes and marks the cut with "…".
