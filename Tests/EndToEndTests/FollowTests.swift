@@ -42,6 +42,22 @@ import Glibc
         #expect(try Self.finalState(r.stdout) == Self.scanned(sample.logs))
     }
 
+    /// oom-killed-source-controller, followed as text: the incident is first written when its
+    /// window closes, before source-controller's restart (`starting manager` at 10:08:00 in
+    /// source-controller.log) is read, as a transient info one; written again once the restart
+    /// makes it an outage, the update says what changed. It said "now resolved", though it was
+    /// resolved already.
+    @Test func anUpdateSaysWhatChanged() throws {
+        let logs = ["samples/oom-killed-source-controller/kustomize-controller.log", "samples/oom-killed-source-controller/source-controller.log"]
+        let r = try run(["follow", "--until-caught-up", "--format", "text", "--color", "never"] + logs)
+        #expect(r.status == 0, "\(r.stderr)")
+        let headers = r.text.split(separator: "\n").filter { $0.hasPrefix("[") || $0.hasPrefix("update of") }
+        #expect(headers.count == 3)
+        #expect(headers.first?.hasPrefix("[1] INFO resolved transient  Artifact download refused for GitRepository/flux-system/flux-system") == true)
+        #expect(headers.dropFirst().first == "update of [1] (the same incident, error, was info; no longer transient):")
+        #expect(headers.last?.hasPrefix("[2] ERROR resolved  Artifact download refused") == true)
+    }
+
     /// `kubectl logs -f ... | flux-logscan follow -`: standard input, to its end.
     @Test func stdinIsFollowedToItsEnd() throws {
         let logs = ["samples/networkpolicy-9090/kustomize-controller.log"]

@@ -51,8 +51,9 @@ struct Follow: ParsableCommand {
     @Option(help: "Show only incidents at or above this severity.")
     var minSeverity: Severity = .info
 
-    /// Stop once every input is read to its end (tests: what `follow` emits for a finished log). Hidden.
-    @Flag(help: .hidden)
+    /// Stop once every input is read to its end: a finished log (an archive, `kubectl logs`
+    /// without `-f`) read the way `follow` reads a live one, incidents written as they close.
+    @Flag(help: "Stop once every input is read to its end instead of waiting for more (a finished log read as follow reads a live one).")
     var untilCaughtUp = false
 
     func validate() throws {
@@ -60,6 +61,18 @@ struct Follow: ParsableCommand {
             throw ValidationError("--format json writes one document at the end; follow writes as incidents close: use --format ndjson (or text)")
         }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be followed once") }
+    }
+
+    /// What changed in an incident written again by `follow --format text`: "now resolved",
+    /// "error, was info; no longer transient", or "more evidence" when neither its status, its
+    /// severity nor its transient mark did.
+    static func change(from before: (first: Int, status: IncidentStatus, severity: Severity, transient: Bool),
+                       to incident: Incident) -> String {
+        var parts: [String] = []
+        if incident.status != before.status { parts.append("now \(incident.status.rawValue)") }
+        if incident.severity != before.severity { parts.append("\(incident.severity.rawValue), was \(before.severity.rawValue)") }
+        if incident.transient != before.transient { parts.append(incident.transient ? "now transient" : "no longer transient") }
+        return parts.isEmpty ? "more evidence" : parts.joined(separator: "; ")
     }
 
     func run() throws {
@@ -97,15 +110,17 @@ struct Follow: ParsableCommand {
                 Output.stdout(JSON.object(fields).rendered + "\n")
             }
         case .text:
-            // A record of an incident shown before says so: the same id, written again.
-            var firstShown: [String: Int] = [:]
+            // A record of an incident shown before says so, and what changed since it was last
+            // written: its status, its severity (a transient incident that proved not to be).
+            var shown: [String: (first: Int, status: IncidentStatus, severity: Severity, transient: Bool)] = [:]
             follower.onIncident = { incident, seq in
                 var out = "\n"
-                if let first = firstShown[incident.id] {
-                    out += "update of [\(first)] (the same incident, \(incident.status == .resolved ? "now resolved" : "changed")):\n"
+                if let before = shown[incident.id] {
+                    out += "update of [\(before.first)] (the same incident, \(Self.change(from: before, to: incident))):\n"
+                    shown[incident.id] = (before.first, incident.status, incident.severity, incident.transient)
                 } else {
-                    if firstShown.count >= 100_000 { firstShown = [:] }
-                    firstShown[incident.id] = seq
+                    if shown.count >= 100_000 { shown = [:] }
+                    shown[incident.id] = (seq, incident.status, incident.severity, incident.transient)
                 }
                 Output.stdout(out + report.block(incident, number: seq))
             }
