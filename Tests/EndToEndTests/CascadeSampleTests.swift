@@ -101,6 +101,14 @@ import Testing
         #expect(incidents.first?["controllers"] as? [String] == ["kustomize-controller"])
         let hypotheses = incidents.first?["hypotheses"] as? [[String: Any]]
         #expect(hypotheses?.first?["id"] as? String == "networkpolicy-blocks-artifact-port")
+        // notification-controller-unreachable: kustomize-controller's events never reach
+        // notification-controller's Service (`dial tcp: lookup
+        // notification-controller.flux-system.svc.cluster.local.`): an incident about it.
+        let events = try run(["--format", "json", "--controller", "notification-controller", "samples/notification-controller-unreachable"])
+        #expect(events.status == 1)
+        let shown = try #require(try json(events.stdout)["incidents"] as? [[String: Any]])
+        #expect(shown.count == 1)
+        #expect(shown.first?["controllers"] as? [String] == ["kustomize-controller"])
         let helm = try run(["--format", "json", "--controller", "helm"] + logs)
         #expect(helm.status == 0)
         #expect((try json(helm.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)

@@ -23,6 +23,11 @@ import Testing
         try expectUsageError(["--object", "badformat", "x.log"],
                              saying: "--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got badformat")
         try expectUsageError(["scan", "--object", "badformat", "x.log"], saying: "--object: expected Kind/namespace/name")
+        // Kind/name: Flux objects are namespaced, so it would match nothing and exit 0 unnoticed.
+        try expectUsageError(["--object", "HelmRelease/podinfo", "x.log"], saying: "--object: expected Kind/namespace/name")
+        let follow = try run(["follow", "--object", "HelmRelease/podinfo", "x.log"])
+        #expect(follow.status == 2)
+        #expect(follow.stderr.contains("--object: expected Kind/namespace/name"))
     }
 
     @Test func badTimesControllerAndJobs() throws {

@@ -16,12 +16,16 @@ extension ScanFilter {
     /// A controller is also about the objects it reconciles (`FluxControllers.byKind`): with
     /// `--controller source-controller`, kustomize-controller's failures to fetch a
     /// GitRepository's artifact are shown, since source-controller serves that artifact (the
-    /// NetworkPolicy :9090 case logs them in kustomize-controller alone).
+    /// NetworkPolicy :9090 case logs them in kustomize-controller alone), and so are the failures
+    /// to reach its Service (a captured `host` of `notification-controller.flux-system.svc...`:
+    /// kustomize-controller's events that notification-controller never received).
     public func accepts(_ i: Incident) -> Bool {
         let objects = i.affected + (i.upstream.map { [$0] } ?? []) + i.downstream.flatMap(\.objects)
         if let c = controller {
-            guard i.controllers.contains(c) || i.downstream.contains(where: { $0.signals.contains { $0.controller == c } })
-                    || objects.contains(where: { FluxControllers.byKind[$0.kind.lowercased()] == c }) else { return false }
+            func reaches(_ s: SignalSummary) -> Bool { s.captures["host"].map { $0 == c || $0.hasPrefix(c + ".") } ?? false }
+            guard i.controllers.contains(c) || i.downstream.contains(where: { $0.signals.contains { $0.controller == c || reaches($0) } })
+                    || objects.contains(where: { FluxControllers.byKind[$0.kind.lowercased()] == c })
+                    || i.signals.contains(where: reaches) else { return false }
         }
         if let ns = namespace, !objects.contains(where: { $0.namespace == ns }) { return false }
         if let o = object, !objects.contains(where: { ScanFilter.normalized($0) == o }) { return false }

@@ -86,7 +86,7 @@ struct PatternOptions: ParsableArguments {
 /// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
 /// which incidents are shown (every controller's failures are still correlated).
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize) or about objects it reconciles (source-controller: GitRepository, HelmChart, ...); every controller's failures are still correlated.")
+    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize) or about objects it reconciles (source-controller: GitRepository, HelmChart, ...) or its Service; every controller's failures are still correlated.")
     var controller: String?
 
     @Option(help: "Show only incidents about an object in this namespace (affected, upstream or waiting downstream).")
@@ -97,7 +97,8 @@ struct SelectionOptions: ParsableArguments {
 
     /// - Throws: `ValidationError` for an `--object` that is not Kind/namespace/name or an unknown `--controller`.
     func validate() throws {
-        if let object, ObjectRef(parsing: object) == nil {
+        // Flux's objects are namespaced: `Kind/name` would match nothing, silently.
+        if let object, ObjectRef(parsing: object)?.namespace.isEmpty != false {
             throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
         }
         if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
