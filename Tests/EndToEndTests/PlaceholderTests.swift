@@ -124,4 +124,18 @@ import Testing
         #expect(text.contains("\n        Group 0: FAILED\n"))
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("Group 0") || $0.hasPrefix("Recovery failed") })
     }
+
+    /// artifact-missing: the GitRepository was suspended for a change freeze (README.md; source-
+    /// controller.log line 25, `reconciliation is suspended for this object`), so `flux reconcile
+    /// source git` is refused and nothing stores the artifact again: the fix leads with resuming
+    /// it, and the suspension is evidence. It offered only the reconcile.
+    @Test func aSuspendedSourceLeadsTheFix() throws {
+        let logs = ["samples/artifact-missing/kustomize-controller.log", "samples/artifact-missing/source-controller.log"]
+        let r = try run(["--format", "json"] + logs)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "artifact-missing")
+        #expect((h["remediation"] as? [String])?.first?.contains("flux resume source git") == true)
+        #expect((h["evidence_for"] as? [String])?.contains { $0.contains("[reconcile-suspended, first 02:40:08, samples/artifact-missing/source-controller.log:25]") } == true)
+    }
 }
