@@ -87,6 +87,47 @@ import Testing
         let text = try run(["explain", "git-auth-failed"]).text
         #expect(text.contains("flux reconcile source git <name>"))
     }
+
+    /// sops-decryption-failed in text: the SOPS error's further lines (`Group 0: FAILED`, the age
+    /// recipient) stay indented under their evidence entry instead of starting at column 0.
+    @Test func multiLineMessagesStayUnderTheirEntry() throws {
+        let text = try run(["--color", "never", "samples/sops-decryption-failed"]).text
+        #expect(text.contains("\n        Group 0: FAILED\n"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("Group 0") || $0.hasPrefix("Recovery failed") })
+    }
+
+    /// artifact-missing: the GitRepository was suspended for a change freeze (README.md; source-
+    /// controller.log line 25, `reconciliation is suspended for this object`), so `flux reconcile
+    /// source git` is refused and nothing stores the artifact again: the fix leads with resuming
+    /// it, and the suspension is evidence. It offered only the reconcile.
+    @Test func aSuspendedSourceLeadsTheFix() throws {
+        let logs = ["samples/artifact-missing/kustomize-controller.log", "samples/artifact-missing/source-controller.log"]
+        let r = try run(["--format", "json"] + logs)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "artifact-missing")
+        #expect((h["remediation"] as? [String])?.first?.contains("flux resume source git") == true)
+        #expect((h["evidence_for"] as? [String])?.contains { $0.contains("[reconcile-suspended, first 02:40:08, samples/artifact-missing/source-controller.log:25]") } == true)
+    }
+
+    /// tls-verification-failed: HelmRepository flux-system/internal-charts, whose index download
+    /// fails on an expired certificate (`Get "https://charts.internal.example.com/index.yaml": tls:
+    /// failed to verify certificate: x509: certificate has expired or is not yet valid`). The steps
+    /// name that source and host, and the expired-certificate fix comes before the private-CA one.
+    /// They said `describe gitrepository <name>`, `openssl s_client -connect <host>:443` and
+    /// `flux reconcile source git <name>`.
+    @Test func tlsStepsNameTheHelmRepositoryAndItsHost() throws {
+        let r = try run(["--format", "json", "samples/tls-verification-failed"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "tls-verification-failed")
+        let all = (h["checks"] as? [String] ?? []) + (h["remediation"] as? [String] ?? [])
+        #expect(all.contains { $0.hasPrefix("kubectl -n flux-system describe helmrepository internal-charts") })
+        #expect(all.contains { $0.hasPrefix("openssl s_client -connect charts.internal.example.com:443 -servername charts.internal.example.com") })
+        #expect(all.contains("Then retry at once: flux reconcile source helm internal-charts"))
+        #expect((h["remediation"] as? [String])?.first?.hasPrefix("Expired or wrong-name certificate") == true)
+        #expect(!all.contains { $0.contains("gitrepository") || $0.contains("source git") })
+    }
 }
 
 /// controller-restarting's checks and fixes follow the way the controller died (`when:` in
@@ -115,27 +156,5 @@ import Testing
         let s = try steps("controller-restarting")
         #expect(s.checks.first == "kubectl -n flux-system logs deploy/kustomize-controller --previous | tail -50   # the panic and its goroutine trace")
         #expect(s.fixes.first?.hasPrefix("Panic:") == true)
-    }
-
-    /// sops-decryption-failed in text: the SOPS error's further lines (`Group 0: FAILED`, the age
-    /// recipient) stay indented under their evidence entry instead of starting at column 0.
-    @Test func multiLineMessagesStayUnderTheirEntry() throws {
-        let text = try run(["--color", "never", "samples/sops-decryption-failed"]).text
-        #expect(text.contains("\n        Group 0: FAILED\n"))
-        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("Group 0") || $0.hasPrefix("Recovery failed") })
-    }
-
-    /// artifact-missing: the GitRepository was suspended for a change freeze (README.md; source-
-    /// controller.log line 25, `reconciliation is suspended for this object`), so `flux reconcile
-    /// source git` is refused and nothing stores the artifact again: the fix leads with resuming
-    /// it, and the suspension is evidence. It offered only the reconcile.
-    @Test func aSuspendedSourceLeadsTheFix() throws {
-        let logs = ["samples/artifact-missing/kustomize-controller.log", "samples/artifact-missing/source-controller.log"]
-        let r = try run(["--format", "json"] + logs)
-        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
-        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
-        #expect(h["id"] as? String == "artifact-missing")
-        #expect((h["remediation"] as? [String])?.first?.contains("flux resume source git") == true)
-        #expect((h["evidence_for"] as? [String])?.contains { $0.contains("[reconcile-suspended, first 02:40:08, samples/artifact-missing/source-controller.log:25]") } == true)
     }
 }

@@ -47,6 +47,23 @@ import Testing
         #expect(f.fill("kubectl get helmrelease -n <namespace>") == "kubectl get helmrelease -n <namespace>")
     }
 
+    /// network.yaml's TLS steps are written for a GitRepository; about one HelmRepository (the
+    /// tls-verification-failed sample's internal-charts) they name its kind and name.
+    @Test func aStepForAnotherSourceKindNamesTheIncidentsSource() {
+        let charts = ObjectRef(kind: "HelmRepository", namespace: "flux-system", name: "internal-charts")
+        let f = PlaceholderFiller(objects: [charts])
+        #expect(f.fill("Then retry at once: flux reconcile source git <name>") == "Then retry at once: flux reconcile source helm internal-charts")
+        #expect(f.fill("kubectl -n flux-system describe gitrepository <name>   # the URL")
+            == "kubectl -n flux-system describe helmrepository internal-charts   # the URL")
+        // Not for kinds other than sources, nor with two sources to choose from.
+        #expect(f.fill("flux reconcile kustomization <name>") == "flux reconcile kustomization <name>")
+        let two = PlaceholderFiller(objects: [charts, ObjectRef(kind: "OCIRepository", namespace: "flux-system", name: "manifests")])
+        #expect(two.fill("flux reconcile source git <name>") == "flux reconcile source git <name>")
+        // A GitRepository of its own keeps the step as written.
+        let both = PlaceholderFiller(objects: [charts, git])
+        #expect(both.fill("flux reconcile source git <name>") == "flux reconcile source git platform")
+    }
+
     @Test func severalOrNoObjectsOfTheKind() {
         let apps = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
         let infra = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "infrastructure")

@@ -155,12 +155,24 @@ public struct PlaceholderFiller: Sendable {
             }
             let prefix = Substring(String(chars[0..<i]))
             guard let kind = Self.kind(before: prefix) else { i += token.count; continue }
-            let candidates = objects.filter { $0.kind.lowercased() == kind.lowercased() }
-            guard (1...Self.maxObjects).contains(candidates.count) else { i += token.count; continue }
+            var candidates = objects.filter { $0.kind.lowercased() == kind.lowercased() }
             // The command: from its program word to the next separator or comment.
             let start = Self.commandStart(chars, before: i)
             let end = Self.commandEnd(chars, after: i + token.count)
-            let head = String(chars[start..<i])
+            var head = String(chars[start..<i])
+            // A step written for one kind of source (`flux reconcile source git <name>`) about an
+            // incident of another (one HelmRepository): the command for that source's kind.
+            if candidates.isEmpty, let words = Self.sourceWords[kind] {
+                let others = objects.filter { Self.sourceWords[$0.kind] != nil }
+                if others.count == 1, let to = Self.sourceWords[others[0].kind] {
+                    for (a, b) in [(words.flux, to.flux), (words.kubectl, to.kubectl)] where head.hasSuffix(a + " ") {
+                        head = String(head.dropLast(a.count + 1)) + b + " "
+                        candidates = others
+                        break
+                    }
+                }
+            }
+            guard (1...Self.maxObjects).contains(candidates.count) else { i += token.count; continue }
             // Prose with no command in it names one object or none.
             if candidates.count > 1, !(head.hasPrefix("kubectl ") || head.hasPrefix("flux ")) { i += token.count; continue }
             var tail = Substring(String(chars[(i + token.count)..<end]))
@@ -195,6 +207,14 @@ public struct PlaceholderFiller: Sendable {
         }
         return String(chars)
     }
+
+    /// The sources' kinds → their `flux` subcommand and kubectl resource name (`flux reconcile
+    /// source helm`, `kubectl describe helmrepository`): a step written for one is rewritten for
+    /// the incident's source of another kind (`fillObjects`).
+    static let sourceWords: [String: (flux: String, kubectl: String)] = [
+        "GitRepository": ("source git", "gitrepository"), "HelmRepository": ("source helm", "helmrepository"),
+        "OCIRepository": ("source oci", "ocirepository"), "Bucket": ("source bucket", "bucket"),
+    ]
 
     /// At most this many objects of one kind are written out (one command each); with more, the
     /// placeholder stays and the report's object lists say which they are.
