@@ -110,6 +110,22 @@ import Testing
         #expect((h["evidence_for"] as? [String])?.contains { $0.contains("[reconcile-suspended, first 02:40:08, samples/artifact-missing/source-controller.log:25]") } == true)
     }
 
+    /// image-scan-failed and registry-auth-failed: the registry and repository the lines name
+    /// (`GET https://ghcr.io/v2/acme/checkout-api/tags/list?n=1000`, `oci://registry-1.docker.io/
+    /// acme/apps-manifests`) fill `<registry>/<repo>`. pair-5-a: `unable to list remote for
+    /// 'ssh://git@git.acme.example:2222/platform/fleet-infra'` (fluxcd/pkg's wording once the
+    /// GitRepository has an artifact) gives the Git host, as `unable to clone '...'` did.
+    @Test func registryAndGitHostsFromTheLines() throws {
+        let scan = try firstHypothesis("image-scan-failed")
+        #expect(lines(scan).contains { $0.hasPrefix("crane ls ghcr.io/acme/checkout-api | tail") })
+        let auth = try firstHypothesis("registry-auth-failed")
+        #expect(lines(auth).contains { $0.hasPrefix("flux pull artifact oci://registry-1.docker.io/acme/apps-manifests:<tag>") })
+        let keys = try firstHypothesis("pair-5-a")
+        #expect(lines(keys).contains { $0.hasPrefix("ssh-keyscan -t ecdsa,ed25519,rsa -p 2222 git.acme.example") })
+        #expect(lines(keys).contains { $0.contains("--url=ssh://git@git.acme.example:2222/platform/fleet-infra") })
+        #expect(!lines(keys).contains { $0.contains("<git-host>") })
+    }
+
     /// tls-verification-failed: HelmRepository flux-system/internal-charts, whose index download
     /// fails on an expired certificate (`Get "https://charts.internal.example.com/index.yaml": tls:
     /// failed to verify certificate: x509: certificate has expired or is not yet valid`). The steps
@@ -141,6 +157,19 @@ import Testing
         let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
         #expect(h["id"] as? String == "controller-restarting")
         return (h["checks"] as? [String] ?? [], h["remediation"] as? [String] ?? [])
+    }
+
+    /// git-auth-failed: one fix per transport, the one whose failure was seen first:
+    /// gitrepository-cascade's `ssh: unable to authenticate` (git-ssh-auth-failed) leads with the
+    /// deploy key, git-auth-failed's `authentication required` over HTTPS with the token.
+    @Test func gitAuthFixOfTheTransportSeenLeads() throws {
+        for (sample, first) in [("gitrepository-cascade", "SSH: "), ("git-auth-failed", "HTTPS: ")] {
+            let r = try run(["--format", "json", "samples/\(sample)"])
+            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+            let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+            #expect(h["id"] as? String == "git-auth-failed")
+            #expect((h["remediation"] as? [String])?.first?.hasPrefix(first) == true, "\(sample)")
+        }
     }
 
     @Test func probeKillListsProbeStepsFirst() throws {

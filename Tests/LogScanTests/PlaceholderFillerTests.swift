@@ -64,6 +64,23 @@ import Testing
         #expect(both.fill("flux reconcile source git <name>") == "flux reconcile source git platform")
     }
 
+    /// Registry URLs as the samples' lines carry them: image-scan-failed's distribution API call
+    /// (`GET https://ghcr.io/v2/acme/checkout-api/tags/list?n=1000`) and registry-auth-failed's
+    /// OCIRepository URL (`oci://registry-1.docker.io/acme/apps-manifests`).
+    @Test func registryAndRepositoryFromTheirURLs() {
+        let api = PlaceholderFiller.registryRepository("https://ghcr.io/v2/acme/checkout-api/tags/list?n=1000")
+        #expect(api?.registry == "ghcr.io")
+        #expect(api?.repository == "acme/checkout-api")
+        let oci = PlaceholderFiller.registryRepository("oci://registry-1.docker.io/acme/apps-manifests")
+        #expect(oci?.registry == "registry-1.docker.io")
+        #expect(oci?.repository == "acme/apps-manifests")
+        #expect(PlaceholderFiller.registryRepository("oci://ghcr.io/stefanprodan/manifests/podinfo:6.5.0")?.repository == "stefanprodan/manifests/podinfo")
+        #expect(PlaceholderFiller.registryRepository("https://registry.example:5000/v2/team/app/manifests/sha256:ab")?.registry == "registry.example:5000")
+        // Not a registry: a Git or Helm URL, a /v2/ that is not the path's first segment.
+        #expect(PlaceholderFiller.registryRepository("https://github.com/acme/fleet-infra") == nil)
+        #expect(PlaceholderFiller.registryRepository("https://charts.example.com/api/v2/index.yaml") == nil)
+    }
+
     @Test func severalOrNoObjectsOfTheKind() {
         let apps = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
         let infra = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "infrastructure")

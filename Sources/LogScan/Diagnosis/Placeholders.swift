@@ -18,6 +18,8 @@
 ///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
 ///   its captures `user`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
 ///   captured `object` (`Deployment/podinfo/podinfo`) of apply failures.
+/// - `<registry>` and `<repo>`: the registry host and repository of a captured registry `url`
+///   (`oci://host/repo`, `https://host/v2/repo/tags/list`), when the incident's signals name one.
 /// - Helm (an incident about one HelmRelease): `<namespace>` in a `helm` command and in
 ///   `kubectl ... -l owner=helm` (the release's storage Secrets) becomes the HelmRelease's
 ///   namespace, Helm's storage namespace unless `spec.storageNamespace` says otherwise (Flux
@@ -71,9 +73,27 @@ public struct PlaceholderFiller: Sendable {
             if parts.count >= 3 {
                 let host = parts[0].split(separator: "@").last.map(String.init) ?? parts[0]
                 let bare = host.split(separator: ":").first.map(String.init) ?? host
-                if values["host"] == nil { values["host"] = bare; values["git-host"] = bare }
+                let port = host.split(separator: ":").dropFirst().first.map(String.init)
+                if values["host"] == nil {
+                    values["host"] = bare
+                    // ssh-keyscan takes the port apart (`-p 2222`): SSH on another port than 22.
+                    values["git-host"] = u.hasPrefix("ssh://") && port != nil && port != "22" ? "-p \(port!) \(bare)" : bare
+                }
                 values["org"] = parts[1]
                 values["repo"] = parts[2].hasSuffix(".git") ? String(parts[2].dropLast(4)) : parts[2]
+                // The repository's URL as a secret needs it, port and nested groups kept
+                // (`ssh://git@git.acme.example:2222/platform/fleet-infra`, `gitlab.com/group/sub/repo`).
+                let path = parts.dropFirst().joined(separator: "/")
+                values["host>/<org>/<repo"] = host + "/" + (path.hasSuffix(".git") ? String(path.dropLast(4)) : path)
+            }
+        }
+        // An OCI repository (registry.yaml's `crane ls <registry>/<repo>`, `oci://<registry>/<repo>`):
+        // from a registry URL that names one, when the incident's signals name exactly one.
+        if values["repo"] == nil {
+            let refs = Set(incident.signals.compactMap { $0.captures["url"] }.compactMap(Self.registryRepository).map { "\($0.registry)/\($0.repository)" })
+            if refs.count == 1, let ref = refs.first, let slash = ref.firstIndex(of: "/") {
+                values["registry"] = String(ref[..<slash])
+                values["repo"] = String(ref[ref.index(after: slash)...])
             }
         }
         // The apply's target (apply.yaml `object`, `Kind/namespace/name`) and the denied request.
@@ -89,6 +109,32 @@ public struct PlaceholderFiller: Sendable {
             if let ns = unique("namespace") { values["namespace"] = ns }
         }
         self.values = values
+    }
+
+    /// The registry host and repository a registry URL names: `oci://registry-1.docker.io/acme/apps-manifests`
+    /// (an OCIRepository's URL; a `:tag` or `@digest` dropped), or the distribution API's
+    /// `https://ghcr.io/v2/acme/checkout-api/tags/list?n=1000` (`/v2/<name>/tags/`, `/manifests/`,
+    /// `/blobs/`: OCI distribution spec, "Endpoints"). Nil for any other URL.
+    static func registryRepository(_ url: String) -> (registry: String, repository: String)? {
+        if url.hasPrefix("oci://") {
+            let rest = url.dropFirst(6)
+            guard let slash = rest.firstIndex(of: "/") else { return nil }
+            var repository = rest[rest.index(after: slash)...]
+            if let at = repository.firstIndex(of: "@") { repository = repository[..<at] }
+            if let colon = repository.lastIndex(of: ":"), !repository[colon...].contains("/") { repository = repository[..<colon] }
+            let registry = rest[..<slash]
+            return registry.isEmpty || repository.isEmpty ? nil : (String(registry), String(repository))
+        }
+        guard let scheme = url.firstRange(of: "://"), url.hasPrefix("http") else { return nil }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/"), let v2 = rest.firstRange(of: "/v2/"), v2.lowerBound == slash else { return nil }
+        let path = rest[v2.upperBound...]
+        for marker in ["/tags/", "/manifests/", "/blobs/"] {
+            if let r = path.ranges(of: marker).last, r.lowerBound > path.startIndex {
+                return (String(rest[..<slash]), String(path[..<r.lowerBound]))
+            }
+        }
+        return nil
     }
 
     /// An empty filler: fills nothing.
