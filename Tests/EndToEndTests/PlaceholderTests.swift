@@ -126,6 +126,15 @@ import Testing
         #expect(!lines(keys).contains { $0.contains("<git-host>") })
     }
 
+    /// sops-decryption-failed: the decryption secret sops-age exists (README.md), so the fix must
+    /// replace it; `kubectl create secret` alone fails with AlreadyExists.
+    @Test func sopsFixReplacesTheSecret() throws {
+        let h = try firstHypothesis("sops-decryption-failed")
+        #expect(h["id"] as? String == "sops-decryption-failed")
+        let put = try #require((h["remediation"] as? [String])?.first)
+        #expect(put.hasSuffix("create secret generic sops-age --from-file=age.agekey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -"))
+    }
+
     /// tls-verification-failed: HelmRepository flux-system/internal-charts, whose index download
     /// fails on an expired certificate (`Get "https://charts.internal.example.com/index.yaml": tls:
     /// failed to verify certificate: x509: certificate has expired or is not yet valid`). The steps
