@@ -142,11 +142,9 @@ import Testing
     /// They said `describe gitrepository <name>`, `openssl s_client -connect <host>:443` and
     /// `flux reconcile source git <name>`.
     @Test func tlsStepsNameTheHelmRepositoryAndItsHost() throws {
-        let r = try run(["--format", "json", "samples/tls-verification-failed"])
-        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
-        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        let h = try firstHypothesis("tls-verification-failed")
         #expect(h["id"] as? String == "tls-verification-failed")
-        let all = (h["checks"] as? [String] ?? []) + (h["remediation"] as? [String] ?? [])
+        let all = lines(h)
         #expect(all.contains { $0.hasPrefix("kubectl -n flux-system describe helmrepository internal-charts") })
         #expect(all.contains { $0.hasPrefix("openssl s_client -connect charts.internal.example.com:443 -servername charts.internal.example.com") })
         #expect(all.contains("Then retry at once: flux reconcile source helm internal-charts"))
