@@ -105,9 +105,6 @@ else
 fi
 (cd "$HERE" && swift build -c release --scratch-path .build-bench 2>&1 | tail -n 1)
 GEN="$HERE/.build-bench/release/corpus-gen"
-# Written back, as an installed binary's pages are: the kernel cannot page out the dirty pages of
-# one linked a moment ago (flux-logscan gives back its start-up code's pages, LogScan StartupPages).
-sync "$FLS"
 
 REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$ROOT" status --porcelain -- Sources Patterns Package.swift 2>/dev/null)" ]; then REV="$REV+dirty"; fi

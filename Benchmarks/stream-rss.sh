@@ -15,10 +15,6 @@ limit_mib=${LIMIT_MIB:-64}
 source Benchmarks/setup.sh
 gen=Benchmarks/.build-bench/release/corpus-gen
 bin=.build-static/release/flux-logscan
-# A binary linked a moment ago has dirty pages in the page cache, which the kernel cannot page
-# out yet (flux-logscan gives back its start-up code's pages: LogScan StartupPages); an installed
-# binary's pages are clean. Written back first, so that the figure is an installed binary's.
-sync "$bin"
 measure() { # name, output file, command...
   local name=$1 out=$2 timing
   shift 2

@@ -13,16 +13,18 @@ import Foundation
 /// binary's code stayed mapped for the whole run, though reading records runs a small part of it:
 /// at 10 GiB through stdin that was a fifth of the peak RSS (issue "Throughput": under 64 MiB).
 ///
-/// `release()` asks the kernel to reclaim the code pages mapped so far (`madvise(MADV_PAGEOUT)`,
-/// Linux 5.4, madvise(2)); the ones still used fault back in at their next use, from the page
-/// cache or the file. Only executable file mappings are touched (`r-xp` in /proc/self/maps, see
-/// proc(5)): never data, so nothing can go to swap; pages other processes map too (the C
-/// library's) stay, as MADV_PAGEOUT leaves shared pages alone.
+/// `release()` unmaps the code pages mapped so far (`madvise(MADV_DONTNEED)`, madvise(2)); the
+/// ones still used fault back in at their next use, from the page cache, where they stay: the next
+/// run of the tool starts as fast (MADV_PAGEOUT, tried first, evicted them from the page cache, and
+/// each short run then read about 16 pages of the binary from disk again: 60 ms more per run on
+/// this project's VM). Only executable file mappings are touched (`r-xp` in /proc/self/maps, see
+/// proc(5)), whose pages are the file's: never written, so dropping them loses nothing (a
+/// debugger's breakpoint written into one would be, until it writes it again).
 public enum StartupPages {
-    /// Reclaims the executable file-backed pages of this process (see the type's documentation).
+    /// Unmaps the executable file-backed pages of this process (see the type's documentation).
     /// - Returns: the bytes of the mappings advised (their whole size, resident or not); 0 when
-    ///   /proc/self/maps cannot be read, off Linux, or on a kernel without MADV_PAGEOUT (`EINVAL`,
-    ///   nothing changes then). Never throws; a mapping the kernel refuses is skipped.
+    ///   /proc/self/maps cannot be read or off Linux. Never throws; a mapping the kernel refuses
+    ///   is skipped.
     @discardableResult
     public static func release() -> Int {
         #if os(Linux)
@@ -30,16 +32,13 @@ public enum StartupPages {
         var advised = 0
         for (start, end) in executableFileMappings(maps) {
             guard let base = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            if madvise(base, Int(end - start), madvPageout) == 0 { advised += Int(end - start) }
+            if madvise(base, Int(end - start), MADV_DONTNEED) == 0 { advised += Int(end - start) }
         }
         return advised
         #else
         return 0
         #endif
     }
-
-    /// `MADV_PAGEOUT` from <linux/mman.h> (Linux 5.4; Glibc's headers may not name it).
-    static let madvPageout: Int32 = 21
 
     /// The address ranges (start, end; bytes) of the executable mappings of files in
     /// /proc/self/maps's text: lines `start-end perms offset dev inode path` (proc(5)) whose
