@@ -179,6 +179,22 @@ import Testing
         }
     }
 
+    /// health-check-timeout serves Kustomization health checks and Helm's wait: the timeout to
+    /// read is the object's own. pair-3-b (HelmRelease ingress-nginx/ingress-nginx, `Helm upgrade
+    /// failed: timed out waiting for the condition`) leads with the HelmRelease's timeouts;
+    /// health-check-timeout (Kustomization flux-system/apps, `health check failed after`) with the
+    /// Kustomization's. The HelmRelease incident led with nothing of its own.
+    @Test func timeoutCheckOfTheObjectsKindLeads() throws {
+        for (sample, first) in [("pair-3-b", "kubectl -n ingress-nginx get helmrelease ingress-nginx -o jsonpath="),
+                                ("health-check-timeout", "kubectl -n flux-system get kustomization apps -o jsonpath=")] {
+            let r = try run(["--format", "json", "samples/\(sample)"])
+            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+            let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+            #expect(h["id"] as? String == "health-check-timeout")
+            #expect((h["checks"] as? [String])?.first?.hasPrefix(first) == true, "\(sample): \(h["checks"] ?? "")")
+        }
+    }
+
     @Test func probeKillListsProbeStepsFirst() throws {
         let s = try steps("probe-kill-loop")
         #expect(s.checks.first?.hasPrefix("kubectl -n flux-system get events --field-selector reason=Unhealthy") == true)
