@@ -7,8 +7,9 @@ import Testing
 /// (their `name`/`namespace` keys and error texts), not from the report.
 @Suite struct PlaceholderTests {
     /// The first incident's first hypothesis of a sample, from `--format json`.
-    func firstHypothesis(_ sample: String) throws -> [String: Any] {
-        let r = try run(["--format", "json", "samples/\(sample)"])
+    /// - Parameter paths: the inputs, when not the sample's whole folder.
+    func firstHypothesis(_ sample: String, paths: [String]? = nil) throws -> [String: Any] {
+        let r = try run(["--format", "json"] + (paths ?? ["samples/\(sample)"]))
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         let hypotheses = try #require(incidents.first?["hypotheses"] as? [[String: Any]])
         return try #require(hypotheses.first)
@@ -101,10 +102,9 @@ import Testing
     /// source git` is refused and nothing stores the artifact again: the fix leads with resuming
     /// it, and the suspension is evidence. It offered only the reconcile.
     @Test func aSuspendedSourceLeadsTheFix() throws {
+        // The logs alone: the folder's envelope copies hold the same lines again.
         let logs = ["samples/artifact-missing/kustomize-controller.log", "samples/artifact-missing/source-controller.log"]
-        let r = try run(["--format", "json"] + logs)
-        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
-        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        let h = try firstHypothesis("artifact-missing", paths: logs)
         #expect(h["id"] as? String == "artifact-missing")
         #expect((h["remediation"] as? [String])?.first?.contains("flux resume source git") == true)
         #expect((h["evidence_for"] as? [String])?.contains { $0.contains("[reconcile-suspended, first 02:40:08, samples/artifact-missing/source-controller.log:25]") } == true)
@@ -153,16 +153,18 @@ import Testing
     }
 }
 
-/// controller-restarting's checks and fixes follow the way the controller died (`when:` in
-/// Patterns/hypotheses/controllers.yaml): probe-kill-loop's kustomize-controller stops gracefully
-/// 30 s after each start (a liveness-probe kill, its README), controller-restarting's panics
-/// ("Observed a panic in reconciler").
+/// Steps about what was seen come first (`when:` in Patterns/hypotheses/*.yaml):
+/// controller-restarting's checks and fixes follow the way the controller died (controllers.yaml):
+/// probe-kill-loop's kustomize-controller stops gracefully 30 s after each start (a
+/// liveness-probe kill, its README), controller-restarting's panics ("Observed a panic in
+/// reconciler"); git-auth-failed's follow the transport, health-check-timeout's the object's kind.
 @Suite struct EvidenceOrderTests {
-    func steps(_ sample: String) throws -> (checks: [String], fixes: [String]) {
+    /// The first incident's first hypothesis' checks and fixes; it must be `hypothesis`.
+    func steps(_ sample: String, hypothesis: String = "controller-restarting") throws -> (checks: [String], fixes: [String]) {
         let r = try run(["--format", "json", "samples/\(sample)"])
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
-        #expect(h["id"] as? String == "controller-restarting")
+        #expect(h["id"] as? String == hypothesis)
         return (h["checks"] as? [String] ?? [], h["remediation"] as? [String] ?? [])
     }
 
@@ -171,11 +173,8 @@ import Testing
     /// deploy key, git-auth-failed's `authentication required` over HTTPS with the token.
     @Test func gitAuthFixOfTheTransportSeenLeads() throws {
         for (sample, first) in [("gitrepository-cascade", "SSH: "), ("git-auth-failed", "HTTPS: ")] {
-            let r = try run(["--format", "json", "samples/\(sample)"])
-            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
-            let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
-            #expect(h["id"] as? String == "git-auth-failed")
-            #expect((h["remediation"] as? [String])?.first?.hasPrefix(first) == true, "\(sample)")
+            let s = try steps(sample, hypothesis: "git-auth-failed")
+            #expect(s.fixes.first?.hasPrefix(first) == true, "\(sample)")
         }
     }
 
@@ -187,11 +186,8 @@ import Testing
     @Test func timeoutCheckOfTheObjectsKindLeads() throws {
         for (sample, first) in [("pair-3-b", "kubectl -n ingress-nginx get helmrelease ingress-nginx -o jsonpath="),
                                 ("health-check-timeout", "kubectl -n flux-system get kustomization apps -o jsonpath=")] {
-            let r = try run(["--format", "json", "samples/\(sample)"])
-            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
-            let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
-            #expect(h["id"] as? String == "health-check-timeout")
-            #expect((h["checks"] as? [String])?.first?.hasPrefix(first) == true, "\(sample): \(h["checks"] ?? "")")
+            let s = try steps(sample, hypothesis: "health-check-timeout")
+            #expect(s.checks.first?.hasPrefix(first) == true, "\(sample): \(s.checks)")
         }
     }
 
