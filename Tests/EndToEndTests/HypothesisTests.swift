@@ -142,3 +142,38 @@ import Testing
         }
     }
 }
+
+/// "source-controller kept reconciling and storing artifacts while the downloads failed" is
+/// `during: true`: only source-controller's lines from the first failure to the last count.
+@Suite struct DuringEvidenceTests {
+    static let reason = "source-controller kept reconciling and storing artifacts while the downloads failed"
+
+    /// Every hypothesis line (for and against) of the first incident of `sample`.
+    func evidenceLines(_ sample: String) throws -> (first: String?, lines: [String]) {
+        let r = try run(["--format", "json", "samples/\(sample)"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let hypotheses = try #require(incidents.first?["hypotheses"] as? [[String: Any]])
+        let lines = hypotheses.flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
+        return (hypotheses.first?["id"] as? String, lines)
+    }
+
+    /// samples/oom-killed-source-controller: source-controller.log's last line of its first
+    /// lifetime is `stored artifact` at 10:07:18.402 (line 55); it starts again at 10:08:00 and
+    /// stores nothing before 10:08:33, after the last refused download (10:08:25). Its earlier
+    /// `no changes` lines (09:44 to 10:06:29, the 15-minute window before) were counted as
+    /// "kept reconciling while the downloads failed", a false line against the right cause.
+    @Test func linesBeforeTheFailuresDoNotShowSourceControllerUp() throws {
+        let e = try evidenceLines("oom-killed-source-controller")
+        #expect(e.first == "source-controller-unavailable")
+        #expect(!e.lines.contains { $0.hasPrefix(Self.reason) }, "\(e.lines)")
+    }
+
+    /// samples/networkpolicy-9090: source-controller logs `no changes` every minute through the
+    /// failures (02:41:12 to 03:05:29), its last at 03:05:47 (source-controller.log:29).
+    @Test func linesDuringTheFailuresStillCount() throws {
+        let e = try evidenceLines("networkpolicy-9090")
+        #expect(e.first == "networkpolicy-blocks-artifact-port")
+        let line = try #require(e.lines.first { $0.hasPrefix(Self.reason) })
+        #expect(line.contains(" to 03:05:47, first at "), "\(line)")
+    }
+}

@@ -191,6 +191,21 @@ import Testing
         }
     }
 
+    /// Steps written for one kind (`kinds:`) are left out of incidents about another. pair-3-b's
+    /// incident is about HelmRelease ingress-nginx/ingress-nginx alone (helm-controller.log:12,
+    /// `Helm upgrade failed: timed out waiting for the condition`); it was told to read a
+    /// Kustomization's spec.timeout and to `flux reconcile kustomization <name>`.
+    /// health-check-timeout's is about Kustomization flux-system/apps alone.
+    @Test func stepsAboutAnotherKindAreLeftOut() throws {
+        let helm = try steps("pair-3-b", hypothesis: "health-check-timeout")
+        #expect(!(helm.checks + helm.fixes).contains { $0.contains("kustomization") }, "\(helm)")
+        #expect(helm.fixes.contains("Then retry at once: flux reconcile helmrelease ingress-nginx -n ingress-nginx --force"))
+        #expect(helm.checks.contains("flux get helmreleases -A"))
+        let kustomization = try steps("health-check-timeout", hypothesis: "health-check-timeout")
+        #expect(!(kustomization.checks + kustomization.fixes).contains { $0.lowercased().contains("helmrelease") }, "\(kustomization)")
+        #expect(kustomization.fixes.contains("Then retry at once: flux reconcile kustomization apps --with-source"))
+    }
+
     @Test func probeKillListsProbeStepsFirst() throws {
         let s = try steps("probe-kill-loop")
         #expect(s.checks.first?.hasPrefix("kubectl -n flux-system get events --field-selector reason=Unhealthy") == true)

@@ -71,6 +71,46 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("dup.yaml:6:") && $0.contains("duplicate id `a`") })
     }
 
+    /// `during:` (docs/PATTERNS.md) is a boolean; another value is an error at its place, and the
+    /// condition keeps the default (false), as a bad `weight` keeps 1.
+    @Test func duringIsABooleanOfTheCondition() {
+        var loader = PatternLoader()
+        let yaml = """
+        version: 1
+        hypotheses:
+          - id: h
+            title: t
+            prior: 0.3
+            supports:
+              - {signal: a, during: true, reason: r}
+              - {signal: b, reason: r}
+              - {signal: c, during: often, reason: r}
+        """
+        loader.load(text: yaml, file: "during.yaml")
+        let supports = loader.set.hypotheses.first?.supports ?? []
+        #expect(supports.map(\.during) == [true, false, false])
+        #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("during.yaml:9:") && $0.contains("during must be true or false") })
+    }
+
+    /// `kinds:` of a step (docs/PATTERNS.md) names Flux kinds in their API spelling.
+    @Test func stepKindsAreFluxKinds() {
+        var loader = PatternLoader()
+        let yaml = """
+        version: 1
+        hypotheses:
+          - id: h
+            title: t
+            prior: 0.3
+            remediation:
+              - {kinds: [HelmRelease], text: "flux reconcile helmrelease <name>"}
+              - "any kind"
+              - {kinds: [Kustomisation], text: "flux reconcile kustomization <name>"}
+        """
+        loader.load(text: yaml, file: "kinds.yaml")
+        #expect(loader.set.hypotheses.first?.remediationKinds == [["HelmRelease"], [], ["Kustomisation"]])
+        #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("kinds.yaml:9:") && $0.contains("unknown Flux kind `Kustomisation`") })
+    }
+
     @Test func derivedLiteral() {
         #expect(LiteralDeriver.derive(#"dial tcp (?<ip>\S+): connect: connection refused"#) == ": connect: connection refused")
         #expect(LiteralDeriver.derive("stored artifact|no changes") == "")

@@ -234,6 +234,9 @@ public struct Diagnoser {
         /// Where an item of evidence is: which list of signal number `n`, at which position.
         enum Item {
             case context(Int), extra(Int), timeline(n: Int, Int), own(n: Int, Int)
+            /// What of timeline `k` (index in `EvidencePool.timelines`) lies within the incident's
+            /// own span (a `during` condition's hit).
+            case span(timeline: Int, window: (count: Int, first: Timeline.Entry, last: Int64))
         }
 
         /// The item as an occurrence (a copy; a timeline's made as `Timeline.occurrence` makes it).
@@ -245,6 +248,8 @@ public struct Diagnoser {
                 let hit = timelineHits[n][j], k = hit.timeline
                 return pool.timelines[k].occurrence(hit.window, packed: pool.packed[k], packedOther: pool.packedOther[k])
             case .own(let n, let j): return own[n][j]
+            case .span(let k, let window):
+                return pool.timelines[k].occurrence(window, packed: pool.packed[k], packedOther: pool.packedOther[k])
             }
         }
     }
@@ -255,6 +260,8 @@ public struct Diagnoser {
         var first: Occurrence?
         var names: Set<String> = []
         var count = 0
+        /// The newest last event time of the hits (milliseconds, UTC); `Int64.min` when none.
+        var last: Int64 = .min
     }
 
     /// `c.signals`' numbers (`EvidencePool.number`), each once, in the order written; signals
@@ -269,8 +276,12 @@ public struct Diagnoser {
     /// silence or absence does. Occurrences are read in place, their captures from the packed
     /// strings; only the first (and, on a tie of first event times, the one it is compared with)
     /// is copied.
-    /// - Parameter numbers: `numbers(c, evidence.pool.number)`.
-    func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>) -> Hits? {
+    /// - Parameters:
+    ///   - numbers: `numbers(c, evidence.pool.number)`.
+    ///   - span: the incident's first and last event time (milliseconds, UTC): a `during`
+    ///     condition counts only events within it, the others the whole window.
+    func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
+                 span: (from: Int64, to: Int64)) -> Hits? {
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?
@@ -279,7 +290,8 @@ public struct Diagnoser {
             var signature: String?
             // One item that holds: counted, named, and the first if it comes before (by
             // `Correlator.before`, which compares first event times first).
-            func take(_ item: Evidence.Item, millis: Int64, count: Int, signature s: String) {
+            func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String) {
+                hits.last = max(hits.last, last)
                 if let f = first {
                     if millis < f.millis || (millis == f.millis && Correlator.before(evidence.occurrence(item), evidence.occurrence(f.item))) {
                         first = (item, millis)
@@ -290,27 +302,35 @@ public struct Diagnoser {
                 if signature == nil { signature = s }
                 hits.count += count
             }
+            // A `during` condition: an occurrence counts when it overlaps the incident's span.
+            func inSpan(_ o: Occurrence) -> Bool { !c.during || (o.last.millis >= span.from && o.first.millis <= span.to) }
             for i in evidence.indices[n] {
                 let i = Int(i)
-                guard holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
+                guard inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
                             other: pool.context[i].packedOtherCaptures) else { continue }
-                take(.context(i), millis: pool.context[i].first.millis, count: pool.context[i].count, signature: pool.context[i].signature)
+                take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature)
             }
             for i in evidence.extraIndices[n] {
                 let i = Int(i)
-                guard holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
+                guard inSpan(pool.extra[i]), holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
                             other: pool.extra[i].packedOtherCaptures) else { continue }
-                take(.extra(i), millis: pool.extra[i].first.millis, count: pool.extra[i].count, signature: pool.extra[i].signature)
+                take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature)
             }
             for j in evidence.timelineHits[n].indices {
                 let hit = evidence.timelineHits[n][j], k = hit.timeline
                 guard holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
-                take(.timeline(n: n, j), millis: hit.window.first.first, count: hit.window.count, signature: pool.timelines[k].signature)
+                if c.during {
+                    // The window's hit may begin before the incident: read the span alone.
+                    guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
+                    take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature)
+                    continue
+                }
+                take(.timeline(n: n, j), millis: hit.window.first.first, last: hit.window.last, count: hit.window.count, signature: pool.timelines[k].signature)
             }
             for j in evidence.own[n].indices {
                 let o = evidence.own[n][j]
                 guard holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
-                take(.own(n: n, j), millis: o.first.millis, count: o.count, signature: o.signature)
+                take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature)
             }
             // Every occurrence of the lists of one number has that signature.
             if let signature { hits.names.insert(signature) }
@@ -344,7 +364,13 @@ public struct Diagnoser {
         let count = hits.count
         var s = "\(c.reason) [\(names)"
         s += count > 1 ? " ×\(count)" : ""
-        s += ", first \(first.first.clock), \(first.location)]"
+        if c.during, hits.last > first.first.millis {
+            // A `during` hit: the run from its first to its last event went on while the
+            // failures did (runs are recorded whole, so the first may come before them).
+            s += ", \(first.first.clock) to \(Timestamp(millis: hits.last).clock), first at \(first.location)]"
+        } else {
+            s += ", first \(first.first.clock), \(first.location)]"
+        }
         return s
     }
 
@@ -364,8 +390,9 @@ public struct Diagnoser {
 
         var logOdds = log(h.prior / (1 - h.prior))
         var forLines: [String] = [], againstLines: [String] = []
+        let span = (from: incident.firstSeen.millis, to: incident.lastSeen.millis)
         for (c, n) in zip(h.supports, numbers.supports) {
-            if let hits = present(c, numbers: n, evidence, derived) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
             } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
@@ -373,7 +400,7 @@ public struct Diagnoser {
             }
         }
         for (c, n) in zip(h.contradicts, numbers.contradicts) {
-            if let hits = present(c, numbers: n, evidence, derived) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
             }
@@ -385,8 +412,21 @@ public struct Diagnoser {
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,
-            checks: Self.byEvidence(h.checks, h.checkSignals, seen: seen).map(filler.fill),
-            remediation: Self.byEvidence(h.remediation, h.remediationSignals, seen: seen).map(filler.fill))
+            checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, objects: filler.objects, seen: seen).map(filler.fill),
+            remediation: Self.byEvidence(h.remediation, h.remediationSignals, h.remediationKinds, objects: filler.objects,
+                                         seen: seen).map(filler.fill))
+    }
+
+    /// `steps` without those about other kinds of object: a step with `kinds` stays when one of
+    /// `objects` has one of them, or when the incident names no object; then in `byEvidence`'s order.
+    /// - Parameters: `when` and `kinds` per step (missing or empty: any).
+    static func byEvidence(_ steps: [String], _ when: [[String]], _ kinds: [[String]], objects: [ObjectRef],
+                           seen: (String) -> Bool) -> [String] {
+        let kept = steps.indices.filter { k in
+            guard k < kinds.count, !kinds[k].isEmpty, !objects.isEmpty else { return true }
+            return objects.contains { kinds[k].contains($0.kind) }
+        }
+        return byEvidence(kept.map { steps[$0] }, kept.map { $0 < when.count ? when[$0] : [] }, seen: seen)
     }
 
     /// `steps` in a stable order: first those whose `when` signals include one that was seen, then

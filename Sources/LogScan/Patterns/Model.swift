@@ -81,6 +81,11 @@ public struct SignalCondition: Sendable {
     public var prefix: String?
     public var weight: Double
     public var reason: String
+    /// True (YAML `during: true`): only events from the incident's first to its last event count,
+    /// not those of the `--window` before it. For evidence about a state that must hold while the
+    /// failures went on ("source-controller kept storing artifacts"), which lines from before
+    /// the first failure do not show (docs/SCORING.md 2).
+    public var during: Bool = false
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).
@@ -100,6 +105,13 @@ public struct Hypothesis: Sendable {
     public var checkSignals: [[String]] = []
     /// For each of `remediation`, the signals it is about, as `checkSignals`.
     public var remediationSignals: [[String]] = []
+    /// For each of `checks`, the Flux kinds it is about (YAML `kinds:`, API spelling such as
+    /// `HelmRelease`; docs/PATTERNS.md); empty for a check about any. A report leaves out a check
+    /// whose kinds none of the incident's objects has (`flux reconcile kustomization` for an
+    /// incident about a HelmRelease).
+    public var checkKinds: [[String]] = []
+    /// For each of `remediation`, the kinds it is about, as `checkKinds`.
+    public var remediationKinds: [[String]] = []
     public var explain: String
     public var source: String
     public var position: FilePosition

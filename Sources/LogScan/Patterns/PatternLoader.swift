@@ -196,7 +196,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -234,28 +234,37 @@ public struct PatternLoader {
             explain: fields["explain"]?.string ?? "", source: fields["source"]?.string ?? "", position: position(node, file))
         h.checkSignals = checks.map(\.when)
         h.remediationSignals = remediation.map(\.when)
+        h.checkKinds = checks.map(\.kinds)
+        h.remediationKinds = remediation.map(\.kinds)
         return h
     }
 
     /// `checks` / `remediation`: a list whose items are a string, or a mapping `{when: [signal,
-    /// ...], text: "..."}` for a step about some signals only (docs/PATTERNS.md).
-    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String])] {
+    /// ...], kinds: [Kind, ...], text: "..."}` for a step about some signals or some Flux kinds
+    /// only (docs/PATTERNS.md). A kind must be one of `FluxControllers.kindSpelling`'s.
+    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String], kinds: [String])] {
         guard let node else { return [] }
-        guard case .sequence(let items) = node else { return strings(node).map { ($0, []) } }
-        var out: [(text: String, when: [String])] = []
+        guard case .sequence(let items) = node else { return strings(node).map { ($0, [], []) } }
+        var out: [(text: String, when: [String], kinds: [String])] = []
+        let known = Set(FluxControllers.kindSpelling.values)
         for item in items {
-            if let s = item.string { out.append((s, [])); continue }
-            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when`"); continue }
-            var text: String?, when: [String] = []
+            if let s = item.string { out.append((s, [], [])); continue }
+            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when` or `kinds`"); continue }
+            var text: String?, when: [String] = [], kinds: [String] = []
             for (k, v) in m {
                 switch k.string {
                 case "text": text = v.string
                 case "when": when = strings(v)
-                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when)")
+                case "kinds":
+                    kinds = strings(v)
+                    for kind in kinds where !known.contains(kind) {
+                        fail(v, file, "unknown Flux kind `\(kind)` in `kinds` (expected \(known.sorted().joined(separator: ", ")))")
+                    }
+                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when, kinds)")
                 }
             }
             guard let text, !text.isEmpty else { fail(item, file, "a check or fix without `text`"); continue }
-            out.append((text, when))
+            out.append((text, when, kinds))
         }
         return out
     }
@@ -280,6 +289,9 @@ public struct PatternLoader {
                     guard let w = v.float, w >= 0 else { fail(v, file, "weight must be a number >= 0"); continue }
                     c.weight = w
                 case "reason": c.reason = v.string ?? ""
+                case "during":
+                    guard let b = v.bool else { fail(v, file, "during must be true or false"); continue }
+                    c.during = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
