@@ -19,6 +19,24 @@ import Testing
         (h["checks"] as? [String] ?? []) + (h["remediation"] as? [String] ?? [])
     }
 
+    /// The workloads a wait waited for fill `<workload-namespace>` and `<workload>`:
+    /// health-check-timeout's kustomize-controller.log:2 `timeout waiting for: [Deployment/shop/checkout
+    /// status: 'InProgress']`; pair-3-b's Helm wait log (helm-controller.log:6, `Deployment is not
+    /// ready: ingress-nginx/ingress-nginx-controller`); pair-3-a's `Service does not have load
+    /// balancer ingress IP address: ingress-nginx/ingress-nginx-controller`. Each printed
+    /// `kubectl get pods -n <namespace>`.
+    @Test func workloadsOfTheWaitFillTheirNamespace() throws {
+        let kustomization = lines(try firstHypothesis("health-check-timeout"))
+        #expect(kustomization.contains { $0.hasPrefix("kubectl get pods -n shop -o wide") })
+        #expect(kustomization.contains { $0.hasPrefix("kubectl logs -n shop deployment/checkout --previous") })
+        let helm = lines(try firstHypothesis("pair-3-b"))
+        #expect(helm.contains { $0.hasPrefix("kubectl get pods -n ingress-nginx -o wide") })
+        #expect(helm.contains { $0.hasPrefix("kubectl logs -n ingress-nginx deployment/ingress-nginx-controller --previous") })
+        let loadBalancer = lines(try firstHypothesis("pair-3-a"))
+        #expect(loadBalancer.contains { $0.hasPrefix("kubectl get svc -n ingress-nginx -o wide") })
+        #expect(!(kustomization + helm + loadBalancer).contains { $0.contains("<workload") })
+    }
+
     /// networkpolicy-9090: three Kustomizations (apps, flux-system, infrastructure in flux-system,
     /// the `name` keys of kustomize-controller.log) fail on one GitRepository; the retry names
     /// each; the NetworkPolicy's name appears in no log and stays `<name>`.

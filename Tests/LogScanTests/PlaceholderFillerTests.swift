@@ -20,6 +20,28 @@ import Testing
         #expect(f.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
     }
 
+    /// kustomize-controller's health-check list (FLUX-LOGS.md 3.3: `timeout waiting for:
+    /// [Deployment/shop/checkout status: 'InProgress', ...]`): one namespace fills
+    /// `<workload-namespace>`, one workload `<workload>`; two namespaces fill neither.
+    @Test func workloadsOfAHealthCheckList() {
+        let step = "kubectl logs -n <workload-namespace> <workload> --previous"
+        var one = PlaceholderFiller(objects: [team])
+        one.learnWorkloads(from: ["objects": "Deployment/shop/checkout status: 'InProgress'"])
+        #expect(one.fill(step) == "kubectl logs -n shop deployment/checkout --previous")
+        var two = PlaceholderFiller(objects: [team])
+        two.learnWorkloads(from: ["objects": "Deployment/shop/checkout status: 'InProgress', StatefulSet/shop/cart status: 'Failed'"])
+        #expect(two.fill(step) == "kubectl logs -n shop <workload> --previous")
+        var apart = PlaceholderFiller(objects: [team])
+        apart.learnWorkloads(from: ["objects": "Deployment/shop/checkout status: 'InProgress', Deployment/billing/api status: 'InProgress'"])
+        #expect(apart.fill(step) == step)
+        // The first capture set that fills them wins (two namespaces filled nothing); a later one
+        // changes nothing.
+        apart.learnWorkloads(from: ["kind": "Deployment", "object": "ingress-nginx/ingress-nginx-controller"])
+        #expect(apart.fill(step) == "kubectl logs -n ingress-nginx deployment/ingress-nginx-controller --previous")
+        one.learnWorkloads(from: ["service": "ingress-nginx/ingress-nginx-controller"])
+        #expect(one.fill(step) == "kubectl logs -n shop deployment/checkout --previous")
+    }
+
     @Test func namespacePlaceholdersOnlyInTheObjectsCommand() {
         let f = PlaceholderFiller(objects: [release])
         #expect(f.fill("Then: flux reconcile helmrelease <name> -n <namespace> --force")

@@ -391,10 +391,15 @@ public struct Diagnoser {
         var logOdds = log(h.prior / (1 - h.prior))
         var forLines: [String] = [], againstLines: [String] = []
         let span = (from: incident.firstSeen.millis, to: incident.lastSeen.millis)
+        var filler = filler
         for (c, n) in zip(h.supports, numbers.supports) {
             if let hits = present(c, numbers: n, evidence, derived, span: span) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
+                // The workloads a wait about the incident's own object names (Helm's wait log).
+                if let o = hits.first, let object = o.object, filler.objects.contains(object) {
+                    filler.learnWorkloads(from: o.captures)
+                }
             } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
                 againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
             }

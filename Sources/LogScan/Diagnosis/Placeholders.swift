@@ -27,6 +27,9 @@
 ///   becomes the release's namespace when a signal captured the release as `namespace/name`
 ///   (helm-controller writes `Helm install failed for release %s/%s` with
 ///   `GetReleaseNamespace()`, `GetReleaseName()`: internal/reconcile/install.go).
+/// - `<workload-namespace>` and `<workload>`: the workloads a health check or Helm's wait waited
+///   for (`learnWorkloads(from:)`), from the incident's signals or, failing those, from the
+///   evidence that supports the hypothesis about the incident's own objects (Helm's wait log).
 /// Every other placeholder (`<name>` of a NetworkPolicy or a secret, `<pod>`, `<node>`, ...) names
 /// something the logs do not say, and stays as written.
 public struct PlaceholderFiller: Sendable {
@@ -109,6 +112,41 @@ public struct PlaceholderFiller: Sendable {
             if let ns = unique("namespace") { values["namespace"] = ns }
         }
         self.values = values
+        for signal in incident.signals { learnWorkloads(from: signal.captures) }
+    }
+
+    /// The workloads (`Deployment/shop/checkout`) a capture set names: kustomize-controller's
+    /// health-check list `objects` (`Deployment/shop/checkout status: 'InProgress', ...`,
+    /// FLUX-LOGS.md 3.3), Helm's wait log's `kind` and `object` (`Deployment` and
+    /// `ingress-nginx/ingress-nginx-controller`, helm/helm pkg/kube ready.go) or its `service`
+    /// without a load-balancer address (`ingress-nginx/ingress-nginx-controller`, a Service).
+    static func workloads(in captures: [String: String]) -> [ObjectRef] {
+        if let list = captures["objects"] {
+            return list.split(separator: ",").compactMap { item in
+                item.split(separator: " ").first.flatMap { ObjectRef(parsing: String($0)) }.flatMap { $0.namespace.isEmpty ? nil : $0 }
+            }
+        }
+        if let kind = captures["kind"], let object = captures["object"] {
+            let parts = object.split(separator: "/")
+            if parts.count == 2 { return [ObjectRef(kind: kind, namespace: String(parts[0]), name: String(parts[1]))] }
+        }
+        // `Service does not have load balancer ingress IP address: <namespace>/<name>` (ready.go).
+        if let service = captures["service"] {
+            let parts = service.split(separator: "/")
+            if parts.count == 2 { return [ObjectRef(kind: "Service", namespace: String(parts[0]), name: String(parts[1]))] }
+        }
+        return []
+    }
+
+    /// Fills `<workload-namespace>` (all the workloads `captures` names are in one namespace) and
+    /// `<workload>` (it names one: `deployment/checkout`, as `kubectl logs` takes it), unless an
+    /// earlier capture set filled them.
+    public mutating func learnWorkloads(from captures: [String: String]) {
+        guard values["workload-namespace"] == nil else { return }
+        let found = Self.workloads(in: captures)
+        guard let ns = found.first?.namespace, found.allSatisfy({ $0.namespace == ns }) else { return }
+        values["workload-namespace"] = ns
+        if Set(found).count == 1 { values["workload"] = "\(found[0].kind.lowercased())/\(found[0].name)" }
     }
 
     /// The registry host and repository a registry URL names: `oci://registry-1.docker.io/acme/apps-manifests`
