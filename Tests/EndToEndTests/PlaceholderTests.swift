@@ -37,6 +37,17 @@ import Testing
         #expect(!(kustomization + helm + loadBalancer).contains { $0.contains("<workload") })
     }
 
+    /// helmchart-cascade: HelmRelease podinfo/podinfo waits on the HelmChart that failed
+    /// (helm-controller.log:1, `HelmChart 'flux-system/podinfo-podinfo' is not ready`); frontend
+    /// waits on podinfo (line 2, `dependency 'podinfo/podinfo' is not ready`), not on the chart.
+    /// The chart's HelmRelease fills the HelmRelease steps of the root incident; frontend does not.
+    @Test func theDirectWaiterFillsTheRootIncidentsSteps() throws {
+        let steps = lines(try firstHypothesis("helmchart-cascade"))
+        #expect(steps.contains("kubectl -n podinfo get helmrelease podinfo -o jsonpath='{.spec.chart.spec}{\"\\n\"}'"), "\(steps)")
+        #expect(steps.contains { $0.hasSuffix("flux reconcile helmrelease podinfo -n podinfo --with-source") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("frontend") })
+    }
+
     /// networkpolicy-9090: three Kustomizations (apps, flux-system, infrastructure in flux-system,
     /// the `name` keys of kustomize-controller.log) fail on one GitRepository; the retry names
     /// each; the NetworkPolicy's name appears in no log and stays `<name>`.

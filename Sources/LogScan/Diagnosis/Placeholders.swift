@@ -33,7 +33,9 @@
 /// Every other placeholder (`<name>` of a NetworkPolicy or a secret, `<pod>`, `<node>`, ...) names
 /// something the logs do not say, and stays as written.
 public struct PlaceholderFiller: Sendable {
-    /// The incident's upstream and affected objects, unique.
+    /// The incident's upstream and affected objects, then the objects of the incidents folded
+    /// under it that wait on its upstream directly (`DownstreamIncident.waitsOn`: the HelmRelease
+    /// whose HelmChart failed, the Kustomizations whose GitRepository did), unique.
     public var objects: [ObjectRef]
     /// Placeholder (without `<>`) → value.
     public var values: [String: String]
@@ -45,6 +47,11 @@ public struct PlaceholderFiller: Sendable {
     public init(incident: Incident) {
         var objects: [ObjectRef] = []
         for o in [incident.upstream].compactMap({ $0 }) + incident.affected where !objects.contains(o) { objects.append(o) }
+        if let upstream = incident.upstream {
+            for d in incident.downstream where d.waitsOn.contains(upstream) {
+                for o in d.objects where !objects.contains(o) { objects.append(o) }
+            }
+        }
         self.objects = objects
         var values: [String: String] = [:]
         if incident.controllers.count == 1 { values["controller"] = incident.controllers[0] }
