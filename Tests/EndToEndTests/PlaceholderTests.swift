@@ -48,6 +48,15 @@ import Testing
         #expect(!steps.contains { $0.contains("frontend") })
     }
 
+    /// pair-2-a: `Secret/business-support/product-catalog-worker forbidden, error: data values must
+    /// be of type string` (kustomize-controller.log, Flux's mask of a Secret's dry-run error) about
+    /// Kustomization business-support/business-support: the denied resource is `secrets` in
+    /// business-support, which is also where the Kustomization's spec.serviceAccountName lives.
+    @Test func aMaskedSecretDenialNamesTheResource() throws {
+        let steps = lines(try firstHypothesis("pair-2-a"))
+        #expect(steps.contains("kubectl auth can-i patch secrets -n business-support --as=system:serviceaccount:business-support:<serviceaccount>"), "\(steps)")
+    }
+
     /// networkpolicy-9090: three Kustomizations (apps, flux-system, infrastructure in flux-system,
     /// the `name` keys of kustomize-controller.log) fail on one GitRepository; the retry names
     /// each; the NetworkPolicy's name appears in no log and stays `<name>`.

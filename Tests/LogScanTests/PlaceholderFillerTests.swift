@@ -42,6 +42,13 @@ import Testing
         #expect(one.fill(step) == "kubectl logs -n shop deployment/checkout --previous")
     }
 
+    /// RBAC's resource names are the kinds' lowercase plurals, as `kubectl api-resources` lists
+    /// them (secrets, deployments, ingresses, networkpolicies, endpoints).
+    @Test func resourceNamesOfKinds() {
+        #expect(["Secret", "Deployment", "Ingress", "NetworkPolicy", "Endpoints", "Gateway"].map(PlaceholderFiller.resource(ofKind:))
+            == ["secrets", "deployments", "ingresses", "networkpolicies", "endpoints", "gateways"])
+    }
+
     @Test func namespacePlaceholdersOnlyInTheObjectsCommand() {
         let f = PlaceholderFiller(objects: [release])
         #expect(f.fill("Then: flux reconcile helmrelease <name> -n <namespace> --force")

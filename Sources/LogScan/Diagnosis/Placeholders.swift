@@ -118,8 +118,30 @@ public struct PlaceholderFiller: Sendable {
             values["resource"] = r
             if let ns = unique("namespace") { values["namespace"] = ns }
         }
+        // A Secret refused by RBAC behind Flux's mask (`Secret/ns/name forbidden, error: data
+        // values must be of type string`, fluxcd/pkg ssa; FLUX-LOGS.md 3.10) names no user, but
+        // the resource and its namespace. That namespace is also the ServiceAccount's
+        // (`system:serviceaccount:<namespace>:...`, spec.serviceAccountName lives in the
+        // Kustomization's namespace) only when the one Kustomization is in it.
+        if values["resource"] == nil, let object = unique("object"), let ref = ObjectRef(parsing: object), !ref.namespace.isEmpty,
+           incident.signals.contains(where: { $0.captures["reason"]?.lowercased().hasPrefix("forbidden") == true }) {
+            values["resource"] = Self.resource(ofKind: ref.kind)
+            let kustomizations = objects.filter { $0.kind == "Kustomization" }
+            if kustomizations.count == 1, kustomizations[0].namespace == ref.namespace { values["namespace"] = ref.namespace }
+        }
         self.values = values
         for signal in incident.signals { learnWorkloads(from: signal.captures) }
+    }
+
+    /// The resource name RBAC and `kubectl auth can-i` use for a kind: lowercase plural
+    /// (`Secret` → `secrets`, `Ingress` → `ingresses`, `NetworkPolicy` → `networkpolicies`;
+    /// `Endpoints` is plural already), as the API server's discovery spells the core and apps kinds.
+    static func resource(ofKind kind: String) -> String {
+        let k = kind.lowercased()
+        if k == "endpoints" { return k }
+        if k.hasSuffix("s") || k.hasSuffix("x") || k.hasSuffix("ch") || k.hasSuffix("sh") { return k + "es" }
+        if k.hasSuffix("y"), let before = k.dropLast().last, !"aeiou".contains(before) { return k.dropLast() + "ies" }
+        return k + "s"
     }
 
     /// The workloads (`Deployment/shop/checkout`) a capture set names: kustomize-controller's
