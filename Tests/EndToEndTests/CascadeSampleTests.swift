@@ -58,10 +58,21 @@ import Testing
         let text = r.text
         #expect(text.contains("flux-logscan: 1 incident (1 error)"))
         // The story's five waiting Kustomizations and two whose health checks timed out.
-        #expect(text.contains("    downstream:  7 Kustomizations (apps, dashboards, infra-configs, infra-controllers, infrastructure, monitoring, tenants) waiting on it\n"))
+        // The last of them waited at 09:13:36 (kustomize-controller.log's last lines), 40 s after
+        // source-controller's last SSH failure (09:12:56.478), where the root's span ends.
+        #expect(text.contains("    downstream:  7 Kustomizations (apps, dashboards, infra-configs, infra-controllers, infrastructure, monitoring, tenants) waiting on it, the last at 09:13:36 UTC (40s after the last failure above)\n"))
         // The first downstream line: infra-controllers' first `Source artifact not found` at 09:00:04.505.
         #expect(text.contains("first: samples/gitrepository-cascade/kustomize-controller.log:"))
         #expect(text.contains("source-artifact-not-ready  Source artifact not found, retrying in 30s"))
+    }
+
+    /// helmchart-cascade: the HelmChart's last pull error is at 11:12:50 (source-controller backs
+    /// off), while frontend kept waiting every 30 s until 11:19:35.385 (helm-controller.log's last
+    /// line): the root's span alone read as if the outage ended at 11:12:50.
+    @Test func downstreamWaitsAfterTheRootsLastFailureAreShown() throws {
+        let r = try run(["--color", "never", "samples/helmchart-cascade/helm-controller.log", "samples/helmchart-cascade/source-controller.log"])
+        #expect(r.text.contains("    when:        2026-11-24 11:00:02–11:12:50 UTC"))
+        #expect(r.text.contains("waiting on it, the last at 11:19:35 UTC (6m45s after the last failure above)\n"), "\(r.text)")
     }
 
     /// Without source-controller's log nothing says which object failed first: the waits name

@@ -231,8 +231,10 @@ public struct TextReport {
         return out
     }
 
-    /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` and the first
-    /// downstream event's place and text; empty when nothing was folded under the incident.
+    /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` (with when the
+    /// last of them waited, if after the incident's last failure: the root's span ends there, the
+    /// outage did not) and the first downstream event's place and text; empty when nothing was
+    /// folded under the incident.
     func downstreamLines(_ i: Incident) -> String {
         let objects = i.downstreamObjects
         guard !objects.isEmpty else { return "" }
@@ -247,7 +249,12 @@ public struct TextReport {
             if of.count > 8 { names.append("…") }
             parts.append("\(Cascade.describe(of)) (\(names.joined(separator: ", ")))")
         }
-        var out = "    downstream:  \(parts.joined(separator: ", ")) waiting on it\n"
+        var waiting = "waiting on it"
+        if let last = i.downstream.map(\.lastSeen).max(by: { $0.millis < $1.millis }), last.millis > i.lastSeen.millis {
+            let after = goDuration(seconds: Double(last.millis - i.lastSeen.millis) / 1000)
+            waiting += ", the last at \(last.clock) UTC (\(after) after the last failure above)"
+        }
+        var out = "    downstream:  \(parts.joined(separator: ", ")) \(waiting)\n"
         if let first = i.downstreamSignals.min(by: { a, b in
             (a.firstSeen?.millis ?? .max, a.location.file, a.location.line) < (b.firstSeen?.millis ?? .max, b.location.file, b.location.line)
         }) {
