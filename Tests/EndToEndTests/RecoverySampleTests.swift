@@ -59,3 +59,29 @@ import Testing
         #expect(incidents.first?["recovery"] is NSNull)
     }
 }
+
+/// `began:` in the text report: a failure that says how long it ran began that long before it was
+/// logged (docs/OUTPUT.md "When the first failed attempt began").
+@Suite struct BeganLineTests {
+    /// health-check-timeout/kustomize-controller.log:2 at 19:05:10.650, `Reconciliation failed after
+    /// 5m1.973s`: the reconciliation began at 19:00:08.677, five minutes before `when:` starts.
+    /// networkpolicy-9090-timeout/kustomize-controller.log at 02:49:47.484, `after 8m35.093410576s`:
+    /// 02:41:12.391, while the first `i/o timeout` is logged 30 s later (a dial timeout).
+    @Test(arguments: [
+        ("samples/health-check-timeout", "    began:       19:00:08 UTC, the first failed attempt (kustomization-reconciliation-failed after 5m1.973s at 19:05:10)\n"),
+        ("samples/networkpolicy-9090-timeout/kustomize-controller.log",
+         "    began:       02:41:12 UTC, the first failed attempt (kustomization-reconciliation-failed after 8m35.093410576s at 02:49:47)\n"),
+    ])
+    func theFirstFailedAttemptsStartIsShown(_ input: String, _ line: String) throws {
+        let r = try run(["--color", "never", input])
+        #expect(r.text.contains(line), "\(r.text)")
+    }
+
+    /// pair-4-a's first `Reconciliation failed after 1.840578367s` (11:00:11) began 2 s before the
+    /// span: nothing to add to `when:`.
+    @Test func aFailureWithinSecondsAddsNoLine() throws {
+        let r = try run(["--color", "never", "samples/pair-4-a"])
+        #expect(r.text.contains("    when:        2026-11-24 11:00:11"))
+        #expect(!r.text.contains("began:"))
+    }
+}

@@ -185,6 +185,7 @@ public struct TextReport {
         if i.transient { out += " " + dim("transient") }
         out += "  " + bold(i.title) + "\n"
         out += "    when:        \(span(i))\n"
+        if let b = beganLine(i) { out += "    began:       \(b)\n" }
         if let r = i.recovery { out += "    recovered:   \(recovered(r, after: i))\n" }
         if let u = i.upstream { out += "    upstream:    \(u)\n" }
         let consumers = i.affected.filter { $0 != i.upstream }
@@ -229,6 +230,26 @@ public struct TextReport {
             }
         }
         return out
+    }
+
+    /// When the first failed attempt started, if well before the incident's first record: a
+    /// failure that says how long it ran (`Reconciliation failed after 5m1.973s`, `health check
+    /// failed after 5m0.00481s`: capture `duration` of a failure or wrapper signal, FLUX-LOGS.md
+    /// 3.1, 3.3) began that long before it was logged. `19:00:08 UTC, the first failed attempt
+    /// (kustomization-reconciliation-failed after 5m1.973s at 19:05:10)`; nil when no signal says,
+    /// or it began less than 10 seconds before the incident's first record (a reconcile that
+    /// failed within seconds adds nothing to `when:`).
+    func beganLine(_ i: Incident) -> String? {
+        var best: (millis: Int64, signal: SignalSummary, duration: String)?
+        for s in i.signals where s.role == .failure || s.role == .wrapper {
+            guard let d = s.captures["duration"], let secs = parseGoDuration(d), let first = s.firstSeen else { continue }
+            let began = first.millis - Int64((secs * 1000).rounded())
+            if best == nil || began < best!.millis { best = (began, s, d) }
+        }
+        guard let b = best, b.millis <= i.firstSeen.millis - 10_000, let logged = b.signal.firstSeen else { return nil }
+        let at = Timestamp(millis: b.millis)
+        let day = at.rfc3339.prefix(10) == i.firstSeen.rfc3339.prefix(10) ? "" : "\(at.rfc3339.prefix(10)) "
+        return "\(day)\(at.clock) UTC, the first failed attempt (\(b.signal.signature) after \(b.duration) at \(logged.clock))"
     }
 
     /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` (with when the
