@@ -21,22 +21,48 @@ public protocol ByteSource: AnyObject {
     var damage: String? { get }
 }
 
-/// `read(2)` on a file descriptor (swift-system), retried on EINTR.
+/// A request to stop reading, for `scan` stopped by SIGINT or SIGTERM (CONTRACT.md: "report what
+/// was found"): the signal's number, 0 while none came. A signal handler sets `signal`; every
+/// `FileSource` then ends its input at its next read, and a read that waits on a pipe or a
+/// terminal looks at it at least every 200 ms.
+public enum InputInterrupt {
+    /// The signal that asked to stop (SIGINT 2, SIGTERM 15), 0 for none. Written only by a signal
+    /// handler, read by the readers.
+    nonisolated(unsafe) public static var signal: sig_atomic_t = 0
+}
+
+/// `read(2)` on a file descriptor (swift-system), retried on EINTR. A descriptor that can wait
+/// (a pipe, a terminal, a socket: stdin of `kubectl logs -f | flux-logscan`) is polled first, so
+/// that `InputInterrupt` ends a read that would wait for ever; a regular file never waits.
 public final class FileSource: ByteSource {
     let fd: FileDescriptor
     let name: String
+    /// Whether `fd` may block in `read` (not a regular file).
+    let mayWait: Bool
     public var damage: String? { nil }
 
     public init(fd: FileDescriptor, name: String) {
         self.fd = fd
         self.name = name
+        var st = stat()
+        mayWait = fstat(fd.rawValue, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        do {
-            return try fd.read(into: buffer, retryOnInterrupt: true)
-        } catch let e as Errno {
-            throw InputError(name: name, reason: "read failed: \(e.description)")
+        while true {
+            if InputInterrupt.signal != 0 { return 0 }
+            if mayWait {
+                var p = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
+                // Nothing yet (0) or a signal (-1, EINTR): look at the stop request again.
+                if poll(&p, 1, 200) <= 0 { continue }
+            }
+            do {
+                return try fd.read(into: buffer, retryOnInterrupt: false)
+            } catch Errno.interrupted {
+                continue
+            } catch let e as Errno {
+                throw InputError(name: name, reason: "read failed: \(e.description)")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ struct Scan: ParsableCommand {
         discussion: """
         With no PATH, or PATH "-", reads standard input. A folder is walked (sorted; *.log, *.txt, *.gz, *.tar, *.tgz, rotated N.log.DATE and names without an extension). gzip and tar are recognised by their content.
 
-        Exit status: 2 for a usage error, an invalid pattern file or an unreadable input; 1 when an incident is at or above --fail-on; 0 otherwise.
+        Exit status: 2 for a usage error, an invalid pattern file or an unreadable input; 1 when an incident is at or above --fail-on; 0 otherwise. SIGINT (Ctrl-C) or SIGTERM stops the reading: the report covers what was read until then, and the exit status is 130 or 143 (a second one ends at once).
         """
     )
 
@@ -142,7 +142,12 @@ struct Scan: ParsableCommand {
                 Output.stderr("  after malloc_trim: " + rss.replacingOccurrences(of: "\t", with: "").replacingOccurrences(of: "  ", with: "") + "\n")
             }
         }
+        Self.stopOnSignals()
         scanner.scan(paths: walker.expand(inputs), jobs: jobs)
+        let interrupted = InputInterrupt.signal
+        if interrupted != 0 {
+            Output.stderr("flux-logscan: \(interrupted == SIGTERM ? "SIGTERM" : "SIGINT"): stopped reading; the report covers what was read until then\n")
+        }
         memory("reading")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr("store: \(scanner.storeSizes)\n") }
         var scan = scanner.finish()
@@ -154,6 +159,7 @@ struct Scan: ParsableCommand {
         if counts {
             for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
             for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+            if interrupted != 0 { throw ExitCode(128 + interrupted) }
             if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
             return
         }
@@ -211,8 +217,31 @@ struct Scan: ParsableCommand {
 
         memory("the report")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(stream.lifetimes.lifetimeReport + "\n") }
+        // CONTRACT.md: stopped by SIGINT/SIGTERM, the report of what was read, then 130/143.
+        if interrupted != 0 { throw ExitCode(128 + interrupted) }
         if !scan.inputErrors.isEmpty || patternProblems > 0 || !stream.readErrors.isEmpty { throw ExitCode(2) }
         if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+    }
+
+    /// SIGINT and SIGTERM stop the reading (`InputInterrupt`) and let the report be written; a
+    /// second one ends the process at once, as the signal's default does. Unblocked here, before
+    /// any reader thread starts (a parent may have left them blocked; threads inherit the mask).
+    static func stopOnSignals() {
+        _ = InputInterrupt.signal  // initialised before a handler can touch it
+        for signo in [SIGINT, SIGTERM] {
+            signal(signo) { signo in
+                if InputInterrupt.signal != 0 {
+                    signal(signo, SIG_DFL)
+                    raise(signo)
+                }
+                InputInterrupt.signal = signo
+            }
+        }
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 
 }
