@@ -120,6 +120,30 @@ func scratch(_ tag: String) throws -> URL {
         #expect(r.stderr.contains("gzip stream ends early"))
         let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
         #expect((stats["lines"] as? Int ?? 0) > 5)
+        #expect(stats["damaged_inputs"] as? Int == 1)
+    }
+
+    /// CONTRACT.md: invalid UTF-8 "is a warning and a stats count, not exit 2" (a trial found it
+    /// replaced silently). samples/networkpolicy-9090/kustomize-controller.log with 0xFF 0xFE
+    /// (never valid in UTF-8, RFC 3629) inside line 3's message: the warning names the line, and
+    /// the 66 records still make the incident.
+    @Test func invalidUTF8IsAWarningAndACount() throws {
+        let dir = try scratch("utf8")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.utf8) }
+        let at = try #require(lines[2].firstIndex(of: UInt8(ascii: "q")))  // "request failed"
+        lines[2].insert(contentsOf: [0xFF, 0xFE], at: at)
+        let file = dir.appendingPathComponent("kustomize-controller.log")
+        try Data(Array(lines.joined(separator: [10]))).write(to: file)
+        let r = try run(["--format", "json", file.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(file.path):3: 1 line(s) are not valid UTF-8"), "\(r.stderr)")
+        let doc = try json(r.stdout)
+        let stats = try #require(doc["stats"] as? [String: Any])
+        #expect(stats["invalid_utf8_lines"] as? Int == 1)
+        #expect(stats["records"] as? Int == 66)
+        #expect((doc["incidents"] as? [[String: Any]])?.count == 1)
     }
 
     /// A support bundle cut short (a fresh user's trial): the unknown-errors sample's

@@ -56,6 +56,21 @@ func readLines(_ bytes: [UInt8], chunk: Int = 4096, cap: Int = 1 << 20) throws -
         #expect(got.damage.overlongLines == 1 && got.damage.firstOverlongLine == 1)
     }
 
+    /// RFC 3629: 0xFF and 0xFE never appear in UTF-8, and 0xC3 must be followed by a continuation
+    /// byte (0x80-0xBF). A valid two- and three-byte character (`é`, `→`) is not damage; a line
+    /// cut at the cap is not judged (the cut may split a character).
+    @Test func invalidUTF8IsCountedWithItsFirstLine() throws {
+        let valid = Array("commit 'café → prod'".utf8)
+        let got = try readLines(valid + [10] + Array("a".utf8) + [0xFF, 0xFE, 0xC3, 0x41, 10] + valid + [10, 0xE2, 0x82, 10])
+        #expect(got.lines.count == 4)
+        #expect(got.damage.invalidUTF8Lines == 2 && got.damage.firstInvalidUTF8Line == 2)
+        // The cap falls between 0xC3 and 0xA9 (`é`): the kept 1,000 bytes end in half a character.
+        let cut = try readLines(Array(repeating: 0x61, count: 999) + [0xC3, 0xA9] + Array(repeating: 0x61, count: 5000) + [10],
+                                chunk: 4096, cap: 1000)
+        #expect(cut.truncated == [true])
+        #expect(cut.damage.invalidUTF8Lines == 0)
+    }
+
     @Test func nulBytesAreCountedNotFatal() throws {
         let got = try readLines([0x61, 0x00, 0x62, 10, 0x63, 10])
         #expect(got.lines.count == 2)

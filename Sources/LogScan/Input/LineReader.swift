@@ -24,6 +24,33 @@ public struct ReadDamage: Sendable, Equatable {
     public var binaryLines = 0
     /// Line number of the first line holding a NUL byte, 0 if none.
     public var firstBinaryLine = 0
+    /// Lines (without NUL bytes, not cut at the cap) that are not valid UTF-8 (RFC 3629): their
+    /// bad bytes read as U+FFFD.
+    public var invalidUTF8Lines = 0
+    /// Line number of the first of them, 0 if none.
+    public var firstInvalidUTF8Line = 0
+}
+
+/// Whether any of `count` bytes at `p` is 0x80 or above (not ASCII): 32 bytes a step (four
+/// words or-ed), then eight, then one.
+@inline(__always)
+func holdsNonASCII(_ p: UnsafeRawPointer, _ count: Int) -> Bool {
+    var i = 0
+    while i + 32 <= count {
+        let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            | p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+        if w & 0x8080_8080_8080_8080 != 0 { return true }
+        i += 32
+    }
+    while i + 8 <= count {
+        if p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+        i += 8
+    }
+    while i < count {
+        if p.load(fromByteOffset: i, as: UInt8.self) >= 0x80 { return true }
+        i += 1
+    }
+    return false
 }
 
 /// Splits a byte stream into lines with chunked `read(2)` and `memchr`, without a `String` or any
@@ -80,6 +107,8 @@ public struct LineReader {
         // Whether the current region (`start..<end` after a read) holds a NUL byte at all: one
         // `memchr` per read instead of one per line.
         var regionHasNUL = false
+        // Whether it holds a byte above 0x7F (only such lines can be invalid UTF-8): most logs are ASCII.
+        var regionHasHigh = false
 
         func deliver(_ from: Int, _ to: Int, truncated: Bool) throws {
             lineNo += 1
@@ -89,6 +118,10 @@ public struct LineReader {
             if regionHasNUL, !line.isEmpty, memchr(line.baseAddress!, 0, line.count) != nil {
                 damage.binaryLines += 1
                 if damage.firstBinaryLine == 0 { damage.firstBinaryLine = lineNo }
+            } else if regionHasHigh, !truncated, !line.isEmpty, holdsNonASCII(line.baseAddress!, line.count),
+                      String(validating: line, as: UTF8.self) == nil {
+                damage.invalidUTF8Lines += 1
+                if damage.firstInvalidUTF8Line == 0 { damage.firstInvalidUTF8Line = lineNo }
             }
             if truncated {
                 damage.overlongLines += 1
@@ -121,6 +154,7 @@ public struct LineReader {
             end += n
             regionHook?(UnsafeRawBufferPointer(start: base + start, count: end - start))
             regionHasNUL = memchr(base + start, 0, end - start) != nil
+            regionHasHigh = holdsNonASCII(base + start, end - start)
             while scan < end {
                 guard let hit = memchr(base + scan, 10, end - scan) else { break }
                 let nl = base.distance(to: hit)

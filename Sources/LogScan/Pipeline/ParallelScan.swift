@@ -23,6 +23,7 @@ extension ScanStats {
         for (k, v) in o.byFormat { byFormat[k, default: 0] += v }
         for (k, v) in o.byController { byController[k, default: 0] += v }
         overlongLines += o.overlongLines; binaryLines += o.binaryLines; damagedInputs += o.damagedInputs
+        invalidUTF8Lines += o.invalidUTF8Lines
         inheritedTimes += o.inheritedTimes; filteredEvents += o.filteredEvents
         unmatchedRecords += o.unmatchedRecords; unmatchedOverflow += o.unmatchedOverflow
     }

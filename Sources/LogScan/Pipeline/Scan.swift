@@ -20,6 +20,8 @@ public struct ScanStats: Sendable {
     public var overlongLines = 0
     /// Lines holding NUL bytes.
     public var binaryLines = 0
+    /// Lines that are not valid UTF-8 (without NUL bytes, not cut at the cap).
+    public var invalidUTF8Lines = 0
     /// Inputs whose reading stopped early at damage (a truncated or corrupt gzip stream, a tar
     /// archive cut inside a member): each also has a warning naming it.
     public var damagedInputs = 0
@@ -966,11 +968,15 @@ public final class LogScanner {
     private func noteDamage(_ d: ReadDamage, name: String) {
         state.stats.overlongLines += d.overlongLines
         state.stats.binaryLines += d.binaryLines
+        state.stats.invalidUTF8Lines += d.invalidUTF8Lines
         if d.overlongLines > 0 {
             state.warnings.append(ScanWarning(message: "\(name):\(d.firstOverlongLine): \(d.overlongLines) line(s) longer than \(lineCap) bytes were cut at the cap"))
         }
         if d.binaryLines > 0 {
             state.warnings.append(ScanWarning(message: "\(name):\(d.firstBinaryLine): \(d.binaryLines) line(s) hold NUL bytes (binary data); read as text"))
+        }
+        if d.invalidUTF8Lines > 0 {
+            state.warnings.append(ScanWarning(message: "\(name):\(d.firstInvalidUTF8Line): \(d.invalidUTF8Lines) line(s) are not valid UTF-8; their bad bytes read as U+FFFD"))
         }
     }
 }

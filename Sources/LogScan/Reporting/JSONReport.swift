@@ -191,6 +191,7 @@ public enum JSONReport {
             ("by_format", .object(s.byFormat.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("by_controller", .object(s.byController.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("overlong_lines", .int(s.overlongLines)), ("binary_lines", .int(s.binaryLines)),
+            ("invalid_utf8_lines", .int(s.invalidUTF8Lines)), ("damaged_inputs", .int(s.damagedInputs)),
             ("inherited_times", .int(s.inheritedTimes)), ("filtered_events", .int(s.filteredEvents)),
             ("unmatched_records", .int(s.unmatchedRecords)), ("unmatched_overflow", .int(s.unmatchedOverflow)),
         ]
