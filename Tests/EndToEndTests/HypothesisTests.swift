@@ -177,3 +177,15 @@ import Testing
         #expect(line.contains(" to 03:05:47, first at "), "\(line)")
     }
 }
+
+/// An evidence line counts each signature on its own: samples/probe-kill-loop's
+/// kustomize-controller.log holds 8 `starting manager` lines (FLUX-LOGS.md 3.12), so 8 starts and
+/// 7 restarts; the line said `[controller-restarted, controller-starting ×15, ...]`, a sum a
+/// trial read as 15 starts.
+@Suite struct EvidenceCountTests {
+    @Test func eachSignatureHasItsOwnCount() throws {
+        let r = try run(["--color", "never", "samples/probe-kill-loop"])
+        #expect(r.text.contains("[controller-restarted ×7, controller-starting ×8, first 14:02:17, samples/probe-kill-loop/kustomize-controller.log:1]"), "\(r.text)")
+        #expect(!r.text.contains("×15"))
+    }
+}

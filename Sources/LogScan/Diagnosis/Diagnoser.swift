@@ -258,8 +258,8 @@ public struct Diagnoser {
     /// signal of silence or absence), the signatures and the events counted.
     struct Hits {
         var first: Occurrence?
-        var names: Set<String> = []
-        var count = 0
+        /// Per signature that satisfied the condition, the events it counted.
+        var counts: [String: Int] = [:]
         /// The newest last event time of the hits (milliseconds, UTC); `Int64.min` when none.
         var last: Int64 = .min
     }
@@ -287,7 +287,6 @@ public struct Diagnoser {
         var first: (item: Evidence.Item, millis: Int64)?
         let pool = evidence.pool
         for n in numbers {
-            var signature: String?
             // One item that holds: counted, named, and the first if it comes before (by
             // `Correlator.before`, which compares first event times first).
             func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String) {
@@ -299,8 +298,7 @@ public struct Diagnoser {
                 } else {
                     first = (item, millis)
                 }
-                if signature == nil { signature = s }
-                hits.count += count
+                hits.counts[s, default: 0] += count
             }
             // A `during` condition: an occurrence counts when it overlaps the incident's span.
             func inSpan(_ o: Occurrence) -> Bool { !c.during || (o.last.millis >= span.from && o.first.millis <= span.to) }
@@ -332,8 +330,6 @@ public struct Diagnoser {
                 guard holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
                 take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature)
             }
-            // Every occurrence of the lists of one number has that signature.
-            if let signature { hits.names.insert(signature) }
         }
         guard let first else { return nil }
         hits.first = evidence.occurrence(first.item)
@@ -360,10 +356,10 @@ public struct Diagnoser {
 
     func describe(_ c: SignalCondition, _ hits: Hits) -> String {
         guard let first = hits.first else { return "\(c.reason) [\(c.signal)]" }
-        let names = hits.names.sorted().joined(separator: ", ")
-        let count = hits.count
-        var s = "\(c.reason) [\(names)"
-        s += count > 1 ? " ×\(count)" : ""
+        // Each signature with its own count: a sum read as the last one's (`controller-restarted,
+        // controller-starting ×15` was 7 restarts and 8 starts).
+        let names = hits.counts.sorted { $0.key < $1.key }.map { $0.value > 1 ? "\($0.key) ×\($0.value)" : $0.key }
+        var s = "\(c.reason) [\(names.joined(separator: ", "))"
         if c.during, hits.last > first.first.millis {
             // A `during` hit: the run from its first to its last event went on while the
             // failures did (runs are recorded whole, so the first may come before them).
