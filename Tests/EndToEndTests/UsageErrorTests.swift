@@ -45,3 +45,32 @@ import Testing
         #expect(r.text.contains("Kustomization/team-a/team-a"))
     }
 }
+
+/// `--counts` follows `--format` (a trial found `--counts --format json` printing TSV to a script
+/// that asked for JSON). samples/networkpolicy-9090/kustomize-controller.log: all 66 lines hold
+/// `connect: connection refused` (60 `request failed` retries, 6 `Reconciliation failed`).
+@Suite struct CountsFormatTests {
+    static let log = "samples/networkpolicy-9090/kustomize-controller.log"
+
+    @Test func jsonIsOneDocument() throws {
+        let r = try run(["--counts", "--format", "json", Self.log])
+        #expect(r.status == 0)
+        let doc = try json(r.stdout)
+        let counts = try #require(doc["counts"] as? [String: Any])
+        #expect(counts["artifact-fetch-connection-refused"] as? Int == 66)
+        #expect(counts["kustomization-reconciliation-failed"] as? Int == 6)
+        #expect((doc["stats"] as? [String: Any])?["lines"] as? Int == 66)
+    }
+
+    @Test func ndjsonIsOneLinePerSignatureThenStats() throws {
+        let r = try run(["--counts", "--format", "ndjson", Self.log])
+        let lines = r.text.split(separator: "\n")
+        #expect(lines.contains(#"{"type":"count","signature":"artifact-fetch-connection-refused","count":66}"#))
+        #expect(lines.last?.hasPrefix(#"{"type":"stats""#) == true)
+    }
+
+    @Test func textStaysTabSeparated() throws {
+        let r = try run(["--counts", Self.log])
+        #expect(r.text.split(separator: "\n").contains("artifact-fetch-connection-refused\t66"))
+    }
+}

@@ -59,7 +59,7 @@ struct Scan: ParsableCommand {
     @Option(help: "Threads: inputs read at once and incidents scored at once; the default is this machine's number of cores. The report does not depend on it; -v reads one input at a time.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count), no correlation.")
+    @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count; a JSON document with --format json, count lines with ndjson), no correlation.")
     var counts = false
 
     @Flag(help: .hidden)
@@ -157,7 +157,21 @@ struct Scan: ParsableCommand {
             scan.warnings.append(ScanWarning(message: "\(walker.skippedInFolders) file(s) in the folders given were skipped: their names do not look like logs (give them by name to read them): \(InputWalker.some(walker.skipped))"))
         }
         if counts {
-            for s in patterns.signatures { Output.stdout("\(s.id)\t\(scan.countsBySignature[s.id] ?? 0)\n") }
+            // Per signature, in the patterns' order: `id<TAB>count` lines; with --format json one
+            // document {"counts": {id: count}, "stats": ...}; ndjson one `count` line each, then `stats`.
+            let rows = patterns.signatures.map { ($0.id, scan.countsBySignature[$0.id] ?? 0) }
+            switch format {
+            case .json:
+                let doc = JSON.object([("counts", .object(rows.map { ($0.0, .int($0.1)) })), ("stats", .object(JSONReport.stats(scan.stats)))])
+                Output.stdout(doc.pretty() + "\n")
+            case .ndjson:
+                for (id, n) in rows {
+                    Output.stdout(JSON.object([("type", .string("count")), ("signature", .string(id)), ("count", .int(n))]).rendered + "\n")
+                }
+                Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
+            default:
+                for (id, n) in rows { Output.stdout("\(id)\t\(n)\n") }
+            }
             for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
             if interrupted != 0 { throw ExitCode(128 + interrupted) }
             if !scan.inputErrors.isEmpty || patternProblems > 0 { throw ExitCode(2) }
