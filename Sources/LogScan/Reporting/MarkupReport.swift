@@ -40,10 +40,10 @@ public struct MarkupReport {
 
     /// The whole report as one string (`write` collected).
     public func render(incidents: [Incident], stats: ScanStats, warnings: [String], context: TextReport.Context = .init(),
-                       unmatched: [UnmatchedError] = []) -> String {
+                       unmatched: [UnmatchedError] = [], inputErrors: [InputError] = []) -> String {
         var out = ""
         write(count: incidents.count, severities: incidents.map(\.severity), transient: incidents.filter(\.transient).count,
-              stats: stats, warnings: warnings, context: context, unmatched: unmatched,
+              stats: stats, warnings: warnings, context: context, unmatched: unmatched, inputErrors: inputErrors,
               incidents: { body in incidents.forEach(body) }) { out += $0 }
         return out
     }
@@ -55,9 +55,11 @@ public struct MarkupReport {
     ///   - count: incidents `incidents` will hand over; `severities` has one element each.
     ///   - transient: how many of them are transient.
     ///   - warnings: shown in the report (input damage, limits reached), one list item each.
+    ///   - inputErrors: inputs that could not be opened or read, named in the report (a pasted
+    ///     report has no stderr beside it).
     ///   - write: receives consecutive pieces of the document (UTF-8 text).
     public func write(count: Int, severities: [Severity], transient transientTotal: Int, stats: ScanStats, warnings: [String],
-                      context: TextReport.Context = .init(), unmatched: [UnmatchedError] = [],
+                      context: TextReport.Context = .init(), unmatched: [UnmatchedError] = [], inputErrors: [InputError] = [],
                       incidents: ((Incident) -> Void) -> Void, write: (String) -> Void) {
         let m = markup
         let (headline, bySeverity) = TextReport.headline(count: count, severities: severities)
@@ -71,7 +73,11 @@ public struct MarkupReport {
             out += m.paragraph(m.strong(m.text("Warnings:")))
             out += m.list(warnings.map { m.text($0) })
         }
-        if context.unreadable > 0 { out += m.paragraph(m.text(TextReport.unreadableNote(context.unreadable))) }
+        if context.unreadable > 0 || !inputErrors.isEmpty {
+            let n = max(context.unreadable, inputErrors.count)
+            out += m.paragraph(m.strong(m.text("\(n) input(s) could not be read; this report covers only the rest:")))
+            out += m.list(inputErrors.map { m.code($0.name) + m.text(": " + $0.reason) })
+        }
         if count == 0 {
             let verdict = text.emptyVerdict(stats: stats, context: context)
             for line in verdict.split(separator: "\n") { out += m.paragraph(m.text(String(line))) }

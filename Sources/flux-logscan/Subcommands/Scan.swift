@@ -194,7 +194,7 @@ struct Scan: ParsableCommand {
             markupReport.expandTransient = verbose
             markupReport.write(count: shown.count, severities: shown.map(\.severity), transient: shown.filter(\.transient).count,
                                stats: scan.stats, warnings: warnings, context: context, unmatched: scan.unmatchedErrors,
-                               incidents: each) { Output.stdout($0) }
+                               inputErrors: scan.inputErrors, incidents: each) { Output.stdout($0) }
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             JSONReport.writeDocument(count: shown.count, incidents: each, stats: scan.stats, unmatched: scan.unmatchedErrors,
