@@ -119,6 +119,13 @@ public struct MarkupReport {
         write(m.list(quietLines) + unmatchedSection(unmatched) + m.end())
     }
 
+    /// `text` (plain) as a paragraph of its own, in bold: `follow --format markdown`'s
+    /// `update of [N] (...)` line before an incident written again.
+    public func note(_ text: String) -> String {
+        let m = markup
+        return m.paragraph(m.strong(m.text(text)))
+    }
+
     /// The one-line form (`-q`, transient incidents): number, severity, status, title and span.
     func summary(_ i: Incident, number: Int) -> String {
         let m = markup

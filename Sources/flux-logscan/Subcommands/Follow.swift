@@ -127,7 +127,7 @@ struct Follow: ParsableCommand {
                     shown[incident.id] = (seq, incident.status, incident.severity, incident.transient)
                 }
                 if format == .markdown {
-                    Output.stdout((update.map { "_\($0):_\n\n" } ?? "") + markdown.block(incident, number: seq) + "\n")
+                    Output.stdout((update.map { markdown.note($0 + ":") } ?? "") + markdown.block(incident, number: seq) + "\n")
                 } else {
                     Output.stdout("\n" + (update.map { $0 + ":\n" } ?? "") + report.block(incident, number: seq))
                 }
