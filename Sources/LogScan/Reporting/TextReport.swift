@@ -125,17 +125,14 @@ public struct TextReport {
                       context: Context = Context(), unmatched: [UnmatchedError] = [],
                       incidents: ((Incident) -> Void) -> Void, write: (String) -> Void) {
         var out = ""
-        let counts = Dictionary(grouping: severities, by: { $0 }).mapValues(\.count)
-        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 || s == .info ? "" : "s")" } }
-        let noun = count == 1 ? "incident" : "incidents"
-        out += bold("flux-logscan: \(count) \(noun)") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+        let (headline, bySeverity) = Self.headline(count: count, severities: severities)
+        out += bold("flux-logscan: \(headline)") + (bySeverity.isEmpty ? "" : " (\(bySeverity))")
         out += dim(" in \(stats.records) records, \(stats.events) events") + "\n"
-        let formats = stats.byFormat.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let formats = Self.formatsRead(stats)
         if !formats.isEmpty { out += dim("read: \(formats)") + "\n" }
         for w in warnings { out += paint("warning: ", "33") + w + "\n" }
         if context.unreadable > 0 {
-            out += paint("\(context.unreadable) input(s) could not be read (see the errors above); this report covers only the rest.", "33") + "\n"
+            out += paint(Self.unreadableNote(context.unreadable), "33") + "\n"
         }
         if count == 0 {
             let verdict = emptyVerdict(stats: stats, context: context)
@@ -155,7 +152,7 @@ public struct TextReport {
                 if i.transient, !expandTransient {
                     var out = ""
                     if transientShown == 0 {
-                        out += "\n" + dim("transient: \(transientTotal) incident\(transientTotal == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)") + "\n"
+                        out += "\n" + dim("transient: " + Self.transientNote(transientTotal)) + "\n"
                     }
                     transientShown += 1
                     if transientShown <= transientLines {
@@ -184,25 +181,22 @@ public struct TextReport {
         // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
         if i.transient { out += " " + dim("transient") }
         out += "  " + bold(i.title) + "\n"
-        out += "    when:        \(span(i))\n"
-        if let b = beganLine(i) { out += "    began:       \(b)\n" }
-        if let r = i.recovery { out += "    recovered:   \(recovered(r, after: i))\n" }
-        if let u = i.upstream { out += "    upstream:    \(u)\n" }
-        let consumers = i.affected.filter { $0 != i.upstream }
-        if !consumers.isEmpty { out += "    affected:    \(consumers.map(\.description).joined(separator: ", "))\n" }
-        out += "    controllers: \(i.controllers.joined(separator: ", "))\n"
-        out += downstreamLines(i)
+        for f in facts(i) {
+            out += "    " + f.label + ":" + String(repeating: " ", count: max(1, 12 - f.label.count)) + f.value + "\n"
+            if f.label == "downstream", let first = downstreamFirst(i) {
+                out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  "
+                    + indented(ellipsize(first.example?.summary ?? "", at: Self.downstreamTextLimit), by: 19) + "\n"
+            }
+        }
         out += dim("    id \(i.id)") + "\n"
         out += "  evidence:\n"
         for s in i.signals {
-            let caps = s.captures.sorted { $0.key < $1.key }
-                .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
-                .map { "\($0.key)=\(Self.captureText($0.value, derived: DerivedSignal.all.contains(s.signature)))" }.joined(separator: " ")
+            let caps = captures(s).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-            out += "      " + dim(s.location.description) + "  " + indented(ellipsize(s.example?.summary ?? "", at: 400), by: 8) + "\n"
+            out += "      " + dim(s.location.description) + "  " + indented(ellipsize(s.example?.summary ?? "", at: Self.evidenceTextLimit), by: 8) + "\n"
         }
         if i.hypotheses.isEmpty {
-            out += "  hypotheses: none of the known causes fits; the evidence above is all there is.\n"
+            out += "  hypotheses: " + Self.noHypothesis + "\n"
             return out
         }
         out += "  likely causes:\n"
@@ -219,8 +213,7 @@ public struct TextReport {
                     for c in h.checks { out += "         $ \(c)\n" }
                 }
                 if !h.remediation.isEmpty {
-                    // A resolved incident needs no fix now: the steps are for its next time.
-                    out += i.status == .resolved ? "       fix, should it come back:\n" : "       fix:\n"
+                    out += "       \(Self.fixHeading(i)):\n"
                     for r in h.remediation {
                         let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
                         out += "         - \(lines[0])\n"
@@ -252,13 +245,12 @@ public struct TextReport {
         return "\(day)\(at.clock) UTC, the first failed attempt (\(b.signal.signature) after \(b.duration) at \(logged.clock))"
     }
 
-    /// `    downstream:  7 Kustomizations (apps, infra-configs, ...) waiting on it` (with when the
-    /// last of them waited, if after the incident's last failure: the root's span ends there, the
-    /// outage did not) and the first downstream event's place and text; empty when nothing was
-    /// folded under the incident.
-    func downstreamLines(_ i: Incident) -> String {
+    /// The `downstream:` fact: `7 Kustomizations (apps, infra-configs, ...) waiting on it` (with
+    /// when the last of them waited, if after the incident's last failure: the root's span ends
+    /// there, the outage did not); nil when nothing was folded under the incident.
+    func downstreamSummary(_ i: Incident) -> String? {
         let objects = i.downstreamObjects
-        guard !objects.isEmpty else { return "" }
+        guard !objects.isEmpty else { return nil }
         let home = i.upstream?.namespace ?? i.affected.first?.namespace
         var parts: [String] = []
         for kind in Set(objects.map(\.kind)).sorted(by: { a, b in
@@ -275,14 +267,74 @@ public struct TextReport {
             let after = goDuration(seconds: Double(last.millis - i.lastSeen.millis) / 1000)
             waiting += ", the last at \(last.clock) UTC (\(after) after the last failure above)"
         }
-        var out = "    downstream:  \(parts.joined(separator: ", ")) \(waiting)\n"
-        if let first = i.downstreamSignals.min(by: { a, b in
+        return "\(parts.joined(separator: ", ")) \(waiting)"
+    }
+
+    /// The first downstream event (earliest, then by place) of the incidents folded under `i`:
+    /// the text report prints its place, signature and record under `downstream:`.
+    func downstreamFirst(_ i: Incident) -> DownstreamSignal? {
+        i.downstreamSignals.min(by: { a, b in
             (a.firstSeen?.millis ?? .max, a.location.file, a.location.line) < (b.firstSeen?.millis ?? .max, b.location.file, b.location.line)
-        }) {
-            out += "                 " + dim("first: \(first.location)") + "  \(first.signature)  " + indented(ellipsize(first.example?.summary ?? "", at: 200), by: 19) + "\n"
-        }
+        })
+    }
+
+    /// The facts listed under an incident's heading, in order, each a label and a plain-text value
+    /// (no colour): `when` (span), `began` (`beganLine`), `recovered`, `upstream`, `affected`
+    /// (without the upstream), `controllers`, `downstream` (`downstreamSummary`). Absent facts are
+    /// left out. Shared by the text, Markdown and HTML reports.
+    func facts(_ i: Incident) -> [(label: String, value: String)] {
+        var out: [(label: String, value: String)] = [("when", span(i))]
+        if let b = beganLine(i) { out.append(("began", b)) }
+        if let r = i.recovery { out.append(("recovered", recovered(r, after: i))) }
+        if let u = i.upstream { out.append(("upstream", u.description)) }
+        let consumers = i.affected.filter { $0 != i.upstream }
+        if !consumers.isEmpty { out.append(("affected", consumers.map(\.description).joined(separator: ", "))) }
+        out.append(("controllers", i.controllers.joined(separator: ", ")))
+        if let d = downstreamSummary(i) { out.append(("downstream", d)) }
         return out
     }
+
+    /// A signal's captures as the reports show them, sorted by name: without the upstream's
+    /// `source_*` parts and `url` (the evidence line's record holds them), values as
+    /// `captureText` prints them.
+    func captures(_ s: SignalSummary) -> [(key: String, value: String)] {
+        let derived = DerivedSignal.all.contains(s.signature)
+        return s.captures.sorted { $0.key < $1.key }
+            .filter { !$0.key.hasPrefix("source_") && $0.key != "url" }
+            .map { ($0.key, Self.captureText($0.value, derived: derived)) }
+    }
+
+    /// Bytes of an evidence line's record text shown (the JSON keeps 2,000).
+    static let evidenceTextLimit = 400
+    /// Bytes of the first downstream record's text shown.
+    static let downstreamTextLimit = 200
+
+    /// `3 incidents` and `1 critical, 2 errors` (empty when there are none), for the report's
+    /// first line.
+    static func headline(count: Int, severities: [Severity]) -> (count: String, bySeverity: String) {
+        let counts = Dictionary(grouping: severities, by: { $0 }).mapValues(\.count)
+        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 || s == .info ? "" : "s")" } }
+        return ("\(count) \(count == 1 ? "incident" : "incidents")", parts.joined(separator: ", "))
+    }
+
+    /// `120 json, 4 klog`: records read per encoding, most first (empty when none).
+    static func formatsRead(_ stats: ScanStats) -> String {
+        stats.byFormat.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
+    static func unreadableNote(_ n: Int) -> String {
+        "\(n) input(s) could not be read (see the errors above); this report covers only the rest."
+    }
+
+    static func transientNote(_ n: Int) -> String {
+        "\(n) incident\(n == 1 ? "" : "s") resolved by Flux's own retries (one line each; -v or --format json for their evidence)"
+    }
+
+    static let noHypothesis = "none of the known causes fits; the evidence above is all there is."
+
+    /// A resolved incident needs no fix now: the steps are for its next time.
+    static func fixHeading(_ i: Incident) -> String { i.status == .resolved ? "fix, should it come back" : "fix" }
 
     /// A capture as printed: the spans flux-logscan derives itself (lifetimes, overdue and quiet
     /// times, captured as `10m`, `1h2m`) in Go's format like Flux's own (`10m0s`); captures read

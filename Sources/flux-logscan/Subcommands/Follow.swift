@@ -18,7 +18,7 @@ struct Follow: ParsableCommand {
 
         With - follows standard input: kubectl logs -f -n flux-system deploy/kustomize-controller | flux-logscan follow -
 
-        ndjson writes {"type":"incident","seq":N,...} per incident as it closes or changes (a higher seq replaces the earlier record with the same id), then at the end the unmatched errors, input errors and one {"type":"stats",...}. text prints each incident's block as it closes or changes.
+        ndjson writes {"type":"incident","seq":N,...} per incident as it closes or changes (a higher seq replaces the earlier record with the same id), then at the end the unmatched errors, input errors and one {"type":"stats",...}. text prints each incident's block as it closes or changes; markdown writes it as scan --format markdown does (html, one page written at the end, is scan's).
 
         SIGINT or SIGTERM: emit what changed, write --state, exit 0. Exit 2 for a usage error, an invalid pattern file or an unreadable --state file.
         """
@@ -27,7 +27,7 @@ struct Follow: ParsableCommand {
     @Argument(help: "Log files or folders to follow; - for stdin.")
     var paths: [String]
 
-    @Option(help: "Output format: ndjson or text (json, one document at the end, is scan's).")
+    @Option(help: "Output format: ndjson, text or markdown (json and html, one document at the end, are scan's).")
     var format: FollowFormat = .ndjson
 
     @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
@@ -59,6 +59,9 @@ struct Follow: ParsableCommand {
     func validate() throws {
         if format == .json {
             throw ValidationError("--format json writes one document at the end; follow writes as incidents close: use --format ndjson (or text)")
+        }
+        if format == .html {
+            throw ValidationError("--format html writes one page at the end; follow writes as incidents close: use --format markdown (or scan --format html)")
         }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be followed once") }
     }
@@ -104,25 +107,30 @@ struct Follow: ParsableCommand {
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
         let report = TextReport(color: useColor)
         switch format {
-        case .ndjson, .json:
+        case .ndjson, .json, .html:
             follower.onIncident = { incident, seq in
                 let fields: [(String, JSON)] = [("type", .string("incident")), ("seq", .int(seq))] + JSONReport.incident(incident)
                 Output.stdout(JSON.object(fields).rendered + "\n")
             }
-        case .text:
+        case .text, .markdown:
             // A record of an incident shown before says so, and what changed since it was last
             // written: its status, its severity (a transient incident that proved not to be).
+            let markdown = MarkupReport(format: .markdown)
             var shown: [String: (first: Int, status: IncidentStatus, severity: Severity, transient: Bool)] = [:]
             follower.onIncident = { incident, seq in
-                var out = "\n"
+                var update: String?
                 if let before = shown[incident.id] {
-                    out += "update of [\(before.first)] (the same incident, \(Self.change(from: before, to: incident))):\n"
+                    update = "update of [\(before.first)] (the same incident, \(Self.change(from: before, to: incident)))"
                     shown[incident.id] = (before.first, incident.status, incident.severity, incident.transient)
                 } else {
                     if shown.count >= 100_000 { shown = [:] }
                     shown[incident.id] = (seq, incident.status, incident.severity, incident.transient)
                 }
-                Output.stdout(out + report.block(incident, number: seq))
+                if format == .markdown {
+                    Output.stdout((update.map { markdown.note($0 + ":") } ?? "") + markdown.block(incident, number: seq) + "\n")
+                } else {
+                    Output.stdout("\n" + (update.map { $0 + ":\n" } ?? "") + report.block(incident, number: seq))
+                }
             }
         }
         if let state {
@@ -157,7 +165,7 @@ struct Follow: ParsableCommand {
         for w in scan.warnings { Output.stderr("flux-logscan: warning: \(w.message)\n") }
         for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
         switch format {
-        case .ndjson, .json:
+        case .ndjson, .json, .html:
             for u in scan.unmatchedErrors {
                 Output.stdout(JSON.object([("type", .string("unmatched_error"))] + JSONReport.unmatched(u)).rendered + "\n")
             }
@@ -165,6 +173,8 @@ struct Follow: ParsableCommand {
                 Output.stdout(JSON.object([("type", .string("input_error"))] + JSONReport.inputError(e)).rendered + "\n")
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
+        case .markdown:
+            Output.stdout("flux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq) incident report(s) written\n")
         case .text:
             Output.stdout("\nflux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq) incident report(s) written\n")
         }
@@ -178,9 +188,10 @@ struct Follow: ParsableCommand {
     }
 }
 
-/// `follow --format`: the formats that write incidents as they close. `json` is parsed only so
-/// that `validate` can say why follow refuses it; help lists ndjson and text.
+/// `follow --format`: the formats that write incidents as they close. `json` and `html` are
+/// parsed only so that `validate` can say why follow refuses them; help lists ndjson, text and
+/// markdown.
 enum FollowFormat: String, ExpressibleByArgument, CaseIterable {
-    case ndjson, text, json
-    static var allValueStrings: [String] { ["ndjson", "text"] }
+    case ndjson, text, markdown, json, html
+    static var allValueStrings: [String] { ["ndjson", "text", "markdown"] }
 }

@@ -16,7 +16,7 @@ struct Scan: ParsableCommand {
     @Argument(help: "Log files or folders; - or nothing for stdin.")
     var paths: [String] = []
 
-    @Option(help: "Output format: text, json or ndjson.")
+    @Option(help: "Output format: text, json, ndjson, markdown (for a ticket, an issue or a chat) or html (one self-contained page).")
     var format: OutputFormat = .text
 
     /// `--window`'s default: 15 minutes (CONTRACT.md).
@@ -124,7 +124,8 @@ struct Scan: ParsableCommand {
             switch format {
             case .text: scanner.eventObserver = { Output.stdout(textReport.event($0) + "\n") }
             case .ndjson: scanner.eventObserver = { Output.stdout(JSONReport.event($0).rendered + "\n") }
-            case .json: break
+            // One document: events would break it (json and ndjson list them as data).
+            case .json, .markdown, .html: break
             }
         }
         let inputs = paths.isEmpty ? ["-"] : paths
@@ -195,17 +196,25 @@ struct Scan: ParsableCommand {
         for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
         let each = { (body: (Incident) -> Void) in stream.forEach(minSeverity: minSeverity, body) }
 
+        // What the text, Markdown and HTML reports say when no incident is shown.
+        var context = TextReport.Context()
+        context.hidden = selected.count - shown.count
+        context.notSelected = stream.unselected
+        context.unreadable = scan.inputErrors.count
+        context.filtered = scan.stats.filteredEvents
+        context.unmatchedRecords = scan.stats.unmatchedRecords
         switch format {
         case .text:
-            var context = TextReport.Context()
-            context.hidden = selected.count - shown.count
-            context.notSelected = stream.unselected
-            context.unreadable = scan.inputErrors.count
-            context.filtered = scan.stats.filteredEvents
-            context.unmatchedRecords = scan.stats.unmatchedRecords
             report.write(count: shown.count, severities: shown.map(\.severity), transient: shown.filter(\.transient).count,
                          stats: scan.stats, warnings: warnings, context: context, unmatched: scan.unmatchedErrors,
                          incidents: each) { Output.stdout($0) }
+        case .markdown, .html:
+            var markupReport = MarkupReport(format: format.markup!)
+            markupReport.quiet = quiet
+            markupReport.expandTransient = verbose
+            markupReport.write(count: shown.count, severities: shown.map(\.severity), transient: shown.filter(\.transient).count,
+                               stats: scan.stats, warnings: warnings, context: context, unmatched: scan.unmatchedErrors,
+                               inputErrors: scan.inputErrors, incidents: each) { Output.stdout($0) }
         case .json:
             for w in warnings { Output.stderr("flux-logscan: warning: \(w)\n") }
             JSONReport.writeDocument(count: shown.count, incidents: each, stats: scan.stats, unmatched: scan.unmatchedErrors,

@@ -3,7 +3,16 @@ import LogScan
 
 /// Output formats (CONTRACT.md `--format`).
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, ndjson
+    case text, json, ndjson, markdown, html
+
+    /// The markup of `markdown` and `html` (`MarkupReport`); nil for the others.
+    var markup: MarkupFormat? {
+        switch self {
+        case .markdown: return .markdown
+        case .html: return .html
+        case .text, .json, .ndjson: return nil
+        }
+    }
 }
 
 enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
