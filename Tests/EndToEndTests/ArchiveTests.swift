@@ -295,3 +295,19 @@ func scratch(_ tag: String) throws -> URL {
         #expect(evidence.contains("manager/1.log:1"))
     }
 }
+
+/// A folder whose only file is a README.md (skipped by name, as InputWalker.looksLikeLog says)
+/// was reported as "the input is empty" right after the warning that skipped it.
+@Suite struct SkippedFolderTests {
+    @Test func aFolderWithoutLogNamesIsNotCalledEmpty() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nologs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/README.md"),
+                                         to: dir.appendingPathComponent("README.md"))
+        let r = try run(["--color", "never", dir.path])
+        #expect(r.status == 0)
+        #expect(r.text.contains("No records were read: the folders given hold no file whose name looks like a log (1 skipped by name"), "\(r.text)")
+        #expect(!r.text.contains("the input is empty"))
+    }
+}

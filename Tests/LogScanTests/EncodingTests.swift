@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import LogScan
 
 /// Decodes `lines` as one input named `name` and returns its records (through the scanner's
@@ -164,6 +165,41 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         let r = try records(["E1124 02:41:12.479000       1 reflector.go:138] failed to list"], year: 2026)
         #expect(r[0].time?.rfc3339 == "2026-11-24T02:41:12.479Z")
         #expect(r[0].level == .error)
+    }
+
+    /// CONTRACT.md: klog's year "comes from neighbouring records, the file's time, else `--now`".
+    /// A trial's New Year: `E1231 23:58:10` then `E0101 00:00:10` (klog's `Lmmdd hh:mm:ss.uuuuuu`
+    /// header, k8s.io/klog) in a file written at 2027-01-01T00:05Z were dated 2027-12-31 and
+    /// 2027-01-01, or with `--now` 2026-12-31 and 2026-01-01: time ran backwards.
+    @Test func klogYearCrossesNewYearForwards() throws {
+        let lines = [
+            "E1231 23:58:10.101344       1 leaderelection.go:367] failed to renew lease flux-system/kustomize-controller-leader-election: timed out waiting for the condition",
+            "E0101 00:00:10.101344       1 leaderelection.go:367] failed to renew lease flux-system/kustomize-controller-leader-election: timed out waiting for the condition",
+        ]
+        let (fd, path) = try tempFile(Array((lines.joined(separator: "\n") + "\n").utf8))
+        try? fd.close()
+        defer { unlink(path) }
+        var times = [timespec(tv_sec: 1_798_761_900, tv_nsec: 0), timespec(tv_sec: 1_798_761_900, tv_nsec: 0)]  // 2027-01-01T00:05:00Z
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        let scanner = LogScanner(patterns: PatternSet())
+        scanner.referenceYear = 2026
+        var collected: [Record] = []
+        scanner.recordObserver = { collected.append($0) }
+        scanner.scan(path: path)
+        #expect(collected.map { $0.time?.rfc3339 } == ["2026-12-31T23:58:10.101Z", "2027-01-01T00:00:10.101Z"])
+    }
+
+    /// Where the year comes from: a neighbour's time gives the nearest date, a bound (the file's
+    /// time, `--now`) the latest date no more than a day after it; February 29 finds its leap year.
+    @Test func klogYearRules() {
+        func at(_ s: String) -> Timestamp { Timestamp.parse(s)! }
+        let neighbour = KlogYear(reference: at("2026-12-31T23:59:00Z"), isBound: false)
+        #expect(neighbour.time(month: 1, day: 1, hour: 0, minute: 0, second: 10, millis: 0)?.rfc3339 == "2027-01-01T00:00:10.000Z")
+        #expect(neighbour.time(month: 12, day: 30, hour: 8, minute: 0, second: 0, millis: 0)?.rfc3339 == "2026-12-30T08:00:00.000Z")
+        let now = KlogYear(reference: at("2026-12-01T20:00:00Z"), isBound: true)
+        #expect(now.time(month: 12, day: 31, hour: 23, minute: 58, second: 10, millis: 0)?.rfc3339 == "2025-12-31T23:58:10.000Z")
+        #expect(now.time(month: 12, day: 2, hour: 10, minute: 0, second: 0, millis: 0)?.rfc3339 == "2026-12-02T10:00:00.000Z")
+        #expect(now.time(month: 2, day: 29, hour: 1, minute: 0, second: 0, millis: 0)?.rfc3339 == "2024-02-29T01:00:00.000Z")
     }
 
     @Test func logfmtReformatted() throws {

@@ -7,14 +7,19 @@ public enum RecordDecoder {
     ///   - location: file and line number, kept on the record.
     ///   - yearHint: the year for klog's year-less timestamps (from neighbours, the file's time,
     ///     else `--now`); an envelope's own time wins; 0 and no envelope time means 1970.
+    ///   - klogYear: where that year comes from, when the caller knows (`KlogYear`: a neighbour's
+    ///     time, or the file's time or `--now` as a bound); it wins over `yearHint`, an envelope's
+    ///     time over both (the nearest year to it).
     public static func decode(_ line: UnsafeRawBufferPointer, location: SourceLocation, truncated: Bool = false,
-                              yearHint: Int = 0) -> Record {
+                              yearHint: Int = 0, klogYear: KlogYear? = nil) -> Record {
         let env = Envelope.peel(line)
         if let owned = env.ownedPayload {
-            return owned.withUnsafeBytes { decodePayload($0, envelope: env, location: location, truncated: truncated, yearHint: yearHint) }
+            return owned.withUnsafeBytes {
+                decodePayload($0, envelope: env, location: location, truncated: truncated, yearHint: yearHint, klogYear: klogYear)
+            }
         }
         return decodePayload(UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...]), envelope: env,
-                             location: location, truncated: truncated, yearHint: yearHint)
+                             location: location, truncated: truncated, yearHint: yearHint, klogYear: klogYear)
     }
 
     /// Decodes a payload whose envelope was already peeled (and whose fragments were re-joined).
@@ -22,7 +27,7 @@ public enum RecordDecoder {
     /// (`<ts>\t<LEVEL>\t`), `flux logs` output (`<level> Kind/name.ns - msg`, after the envelope
     /// took its timestamp), klog text, logfmt; anything else is plain text.
     public static func decodePayload(_ payload: UnsafeRawBufferPointer, envelope env: Envelope, location: SourceLocation,
-                                     truncated: Bool = false, yearHint: Int = 0) -> Record {
+                                     truncated: Bool = false, yearHint: Int = 0, klogYear: KlogYear? = nil) -> Record {
         var record = Record(location: location)
         record.truncated = truncated
         record.pod = env.pod
@@ -44,7 +49,8 @@ public enum RecordDecoder {
         } else if env.time != nil, TextEncodings.fluxLogs(body, into: &record) {
             record.format = .fluxLogs
             record.time = env.time  // the timestamp the envelope peeled was the record's own
-        } else if TextEncodings.klog(body, into: &record, year: env.time?.year ?? (yearHint != 0 ? yearHint : 1970)) {
+        } else if TextEncodings.klog(body, into: &record, year: yearHint != 0 ? yearHint : 1970,
+                                     placed: env.time.map { KlogYear(reference: $0, isBound: false) } ?? klogYear) {
             record.format = .klog
         } else if TextEncodings.logfmt(body, into: &record) {
             record.format = .logfmt

@@ -116,7 +116,9 @@ enum TextEncodings {
     /// one of `IWEF`. klog writes no year: `year` comes from the caller (neighbours, the file's
     /// time, else `--now`). [real] `I0506 14:35:42.034270       7 leaderelection.go:243] attempting
     /// to acquire leader lease flux-system/kustomize-controller-leader-election...` (flux2#1395).
-    static func klog(_ body: UnsafeRawBufferPointer, into r: inout Record, year: Int) -> Bool {
+    /// - Parameter placed: where the year comes from instead (`KlogYear`), when known; then `year`
+    ///   is not used.
+    static func klog(_ body: UnsafeRawBufferPointer, into r: inout Record, year: Int, placed: KlogYear? = nil) -> Bool {
         guard body.count > 30 else { return false }
         let letter = body[0]
         guard letter == UInt8(ascii: "I") || letter == UInt8(ascii: "W") || letter == UInt8(ascii: "E") || letter == UInt8(ascii: "F")
@@ -141,7 +143,9 @@ enum TextEncodings {
         guard i < body.count, body[i] == UInt8(ascii: "]"), i > fileStart else { return false }
         i += 1
         if i < body.count, body[i] == 32 { i += 1 }
-        guard let t = Timestamp.utc(year: year, month: month, day: day, hour: hh, minute: mm, second: ss, millis: micros / 1000) else { return false }
+        let stamp = placed.map { $0.time(month: month, day: day, hour: hh, minute: mm, second: ss, millis: micros / 1000) }
+            ?? Timestamp.utc(year: year, month: month, day: day, hour: hh, minute: mm, second: ss, millis: micros / 1000)
+        guard let t = stamp else { return false }
         r.time = t
         r.level = Level(spelling: String(UnicodeScalar(letter)))
         r.message = string(body, i..<body.count)

@@ -1,6 +1,42 @@
 /// A point in time: milliseconds since 1970-01-01T00:00:00Z (UTC). Log timestamps carry at most
 /// nanoseconds; flux-logscan keeps milliseconds, the precision zap's ISO8601 encoder writes
 /// (FLUX-LOGS.md 1.1) and CONTRACT.md's output uses.
+/// Where a klog stamp's missing year comes from (CONTRACT.md: "klog lines carry no year: it comes
+/// from neighbouring records, the file's time, else `--now`").
+public struct KlogYear: Sendable {
+    /// The time the stamp is placed against (UTC).
+    public var reference: Timestamp
+    /// True: `reference` bounds the stamp from above (the file's modification time, `--now`): the
+    /// stamp takes the latest year that puts it no later than a day after it (a day of slack for
+    /// clocks). False: `reference` is a neighbouring record's time: the year that puts the stamp
+    /// nearest to it, so that `E1231 23:58` then `E0101 00:00` cross New Year forwards.
+    public var isBound: Bool
+
+    public init(reference: Timestamp, isBound: Bool) {
+        self.reference = reference
+        self.isBound = isBound
+    }
+
+    /// The stamp `month`/`day` `hour:minute:second.millis` in the year this reference gives; nil
+    /// when the fields are out of range.
+    public func time(month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) -> Timestamp? {
+        let y = reference.year
+        // Four years back, for February 29.
+        let candidates = (y - 4...y + 1).compactMap {
+            Timestamp.utc(year: $0, month: month, day: day, hour: hour, minute: minute, second: second, millis: millis)
+        }.filter {
+            // February 29 of a year without one rolls over to March 1: not this stamp.
+            let c = Timestamp.civil(fromDays: Int(($0.millis >= 0 ? $0.millis : $0.millis - 86_399_999) / 86_400_000))
+            return c.1 == month && c.2 == day
+        }
+        if isBound {
+            let limit = reference.millis + 86_400_000
+            return candidates.last { $0.millis <= limit } ?? candidates.first
+        }
+        return candidates.min { abs($0.millis - reference.millis) < abs($1.millis - reference.millis) }
+    }
+}
+
 public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible, Codable {
     /// Milliseconds since the Unix epoch, UTC.
     public var millis: Int64

@@ -58,6 +58,7 @@ extension LogScanner {
         w.filter = filter
         w.lineCap = lineCap
         w.referenceYear = referenceYear
+        w.referenceTime = referenceTime
         w.eventObserver = eventObserver
         w.recordObserver = recordObserver
         w.countsOnly = countsOnly

@@ -300,6 +300,11 @@ public final class LogScanner {
     /// The year for klog's year-less timestamps when no neighbour has a time: from `--now` (or
     /// the input file's modification time when the caller sets it).
     public var referenceYear = 1970
+    /// `--now`, when the caller gives it: the bound for klog's year when neither a neighbour nor
+    /// the file's time gives one (`KlogYear`); nil falls back to the end of `referenceYear`.
+    public var referenceTime: Timestamp?
+    /// The modification time of the file being read (`scan(path:)`), for klog's year.
+    var fileTime: Timestamp?
     private var streamCount = 0
     /// Per kubelet container log: its time span, for restarts.
     var podLogs: [(path: PodLogPath, controller: String?, first: Timestamp?, last: Timestamp?, name: String)] = []
@@ -350,6 +355,11 @@ public final class LogScanner {
             }
         }
         defer { if path != "-" { try? fd.close() } }
+        // A regular file was written no later than its modification time: a bound for klog's year.
+        var st = stat()
+        fileTime = path != "-" && fstat(fd.rawValue, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+            ? Timestamp(millis: Int64(st.st_mtim.tv_sec) * 1000 + Int64(st.st_mtim.tv_nsec / 1_000_000)) : nil
+        defer { fileTime = nil }
         do {
             var source: ByteSource = PeekableSource(FileSource(fd: fd, name: path))
             var gzip: GzipSource?
@@ -414,6 +424,7 @@ public final class LogScanner {
     public func scan(source: ByteSource, name: String, fileName: String?) {
         var reading = StreamState(scanner: self, stream: streamCount, name: name,
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
+        reading.fileTime = fileTime
         streamCount += 1
         var reader = LineReader(lineCap: lineCap)
         if let prefilter { reader.regionHook = { prefilter.scan($0) } }
@@ -493,6 +504,17 @@ public final class LogScanner {
         /// The newest time decoded so far (records are held back one step; klog's year needs it now).
         var lastDecodedTime: Timestamp?
         var yearHint: Int { (lastDecodedTime ?? lastTime)?.year ?? scanner.referenceYear }
+        /// The file's modification time, if a regular file is read.
+        var fileTime: Timestamp?
+        /// Where klog's year comes from (CONTRACT.md): the newest neighbour's time, else the
+        /// file's time, else `--now` (the end of `referenceYear` without one), as bounds.
+        var klogYear: KlogYear {
+            if let t = lastDecodedTime ?? lastTime { return KlogYear(reference: t, isBound: false) }
+            if let f = fileTime { return KlogYear(reference: f, isBound: true) }
+            let end = scanner.referenceTime
+                ?? Timestamp.utc(year: scanner.referenceYear, month: 12, day: 31, hour: 0, minute: 0, second: 0, millis: 0)!
+            return KlogYear(reference: end, isBound: true)
+        }
 
         mutating func line(_ line: UnsafeRawBufferPointer, number: Int, truncated: Bool) {
             // One strong reference for the whole line: every access through the unowned(unsafe)
@@ -574,7 +596,7 @@ public final class LogScanner {
                     env.time = f.env.time ?? env.time
                     let record = f.bytes.withUnsafeBytes {
                         RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: f.first),
-                                                    truncated: truncated || f.cut, yearHint: yearHint)
+                                                    truncated: truncated || f.cut, yearHint: yearHint, klogYear: klogYear)
                     }
                     accept(record)
                     return
@@ -582,7 +604,7 @@ public final class LogScanner {
             }
             var record = withPayload {
                 RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: number),
-                                            truncated: truncated, yearHint: yearHint)
+                                            truncated: truncated, yearHint: yearHint, klogYear: klogYear)
             }
             record.candidates = candidates
             accept(record)
@@ -911,7 +933,7 @@ public final class LogScanner {
                 let f = fragments[key]!
                 let record = f.bytes.withUnsafeBytes {
                     RecordDecoder.decodePayload($0, envelope: f.env, location: SourceLocation(file: name, line: f.first),
-                                                truncated: f.cut, yearHint: yearHint)
+                                                truncated: f.cut, yearHint: yearHint, klogYear: klogYear)
                 }
                 accept(record)
             }

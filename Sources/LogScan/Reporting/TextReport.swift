@@ -41,6 +41,12 @@ public struct TextReport {
                 lines.append(paint("No records were read: the input is damaged before its first record (see the warning). Check the archive (gzip -t, tar -tf).", "33"))
                 return lines.joined(separator: "\n")
             }
+            // Nothing read because the folders held no file named like a log (a trial's folder
+            // with only a README.md was called empty).
+            if stats.bytes == 0, context.skippedByName > 0 {
+                lines.append(paint("No records were read: the folders given hold no file whose name looks like a log (\(context.skippedByName) skipped by name, see the warning). Give the files by name to read them.", "33"))
+                return lines.joined(separator: "\n")
+            }
             lines.append(paint("No records were read: the input is empty. Check the command that produced it (kubectl logs, flux logs).", "33"))
             return lines.joined(separator: "\n")
         }
@@ -100,6 +106,9 @@ public struct TextReport {
         public var notSelected = 0
         /// Error records no signature knows (mined into `unmatched_errors`).
         public var unmatchedRecords = 0
+        /// Files in the folders given that were not read because their names do not look like
+        /// logs (`InputWalker`).
+        public var skippedByName = 0
         public init() {}
     }
 

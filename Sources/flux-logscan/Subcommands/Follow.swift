@@ -96,7 +96,9 @@ struct Follow: ParsableCommand {
         let filter = selection.filter
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
         scanner.filter = filter
-        scanner.referenceYear = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000)).year
+        let now = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        scanner.referenceYear = now.year
+        scanner.referenceTime = now
         let follower = Follower(scanner: scanner, patterns: patterns, windowSeconds: window.seconds)
         // Patterns compiled, options read: the code that did it is not needed again (a sidecar
         // runs for days).

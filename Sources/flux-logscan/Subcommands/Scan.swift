@@ -109,6 +109,7 @@ struct Scan: ParsableCommand {
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds, prefilter: !noPrefilter)
         scanner.filter = filter
         scanner.referenceYear = nowTime.year
+        scanner.referenceTime = nowTime
         if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
         // Incidents closed while reading wait on disk for the report (LogScan IncidentSpill).
         scanner.spillClosed = true
@@ -203,6 +204,7 @@ struct Scan: ParsableCommand {
         context.unreadable = scan.inputErrors.count
         context.filtered = scan.stats.filteredEvents
         context.unmatchedRecords = scan.stats.unmatchedRecords
+        context.skippedByName = walker.skippedInFolders
         switch format {
         case .text:
             report.write(count: shown.count, severities: shown.map(\.severity), transient: shown.filter(\.transient).count,
