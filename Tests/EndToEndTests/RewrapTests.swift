@@ -154,3 +154,28 @@ import Testing
         #expect(got == (try Self.events(sample.logs)))
     }
 }
+
+/// `kubectl logs -f -l app.kubernetes.io/part-of=flux --timestamps` without `--prefix` interleaves
+/// the controllers' records in one stream with no name of its own. A trial merged
+/// samples/oom-killed-source-controller's two logs by time: source-controller's `starting manager`
+/// (source-controller.log, 10:08:00.435, no `controller` field) went to kustomize-controller, which
+/// had logged just before; the report invented "kustomize-controller killed" and ranked
+/// networkpolicy-blocks-artifact-port first. The start-up belongs to the controller its lease names
+/// (`"lock":"flux-system/source-controller-leader-election"`, 10:08:00.539).
+@Suite struct InterleavedStreamTests {
+    @Test func aStartUpInAMergedStreamBelongsToTheControllerItsLeaseNames() throws {
+        var lines: [Substring] = []
+        for name in ["kustomize-controller.log", "source-controller.log"] {
+            let text = try String(contentsOf: packageRoot.appendingPathComponent("samples/oom-killed-source-controller/\(name)"), encoding: .utf8)
+            lines += text.split(separator: "\n")
+        }
+        // By the `ts` value (RFC 3339 in UTC sorts as text); a stable sort keeps each file's order on ties.
+        func ts(_ l: Substring) -> Substring { l.split(separator: "\"").dropFirst(7).first ?? "" }
+        let merged = lines.enumerated().sorted { (ts($0.element), $0.offset) < (ts($1.element), $1.offset) }.map(\.element)
+        let r = try run(["--format", "json", "-"], stdin: Data((merged.joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1, "\(incidents.map { $0["title"] ?? "" })")
+        #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "source-controller-unavailable")
+        #expect(!incidents.contains { ($0["title"] as? String ?? "").contains("kustomize-controller killed") })
+    }
+}

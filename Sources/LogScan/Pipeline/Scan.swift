@@ -468,6 +468,16 @@ public final class LogScanner {
         var fixed: String?
         /// Controller of the current lifetime, learned from records that name one.
         var current: String?
+        /// The first controller a record of this stream named, and whether another one has been
+        /// named since: an interleaved stream of several controllers with no name of its own
+        /// (`kubectl logs -l app.kubernetes.io/part-of=flux` without `--prefix`), where a record
+        /// that names none cannot be given the controller that logged just before it.
+        var firstNamed: String?
+        var mixed = false
+        /// In a mixed stream, a `starting manager` line began a start-up whose records wait for
+        /// the controller to name itself: its leader lease (`lock`) or controller-runtime's
+        /// `Starting EventSource|Controller|workers`, not another controller's record.
+        var startupPending = false
         var lastTime: Timestamp?
         var firstTime: Timestamp?
         /// Records whose controller is not known yet: their events and activity minute.
@@ -560,7 +570,8 @@ public final class LogScanner {
                         // No signature can match: a cheap header decode is all this record needs.
                         flushHeld()
                         let json = UnsafeRawBufferPointer(rebasing: payload[first...])
-                        processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json))
+                        processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json),
+                                     startup: startupPending && LightHeader.find(json, "\"msg\":\"Starting ") != nil)
                         return
                     }
                     if !c.isEmpty, scanner.quickReady, c.contains(where: { scanner.quick[$0] }),
@@ -639,6 +650,9 @@ public final class LogScanner {
                 own = podController!.controller
             }
             if let c = view.controller(json) { own = c }
+            // A record that names no controller in an interleaved stream: `process` looks for
+            // its lease and holds a start-up until the controller names itself.
+            if own == nil, fixed == nil, mixed { return false }
             guard let controller = own ?? fixed ?? current else { return false }
 
             let message = UnsafeRawBufferPointer(rebasing: json[view.message!])
@@ -670,7 +684,8 @@ public final class LogScanner {
                 lastTime = t
                 if firstTime == nil { firstTime = t }
             }
-            _ = identify(own: own, startsLifetime: false)
+            _ = identify(own: own, startsLifetime: false,
+                         startup: startupPending && message.starts(with: "Starting ".utf8))
             let minute = time.map { $0.millis / 60_000 }
             count(controller: controller, minute: minute)
 
@@ -721,7 +736,7 @@ public final class LogScanner {
         }
 
         /// A record no signature can match: counted, timed and identified, not decoded.
-        mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool) {
+        mutating func processLight(_ h: LightHeader.Result, env: Envelope, line: Int, isError: Bool, startup: Bool = false) {
             let scanner = self.scanner  // one retain for the record (see `line`)
             scanner.state.stats.records += 1
             scanner.headerOnly += 1
@@ -737,7 +752,7 @@ public final class LogScanner {
                 if firstTime == nil { firstTime = t }
             }
             let own = h.controller ?? env.pod.flatMap { FluxControllers.controller(inName: $0) }
-            let controller = identify(own: own, startsLifetime: h.startsLifetime)
+            let controller = identify(own: own, startsLifetime: h.startsLifetime, startup: startup)
             let minute = time.map { $0.millis / 60_000 }
             var note = LifetimeNote(millis: time?.millis, line: line, pod: env.pod)
             note.startsLifetime = h.startsLifetime
@@ -755,19 +770,46 @@ public final class LogScanner {
         /// Identity, in order of trust: the record's JSON fields or pod prefix, the stream's name,
         /// the lifetime's controller. A `starting manager` line begins a new lifetime (FLUX-LOGS.md
         /// 1.2): its records wait for the next record that names a controller.
-        mutating func identify(own: String?, startsLifetime: Bool) -> String? {
+        ///
+        /// In an interleaved stream (`mixed`), a start-up's records wait for a record of the
+        /// start-up itself (`startup`: its lease, controller-runtime's `Starting ...` lines), not
+        /// for the next record of any controller: a trial's sorted merge of two controllers'
+        /// logs gave source-controller's `starting manager` to kustomize-controller and invented
+        /// a kustomize-controller kill.
+        mutating func identify(own: String?, startsLifetime: Bool, startup: Bool = false) -> String? {
+            if let own, fixed == nil, !mixed {
+                if firstNamed == nil { firstNamed = own } else if firstNamed != own { mixed = true }
+            }
             var controller: String? = own ?? fixed
             if controller == nil {
                 if startsLifetime {
                     if let c = current { resolvePending(c) }
                     current = nil
+                    if mixed { startupPending = true }
                 }
                 controller = current
             } else if let own, fixed == nil {
+                // Another controller's record inside a start-up: the start-up goes on waiting.
+                if startupPending, !startup { return own }
+                startupPending = false
                 current = own
                 if !pending.isEmpty { resolvePending(own) }
             }
             return controller
+        }
+
+        /// The controller a leader lease names (`"lock":"flux-system/source-controller-leader-election"`,
+        /// client-go >= v0.35; `attempting to acquire leader lease flux-system/...` before), for a
+        /// record that names no controller otherwise (FLUX-LOGS.md 3.12).
+        static func leaseController(_ r: Record) -> String? {
+            for key in ["\"lock\":\"", "leader lease ", "acquired lease "] {
+                guard let range = r.payload.range(of: key) else { continue }
+                let rest = r.payload[range.upperBound...]
+                let value = rest.prefix { $0 != "\"" && $0 != " " && $0 != "\\" }
+                guard value.hasSuffix("-leader-election") || value.contains("-leader-election.") else { continue }
+                if let c = FluxControllers.controller(inName: String(value)) { return c }
+            }
+            return nil
         }
 
         /// A line that continues the held record: a Go panic or stack trace (FLUX-LOGS.md 1.1:
@@ -839,8 +881,16 @@ public final class LogScanner {
                 if firstTime == nil { firstTime = t }
             }
 
-            let controller = identify(own: record.controller,
-                                      startsLifetime: record.logger == "setup" && record.message == "starting manager")
+            // A record that names no controller may name its lease (start-up, leader election).
+            var own = record.controller
+            var startup = startupPending && record.message.hasPrefix("Starting ")
+            if own == nil, fixed == nil, mixed || startupPending, let lease = Self.leaseController(record) {
+                own = lease
+                startup = true
+            }
+            let controller = identify(own: own,
+                                      startsLifetime: record.logger == "setup" && record.message == "starting manager",
+                                      startup: startup)
             record.controller = controller
             scanner.recordObserver?(record)
             let minute = record.time.map { $0.millis / 60_000 }
