@@ -98,6 +98,11 @@ import Glibc
         let stats = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         #expect(stats["type"] as? String == "stats")
         #expect(stats["lines"] as? Int == lines.count, "both halves, once each")
+        // Lines are numbered as each file holds them: after the rotation the new file's lines are
+        // 1 to \(lines.count - half), not \(half + 1) onwards (a trial found lines no file has).
+        let exampleLines = Self.exampleLines(live.received)
+        #expect(!exampleLines.isEmpty)
+        #expect(exampleLines.allSatisfy { $0 >= 1 && $0 <= max(half, lines.count - half) }, "\(exampleLines)")
 
         // The state holds the new file, read to its end.
         let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state))) as? [String: Any])
@@ -117,6 +122,16 @@ import Glibc
         let lastLine = try #require(again.text.split(separator: "\n").last)
         let stats2 = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any])
         #expect(stats2["lines"] as? Int == 1)
+        // The appended line is the file's line \(lines.count - half + 1); a resumed run numbered it 1.
+        #expect(Self.exampleLines(again.stdout) == [lines.count - half + 1])
+    }
+
+    /// The `line` of every signal's example in the ndjson incident lines of `output`.
+    static func exampleLines(_ output: Data) -> [Int] {
+        String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.filter { $0["type"] as? String == "incident" }.flatMap { ($0["signals"] as? [[String: Any]]) ?? [] }
+            .compactMap { ($0["example"] as? [String: Any])?["line"] as? Int }
     }
 
     /// A closed incident written as `open` is written again, `resolved`, once its objects report

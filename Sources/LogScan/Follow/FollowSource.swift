@@ -160,6 +160,33 @@ public final class FollowSource: ByteSource {
     private var vanishReason: String?
     /// `read` returned 0 for good.
     private var finished = false
+    /// The line number before the next bytes, when it changed (`ByteSource.takeLineBase`): the
+    /// lines before a resumed offset, 0 for a new file at the path or a truncated one.
+    private var lineBase: Int?
+
+    public func takeLineBase() -> Int? {
+        defer { lineBase = nil }
+        return lineBase
+    }
+
+    /// The newlines in the first `bytes` bytes of `fd` (read from byte 0 with `pread`, 1 MiB a
+    /// time); nil if a read fails.
+    static func lines(in fd: FileDescriptor, before bytes: UInt64) -> Int? {
+        var count = 0, at: UInt64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while at < bytes {
+            let want = Int(min(UInt64(buffer.count), bytes - at))
+            let n = buffer.withUnsafeMutableBytes { pread(fd.rawValue, $0.baseAddress, want, off_t(at)) }
+            guard n > 0 else { return nil }
+            buffer.withUnsafeBytes { b in
+                var p = b.baseAddress!
+                let end = b.baseAddress! + n
+                while p < end, let hit = memchr(p, 10, end - p) { count += 1; p = UnsafeRawPointer(hit) + 1 }
+            }
+            at += UInt64(n)
+        }
+        return count
+    }
     /// For tests: called when a check finds that the path names another file, just before the
     /// old descriptor is drained one last time (a writer's late bytes can be put there).
     var rotationSeen: (() -> Void)?
@@ -205,6 +232,8 @@ public final class FollowSource: ByteSource {
                     throw InputError(name: path, reason: "cannot seek to byte \(offset): \(e.description)")
                 }
                 self.offset = offset
+                // `file:line` of what is read from here counts the lines already read.
+                lineBase = Self.lines(in: opened.fd, before: offset)
             }
         }
     }
@@ -297,6 +326,7 @@ public final class FollowSource: ByteSource {
             }
             notes.append("\(path) was truncated (from at least \(offset) to \(size) bytes, copytruncate); read again from byte 0")
             offset = 0
+            lineBase = 0
             return 0
         }
         // The path names another file (or the old one was lost). Drain the old descriptor once
@@ -317,6 +347,7 @@ public final class FollowSource: ByteSource {
         device = UInt64(next.st.st_dev)
         inode = UInt64(next.st.st_ino)
         offset = 0
+        lineBase = 0
         vanishDeadline = nil
         vanishReason = nil
         if reappeared {

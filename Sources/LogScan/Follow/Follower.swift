@@ -413,6 +413,8 @@ final class UnlockingSource: ByteSource {
         self.reader = reader
     }
 
+    func takeLineBase() -> Int? { inner.takeLineBase() }
+
     /// Whether `byteSourceWillWait` was returned since the last bytes.
     var toldWait = false
     /// The followed file's inode and offset after the last read (set off the lock, copied under it).

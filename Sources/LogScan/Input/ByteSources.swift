@@ -19,6 +19,15 @@ public protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
     /// Damage found while reading (a truncated gzip, a short tar member), for a warning; nil if none.
     var damage: String? { get }
+    /// When the bytes from the last read on start a new count of lines: the number of the line
+    /// before them (a followed file resumed at an offset: the lines before it; a new file at the
+    /// path after a rotation or truncation: 0), so that `file:line` names the line in the file as
+    /// it is. Taken once; nil for no change (every source but `FollowSource`).
+    func takeLineBase() -> Int?
+}
+
+extension ByteSource {
+    public func takeLineBase() -> Int? { nil }
 }
 
 /// A request to stop reading, for `scan` stopped by SIGINT or SIGTERM (CONTRACT.md: "report what
@@ -99,6 +108,8 @@ public final class PeekableSource: ByteSource {
         }
         return try inner.read(into: buffer)
     }
+
+    public func takeLineBase() -> Int? { inner.takeLineBase() }
 }
 
 /// Streaming gzip (and zlib) decompression through zlib's `inflate` (RFC 1952), never the whole

@@ -149,6 +149,8 @@ public struct LineReader {
                 try idle()
                 continue
             }
+            // A followed file resumed or replaced: its lines are numbered as the file holds them.
+            if let base = source.takeLineBase() { lineNo = base }
             total += n
             var scan = end
             end += n
