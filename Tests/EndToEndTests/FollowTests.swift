@@ -310,6 +310,37 @@ import Glibc
         #expect(live.stop().status == 0)
     }
 
+    /// A sidecar resumed from `--state` with both controllers' logs followed: only kustomize-controller
+    /// wrote since (one refused download appended as line 67), source-controller stayed quiet. The
+    /// report counted the saved `seq` as written this run ("2 incident report(s)"), and said "the
+    /// input holds no source-controller logs" of a followed source-controller.log. A missing input
+    /// was reported twice.
+    @Test func aResumedRunReportsItsOwnWork() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let logs = dir.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        for name in ["kustomize-controller.log", "source-controller.log"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/\(name)"), to: logs.appendingPathComponent(name))
+        }
+        let state = dir.appendingPathComponent("state.json").path
+        let first = try run(["follow", "--until-caught-up", "--state", state, logs.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let log = logs.appendingPathComponent("kustomize-controller.log")
+        let line = try #require(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").first)
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line.replacingOccurrences(of: "02:41:12.479Z", with: "03:40:12.479Z") + "\n").utf8))
+        try handle.close()
+        let again = try run(["follow", "--until-caught-up", "--format", "text", "--state", state, logs.path])
+        #expect(again.text.contains("kustomize-controller.log:67"), "\(again.text)")
+        #expect(again.text.contains("1 incident report(s) written"))
+        #expect(!again.text.contains("holds no source-controller logs"))
+        let missing = try run(["follow", "--until-caught-up", "/nonexistent-\(UUID().uuidString).log"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.components(separatedBy: "No such file or directory").count == 2, "\(missing.stderr)")
+    }
+
     /// What `follow` refuses: a JSON document (it writes as incidents close), stdin twice, a
     /// state file that is not one, and one that cannot be written (exit 2, naming the file).
     @Test func usageErrors() throws {

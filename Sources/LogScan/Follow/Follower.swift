@@ -232,6 +232,9 @@ public final class Follower: @unchecked Sendable {
                 continue
             }
             let saved = resume?.files.first { $0.path == path }
+            // A followed controller's log is in the input even before (or without) a new record:
+            // a resumed sidecar's quiet source-controller is silent, not absent.
+            if let c = FluxControllers.controller(inName: path) { scanner.state.activity[c, default: []].insert(Int64.min) }
             do {
                 let source = try FollowSource(path: path, offset: saved?.offset ?? 0, inode: saved?.inode, control: control, pollSeconds: pollSeconds)
                 start(Reader(name: path, source: source)) { [self] in

@@ -85,6 +85,8 @@ public struct ScanResult: Sendable {
     /// Inputs that could not be opened or read (exit status 2).
     public var inputErrors: [InputError] = []
     /// controller → minutes (epoch minutes, UTC) in which it wrote at least one record.
+    /// `Int64.min` marks a controller whose log is followed but wrote nothing yet (`follow`
+    /// resumed from `--state`): its logs are there, and it was silent.
     public var activity: [String: Set<Int64>] = [:]
     /// Regexes that hit PCRE2's match limit: signature id → count.
     public var limitHits: [String: Int] = [:]

@@ -140,7 +140,9 @@ struct Follow: ParsableCommand {
                 do { try s.save(path: state) } catch { Output.stderr("flux-logscan: warning: \(error)\n") }
             }
         }
-        follower.onNote = { Output.stderr("flux-logscan: \($0)\n") }
+        // Notes are written as they happen; an input error written then is not repeated at the end.
+        let noted = NotedLines()
+        follower.onNote = { noted.add($0); Output.stderr("flux-logscan: \($0)\n") }
 
         // SIGINT/SIGTERM: the loop sees the flag at its next tick, stops the readers and flushes.
         // A parent may have left them blocked (a test runner, some init systems): taken back
@@ -165,7 +167,7 @@ struct Follow: ParsableCommand {
 
         let scan = analysis.scan
         for w in scan.warnings { Output.stderr("flux-logscan: warning: \(w.message)\n") }
-        for e in scan.inputErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+        for e in scan.inputErrors where !noted.contains("error: \(e)") { Output.stderr("flux-logscan: error: \(e)\n") }
         switch format {
         case .ndjson, .json, .html:
             for u in scan.unmatchedErrors {
@@ -176,9 +178,9 @@ struct Follow: ParsableCommand {
             }
             Output.stdout(JSON.object([("type", .string("stats"))] + JSONReport.stats(scan.stats)).rendered + "\n")
         case .markdown:
-            Output.stdout("flux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq) incident report(s) written\n")
+            Output.stdout("flux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq - (resume?.seq ?? 0)) incident report(s) written\n")
         case .text:
-            Output.stdout("\nflux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq) incident report(s) written\n")
+            Output.stdout("\nflux-logscan follow: stopped after \(scan.stats.records) records, \(scan.stats.events) events; \(follower.seq - (resume?.seq ?? 0)) incident report(s) written\n")
         }
         if let state {
             do { try follower.state.save(path: state) } catch {
@@ -196,4 +198,13 @@ struct Follow: ParsableCommand {
 enum FollowFormat: String, ExpressibleByArgument, CaseIterable {
     case ndjson, text, markdown, json, html
     static var allValueStrings: [String] { ["ndjson", "text", "markdown"] }
+}
+
+/// The notes `follow` wrote on stderr while it ran (reader threads add to it under the follower's
+/// lock; read after they stopped).
+final class NotedLines: @unchecked Sendable {
+    private var lines: Set<String> = []
+    private let lock = NSLock()
+    func add(_ line: String) { lock.lock(); lines.insert(line); lock.unlock() }
+    func contains(_ line: String) -> Bool { lock.lock(); defer { lock.unlock() }; return lines.contains(line) }
 }
