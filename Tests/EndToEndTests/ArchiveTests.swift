@@ -250,6 +250,20 @@ func scratch(_ tag: String) throws -> URL {
         }.filter { $0["type"] as? String == "event" }
     }
 
+    /// `--until` reports as of that time. samples/unknown-errors: infrastructure's status patches
+    /// are rejected from 09:30:46 (README: an older CRD applied at 09:30) until the 09:40 reconcile
+    /// restores it; as of 09:31 it still fails. A trial saw it `resolved`, "recovered: 09:41:50 UTC,
+    /// 10m54s after the last failure", from records after the cut.
+    @Test func untilLeavesOutWhatCameAfter() throws {
+        let r = try run(["--format", "json", "--until", "2026-11-24T09:31:00Z", "samples/unknown-errors/kustomize-controller.log",
+                         "samples/unknown-errors/source-controller.log"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let infrastructure = try #require(incidents.first { ($0["objects"] as? [String])?.contains("Kustomization/flux-system/infrastructure") == true })
+        #expect(infrastructure["status"] as? String == "open")
+        #expect(infrastructure["recovery"] is NSNull)
+        #expect((infrastructure["last_seen"] as? String ?? "") <= "2026-11-24T09:31:00.000Z")
+    }
+
     @Test func sinceUntilAsTimesAndDurations() throws {
         let all = try events([])
         let since = try events(["--since", "2026-11-24T02:50:00Z"])

@@ -73,3 +73,15 @@ import Testing
         #expect(evidence.contains { $0.contains("[\(interrupted["signal"]!)") }, "no \(interrupted["signal"]!) in \(evidence)")
     }
 }
+
+/// A derived signal's evidence names the record at its time: helm-action-interrupted is timed at
+/// the end of helm-controller's first lifetime (helm-controller.log:45, 10:02:20.860, `beginning
+/// wait for 147 resources`), while the upgrade began at line 41 (10:02:11.485, `preparing upgrade
+/// for kube-prometheus-stack`, kept as the `started` capture); the line paired 10:02:20 with :41.
+@Suite struct DerivedEvidencePlaceTests {
+    @Test func anInterruptedActionIsPlacedAtTheLifetimesEnd() throws {
+        let r = try run(["--color", "never", "samples/helm-controller-killed-mid-upgrade"])
+        #expect(r.text.contains("[helm-action-interrupted, first 10:02:20, samples/helm-controller-killed-mid-upgrade/helm-controller.log:45]"), "\(r.text)")
+        #expect(!r.text.contains("helm-action-interrupted, first 10:02:20, samples/helm-controller-killed-mid-upgrade/helm-controller.log:41"))
+    }
+}

@@ -204,8 +204,10 @@ public struct LifetimeFindings: Sendable {
         }
         if let p = j.interrupted {
             let how = j.killed ? "was killed" : "ended (\(j.end.rawValue))"
+            // Its time is the lifetime's end, so its place is the end's record (the action's start
+            // is a capture): an evidence line paired 10:02:20 with the 10:02:11 start's line.
             out.append(occurrence(DerivedSignal.helmActionInterrupted, j, first: l.last, last: j.successor?.first ?? l.last,
-                                  location: p.location, object: p.object, captures: ["action": p.action, "started": p.at.clock],
+                                  location: l.lastLocation, object: p.object, captures: ["action": p.action, "started": p.at.clock],
                                   text: "\(c) started Helm \(p.action) of \(p.object) at \(p.at.clock) and \(how) at \(l.last.clock) before any result: the release is left pending-\(p.action)"))
         }
         return out

@@ -1019,9 +1019,12 @@ public final class LogScanner {
         let accepted = filter.accepts(e)
         if !accepted {
             state.stats.filteredEvents += 1
-            // Outside --since/--until: only context. Outside --controller/--namespace/--object:
-            // kept, so that the incident an object waits on can still be found; the filters
-            // then choose which incidents are shown (`ScanFilter.accepts(_: Incident)`).
+            // Before --since: only context (what led up to it). After --until: nothing, the
+            // report is as of that time (a recovery after it made an incident 'resolved' and
+            // measured the gap from the cut). Outside --controller/--namespace/--object: kept, so
+            // that the incident an object waits on can still be found; the filters then choose
+            // which incidents are shown (`ScanFilter.accepts(_: Incident)`).
+            if let u = filter.until, let t = e.time, t > u { return }
             if !countsOnly, e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
             return
         }
