@@ -50,7 +50,7 @@ struct Scan: ParsableCommand {
     @Option(help: "Show only incidents at or above this severity.")
     var minSeverity: Severity = .info
 
-    @Flag(name: .shortAndLong, help: "Print every matched event.")
+    @Flag(name: .shortAndLong, help: "Print every matched event, as it is read (input by input, not merged by time; the report is).")
     var verbose = false
 
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
