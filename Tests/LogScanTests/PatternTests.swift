@@ -71,22 +71,23 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("dup.yaml:6:") && $0.contains("duplicate id `a`") })
     }
 
+    /// A loader that read one hypothesis `h` (lines 3-5 of `file`) with `fields` after its prior
+    /// (from line 6 on, indented as its other fields).
+    static func hypothesis(_ fields: String, file: String) -> PatternLoader {
+        var loader = PatternLoader()
+        loader.load(text: "version: 1\nhypotheses:\n  - id: h\n    title: t\n    prior: 0.3\n" + fields, file: file)
+        return loader
+    }
+
     /// `during:` (docs/PATTERNS.md) is a boolean; another value is an error at its place, and the
     /// condition keeps the default (false), as a bad `weight` keeps 1.
     @Test func duringIsABooleanOfTheCondition() {
-        var loader = PatternLoader()
-        let yaml = """
-        version: 1
-        hypotheses:
-          - id: h
-            title: t
-            prior: 0.3
+        let loader = Self.hypothesis("""
             supports:
               - {signal: a, during: true, reason: r}
               - {signal: b, reason: r}
               - {signal: c, during: often, reason: r}
-        """
-        loader.load(text: yaml, file: "during.yaml")
+        """, file: "during.yaml")
         let supports = loader.set.hypotheses.first?.supports ?? []
         #expect(supports.map(\.during) == [true, false, false])
         #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("during.yaml:9:") && $0.contains("during must be true or false") })
@@ -94,19 +95,12 @@ import Testing
 
     /// `kinds:` of a step (docs/PATTERNS.md) names Flux kinds in their API spelling.
     @Test func stepKindsAreFluxKinds() {
-        var loader = PatternLoader()
-        let yaml = """
-        version: 1
-        hypotheses:
-          - id: h
-            title: t
-            prior: 0.3
+        let loader = Self.hypothesis("""
             remediation:
               - {kinds: [HelmRelease], text: "flux reconcile helmrelease <name>"}
               - "any kind"
               - {kinds: [Kustomisation], text: "flux reconcile kustomization <name>"}
-        """
-        loader.load(text: yaml, file: "kinds.yaml")
+        """, file: "kinds.yaml")
         #expect(loader.set.hypotheses.first?.remediationKinds == [["HelmRelease"], [], ["Kustomisation"]])
         #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("kinds.yaml:9:") && $0.contains("unknown Flux kind `Kustomisation`") })
     }
