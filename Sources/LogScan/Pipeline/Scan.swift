@@ -299,8 +299,8 @@ public final class LogScanner {
     }
     /// Called with every record after identity is resolved (tests and `patterns test` use it).
     public var recordObserver: ((Record) -> Void)?
-    /// The year for klog's year-less timestamps when no neighbour has a time: from `--now` (or
-    /// the input file's modification time when the caller sets it).
+    /// The year of `--now`, for klog's year-less timestamps when no neighbour, no file time and
+    /// no `referenceTime` gives one (`StreamState.klogYear`: then the end of this year bounds them).
     public var referenceYear = 1970
     /// `--now`, when the caller gives it: the bound for klog's year when neither a neighbour nor
     /// the file's time gives one (`KlogYear`); nil falls back to the end of `referenceYear`.
