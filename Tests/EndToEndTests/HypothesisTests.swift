@@ -168,13 +168,34 @@ import Testing
         #expect(!e.lines.contains { $0.hasPrefix(Self.reason) }, "\(e.lines)")
     }
 
+    /// A trial's input: networkpolicy-9090's kustomize-controller.log (refusals 02:41:12 to
+    /// 03:05:29) with only source-controller.log's first two lines (02:40:25, 02:41:28), as if it
+    /// died 16 s into the outage. One line in the span's first minute is not "kept reconciling
+    /// while the downloads failed": the state must go on to the span's middle.
+    @Test func aControllerThatStoppedEarlyInTheFailuresWasNotUp() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("during-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"),
+                                         to: dir.appendingPathComponent("kustomize-controller.log"))
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/source-controller.log"), encoding: .utf8)
+        try (source.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n")
+            .write(to: dir.appendingPathComponent("source-controller.log"), atomically: true, encoding: .utf8)
+        let r = try run(["--format", "json", dir.appendingPathComponent("kustomize-controller.log").path,
+                         dir.appendingPathComponent("source-controller.log").path])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let hypotheses = try #require(incidents.first?["hypotheses"] as? [[String: Any]])
+        let lines = hypotheses.flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
+        #expect(!lines.contains { $0.hasPrefix(Self.reason) }, "\(lines)")
+    }
+
     /// samples/networkpolicy-9090: source-controller logs `no changes` every minute through the
     /// failures (02:41:12 to 03:05:29), its last at 03:05:47 (source-controller.log:29).
     @Test func linesDuringTheFailuresStillCount() throws {
         let e = try evidenceLines("networkpolicy-9090")
         #expect(e.first == "networkpolicy-blocks-artifact-port")
         let line = try #require(e.lines.first { $0.hasPrefix(Self.reason) })
-        #expect(line.contains(" to 03:05:47, first at "), "\(line)")
+        #expect(line.contains(" in runs from 02:40:25 to 03:05:47, first at "), "\(line)")
     }
 }
 

@@ -40,6 +40,19 @@ import Testing
         #expect(apart.fill(step) == "kubectl logs -n ingress-nginx deployment/ingress-nginx-controller --previous")
         one.learnWorkloads(from: ["service": "ingress-nginx/ingress-nginx-controller"])
         #expect(one.fill(step) == "kubectl logs -n shop deployment/checkout --previous")
+        // A trial: a Kustomization's health check waiting on a HelmRelease gave
+        // `kubectl logs -n monitoring helmrelease/kube-prometheus-stack`, no command at all; and
+        // of `Current` and `InProgress` workloads only the one in progress is what the wait was for.
+        var helm = PlaceholderFiller(objects: [team])
+        helm.learnWorkloads(from: ["objects": "HelmRelease/monitoring/kube-prometheus-stack status: 'InProgress'"])
+        #expect(helm.fill(step) == step)
+        var mixed = PlaceholderFiller(objects: [team])
+        mixed.learnWorkloads(from: ["objects": "Deployment/shop/checkout status: 'Current', Deployment/web/frontend status: 'InProgress'"])
+        #expect(mixed.fill(step) == "kubectl logs -n web deployment/frontend --previous")
+        // A Service gives its namespace, not a `<workload>` (`kubectl logs` takes pods' owners).
+        var service = PlaceholderFiller(objects: [team])
+        service.learnWorkloads(from: ["service": "ingress-nginx/ingress-nginx-controller"])
+        #expect(service.fill(step) == "kubectl logs -n ingress-nginx <workload> --previous")
     }
 
     /// RBAC's resource names are the kinds' lowercase plurals, as `kubectl api-resources` lists

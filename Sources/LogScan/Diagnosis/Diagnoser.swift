@@ -332,6 +332,9 @@ public struct Diagnoser {
             }
         }
         guard let first else { return nil }
+        // A state that held while the failures went on must still hold at their middle: a
+        // source-controller that logged 13 s into a 24-minute outage and then died was not up.
+        if c.during, hits.last < span.from + (span.to - span.from) / 2 { return nil }
         hits.first = evidence.occurrence(first.item)
         return hits
     }
@@ -363,7 +366,7 @@ public struct Diagnoser {
         if c.during, hits.last > first.first.millis {
             // A `during` hit: the run from its first to its last event went on while the
             // failures did (runs are recorded whole, so the first may come before them).
-            s += ", \(first.first.clock) to \(Timestamp(millis: hits.last).clock), first at \(first.location)]"
+            s += " in runs from \(first.first.clock) to \(Timestamp(millis: hits.last).clock), first at \(first.location)]"
         } else {
             s += ", first \(first.first.clock), \(first.location)]"
         }
@@ -404,6 +407,10 @@ public struct Diagnoser {
             if let hits = present(c, numbers: n, evidence, derived, span: span) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
+                // Evidence against names the same workloads (Helm's wait log about a LoadBalancer).
+                if let o = hits.first, let object = o.object, filler.objects.contains(object) {
+                    filler.learnWorkloads(from: o.captures)
+                }
             }
         }
         let confidence = 1 / (1 + exp(-logOdds))

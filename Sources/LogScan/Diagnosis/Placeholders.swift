@@ -149,13 +149,19 @@ public struct PlaceholderFiller: Sendable {
     /// FLUX-LOGS.md 3.3), Helm's wait log's `kind` and `object` (`Deployment` and
     /// `ingress-nginx/ingress-nginx-controller`, helm/helm pkg/kube ready.go) or its `service`
     /// without a load-balancer address (`ingress-nginx/ingress-nginx-controller`, a Service).
+    /// Only kinds whose pods `kubectl logs` and `get pods` reach count (a health check may wait
+    /// on a HelmRelease or a Kustomization: `kubectl logs helmrelease/x` is no command), and in a
+    /// health-check list only those not yet `Current` (kstatus): the ones the wait was for.
     static func workloads(in captures: [String: String]) -> [ObjectRef] {
         if let list = captures["objects"] {
-            return list.split(separator: ",").compactMap { item in
-                item.split(separator: " ").first.flatMap { ObjectRef(parsing: String($0)) }.flatMap { $0.namespace.isEmpty ? nil : $0 }
+            return list.split(separator: ",").compactMap { item -> ObjectRef? in
+                if item.contains("status: 'Current'") { return nil }
+                guard let ref = item.split(separator: " ").first.flatMap({ ObjectRef(parsing: String($0)) }), !ref.namespace.isEmpty,
+                      workloadKinds.contains(ref.kind) else { return nil }
+                return ref
             }
         }
-        if let kind = captures["kind"], let object = captures["object"] {
+        if let kind = captures["kind"], workloadKinds.contains(kind), let object = captures["object"] {
             let parts = object.split(separator: "/")
             if parts.count == 2 { return [ObjectRef(kind: kind, namespace: String(parts[0]), name: String(parts[1]))] }
         }
@@ -167,6 +173,9 @@ public struct PlaceholderFiller: Sendable {
         return []
     }
 
+    /// Kinds that run pods (Kubernetes workload resources), as health checks and Helm name them.
+    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"]
+
     /// Fills `<workload-namespace>` (all the workloads `captures` names are in one namespace) and
     /// `<workload>` (it names one: `deployment/checkout`, as `kubectl logs` takes it), unless an
     /// earlier capture set filled them.
@@ -175,7 +184,10 @@ public struct PlaceholderFiller: Sendable {
         let found = Self.workloads(in: captures)
         guard let ns = found.first?.namespace, found.allSatisfy({ $0.namespace == ns }) else { return }
         values["workload-namespace"] = ns
-        if Set(found).count == 1 { values["workload"] = "\(found[0].kind.lowercased())/\(found[0].name)" }
+        // A Service (Helm's LoadBalancer wait) gives the namespace only: its pods are not its own.
+        if Set(found).count == 1, Self.workloadKinds.contains(found[0].kind) {
+            values["workload"] = "\(found[0].kind.lowercased())/\(found[0].name)"
+        }
     }
 
     /// The registry host and repository a registry URL names: `oci://registry-1.docker.io/acme/apps-manifests`

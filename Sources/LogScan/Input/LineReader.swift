@@ -176,7 +176,9 @@ public struct LineReader {
                 start = end
             }
         }
-        if !skipping && end > start {
+        // A last line without its newline is a record, unless a stop request cut the reading
+        // there (`InputInterrupt`): then it is half a record, left out.
+        if !skipping && end > start && InputInterrupt.signal == 0 {
             try deliver(start, end, truncated: false)
         }
         return (total, damage)

@@ -439,6 +439,9 @@ public final class LogScanner {
             }, idle: { reading.flushHeld() })
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
+            // Stopped by SIGINT/SIGTERM: the stream ends where the reading stopped, not where its
+            // controller stopped logging (LifetimeFindings: not a kill).
+            if InputInterrupt.signal != 0 { state.cutStreams.insert(name) }
         } catch let e as InputError {
             state.inputErrors.append(e)
         } catch {

@@ -93,6 +93,9 @@ struct Scan: ParsableCommand {
             throw ValidationError("--since (\(a)) is after --until (\(b))")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if counts, format == .markdown || format == .html {
+            throw ValidationError("--counts writes a table of numbers: use --format text (tab-separated), json or ndjson")
+        }
     }
 
     func run() throws {
@@ -155,10 +158,16 @@ struct Scan: ParsableCommand {
         var scan = scanner.finish()
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
+        if interrupted != 0 {
+            // In the report itself too: a pasted or saved report must say it is partial.
+            scan.warnings.insert(ScanWarning(message: "stopped by \(interrupted == SIGTERM ? "SIGTERM" : "SIGINT") while reading: this report covers only the input read until then"), at: 0)
+        }
         if walker.skippedInFolders > 0 {
             scan.warnings.append(ScanWarning(message: "\(walker.skippedInFolders) file(s) in the folders given were skipped: their names do not look like logs (give them by name to read them): \(InputWalker.some(walker.skipped))"))
         }
         if counts {
+            // Damage inside the inputs is a warning naming file:line here too (CONTRACT.md).
+            for w in scan.warnings { Output.stderr("flux-logscan: warning: \(w.message)\n") }
             // Per signature, in the patterns' order: `id<TAB>count` lines; with --format json one
             // document {"counts": {id: count}, "stats": ...}; ndjson one `count` line each, then `stats`.
             let rows = patterns.signatures.map { ($0.id, scan.countsBySignature[$0.id] ?? 0) }
