@@ -210,3 +210,32 @@ import Testing
         #expect(!r.text.contains("×15"))
     }
 }
+
+/// A condition with `same_object: true` counts only events about the incident's own objects. A
+/// trial: Kustomization `apps` misses a resource (samples/kustomize-build-failed's first record,
+/// `accumulating resources from './podinfo': ... no such file or directory`) and `infra`, a minute
+/// later, fails its build for another reason; infra's incident cited apps's record as "a path
+/// named in kustomization.yaml does not exist" (kustomize-missing-resource).
+@Suite struct SameObjectEvidenceTests {
+    @Test func anotherObjectsFailureIsNoEvidence() throws {
+        let apps = try #require(try String(contentsOf: packageRoot.appendingPathComponent("samples/kustomize-build-failed/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").first.map(String.init))
+        // The same record for `infra`, a minute later, with another build error in place of the
+        // missing path (its `error` value is the record's last field).
+        let errorKey = try #require(apps.range(of: "\"error\":\""))
+        let infra = String(apps[..<errorKey.upperBound])
+            .replacingOccurrences(of: "\"name\":\"apps\"", with: "\"name\":\"infra\"")
+            .replacingOccurrences(of: "2026-11-24T10:15:01.589Z", with: "2026-11-24T10:16:01.589Z")
+            + #"kustomize build failed: map[string]interface {}(nil): yaml: unmarshal errors:\n  line 4: mapping key \"name\" already defined at line 3"}"#
+        #expect(infra.contains("\"name\":\"infra\"") && !infra.contains("no such file"))
+        let r = try run(["--format", "json", "-"], stdin: Data((apps + "\n" + infra + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let infraIncident = try #require(incidents.first { ($0["objects"] as? [String]) == ["Kustomization/flux-system/infra"] })
+        let lines = (infraIncident["hypotheses"] as? [[String: Any]] ?? []).flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
+        #expect(!lines.contains { $0.contains("kustomize-missing-resource") }, "\(lines)")
+        // apps's own incident still has it.
+        let appsIncident = try #require(incidents.first { ($0["objects"] as? [String]) == ["Kustomization/flux-system/apps"] })
+        let appsLines = (appsIncident["hypotheses"] as? [[String: Any]] ?? []).flatMap { $0["evidence_for"] as? [String] ?? [] }
+        #expect(appsLines.contains { $0.contains("kustomize-missing-resource") })
+    }
+}

@@ -280,8 +280,10 @@ public struct Diagnoser {
     ///   - numbers: `numbers(c, evidence.pool.number)`.
     ///   - span: the incident's first and last event time (milliseconds, UTC): a `during`
     ///     condition counts only events within it, the others the whole window.
+    ///   - objects: the incident's objects (`PlaceholderFiller.objects`): a `sameObject`
+    ///     condition counts only events about one of them (or about none).
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
-                 span: (from: Int64, to: Int64)) -> Hits? {
+                 span: (from: Int64, to: Int64), objects: [ObjectRef] = []) -> Hits? {
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?
@@ -301,7 +303,10 @@ public struct Diagnoser {
                 hits.counts[s, default: 0] += count
             }
             // A `during` condition: an occurrence counts when it overlaps the incident's span.
-            func inSpan(_ o: Occurrence) -> Bool { !c.during || (o.last.millis >= span.from && o.first.millis <= span.to) }
+            func inSpan(_ o: Occurrence) -> Bool {
+                (!c.during || (o.last.millis >= span.from && o.first.millis <= span.to)) && ours(o.object)
+            }
+            func ours(_ object: ObjectRef?) -> Bool { !c.sameObject || object.map { objects.contains($0) } ?? true }
             for i in evidence.indices[n] {
                 let i = Int(i)
                 guard inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
@@ -316,7 +321,8 @@ public struct Diagnoser {
             }
             for j in evidence.timelineHits[n].indices {
                 let hit = evidence.timelineHits[n][j], k = hit.timeline
-                guard holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
+                guard ours(pool.timelines[k].object),
+                      holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
                 if c.during {
                     // The window's hit may begin before the incident: read the span alone.
                     guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
@@ -327,7 +333,7 @@ public struct Diagnoser {
             }
             for j in evidence.own[n].indices {
                 let o = evidence.own[n][j]
-                guard holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
+                guard ours(o.object), holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
                 take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature)
             }
         }
@@ -392,7 +398,7 @@ public struct Diagnoser {
         let span = (from: incident.firstSeen.millis, to: incident.lastSeen.millis)
         var filler = filler
         for (c, n) in zip(h.supports, numbers.supports) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
                 // The workloads a wait about the incident's own object names (Helm's wait log).
@@ -404,7 +410,7 @@ public struct Diagnoser {
             }
         }
         for (c, n) in zip(h.contradicts, numbers.contradicts) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
                 // Evidence against names the same workloads (Helm's wait log about a LoadBalancer).

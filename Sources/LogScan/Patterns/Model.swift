@@ -86,6 +86,11 @@ public struct SignalCondition: Sendable {
     /// failures went on ("source-controller kept storing artifacts"), which lines from before
     /// the first failure do not show (docs/SCORING.md 2).
     public var during: Bool = false
+    /// True (YAML `same_object: true`): only events about the incident's own objects count (its
+    /// upstream, affected and directly waiting objects). For a failure of one object that says
+    /// what broke it (`kustomize-missing-resource`): another Kustomization's missing file in the
+    /// same window is no evidence about this one.
+    public var sameObject: Bool = false
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).

@@ -196,7 +196,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -292,6 +292,9 @@ public struct PatternLoader {
                 case "during":
                     guard let b = v.bool else { fail(v, file, "during must be true or false"); continue }
                     c.during = b
+                case "same_object":
+                    guard let b = v.bool else { fail(v, file, "same_object must be true or false"); continue }
+                    c.sameObject = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
