@@ -314,8 +314,7 @@ func scratch(_ tag: String) throws -> URL {
 /// was reported as "the input is empty" right after the warning that skipped it.
 @Suite struct SkippedFolderTests {
     @Test func aFolderWithoutLogNamesIsNotCalledEmpty() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nologs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratch("nologs")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/README.md"),
                                          to: dir.appendingPathComponent("README.md"))

@@ -173,8 +173,7 @@ import Testing
     /// died 16 s into the outage. One line in the span's first minute is not "kept reconciling
     /// while the downloads failed": the state must go on to the span's middle.
     @Test func aControllerThatStoppedEarlyInTheFailuresWasNotUp() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("during-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratch("during")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"),
                                          to: dir.appendingPathComponent("kustomize-controller.log"))

@@ -169,8 +169,7 @@ import Testing
             try record("2026-11-24T19:06:00.000Z", ["msg": "frobnicate <b>failed</b> & broke"]),
             try record("2026-11-24T19:15:10.444Z", ["msg": "Reconciliation failed after 5m1.929s, next try in 5m0s", "error": error]),
         ]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("markup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratch("markup")
         let file = dir.appendingPathComponent("kustomize-controller.log")
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         return file.path
