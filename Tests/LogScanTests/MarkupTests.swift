@@ -47,6 +47,23 @@ import Testing
         #expect(md.list(["a", "b\n```\nc\n```\n\n"]) == "- a\n- b\n  ```\n  c\n  ```\n\n")
     }
 
+    /// A fix written in Patterns/ (artifact-fetch.yaml's NetworkPolicy fix, its first line): the
+    /// author's backtick pairs are code spans (CommonMark 6.1), the rest escaped text; spaces
+    /// around a span stay. Before, the backticks came out escaped (`\`egress:\``).
+    @Test func authoredTextKeepsItsCodeSpans() {
+        let line = "restricts the consumers (`kubectl -n flux-system edit networkpolicy <name>`, the policy `get networkpolicy` shows), as one more entry of its `egress:` list:"
+        #expect(md.authored(line) == "restricts the consumers (`kubectl -n flux-system edit networkpolicy <name>`, the policy `get networkpolicy` shows), as one more entry of its `egress:` list:")
+        #expect(html.authored("its `egress:` list") == "its <code>egress:</code> list")
+        // A filled value from a log stays escaped inside its span and outside of one.
+        #expect(md.authored("a `<x>` *b*") == "a `<x>` \\*b\\*")
+        #expect(html.authored("a `<x>`") == "a <code>&lt;x&gt;</code>")
+        // A backtick without a partner, or an empty pair, is text.
+        #expect(md.authored("one ` tick") == "one \\` tick")
+        #expect(md.authored("`a` and ` b") == "`a` and \\` b")
+        #expect(md.authored("empty `` pair") == "empty \\`\\` pair")
+        #expect(md.authored("`a` `b`") == "`a` `b`")
+    }
+
     @Test func htmlEscapes() {
         #expect(html.text("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
         #expect(html.code("a<b") == "<code>a&lt;b</code>")

@@ -31,6 +31,34 @@ protocol Markup {
     func end() -> String
 }
 
+extension Markup {
+    /// Text written in `Patterns/` (a fix, a hypothesis's title or evidence line) as inline
+    /// markup: each pair of backticks (`` `egress:` ``) as code, the rest as `text`, so that the
+    /// pattern author's code spans render as code instead of escaped backticks. Log-derived values
+    /// filled into it stay safe: a code span is escaped as code, and a backtick without a partner
+    /// is plain text. Spaces around a code span are kept.
+    func authored(_ text: String) -> String {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return self.text(text) }
+        var out = ""
+        var k = 0
+        while k < parts.count {
+            let part = String(parts[k])
+            if k % 2 == 1, k + 1 < parts.count, part.contains(where: { $0 != " " }) {
+                out += code(part)
+            } else {
+                // Outside a pair (or an unpaired or empty span): plain text, its backticks kept.
+                let plain = k % 2 == 1 ? "`" + part + (k + 1 < parts.count ? "`" : "") : part
+                if plain.first == " ", !out.isEmpty { out += " " }
+                out += self.text(plain)
+                if plain.last == " ", k + 1 < parts.count, plain.contains(where: { $0 != " " }) { out += " " }
+            }
+            k += 1
+        }
+        return out
+    }
+}
+
 /// `text` with C0 control characters but tab and line feed, and DEL, replaced by their control
 /// pictures (U+2400 + code, U+2421), so that a log line's escape sequences reach neither a
 /// terminal showing the raw report nor an HTML parser; CR LF and lone CR become LF.

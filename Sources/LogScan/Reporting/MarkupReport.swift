@@ -178,7 +178,7 @@ public struct MarkupReport {
         out += m.heading(3, m.text("Likely causes"))
         for (k, h) in i.hypotheses.enumerated() {
             let pct = Int((h.confidence * 100).rounded())
-            out += m.heading(4, m.text("\(k + 1).") + " " + m.code(h.id) + " " + m.text("\(pct)%: " + h.title))
+            out += m.heading(4, m.text("\(k + 1).") + " " + m.code(h.id) + " " + m.authored("\(pct)%: " + h.title))
             var evidence = h.evidenceFor.map { m.strong(m.text("+")) + " " + m.text($0) }
             evidence += h.evidenceAgainst.map { m.strong(m.text($0.hasPrefix("unknown:") ? "?" : "−")) + " " + m.text($0) }
             out += m.list(evidence)
@@ -193,7 +193,7 @@ public struct MarkupReport {
                 out += m.list(h.remediation.map { r in
                     // A fix of several lines (a YAML snippet): its first line, then the rest as written.
                     let lines = r.trimmingTrailingWhitespace().split(separator: "\n", omittingEmptySubsequences: false)
-                    var item = m.text(String(lines.first ?? ""))
+                    var item = m.authored(String(lines.first ?? ""))
                     if lines.count > 1 { item += "\n" + m.codeBlock(lines.dropFirst().joined(separator: "\n"), language: "") }
                     return item
                 })
