@@ -189,6 +189,30 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         #expect(collected.map { $0.time?.rfc3339 } == ["2026-12-31T23:58:10.101Z", "2027-01-01T00:00:10.101Z"])
     }
 
+    /// A controller's log often begins with client-go's klog lines, before its first JSON record
+    /// (flux2#1395's `attempting to acquire leader lease`). Replayed from an archive, they took the
+    /// year from the file's time (2026 here) instead of from the record after them (2021): the
+    /// lines went five years ahead of their neighbours. Now they wait for that record, in order.
+    @Test func klogBeforeTheFirstDatedRecordTakesItsYear() throws {
+        let r = try records([
+            "W0506 14:35:40.912000       7 client_config.go:617] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.",
+            "I0506 14:35:42.034270       7 leaderelection.go:243] attempting to acquire leader lease flux-system/kustomize-controller-leader-election...",
+            #"{"level":"info","ts":"2021-05-06T14:35:42.500Z","logger":"setup","msg":"starting manager"}"#,
+        ], year: 2026)
+        #expect(r.map { $0.time?.rfc3339 } == ["2021-05-06T14:35:40.912Z", "2021-05-06T14:35:42.034Z", "2021-05-06T14:35:42.500Z"])
+        #expect(r.map(\.format) == [.klog, .klog, .json])
+        #expect(r.map(\.location.line) == [1, 2, 3])
+        // Across New Year: the nearest year to the record after them.
+        let n = try records([
+            "E1231 23:59:50.000000       1 leaderelection.go:367] failed to renew lease flux-system/kustomize-controller-leader-election: timed out waiting for the condition",
+            #"{"level":"info","ts":"2021-01-01T00:00:05.000Z","logger":"setup","msg":"starting manager"}"#,
+        ], year: 2026)
+        #expect(n.map { $0.time?.rfc3339 } == ["2020-12-31T23:59:50.000Z", "2021-01-01T00:00:05.000Z"])
+        // With no dated record at all they keep the file's year, as before.
+        let alone = try records(["E1124 02:41:12.479000       1 reflector.go:138] failed to list", "plain text after it"], year: 2026)
+        #expect(alone.map { $0.time?.rfc3339 } == ["2026-11-24T02:41:12.479Z", "2026-11-24T02:41:12.479Z"])
+    }
+
     /// Where the year comes from: a neighbour's time gives the nearest date, a bound (the file's
     /// time, `--now`) the latest date no more than a day after it; February 29 finds its leap year.
     @Test func klogYearRules() {

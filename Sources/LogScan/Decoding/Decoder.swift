@@ -52,6 +52,8 @@ public enum RecordDecoder {
         } else if TextEncodings.klog(body, into: &record, year: yearHint != 0 ? yearHint : 1970,
                                      placed: env.time.map { KlogYear(reference: $0, isBound: false) } ?? klogYear) {
             record.format = .klog
+            // The year from the envelope's time or a neighbour's is known; from a bound or the hint, guessed.
+            record.yearGuessed = env.time == nil && (klogYear?.isBound ?? true)
         } else if TextEncodings.logfmt(body, into: &record) {
             record.format = .logfmt
         } else {

@@ -100,6 +100,10 @@ public struct Record: Sendable {
     /// True when `time` came from the record before it in the stream (no time of its own and no
     /// envelope time).
     public var timeInherited = false
+    /// True when `time` is a klog stamp whose year no neighbouring record gave: it was bounded by
+    /// the file's modification time or `--now` (`KlogYear.isBound`), or taken from the year hint.
+    /// The scanner holds such records until a dated record of the stream gives the year.
+    public var yearGuessed = false
     public var level: Level = .unknown
     /// Controller identity (`kustomize-controller`, ...), nil when nothing in the record or its
     /// envelope says. The pipeline fills it from the stream when nil (see `StreamIdentity`).

@@ -55,6 +55,16 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2)).\(pad(ms, 3))Z"
     }
 
+    /// The UTC calendar fields (proleptic Gregorian), the inverse of `utc(year:month:day:...)`.
+    public var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millis: Int) {
+        let ms = Int((millis % 1000 + 1000) % 1000)
+        let secs = (millis - Int64(ms)) / 1000
+        let days = Int((secs >= 0 ? secs : secs - 86399) / 86400)
+        let sod = Int(secs - Int64(days) * 86400)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        return (y, m, d, sod / 3600, sod / 60 % 60, sod % 60, ms)
+    }
+
     /// The UTC calendar year.
     public var year: Int {
         let days = Int((millis >= 0 ? millis : millis - 86_399_999) / 86_400_000)

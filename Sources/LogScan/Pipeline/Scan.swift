@@ -436,7 +436,7 @@ public final class LogScanner {
             let (bytes, damage) = try reader.read(source, name: name, { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
                 if closing, store.runCount >= nextClose { closeIncidents() }
-            }, idle: { reading.flushHeld() })
+            }, idle: { reading.flushHeld(); reading.releaseUndated(near: nil) })
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
             // Stopped by SIGINT/SIGTERM: the stream ends where the reading stopped, not where its
@@ -562,7 +562,8 @@ public final class LogScanner {
             }
             // A whole record in this line, in place (no fragment to join, not cut at the cap):
             // its payload and, when it looks like one JSON object, the object's first and last byte.
-            if let c = candidates, env.ownedPayload == nil, !env.fragment, !truncated,
+            // (Not while klog records wait for their year, `undated`: the fast paths process at once.)
+            if let c = candidates, undated.isEmpty, held?.yearGuessed != true, env.ownedPayload == nil, !env.fragment, !truncated,
                env.stream.map({ fragments[$0] == nil }) ?? true {
                 let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
                 var first = 0
@@ -839,7 +840,7 @@ public final class LogScanner {
         }
 
         mutating func accept(_ record: consuming Record) {
-            if let t = record.time, !record.timeFromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
+            if let t = record.time, !record.yearGuessed, !record.timeFromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
             if continues(record), var h = held {
                 let cap = scanner.lineCap
                 if h.message.utf8.count + record.message.utf8.count < cap {
@@ -868,7 +869,52 @@ public final class LogScanner {
             process(&record)
         }
 
+        /// klog records whose year was guessed (`Record.yearGuessed`: no record before them in
+        /// the stream had a time), and the records after them that have no time, in order: held
+        /// until a dated record comes and gives the year (`releaseUndated`). A controller's log
+        /// often begins with client-go's klog lines before its first JSON record; replayed from an
+        /// archive a year later, `--now` would have put them in the wrong year, after the records
+        /// that follow them. At most `undatedCap` are held; then they keep their guessed year.
+        var undated: [Record] = []
+        var holdsUndated = true
+        static let undatedCap = 4096
+
         mutating func process(_ record: inout Record) {
+            if holdsUndated {
+                if record.yearGuessed || (!undated.isEmpty && record.time == nil) {
+                    undated.append(record)
+                    if undated.count >= Self.undatedCap { holdsUndated = false; releaseUndated(near: nil) }
+                    return
+                }
+                if record.time != nil { holdsUndated = false }
+                if !undated.isEmpty { releaseUndated(near: record.time) }
+            }
+            processNow(&record)
+        }
+
+        /// Processes the held `undated` records, their klog stamps moved to the year nearest to
+        /// `near` (the first dated record after them; `KlogYear` with `isBound: false`, so that
+        /// `E1231 23:59` before a record of January 1 stays in the old year); nil keeps the
+        /// guessed years (no dated record came).
+        mutating func releaseUndated(near: Timestamp?) {
+            guard !undated.isEmpty else { return }
+            var held = undated
+            undated = []
+            for k in held.indices {
+                if let near, held[k].yearGuessed, let t = held[k].time {
+                    let c = t.civil
+                    let placed = KlogYear(reference: near, isBound: false)
+                    if let moved = placed.time(month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second,
+                                               millis: c.millis) {
+                        held[k].time = moved
+                    }
+                    held[k].yearGuessed = false
+                }
+                processNow(&held[k])
+            }
+        }
+
+        mutating func processNow(_ record: inout Record) {
             scanner.state.stats.records += 1
             if record.format == .json { jsonRecords += 1 } else { scanner.state.stats.byFormat[record.format.rawValue, default: 0] += 1 }
             if record.format == .malformed {
@@ -994,6 +1040,7 @@ public final class LogScanner {
             }
             fragments.removeAll()
             flushHeld()
+            releaseUndated(near: nil)
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
             flushCounts()
             if malformed > 0 {
