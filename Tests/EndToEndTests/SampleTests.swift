@@ -49,6 +49,22 @@ import Testing
         #expect(r.status == 1)
     }
 
+    /// An incident's span covers its own signals (CONTRACT.md: `first_seen`/`last_seen` of the
+    /// incident and of each signal). probe-kill-loop's `controller-probe-killed` lasted to the
+    /// lifetime's last record, 2 ms after the incident's `last_seen` (the shutdown line).
+    @Test(arguments: try Sample.all())
+    func incidentSpansCoverTheirSignals(_ sample: Sample) throws {
+        let report = try json(run(["--format", "json"] + sample.logs).stdout)
+        for i in report["incidents"] as? [[String: Any]] ?? [] {
+            let first = try #require(i["first_seen"] as? String), last = try #require(i["last_seen"] as? String)
+            for s in i["signals"] as? [[String: Any]] ?? [] {
+                // RFC 3339 in UTC with milliseconds: the strings order as the times do.
+                if let f = s["first_seen"] as? String { #expect(f >= first, "\(sample) \(i["id"] ?? "") \(s["signature"] ?? "")") }
+                if let l = s["last_seen"] as? String { #expect(l <= last, "\(sample) \(i["id"] ?? "") \(s["signature"] ?? "")") }
+            }
+        }
+    }
+
     /// The same sample as one file, as two files in either order, or concatenated on stdin gives
     /// the same incidents.
     @Test(arguments: try Sample.all())

@@ -280,7 +280,11 @@ public struct LifetimeFindings: Sendable {
         }
         var seen: Set<String> = []
         occ = occ.filter { seen.insert("\($0.signature)|\($0.first.millis)").inserted }
-        let first = group.map(\.endMoment).min()!, last = group.map(\.endMoment).max()!
+        // The span covers its evidence: a probe kill's signal lasts to the lifetime's last record,
+        // a kill's to the next container's start (probe-kill-loop: the signal's last_seen was 2 ms
+        // after the incident's).
+        let first = group.map(\.endMoment).min()!
+        let last = max(group.map(\.endMoment).max()!, occ.map(\.last).max() ?? first)
         // Resolved when the container after the last abnormal end lived a whole window.
         var status = IncidentStatus.open
         if let s = group.last!.successor, let sj = judged.first(where: { $0.life.first == s.first && $0.life.controller == c }),
@@ -390,7 +394,7 @@ public struct LifetimeFindings: Sendable {
             let kinds = Set(objects.map(\.kind))
             title += ": \(objects.count) \(kinds.count == 1 ? objects[0].kind + "s" : "objects") of \(c)"
         }
-        let first = occ.map(\.first).min()!, last = group.map(\.last).max()!
+        let first = occ.map(\.first).min()!, last = occ.map(\.last).max()!  // its kills too: the span covers its evidence
         let id = fnv1a64(["reconcile-overdue", c, objects.map(\.description).joined(separator: ","), String(first.millis)].joined(separator: "\u{1}"))
         return Incident(
             id: id, title: title, severity: .warning, status: .open, firstSeen: first, lastSeen: last, controllers: [c],
