@@ -59,26 +59,45 @@ public struct Diagnoser {
         let conditions = patterns.hypotheses.map { h in
             (supports: h.supports.map { Self.numbers($0, number) }, contradicts: h.contradicts.map { Self.numbers($0, number) })
         }
+        // Per incident class, the signals that some hypothesis applying to it reads (its
+        // conditions and the `when` of its steps): an incident's window is searched for those
+        // only. A hypothesis with no classes applies to every class; a class no hypothesis
+        // names gets those alone (`unclassed`).
+        func wanted(_ applies: (Hypothesis) -> Bool) -> [Bool] {
+            var out = [Bool](repeating: false, count: names.count)
+            for h in patterns.hypotheses where applies(h) {
+                for s in (h.supports + h.contradicts).flatMap(\.signals) + (h.checkSignals + h.remediationSignals).flatMap({ $0 }) {
+                    if let n = number[s] { out[n] = true }
+                }
+            }
+            return out
+        }
+        var wantedByClass: [String: [Bool]] = [:]
+        for c in Set(patterns.hypotheses.flatMap(\.classes)) { wantedByClass[c] = wanted { $0.classes.isEmpty || $0.classes.contains(c) } }
+        let unclassed = wanted { $0.classes.isEmpty }
         let one: (Incident) -> Incident = { [self] incident in
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
             var evidence = Evidence(pool)
+            let wants = wantedByClass[incident.failureClass] ?? unclassed
             var i = candidates.lowerBound(from - bucket)
             while i < candidates.first.count, candidates.first[i] <= to {
-                if candidates.last[i] >= from { evidence.indices[Int(candidates.number[i])].append(candidates.index[i]) }
+                if candidates.last[i] >= from, wants[Int(candidates.number[i])] {
+                    evidence.indices[Int(candidates.number[i])].append(candidates.index[i])
+                }
                 i += 1
             }
-            for k in pool.timelines.indices where pool.spans[k].first <= to && pool.spans[k].last >= from {
+            for k in pool.timelines.indices where wants[pool.timelineNumbers[k]] && pool.spans[k].first <= to && pool.spans[k].last >= from {
                 if let w = pool.timelines[k].within(from: from, to: to) {
                     evidence.timelineHits[pool.timelineNumbers[k]].append(TimelineHit(timeline: k, window: w))
                 }
             }
-            for k in pool.extraSpans.indices where pool.extraSpans[k].last >= from && pool.extraSpans[k].first <= to {
+            for k in pool.extraSpans.indices where wants[pool.extraNumbers[k]] && pool.extraSpans[k].last >= from && pool.extraSpans[k].first <= to {
                 evidence.extraIndices[pool.extraNumbers[k]].append(Int32(k))
             }
             if let silence {
                 for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) {
-                    if let n = number[o.signature] { evidence.own[n].append(o) }
+                    if let n = number[o.signature], wants[n] { evidence.own[n].append(o) }
                 }
             }
             var derived: Set<String> = []
