@@ -324,3 +324,50 @@ func scratch(_ tag: String) throws -> URL {
         #expect(!r.text.contains("the input is empty"))
     }
 }
+
+/// Records with no time anywhere in their input (a `kubectl logs --previous` that holds only the
+/// Go runtime's crash report, `panic: %v` then the goroutine dump: Go's panic.go) had their events
+/// dropped: `0 incidents`, exit 0, "nothing in these logs says a reconciliation is failing".
+/// They are placed at the file's modification time (the log was written no later), with a
+/// warning naming the file and line; more than 4,096 records before the first full date warn too.
+@Suite struct UntimedRecordTests {
+    @Test func aCrashReportAloneIsAnIncidentAtTheFilesTime() throws {
+        let dir = try scratch("untimed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try """
+        panic: runtime error: invalid memory address or nil pointer dereference
+        [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1a2b3c4]
+
+        goroutine 412 [running]:
+        """.write(to: log, atomically: true, encoding: .utf8)
+        var times = [timespec(tv_sec: 1_741_082_400, tv_nsec: 0), timespec(tv_sec: 1_741_082_400, tv_nsec: 0)]  // 2025-03-04T10:00:00Z
+        #expect(utimensat(AT_FDCWD, log.path, &times, 0) == 0)
+        let r = try run(["--format", "json", log.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try json(r.stdout)
+        let incidents = try #require(report["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(incidents.first?["first_seen"] as? String == "2025-03-04T10:00:00.000Z")
+        let signals = incidents.first?["signals"] as? [[String: Any]] ?? []
+        #expect(signals.map { $0["signature"] as? String } == ["go-runtime-panic"])
+        #expect(r.stderr.contains("warning: \(log.path):1: 1 record(s) with no time and no record with one after them: placed at 2025-03-04T10:00:00.000Z, the file's modification time"), "\(r.stderr)")
+    }
+
+    /// client-go retries its leader lease every 2 s while the API server is away (`error
+    /// retrieving resource lock`, leaderelection.go): 4,096 klog lines before the first JSON
+    /// record in about two hours. They are no longer held: a warning says their year is a guess.
+    @Test func tooManyUndatedRecordsWarn() throws {
+        let dir = try scratch("undated-cap")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        var text = ""
+        for k in 0..<4100 {
+            text += "E1231 20:\(k / 120 % 60 < 10 ? "0" : "")\(k / 120 % 60):00.000000       7 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: context deadline exceeded\n"
+        }
+        text += #"{"level":"info","ts":"2021-12-31T22:00:00.000Z","logger":"setup","msg":"starting manager"}"# + "\n"
+        try text.write(to: log, atomically: true, encoding: .utf8)
+        let r = try run(["--format", "json", "--now", "2026-06-01T00:00:00Z", log.path])
+        #expect(r.stderr.contains("warning: \(log.path):1: more than 4096 records before the first record with a full date"), "\(r.stderr)")
+    }
+}

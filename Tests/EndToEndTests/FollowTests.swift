@@ -42,6 +42,29 @@ import Glibc
         #expect(try Self.finalState(r.stdout) == Self.scanned(sample.logs))
     }
 
+    /// A followed file's modification time bounds klog's year as in `scan` (CONTRACT.md: "from
+    /// neighbouring records, the file's time, else --now"): a file of client-go's lease errors
+    /// (leaderelection.go) last written 2022-01-03 holds 2021-12-31 and 2022-01-01; `follow` read
+    /// them as 2025 and 2026 (a trial).
+    @Test func aFollowedFilesTimeGivesKlogItsYear() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try """
+        E1231 23:59:55.000000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/kustomize-controller-leader-election": context deadline exceeded
+        E0101 00:00:05.000000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/kustomize-controller-leader-election": context deadline exceeded
+
+        """.write(to: log, atomically: true, encoding: .utf8)
+        var times = [timespec(tv_sec: 1_641_168_000, tv_nsec: 0), timespec(tv_sec: 1_641_168_000, tv_nsec: 0)]  // 2022-01-03T00:00:00Z
+        #expect(utimensat(AT_FDCWD, log.path, &times, 0) == 0)
+        let r = try run(["follow", "--until-caught-up", log.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let state = try Self.finalState(r.stdout)
+        #expect(!state.isEmpty)
+        #expect(state.values.map { $0["first_seen"] as? String } == state.values.map { _ in "2021-12-31T23:59:55.000Z" }, "\(state)")
+        #expect(state == (try Self.scanned([log.path])))
+    }
+
     /// oom-killed-source-controller, followed as text: the incident is first written when its
     /// window closes, before source-controller's restart (`starting manager` at 10:08:00 in
     /// source-controller.log) is read, as a transient info one; written again once the restart

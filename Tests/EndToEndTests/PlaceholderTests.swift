@@ -57,6 +57,19 @@ import Testing
         #expect(steps.contains("kubectl auth can-i patch secrets -n business-support --as=system:serviceaccount:business-support:<serviceaccount>"), "\(steps)")
     }
 
+    /// artifact-missing: the Kustomizations' `artifact not found` names no source, but the
+    /// evidence that supports the hypothesis, `reconciliation is suspended for this object`
+    /// (source-controller.log), is about GitRepository flux-system/flux-system alone: the resume
+    /// and reconcile steps name it (they said `flux resume source git <name>`).
+    @Test func theSuspendedSourceOfTheEvidenceIsNamed() throws {
+        let h = try firstHypothesis("artifact-missing")
+        #expect(h["id"] as? String == "artifact-missing")
+        let steps = lines(h)
+        #expect(steps.contains { $0.contains("flux resume source git flux-system)") }, "\(steps)")
+        #expect(steps.contains { $0.contains("flux reconcile source git flux-system (then") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("source git <name>") }, "\(steps)")
+    }
+
     /// networkpolicy-9090: three Kustomizations (apps, flux-system, infrastructure in flux-system,
     /// the `name` keys of kustomize-controller.log) fail on one GitRepository; the retry names
     /// each; the NetworkPolicy's name appears in no log and stays `<name>`.

@@ -202,7 +202,14 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         #expect(r.map { $0.time?.rfc3339 } == ["2021-05-06T14:35:40.912Z", "2021-05-06T14:35:42.034Z", "2021-05-06T14:35:42.500Z"])
         #expect(r.map(\.format) == [.klog, .klog, .json])
         #expect(r.map(\.location.line) == [1, 2, 3])
-        // Across New Year: the nearest year to the record after them.
+        // A line before a record is not after it: June 1 before 2021-12-31 is 2021-06-01, not the
+        // nearer 2022-06-01 (a trial's input).
+        let june = try records([
+            "E0601 14:35:52.000000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: context deadline exceeded",
+            #"{"level":"info","ts":"2021-12-31T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#,
+        ], year: 2026)
+        #expect(june.first?.time?.rfc3339 == "2021-06-01T14:35:52.000Z")
+        // Across New Year: the last year that puts it before the record after it.
         let n = try records([
             "E1231 23:59:50.000000       1 leaderelection.go:367] failed to renew lease flux-system/kustomize-controller-leader-election: timed out waiting for the condition",
             #"{"level":"info","ts":"2021-01-01T00:00:05.000Z","logger":"setup","msg":"starting manager"}"#,
@@ -211,6 +218,36 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         // With no dated record at all they keep the file's year, as before.
         let alone = try records(["E1124 02:41:12.479000       1 reflector.go:138] failed to list", "plain text after it"], year: 2026)
         #expect(alone.map { $0.time?.rfc3339 } == ["2026-11-24T02:41:12.479Z", "2026-11-24T02:41:12.479Z"])
+    }
+
+    /// Records with no time before a stream's first record with one (a Go panic, a plain line)
+    /// take that record's time; they had none, so their events were dropped (a trial: `0
+    /// incidents` for a `no such host` line before a JSON record).
+    @Test func untimedRecordsBeforeTheFirstTimeTakeItsTime() throws {
+        let r = try records([
+            "failed to checkout and determine revision: unable to clone 'https://github.com/acme/x': dial tcp: lookup github.com on 10.43.0.10:53: no such host",
+            #"{"level":"info","ts":"2024-05-24T10:10:26.095Z","logger":"setup","msg":"starting manager"}"#,
+            "plain line after it",
+        ])
+        #expect(r.map { $0.time?.rfc3339 } == ["2024-05-24T10:10:26.095Z", "2024-05-24T10:10:26.095Z", "2024-05-24T10:10:26.095Z"])
+        #expect(r.map(\.timeInherited) == [true, false, true])
+        #expect(r.map(\.location.line) == [1, 2, 3])
+    }
+
+    /// `tail` headers start another file: its klog lines wait for its own first dated record,
+    /// not the previous file's (a trial: `tail -n +1 source-controller.log kustomize-controller.log`
+    /// dated kustomize-controller's `E0101` by source-controller's 2020 record).
+    @Test func aTailHeaderStartsTheWaitAgain() throws {
+        let r = try records([
+            "==> source-controller.log <==",
+            #"{"level":"info","ts":"2020-06-01T23:00:00.000Z","logger":"setup","msg":"starting manager"}"#,
+            "",
+            "==> kustomize-controller.log <==",
+            "E0101 00:10:00.000000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: context deadline exceeded",
+            #"{"level":"info","ts":"2022-01-01T00:20:00.000Z","logger":"setup","msg":"starting manager"}"#,
+        ])
+        #expect(r.map { $0.time?.rfc3339 } == ["2020-06-01T23:00:00.000Z", "2022-01-01T00:10:00.000Z", "2022-01-01T00:20:00.000Z"])
+        #expect(r.map(\.controller) == ["source-controller", "kustomize-controller", "kustomize-controller"])
     }
 
     /// Where the year comes from: a neighbour's time gives the nearest date, a bound (the file's

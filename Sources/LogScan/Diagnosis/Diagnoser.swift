@@ -281,6 +281,8 @@ public struct Diagnoser {
         var counts: [String: Int] = [:]
         /// The newest last event time of the hits (milliseconds, UTC); `Int64.min` when none.
         var last: Int64 = .min
+        /// The objects the hits are about, each once (none for events about no object).
+        var objects: [ObjectRef] = []
     }
 
     /// `c.signals`' numbers (`EvidencePool.number`), each once, in the order written; signals
@@ -310,8 +312,9 @@ public struct Diagnoser {
         for n in numbers {
             // One item that holds: counted, named, and the first if it comes before (by
             // `Correlator.before`, which compares first event times first).
-            func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String) {
+            func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String, object: ObjectRef?) {
                 hits.last = max(hits.last, last)
+                if let object, !hits.objects.contains(object) { hits.objects.append(object) }
                 if let f = first {
                     if millis < f.millis || (millis == f.millis && Correlator.before(evidence.occurrence(item), evidence.occurrence(f.item))) {
                         first = (item, millis)
@@ -330,13 +333,13 @@ public struct Diagnoser {
                 let i = Int(i)
                 guard inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
                             other: pool.context[i].packedOtherCaptures) else { continue }
-                take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature)
+                take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature, object: pool.context[i].object)
             }
             for i in evidence.extraIndices[n] {
                 let i = Int(i)
                 guard inSpan(pool.extra[i]), holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
                             other: pool.extra[i].packedOtherCaptures) else { continue }
-                take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature)
+                take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature, object: pool.extra[i].object)
             }
             for j in evidence.timelineHits[n].indices {
                 let hit = evidence.timelineHits[n][j], k = hit.timeline
@@ -345,15 +348,17 @@ public struct Diagnoser {
                 if c.during {
                     // The window's hit may begin before the incident: read the span alone.
                     guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
-                    take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature)
+                    take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature,
+                         object: pool.timelines[k].object)
                     continue
                 }
-                take(.timeline(n: n, j), millis: hit.window.first.first, last: hit.window.last, count: hit.window.count, signature: pool.timelines[k].signature)
+                take(.timeline(n: n, j), millis: hit.window.first.first, last: hit.window.last, count: hit.window.count, signature: pool.timelines[k].signature,
+                     object: pool.timelines[k].object)
             }
             for j in evidence.own[n].indices {
                 let o = evidence.own[n][j]
                 guard ours(o.object), holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
-                take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature)
+                take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
             }
         }
         guard let first else { return nil }
@@ -424,6 +429,11 @@ public struct Diagnoser {
                 if let o = hits.first, let object = o.object, filler.objects.contains(object) {
                     filler.learnWorkloads(from: o.captures)
                 }
+                // The one source the supporting evidence is about, when the incident names none of
+                // its kind (artifact-missing: `reconciliation is suspended for this object` of
+                // GitRepository flux-system/flux-system, behind Kustomizations whose errors name
+                // no source): the steps about a source of that kind name it.
+                if hits.objects.count == 1 { filler.learnSource(hits.objects[0]) }
             } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
                 againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
             }

@@ -37,6 +37,9 @@ public struct PlaceholderFiller: Sendable {
     /// under it that wait on its upstream directly (`DownstreamIncident.waitsOn`: the HelmRelease
     /// whose HelmChart failed, the Kustomizations whose GitRepository did), unique.
     public var objects: [ObjectRef]
+    /// Sources that the evidence supporting a hypothesis is about (`learnSource`), one per kind
+    /// none of `objects` has: they fill `<name>` after their kind as `objects` do.
+    public var learned: [ObjectRef] = []
     /// Placeholder (without `<>`) → value.
     public var values: [String: String]
     /// The namespace of the one HelmRelease the incident is about (Helm's storage namespace by
@@ -267,6 +270,14 @@ public struct PlaceholderFiller: Sendable {
         return kindWords[last]
     }
 
+    /// Takes `object` as the one of its kind the steps name, when it is a source (GitRepository,
+    /// OCIRepository, HelmRepository, Bucket: `sourceWords`) and neither the incident's objects nor an
+    /// earlier lesson name one of that kind.
+    public mutating func learnSource(_ object: ObjectRef) {
+        guard Self.sourceWords[object.kind] != nil, !(objects + learned).contains(where: { $0.kind == object.kind }) else { return }
+        learned.append(object)
+    }
+
     func fillObjects(_ text: String) -> String {
         // Most steps name no object: kept as they are (one string shared by every incident).
         guard text.holds("<name>") || text.holds("<namespace>-<release>") else { return text }
@@ -280,7 +291,7 @@ public struct PlaceholderFiller: Sendable {
             }
             let prefix = Substring(String(chars[0..<i]))
             guard let kind = Self.kind(before: prefix) else { i += token.count; continue }
-            var candidates = objects.filter { $0.kind.lowercased() == kind.lowercased() }
+            var candidates = (objects + learned).filter { $0.kind.lowercased() == kind.lowercased() }
             // The command: from its program word to the next separator or comment.
             let start = Self.commandStart(chars, before: i)
             let end = Self.commandEnd(chars, after: i + token.count)

@@ -237,8 +237,12 @@ public final class Follower: @unchecked Sendable {
             if let c = FluxControllers.controller(inName: path) { scanner.state.activity[c, default: []].insert(Int64.min) }
             do {
                 let source = try FollowSource(path: path, offset: saved?.offset ?? 0, inode: saved?.inode, control: control, pollSeconds: pollSeconds)
+                // The file's time when following began bounds klog's year, as `scan` reads it.
+                var st = stat()
+                let modified = stat(path, &st) == 0
+                    ? Timestamp(millis: Int64(st.st_mtim.tv_sec) * 1000 + Int64(st.st_mtim.tv_nsec / 1_000_000)) : nil
                 start(Reader(name: path, source: source)) { [self] in
-                    scanner.scan(source: UnlockingSource(source, follower: self, reader: $0), name: path, fileName: path)
+                    scanner.scan(source: UnlockingSource(source, follower: self, reader: $0), name: path, fileName: path, modified: modified)
                 }
             } catch {
                 let e = error as? InputError ?? InputError(name: path, reason: "\(error)")

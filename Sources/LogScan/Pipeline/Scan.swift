@@ -422,11 +422,13 @@ public final class LogScanner {
 
     /// Scans one stream of lines. `name` is shown in `file:line`; `fileName` (if any) gives the
     /// stream's controller when it names one (`source-controller.log`,
-    /// `/var/log/pods/flux-system_source-controller-.../manager/0.log`).
-    public func scan(source: ByteSource, name: String, fileName: String?) {
+    /// `/var/log/pods/flux-system_source-controller-.../manager/0.log`). `modified` is the
+    /// file's modification time (UTC), when the caller knows it (a followed file): the bound for
+    /// klog's year and the time of records that have none (`StreamState.releaseUndated`).
+    public func scan(source: ByteSource, name: String, fileName: String?, modified: Timestamp? = nil) {
         var reading = StreamState(scanner: self, stream: streamCount, name: name,
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
-        reading.fileTime = fileTime
+        reading.fileTime = modified ?? fileTime
         streamCount += 1
         var reader = LineReader(lineCap: lineCap)
         if let prefilter { reader.regionHook = { prefilter.scan($0) } }
@@ -544,6 +546,12 @@ public final class LogScanner {
             switch env.kind {
             case .header(let path):
                 flushHeld()
+                // A new file's records (`tail` headers): what waited for a time gets none from it,
+                // and its own records take no time from the file before.
+                releaseUndated(near: nil)
+                lastTime = nil
+                lastDecodedTime = nil
+                holdsUndated = true
                 resolvePending(current ?? fixed ?? "unknown")
                 fixed = FluxControllers.controller(inName: path)
                 current = nil
@@ -562,8 +570,8 @@ public final class LogScanner {
             }
             // A whole record in this line, in place (no fragment to join, not cut at the cap):
             // its payload and, when it looks like one JSON object, the object's first and last byte.
-            // (Not while klog records wait for their year, `undated`: the fast paths process at once.)
-            if let c = candidates, undated.isEmpty, held?.yearGuessed != true, env.ownedPayload == nil, !env.fragment, !truncated,
+            // (Not while records wait for a time, `undated`: the fast paths process at once.)
+            if let c = candidates, undated.isEmpty, env.ownedPayload == nil, !env.fragment, !truncated,
                env.stream.map({ fragments[$0] == nil }) ?? true {
                 let payload = UnsafeRawBufferPointer(rebasing: line[env.payloadOffset...])
                 var first = 0
@@ -576,9 +584,15 @@ public final class LogScanner {
                         // No signature can match: a cheap header decode is all this record needs.
                         flushHeld()
                         let json = UnsafeRawBufferPointer(rebasing: payload[first...])
-                        processLight(LightHeader.read(json), env: env, line: number, isError: LifetimeNote.isErrorLevel(json),
-                                     startup: startupPending && LightHeader.find(json, "\"msg\":\"Starting ") != nil)
-                        return
+                        let header = LightHeader.read(json)
+                        // The held record may have joined `undated`: this record's time releases
+                        // them; without one it waits with them (decoded in full below).
+                        if !undated.isEmpty, let t = header.time ?? env.time { releaseUndated(near: t) }
+                        if undated.isEmpty {
+                            processLight(header, env: env, line: number, isError: LifetimeNote.isErrorLevel(json),
+                                         startup: startupPending && LightHeader.find(json, "\"msg\":\"Starting ") != nil)
+                            return
+                        }
                     }
                     if !c.isEmpty, scanner.quickReady, c.contains(where: { scanner.quick[$0] }),
                        quick(UnsafeRawBufferPointer(rebasing: payload[first...last]), payload: payload, env: env, number: number, candidates: c) {
@@ -679,6 +693,12 @@ public final class LogScanner {
             // From here on the record is taken: `accept`, then `process`.
             var time = view.time, fromEnvelope = false
             if time == nil, let t = env.time { time = t; fromEnvelope = true }
+            // The held record may have joined `undated`: this record's time releases them; one
+            // with no time waits with them (decoded in full by the caller).
+            if !undated.isEmpty {
+                guard let t = time else { return false }
+                releaseUndated(near: t)
+            }
             if let t = time, !fromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
             scanner.state.stats.records += 1
             jsonRecords += 1
@@ -869,49 +889,86 @@ public final class LogScanner {
             process(&record)
         }
 
-        /// klog records whose year was guessed (`Record.yearGuessed`: no record before them in
-        /// the stream had a time), and the records after them that have no time, in order: held
-        /// until a dated record comes and gives the year (`releaseUndated`). A controller's log
-        /// often begins with client-go's klog lines before its first JSON record; replayed from an
-        /// archive a year later, `--now` would have put them in the wrong year, after the records
-        /// that follow them. At most `undatedCap` are held; then they keep their guessed year.
+        /// Records that wait for a time, in order: until a stream (or a `tail` header's file) has
+        /// had a record with a time, its records with none and its klog records, whose year was
+        /// a guess (`Record.yearGuessed`), are held; the first record with a time releases them
+        /// (`releaseUndated`). A controller's log often begins with client-go's klog lines; a
+        /// `kubectl logs --previous` of a crash may hold nothing but a Go panic. Read at once,
+        /// the first took the year of `--now` or of the file (years ahead of the records after
+        /// them, in a replayed archive) and the second had no time at all, so their events were
+        /// dropped: no incident. At most `undatedCap` are held (then they are released with
+        /// what they have, and a warning says so).
         var undated: [Record] = []
         var holdsUndated = true
+        /// Whether a warning about times that came from no record was written for this stream.
+        var warnedUndated = false
         static let undatedCap = 4096
 
         mutating func process(_ record: inout Record) {
-            if holdsUndated {
-                if record.yearGuessed || (!undated.isEmpty && record.time == nil) {
-                    undated.append(record)
-                    if undated.count >= Self.undatedCap { holdsUndated = false; releaseUndated(near: nil) }
-                    return
+            if holdsUndated, lastTime == nil, record.yearGuessed || record.time == nil {
+                undated.append(record)
+                if undated.count >= Self.undatedCap {
+                    holdsUndated = false
+                    let first = undated[0].location.line
+                    releaseUndated(near: nil)
+                    if !warnedUndated {
+                        warnedUndated = true
+                        scanner.state.warnings.append(ScanWarning(message:
+                            "\(name):\(first): more than \(Self.undatedCap) records before the first record with a full date; their times (klog's year, or none) come from the file's modification time or --now, a guess"))
+                    }
                 }
-                if record.time != nil { holdsUndated = false }
-                if !undated.isEmpty { releaseUndated(near: record.time) }
+                return
             }
+            if !undated.isEmpty { releaseUndated(near: record.time) }
             processNow(&record)
         }
 
-        /// Processes the held `undated` records, their klog stamps moved to the year nearest to
-        /// `near` (the first dated record after them; `KlogYear` with `isBound: false`, so that
-        /// `E1231 23:59` before a record of January 1 stays in the old year); nil keeps the
-        /// guessed years (no dated record came).
+        /// Processes the held `undated` records with the time they lacked. `near` is the time of
+        /// the record after them (nil: none came: the end of the input, a pause in a followed
+        /// one, the cap, a new file):
+        /// - a klog stamp takes the latest year that puts it no later than `near` (with
+        ///   `KlogYear`'s day of slack): a line before a record is not after it;
+        /// - a record with no time before any that has one takes the time of the first held
+        ///   record that has one, else `near`, else the file's modification time or `--now`
+        ///   (`referenceTime`), with a warning; the ones after a timed one inherit its time as
+        ///   `processNow` gives it.
         mutating func releaseUndated(near: Timestamp?) {
             guard !undated.isEmpty else { return }
             var held = undated
             undated = []
-            for k in held.indices {
-                if let near, held[k].yearGuessed, let t = held[k].time {
+            if let near {
+                let bound = KlogYear(reference: near, isBound: true)
+                for k in held.indices where held[k].yearGuessed {
+                    guard let t = held[k].time else { continue }
                     let c = t.civil
-                    let placed = KlogYear(reference: near, isBound: false)
-                    if let moved = placed.time(month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second,
-                                               millis: c.millis) {
+                    if let moved = bound.time(month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second,
+                                              millis: c.millis) {
                         held[k].time = moved
                     }
                     held[k].yearGuessed = false
                 }
-                processNow(&held[k])
             }
+            if lastTime == nil {
+                let firstTimed = held.firstIndex { $0.time != nil }
+                var forward = firstTimed.flatMap { held[$0].time } ?? near
+                if forward == nil, let t = fileTime ?? scanner.referenceTime {
+                    forward = t
+                    if !warnedUndated {
+                        warnedUndated = true
+                        let from = fileTime != nil ? "the file's modification time" : "the time of the scan (--now)"
+                        scanner.state.warnings.append(ScanWarning(message:
+                            "\(name):\(held[0].location.line): \(firstTimed ?? held.count) record(s) with no time and no record with one after them: placed at \(t.rfc3339), \(from)"))
+                    }
+                }
+                if let forward {
+                    for k in 0..<(firstTimed ?? held.count) {
+                        held[k].time = forward
+                        held[k].timeInherited = true
+                        scanner.state.stats.inheritedTimes += 1
+                    }
+                }
+            }
+            for k in held.indices { processNow(&held[k]) }
         }
 
         mutating func processNow(_ record: inout Record) {

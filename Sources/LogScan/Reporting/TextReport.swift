@@ -73,10 +73,13 @@ public struct TextReport {
         "\(severityTag(i.severity)) \(i.status.rawValue)\(i.transient ? " transient" : "")  \(i.title)  (\(span(i)))"
     }
 
+    /// `2024-12-30 10:00:00–10:50:00 UTC, 50m0s`; the end's date too when it is another day
+    /// (`2024-12-31 23:59:55–2025-01-01 00:00:05 UTC, 10s`).
     func span(_ i: Incident) -> String {
         let secs = Double(i.lastSeen.millis - i.firstSeen.millis) / 1000
-        let day = String(i.firstSeen.rfc3339.prefix(10))
-        return "\(day) \(i.firstSeen.clock)–\(i.lastSeen.clock) UTC, \(goDuration(seconds: secs))"
+        let day = String(i.firstSeen.rfc3339.prefix(10)), endDay = String(i.lastSeen.rfc3339.prefix(10))
+        let end = (endDay == day ? "" : endDay + " ") + i.lastSeen.clock
+        return "\(day) \(i.firstSeen.clock)–\(end) UTC, \(goDuration(seconds: secs))"
     }
 
     /// `10:08:31 UTC, 6s after the last failure: Kustomization/flux-system/apps healthy
