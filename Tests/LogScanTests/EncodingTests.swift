@@ -250,6 +250,18 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         #expect(r.map(\.controller) == ["source-controller", "kustomize-controller", "kustomize-controller"])
     }
 
+    /// A controller that cannot reach the API server logs only client-go's lease lines
+    /// (leaderelection.go: `error retrieving resource lock %v: %v`, `failed to renew lease %v:
+    /// %v`), klog text naming no controller; in a stream with no name (stdin) they were
+    /// `unknown`. The lease's name says whose they are (`<controller>-leader-election`).
+    @Test func klogLeaseLinesNameTheirController() throws {
+        let r = try records([
+            #"E0524 10:10:26.095000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/kustomize-controller-leader-election": context deadline exceeded"#,
+            "E0524 10:10:36.095000       1 leaderelection.go:367] failed to renew lease flux-system/kustomize-controller-leader-election: timed out waiting for the condition",
+        ], name: "-")
+        #expect(r.map(\.controller) == ["kustomize-controller", "kustomize-controller"])
+    }
+
     /// Where the year comes from: a neighbour's time gives the nearest date, a bound (the file's
     /// time, `--now`) the latest date no more than a day after it; February 29 finds its leap year.
     @Test func klogYearRules() {

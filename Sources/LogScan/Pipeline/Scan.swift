@@ -828,10 +828,14 @@ public final class LogScanner {
         /// client-go >= v0.35; `attempting to acquire leader lease flux-system/...` before), for a
         /// record that names no controller otherwise (FLUX-LOGS.md 3.12).
         static func leaseController(_ r: Record) -> String? {
-            for key in ["\"lock\":\"", "leader lease ", "acquired lease "] {
+            // client-go leaderelection.go: `attempting to acquire leader lease %v...`, `successfully
+            // acquired lease %v`, `error retrieving resource lock %v: %v`, `failed to renew lease
+            // %v: %v`; controller-runtime's `"lock":"ns/name"` member.
+            for key in ["\"lock\":\"", "leader lease ", "acquired lease ", "resource lock ", "renew lease "] {
                 guard let range = r.payload.range(of: key) else { continue }
                 let rest = r.payload[range.upperBound...]
-                let value = rest.prefix { $0 != "\"" && $0 != " " && $0 != "\\" }
+                var value = rest.prefix { $0 != "\"" && $0 != " " && $0 != "\\" }
+                while value.last == ":" { value = value.dropLast() }
                 guard value.hasSuffix("-leader-election") || value.contains("-leader-election.") else { continue }
                 if let c = FluxControllers.controller(inName: String(value)) { return c }
             }
@@ -992,7 +996,9 @@ public final class LogScanner {
             // A record that names no controller may name its lease (start-up, leader election).
             var own = record.controller
             var startup = startupPending && record.message.hasPrefix("Starting ")
-            if own == nil, fixed == nil, mixed || startupPending, let lease = Self.leaseController(record) {
+            // Also while the stream has named no controller yet: klog's lease lines alone (a
+            // controller that cannot reach the API server logs nothing else) were `unknown`.
+            if own == nil, fixed == nil, mixed || startupPending || current == nil, let lease = Self.leaseController(record) {
                 own = lease
                 startup = true
             }
