@@ -371,3 +371,83 @@ func scratch(_ tag: String) throws -> URL {
         #expect(r.stderr.contains("warning: \(log.path):1: more than 4096 records before the first record with a full date"), "\(r.stderr)")
     }
 }
+
+/// A second trial's cases for records that wait for a time (Sources/LogScan/Pipeline/Scan.swift,
+/// `StreamState.undated`).
+@Suite struct UndatedRecordTrialTests {
+    static let dns = "failed to checkout and determine revision: unable to clone 'https://github.com/acme/x': dial tcp: lookup github.com on 10.43.0.10:53: no such host"
+    static let start = #"{"level":"info","ts":"2026-11-24T03:10:02.457Z","logger":"setup","msg":"starting manager"}"#
+
+    /// `kubectl logs --prefix` of two pods, one after the other: source-controller's leading
+    /// untimed line took kustomize-controller's last time (01:05:00), and made a two-hour
+    /// lifetime that "ended with no shutdown line" (a false kill). It waits for its own pod's time.
+    @Test func aPodsLeadingUntimedLineWaitsForItsOwnPod() throws {
+        let input = """
+        [pod/kustomize-controller-7f9c6d8b4-xyz12/manager] {"level":"info","ts":"2026-11-24T01:00:00.000Z","logger":"setup","msg":"starting manager"}
+        [pod/kustomize-controller-7f9c6d8b4-xyz12/manager] {"level":"info","ts":"2026-11-24T01:05:00.000Z","msg":"All done","controller":"kustomization"}
+        [pod/source-controller-6d8f9c7b5-abcde/manager] \(Self.dns)
+        [pod/source-controller-6d8f9c7b5-abcde/manager] \(Self.start)
+
+        """
+        let r = try run(["--format", "json", "-"], stdin: Data(input.utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.map { $0["first_seen"] as? String } == ["2026-11-24T03:10:02.457Z"], "\(incidents.map { $0["title"] ?? "" })")
+        #expect(!incidents.contains { ($0["title"] as? String ?? "").contains("killed") })
+    }
+
+    /// Identical records with no time share the time they take; they were counted as copies of
+    /// one record (18,888 `no such host` lines: `×1`). Ten lines, then a record with a time.
+    @Test func identicalUntimedRecordsAreAllCounted() throws {
+        let input = String(repeating: Self.dns + "\n", count: 10) + Self.start + "\n"
+        let r = try run(["--format", "json", "-"], stdin: Data(input.utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let signals = incidents.first?["signals"] as? [[String: Any]] ?? []
+        #expect(signals.first { $0["signature"] as? String == "dns-no-such-host" }?["count"] as? Int == 10, "\(signals)")
+    }
+
+    /// 4,097 untimed lines before a record with a time: no longer held, and the warning says so
+    /// (it said "no record with one after them", though one came).
+    @Test func overTheCapTheWarningSaysWhy() throws {
+        let input = String(repeating: Self.dns + "\n", count: 4097) + Self.start + "\n"
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data(input.utf8))
+        #expect(r.stderr.contains("warning: -:1: more than 4096 records before the first record with a full date"), "\(r.stderr)")
+        #expect(!r.stderr.contains("no record with one after them"), "\(r.stderr)")
+        // Exactly 4,096 are held: they take the record's time.
+        let held = String(repeating: Self.dns + "\n", count: 4096) + Self.start + "\n"
+        let h = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data(held.utf8))
+        #expect(h.stderr.isEmpty, "\(h.stderr)")
+        let incidents = try #require(try json(h.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.first?["first_seen"] as? String == "2026-11-24T03:10:02.457Z")
+    }
+
+    /// Held records are bounded in bytes too: ten lines of 1 MB (the line cap is 1 MiB) are more
+    /// than 8 MiB.
+    @Test func heldRecordsAreBoundedInBytes() throws {
+        let long = Self.dns + " " + String(repeating: "a", count: 1_000_000)
+        let input = String(repeating: long + "\n", count: 10) + Self.start + "\n"
+        let r = try run(["--counts", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data(input.utf8))
+        #expect(r.stderr.contains("warning: -:1: more than 8 MiB of records before the first record with a full date"), "\(r.stderr)")
+    }
+
+    /// A support bundle's members keep their own modification times (ustar header, offset 136):
+    /// a member written 2027-01-01T00:05Z holding `E1231 23:59:50` is 2026-12-31, whatever the
+    /// bundle's own time (it took the bundle's: a year off).
+    @Test func aTarMembersOwnTimeBoundsKlog() throws {
+        let dir = try scratch("tar-mtime")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try "E1231 23:59:50.000000       1 leaderelection.go:325] error retrieving resource lock flux-system/kustomize-controller-leader-election: context deadline exceeded\n"
+            .write(to: log, atomically: true, encoding: .utf8)
+        var times = [timespec(tv_sec: 1_798_761_900, tv_nsec: 0), timespec(tv_sec: 1_798_761_900, tv_nsec: 0)]  // 2027-01-01T00:05:00Z
+        #expect(utimensat(AT_FDCWD, log.path, &times, 0) == 0)
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-czf", dir.appendingPathComponent("bundle.tgz").path, "-C", dir.path, "kustomize-controller.log"]
+        try tar.run()
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let r = try run(["--format", "json", "--now", "2030-01-01T00:00:00Z", dir.appendingPathComponent("bundle.tgz").path])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.first?["first_seen"] as? String == "2026-12-31T23:59:50.000Z", "\(r.stderr)")
+    }
+}

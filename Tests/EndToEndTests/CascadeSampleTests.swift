@@ -75,6 +75,25 @@ import Testing
         #expect(r.text.contains("waiting on it, the last at 11:19:35 UTC (6m45s after the last failure above)\n"), "\(r.text)")
     }
 
+    /// The same sample 12h43m later (every `ts` shifted, as a trial did): the root's span ends at
+    /// 23:55:50 and frontend's last wait is at 00:02:35 the next day; the line named no date.
+    @Test func aDownstreamWaitAfterMidnightNamesItsDay() throws {
+        var input = ""
+        for f in ["helm-controller.log", "source-controller.log"] {
+            var text = try String(contentsOf: packageRoot.appendingPathComponent("samples/helmchart-cascade/\(f)"), encoding: .utf8)
+            // Every record is in hour 11 of 2026-11-24: minute m becomes 23:(m+43) or, from
+            // minute 17 on, 00:(m-17) of the next day.
+            for m in 0..<60 where text.contains("2026-11-24T11:\(m < 10 ? "0" : "")\(m):") {
+                let shifted = m + 43 < 60 ? "2026-11-24T23:\(m + 43):" : "2026-11-25T00:\(m - 17 < 10 ? "0" : "")\(m - 17):"
+                text = text.replacingOccurrences(of: "2026-11-24T11:\(m < 10 ? "0" : "")\(m):", with: shifted)
+            }
+            input += "==> \(f) <==\n" + text + "\n"
+        }
+        let r = try run(["--color", "never", "-"], stdin: Data(input.utf8))
+        #expect(r.text.contains("    when:        2026-11-24 23:43:02–23:55:50 UTC"), "\(r.text)")
+        #expect(r.text.contains("waiting on it, the last at 2026-11-25 00:02:35 UTC (6m45s after the last failure above)\n"), "\(r.text)")
+    }
+
     /// Without source-controller's log nothing says which object failed first: the waits name
     /// nothing and the health checks wait on objects that only wait, so each Kustomization of the
     /// story stays an incident of its own (the two health-check timeouts at error, five waits at warning).

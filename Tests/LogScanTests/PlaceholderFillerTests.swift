@@ -20,6 +20,31 @@ import Testing
         #expect(f.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
     }
 
+    /// A source the supporting evidence names fills `<name>` after its kind only where it can be
+    /// the incident's: artifact-fetch.yaml's `flux resume source git <name>` for Kustomizations of
+    /// its namespace; not for an incident that names a source of its own (a HelmChart: a trial's
+    /// suspended GitRepository was written into a HelmRelease's fix), nor for objects in another
+    /// namespace (a `sourceRef` without a namespace is in its consumer's).
+    @Test func aLearnedSourceFillsOnlyWhereItCanBeTheIncidents() {
+        let step = "resume it (flux resume source git <name>)"
+        let suspended = ObjectRef(kind: "GitRepository", namespace: "flux-system", name: "flux-system")
+        let apps = ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")
+        var same = PlaceholderFiller(objects: [apps])
+        same.learnSource(suspended)
+        #expect(same.fill(step) == "resume it (flux resume source git flux-system)")
+        let chart = ObjectRef(kind: "HelmChart", namespace: "flux-system", name: "podinfo-podinfo")
+        var ownSource = PlaceholderFiller(objects: [chart, ObjectRef(kind: "HelmRelease", namespace: "flux-system", name: "podinfo")])
+        ownSource.learnSource(suspended)
+        #expect(ownSource.fill(step) == step)
+        var elsewhere = PlaceholderFiller(objects: [ObjectRef(kind: "ImageUpdateAutomation", namespace: "apps", name: "podinfo")])
+        elsewhere.learnSource(suspended)
+        #expect(elsewhere.fill(step) == step)
+        // Not a source: nothing learned.
+        var notSource = PlaceholderFiller(objects: [apps])
+        notSource.learnSource(ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "infra"))
+        #expect(notSource.learned.isEmpty)
+    }
+
     /// kustomize-controller's health-check list (FLUX-LOGS.md 3.3: `timeout waiting for:
     /// [Deployment/shop/checkout status: 'InProgress', ...]`): one namespace fills
     /// `<workload-namespace>`, one workload `<workload>`; two namespaces fill neither.

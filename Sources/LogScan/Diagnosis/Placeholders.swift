@@ -271,10 +271,16 @@ public struct PlaceholderFiller: Sendable {
     }
 
     /// Takes `object` as the one of its kind the steps name, when it is a source (GitRepository,
-    /// OCIRepository, HelmRepository, Bucket: `sourceWords`) and neither the incident's objects nor an
-    /// earlier lesson name one of that kind.
+    /// OCIRepository, HelmRepository, Bucket: `sourceWords`), the incident names no source of its
+    /// own (none of these, no HelmChart: then the evidence's source is another one) and no earlier
+    /// lesson one of that kind, and its namespace is that of every object of the incident (a
+    /// `sourceRef` without a namespace is in its consumer's: the Kustomization, HelmRelease and
+    /// ImageUpdateAutomation APIs), so that a source in another namespace is not taken for theirs.
     public mutating func learnSource(_ object: ObjectRef) {
-        guard Self.sourceWords[object.kind] != nil, !(objects + learned).contains(where: { $0.kind == object.kind }) else { return }
+        guard Self.sourceWords[object.kind] != nil,
+              !objects.contains(where: { Self.sourceWords[$0.kind] != nil || $0.kind == "HelmChart" }),
+              !learned.contains(where: { $0.kind == object.kind }),
+              objects.allSatisfy({ $0.namespace == object.namespace }) else { return }
         learned.append(object)
     }
 

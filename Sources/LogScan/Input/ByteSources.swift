@@ -246,6 +246,7 @@ public final class TarReader {
         if let c = current { pendingSkip += c.remaining + c.padding; current = nil }
         if pendingSkip > 0 { try skip(pendingSkip); pendingSkip = 0 }
         var longName: String?
+        var paxTime: Double?
         while true {
             guard let header = try readExactly(512) else { return nil }
             guard header.count == 512 else { damage = "tar archive ends inside a header"; return nil }
@@ -269,15 +270,21 @@ public final class TarReader {
                 let text = String(decoding: data, as: UTF8.self)
                 for record in text.split(separator: "\n") {
                     if let r = record.range(of: " path=") { longName = String(record[r.upperBound...]) }
+                    if let r = record.range(of: " mtime=") { paxTime = Double(record[r.upperBound...]) }
                 }
                 try skip(padding)
             case 0, UInt8(ascii: "0"), UInt8(ascii: "7"):
-                let member = TarMember(reader: self, name: longName ?? memberName, size: size, padding: padding)
+                // The member's modification time: pax `mtime=` (seconds, a fraction allowed), else
+                // ustar's octal seconds at offset 136; nil when absent (0).
+                let seconds = paxTime ?? TarReader.octal(header, 136, 12).map(Double.init)
+                let modified = seconds.flatMap { $0 > 0 ? Timestamp(millis: Int64($0 * 1000)) : nil }
+                let member = TarMember(reader: self, name: longName ?? memberName, size: size, padding: padding, modified: modified)
                 current = member
                 return member
             default:  // directories, links, global headers: skip their data
                 try skip(size + padding)
                 longName = nil
+                paxTime = nil
             }
         }
     }
@@ -289,16 +296,19 @@ public final class TarMember: ByteSource {
     /// The member's path inside the archive.
     public let name: String
     public let size: Int
+    /// Its modification time in the archive's header (UTC), nil when the header holds none.
+    public let modified: Timestamp?
     let padding: Int
     var remaining: Int
     public var damage: String? { reader.damage }
 
-    init(reader: TarReader, name: String, size: Int, padding: Int) {
+    init(reader: TarReader, name: String, size: Int, padding: Int, modified: Timestamp? = nil) {
         self.reader = reader
         self.name = name
         self.size = size
         self.padding = padding
         self.remaining = size
+        self.modified = modified
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

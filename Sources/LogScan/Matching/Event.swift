@@ -20,6 +20,9 @@ public struct Event: Sendable {
     public var stream: Int
     /// Index of the signature in its `PatternSet`.
     public var signatureIndex: Int
+    /// True when the record had no time of its own and took a neighbour's (`Record.timeInherited`):
+    /// then equal time and text do not make two events copies of one record (`EventStore.add`).
+    public var timeInherited = false
 
     /// The upstream object named by `source_kind`/`source_namespace`/`source_name` captures
     /// (an artifact URL's path, fluxcd/pkg `artifact/storage/path.go`).

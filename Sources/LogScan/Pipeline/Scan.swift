@@ -386,7 +386,8 @@ public final class LogScanner {
                     // A member not read cannot be the stream the damage cut.
                     guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
                     lastStream = path + ":" + member.name
-                    scan(source: member, name: path + ":" + member.name, fileName: member.name)
+                    // The member's own time bounds klog's year, not the bundle's (packed later).
+                    scan(source: member, name: path + ":" + member.name, fileName: member.name, modified: member.modified)
                 }
                 if !skipped.isEmpty {
                     state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
@@ -561,7 +562,18 @@ public final class LogScanner {
                 if let c = FluxControllers.controller(inName: pod) { resolvePending(current ?? c); fixed = c; current = nil }
                 return
             case .record:
-                break
+                // Another pod's records (`kubectl logs --prefix`, stern): as after a `tail` header,
+                // its records take no time from the pod before (one with none waits for its pod's
+                // first time: it took the other pod's last and made a lifetime of it).
+                if let pod = env.pod, pod != timePod {
+                    if timePod != nil {
+                        flushHeld()
+                        lastTime = nil
+                        lastDecodedTime = nil
+                        holdsUndated = true
+                    }
+                    timePod = pod
+                }
             }
             // The prefilter's verdict for this line: which signatures' literals it holds.
             var candidates: [Int]? = nil
@@ -694,11 +706,10 @@ public final class LogScanner {
             var time = view.time, fromEnvelope = false
             if time == nil, let t = env.time { time = t; fromEnvelope = true }
             // The held record may have joined `undated`: this record's time releases them; one
-            // with no time waits with them (decoded in full by the caller).
-            if !undated.isEmpty {
-                guard let t = time else { return false }
-                releaseUndated(near: t)
-            }
+            // with no time waits with them, or for the stream's first time (decoded in full by
+            // the caller).
+            if time == nil, lastTime == nil { return false }
+            if !undated.isEmpty, let t = time { releaseUndated(near: t) }
             if let t = time, !fromEnvelope || lastDecodedTime == nil { lastDecodedTime = t }
             scanner.state.stats.records += 1
             jsonRecords += 1
@@ -893,6 +904,9 @@ public final class LogScanner {
             process(&record)
         }
 
+        /// The pod of the last record with an envelope that names one (`Envelope.pod`).
+        var timePod: String?
+
         /// Records that wait for a time, in order: until a stream (or a `tail` header's file) has
         /// had a record with a time, its records with none and its klog records, whose year was
         /// a guess (`Record.yearGuessed`), are held; the first record with a time releases them
@@ -903,23 +917,31 @@ public final class LogScanner {
         /// dropped: no incident. At most `undatedCap` are held (then they are released with
         /// what they have, and a warning says so).
         var undated: [Record] = []
+        /// The bytes of the held records' payloads (a record is up to the 1 MiB line cap).
+        var undatedBytes = 0
         var holdsUndated = true
         /// Whether a warning about times that came from no record was written for this stream.
         var warnedUndated = false
+        /// At most this many records, or `undatedByteCap` bytes of them, are held.
         static let undatedCap = 4096
+        static let undatedByteCap = 8 << 20
 
         mutating func process(_ record: inout Record) {
             if holdsUndated, lastTime == nil, record.yearGuessed || record.time == nil {
+                undatedBytes += record.payload.utf8.count
                 undated.append(record)
-                if undated.count >= Self.undatedCap {
+                if undated.count > Self.undatedCap || undatedBytes > Self.undatedByteCap {
+                    // No more are held: these take what they have (the guessed year, the time of
+                    // the first of them that has one, else the file's time or --now).
                     holdsUndated = false
-                    let first = undated[0].location.line
-                    releaseUndated(near: nil)
+                    let first = undated[0].location.line, count = undated.count
                     if !warnedUndated {
                         warnedUndated = true
+                        let what = count > Self.undatedCap ? "more than \(Self.undatedCap) records" : "more than \(Self.undatedByteCap >> 20) MiB of records"
                         scanner.state.warnings.append(ScanWarning(message:
-                            "\(name):\(first): more than \(Self.undatedCap) records before the first record with a full date; their times (klog's year, or none) come from the file's modification time or --now, a guess"))
+                            "\(name):\(first): \(what) before the first record with a full date (klog lines, which carry no year, or records with no time); they were not held longer: their times come from the file's modification time or --now, a guess"))
                     }
+                    releaseUndated(near: nil)
                 }
                 return
             }
@@ -940,6 +962,7 @@ public final class LogScanner {
             guard !undated.isEmpty else { return }
             var held = undated
             undated = []
+            undatedBytes = 0
             if let near {
                 let bound = KlogYear(reference: near, isBound: true)
                 for k in held.indices where held[k].yearGuessed {
@@ -959,7 +982,7 @@ public final class LogScanner {
                     forward = t
                     if !warnedUndated {
                         warnedUndated = true
-                        let from = fileTime != nil ? "the file's modification time" : "the time of the scan (--now)"
+                        let from = fileTime != nil ? "the file's modification time" : "the reference time (--now, else the time of reading)"
                         scanner.state.warnings.append(ScanWarning(message:
                             "\(name):\(held[0].location.line): \(firstTimed ?? held.count) record(s) with no time and no record with one after them: placed at \(t.rfc3339), \(from)"))
                     }
@@ -1030,7 +1053,7 @@ public final class LogScanner {
                     signature: sig.id, severity: sig.severity, role: role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
                     text: cut(record.payload, at: 2000), stream: stream,
-                    signatureIndex: hit.signature))
+                    signatureIndex: hit.signature, timeInherited: record.timeInherited))
             }
             let mined = scanner.mining.unknownError(record, hits: hits)
             let note = scanner.lifetimes.roles.note(record, hits: hits)

@@ -277,7 +277,10 @@ public struct TextReport {
         var waiting = "waiting on it"
         if let last = i.downstream.map(\.lastSeen).max(by: { $0.millis < $1.millis }), last.millis > i.lastSeen.millis {
             let after = goDuration(seconds: Double(last.millis - i.lastSeen.millis) / 1000)
-            waiting += ", the last at \(last.clock) UTC (\(after) after the last failure above)"
+            // The date too when it is not the day the incident began (as `recovered:`).
+            let day = String(last.rfc3339.prefix(10))
+            let at = (day == String(i.firstSeen.rfc3339.prefix(10)) ? "" : day + " ") + last.clock
+            waiting += ", the last at \(at) UTC (\(after) after the last failure above)"
         }
         return "\(parts.joined(separator: ", ")) \(waiting)"
     }
