@@ -451,3 +451,81 @@ func scratch(_ tag: String) throws -> URL {
         #expect(incidents.first?["first_seen"] as? String == "2026-12-31T23:59:50.000Z", "\(r.stderr)")
     }
 }
+
+/// A third trial's cases: Go's crash report of a re-panic, stern prefixes before text, lease
+/// lines of two controllers in one unnamed stream.
+@Suite struct GoCrashAndPrefixTests {
+    static func finished(_ ts: String) -> String {
+        #"{"level":"info","ts":"\#(ts)","msg":"Reconciliation finished in 1.2s, next run in 10m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps"}"#
+    }
+    static let start = #"{"level":"info","ts":"2026-11-24T10:06:00.000Z","logger":"setup","msg":"starting manager"}"#
+
+    /// controller-runtime recovers a reconciler's panic and panics again; Go prints `panic: X
+    /// [recovered]`, a tab and `panic: X`, and since Go 1.21 a `panic({0x..., 0x...})` frame
+    /// (runtime/panic.go). That frame started a record of its own, and `[recovered]` made the
+    /// crash no ending: the lifetime read as killed, and the first hypothesis cited an OOM kill.
+    @Test func aRepanicCrashIsOneRecordAndAPanicEnding() throws {
+        let crash = """
+        panic: runtime error: invalid memory address or nil pointer dereference [recovered]
+        \tpanic: runtime error: invalid memory address or nil pointer dereference
+        [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]
+
+        goroutine 312 [running]:
+        sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()
+        \t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5
+        panic({0x1d7e5a0?, 0x3562e40?})
+        \t/usr/local/go/src/runtime/panic.go:914 +0x21f
+        github.com/fluxcd/kustomize-controller/internal/controller.(*KustomizationReconciler).reconcile(0xc000a1e000)
+        \t/workspace/internal/controller/kustomization_controller.go:412 +0x9a
+        """
+        var lines = [#"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#]
+        lines += (0..<5).map { Self.finished("2026-11-24T10:0\($0):10.000Z") }
+        lines.append(crash)
+        lines.append(Self.start)
+        lines += (6..<10).map { Self.finished("2026-11-24T10:0\($0):10.000Z") }
+        let dir = try scratch("repanic")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", log.path])
+        let report = try json(r.stdout)
+        let stats = try #require(report["stats"] as? [String: Any])
+        #expect((stats["by_format"] as? [String: Any])?["plain"] as? Int == 1, "\(stats)")
+        #expect(!r.text.contains("controller-killed"), "\(r.text)")
+        #expect(r.text.contains("go-runtime-panic"))
+    }
+
+    /// stern prints every line as `POD CONTAINER LINE`; the prefix was peeled only before JSON,
+    /// so a kustomize-controller panic after a source-controller line went to source-controller
+    /// (and `kubectl logs deploy/source-controller --previous`). A Flux controller's Deployment
+    /// pod name is peeled before any payload; other words are not (`sternLikeWords...` test).
+    @Test func sternPrefixBeforeTextNamesItsPod() throws {
+        let input = """
+        kustomize-controller-7bc8dd6d5b-x2tqk manager \(Self.finished("2026-11-24T10:04:10.000Z"))
+        source-controller-6ff87cdb64-q7ztl manager {"level":"info","ts":"2026-11-24T10:04:20.000Z","msg":"stored artifact for commit 'Merge pull request #1'","controller":"gitrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"GitRepository","GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system"}
+        kustomize-controller-7bc8dd6d5b-x2tqk manager panic: runtime error: invalid memory address or nil pointer dereference
+        kustomize-controller-7bc8dd6d5b-x2tqk manager E1124 10:04:30.000000       1 leaderelection.go:332] error retrieving resource lock flux-system/kustomize-controller-leader-election: context deadline exceeded
+
+        """
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data(input.utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let panic = try #require(incidents.first { ($0["signals"] as? [[String: Any]] ?? []).contains { $0["signature"] as? String == "go-runtime-panic" } })
+        #expect(panic["controllers"] as? [String] == ["kustomize-controller"])
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        #expect((stats["by_format"] as? [String: Any])?["klog"] as? Int == 1, "\(stats)")
+    }
+
+    /// `cat kustomize-controller.log source-controller.log |` of two controllers that cannot
+    /// reach the API server: each lease line names its own controller (every line took the first
+    /// one's).
+    @Test func eachLeaseLineNamesItsController() throws {
+        let input = """
+        E1124 10:00:05.000000       1 leaderelection.go:332] error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/kustomize-controller-leader-election": dial tcp 10.96.0.1:443: connect: connection refused
+        E1124 10:00:06.000000       1 leaderelection.go:332] error retrieving resource lock flux-system/source-controller-leader-election: Get "https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/source-controller-leader-election": dial tcp 10.96.0.1:443: connect: connection refused
+
+        """
+        let r = try run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "-"], stdin: Data(input.utf8))
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        #expect(stats["by_controller"] as? [String: Int] == ["kustomize-controller": 1, "source-controller": 1], "\(stats)")
+    }
+}

@@ -74,6 +74,18 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         #expect(r[0].pod == "kustomize-controller-5d4b86b547-kqr2q")
     }
 
+    /// `Envelope.isDeploymentPod`: `<deployment>-<pod-template-hash>-<suffix>` drawn from
+    /// Kubernetes' `bcdfghjklmnpqrstvwxz2456789` (the pod names in the samples' CRI paths, e.g.
+    /// `source-controller-6ff87cdb64-q7ztl`).
+    @Test func deploymentPodNames() {
+        #expect(Envelope.isDeploymentPod("source-controller-6ff87cdb64-q7ztl"))
+        #expect(Envelope.isDeploymentPod("kustomize-controller-7bc8dd6d5b-x2tqk"))
+        #expect(!Envelope.isDeploymentPod("source-controller"))
+        #expect(!Envelope.isDeploymentPod("source-controller-abc12"))
+        #expect(!Envelope.isDeploymentPod("kustomize-controller-5f7c9b8d7-abcde"))  // vowels: not drawn so
+        #expect(!Envelope.isDeploymentPod("some-words"))
+    }
+
     @Test func sternLikeWordsWithoutARecordAreNotPeeled() throws {
         let r = try records(["some-words here and more text"], name: "-")
         #expect(r[0].format == .plain)

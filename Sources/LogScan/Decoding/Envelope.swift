@@ -107,8 +107,11 @@ public struct Envelope: Sendable, Equatable {
         return (text(line, 5..<slash), text(line, (slash + 1)..<j), j + 2)
     }
 
-    /// stern/kail `POD CONTAINER ` prefix, accepted only when what follows is `{` or a timestamp,
-    /// and the pod name is a DNS-1123 name with a dash (a pod of a Deployment always has one).
+    /// stern/kail `POD CONTAINER ` prefix, accepted when the pod name is a DNS-1123 name with a
+    /// dash (a pod of a Deployment always has one) and what follows is `{` or a timestamp, or,
+    /// before any other payload (klog, a Go panic, plain text), when the pod name is a Flux
+    /// controller's Deployment pod (`kustomize-controller-5f7c9b8d7-abcde`: name, ReplicaSet hash,
+    /// five-character suffix): a trial's stern-prefixed panic was read as the pod before's.
     static func sternPrefix(_ line: UnsafeRawBufferPointer) -> (String, String, Int)? {
         func token(_ from: Int) -> Int? {
             var j = from
@@ -127,8 +130,21 @@ public struct Envelope: Sendable, Equatable {
         guard pod.contains(UInt8(ascii: "-")), !isDigit(line[0]) else { return nil }
         let followedByRecord = line[next] == UInt8(ascii: "{")
             || (isDigit(line[next]) && Timestamp.parsePrefix(UnsafeRawBufferPointer(rebasing: line[next...])) != nil)
-        guard followedByRecord else { return nil }
-        return (text(line, 0..<podEnd), text(line, (podEnd + 1)..<containerEnd), next)
+        let name = text(line, 0..<podEnd)
+        guard followedByRecord || (isDeploymentPod(name) && FluxControllers.controller(inName: name) != nil) else { return nil }
+        return (name, text(line, (podEnd + 1)..<containerEnd), next)
+    }
+
+    /// Whether `name` reads as a Deployment's pod: `<deployment>-<pod-template-hash>-<suffix>`,
+    /// the hash 6 to 10 and the suffix 5 characters of the alphabet Kubernetes draws both from,
+    /// `bcdfghjklmnpqrstvwxz2456789` (k8s.io/apimachinery `util/rand` `String` and
+    /// `SafeEncodeString`: no vowels, no 0, 1 or 3), so that words of a sentence do not read as one.
+    static func isDeploymentPod(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, let hash = parts.dropLast().last else { return false }
+        let alphabet = Set("bcdfghjklmnpqrstvwxz2456789".utf8)
+        func drawn(_ s: Substring) -> Bool { s.utf8.allSatisfy(alphabet.contains) }
+        return last.count == 5 && drawn(last) && (6...10).contains(hash.count) && drawn(hash)
     }
 
     /// `==> path <==` → path.

@@ -198,8 +198,13 @@ struct LifetimeRoles {
         n.isResult = n.isError
         for hit in hits { apply(hit.signature, to: &n, capture: { hit.captures[$0] }, message: { r.message }) }
         // A recovered panic is returned as an error and the controller goes on (RecoverPanic):
-        // `panic: ... [recovered]` is not an ending.
-        if n.marker == .panic, r.text.contains("[recovered]") { n.marker = nil }
+        // `panic: ... [recovered]` in a record's error is not an ending. Go's own crash report
+        // (a plain-text record that begins `panic: `) is one even so: it prints `[recovered]`
+        // when a recovered panic panicked again (`panic: X [recovered]` then a tab and `panic:
+        // X`), and it prints only when the process dies.
+        if n.marker == .panic, r.text.contains("[recovered]"), !(r.format == .plain && r.message.hasPrefix("panic: ")) {
+            n.marker = nil
+        }
         return n
     }
 }

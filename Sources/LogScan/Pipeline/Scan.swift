@@ -862,7 +862,9 @@ public final class LogScanner {
             if m.hasPrefix("\t") || m.hasPrefix("    ") { return true }
             if heldIsTrace {
                 if m.hasPrefix("goroutine ") || m.hasPrefix("[signal ") || m.hasPrefix("created by ") || m.hasPrefix("panic: ") { return true }
-                if m.hasSuffix(")") && m.contains("(") && !m.contains(" ") { return true }
+                // A frame: `pkg.(*T).method(0xc000, ...)`, `panic({0x1d7e5a0?, 0x3562e40?})`
+                // (Go 1.21+ prints the re-panic's frame so): no space before its arguments.
+                if m.hasSuffix(")"), let open = m.firstIndex(of: "("), !m[..<open].contains(" ") { return true }
             } else if m.hasPrefix("goroutine "), m.contains("[") {
                 return true
             }
@@ -1019,9 +1021,10 @@ public final class LogScanner {
             // A record that names no controller may name its lease (start-up, leader election).
             var own = record.controller
             var startup = startupPending && record.message.hasPrefix("Starting ")
-            // Also while the stream has named no controller yet: klog's lease lines alone (a
-            // controller that cannot reach the API server logs nothing else) were `unknown`.
-            if own == nil, fixed == nil, mixed || startupPending || current == nil, let lease = Self.leaseController(record) {
+            // In any stream with no name of its own: klog's lease lines alone (a controller that
+            // cannot reach the API server logs nothing else) were `unknown`, and in `cat a.log
+            // b.log` every lease line took the first one's controller.
+            if own == nil, fixed == nil, let lease = Self.leaseController(record) {
                 own = lease
                 startup = true
             }
