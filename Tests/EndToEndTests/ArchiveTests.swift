@@ -515,6 +515,48 @@ func scratch(_ tag: String) throws -> URL {
         #expect((stats["by_format"] as? [String: Any])?["klog"] as? Int == 1, "\(stats)")
     }
 
+    /// `kubectl logs -f --prefix` of two pods interleaves their lines: source-controller lines
+    /// between the lines of kustomize-controller's crash report (Go's re-panic format, as above)
+    /// cut it into eight records, and each took source-controller's time. Each pod keeps its own
+    /// held record and times: one record, at kustomize-controller's last time (10:04:10).
+    @Test func interleavedPodsKeepTheirOwnCrashReport() throws {
+        let k = "[pod/kustomize-controller-7bc8dd6d5b-x2tqk/manager] ", src = "[pod/source-controller-6ff87cdb64-q7ztl/manager] "
+        func stored(_ ts: String) -> String {
+            #"{"level":"info","ts":"\#(ts)","msg":"artifact up-to-date with remote revision: 'main@sha1:5a2b6f27d1f0a1e8d3c4b5a6978812345678abcd'","controller":"gitrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"GitRepository","GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system"}"#
+        }
+        let crash = [
+            "panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
+            "\tpanic: runtime error: invalid memory address or nil pointer dereference",
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
+            "",
+            "goroutine 312 [running]:",
+            "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()",
+            "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5",
+            "panic({0x1d7e5a0?, 0x3562e40?})",
+            "\t/usr/local/go/src/runtime/panic.go:914 +0x21f",
+        ]
+        var lines = [k + #"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#]
+        for m in 0..<5 {
+            lines.append(k + Self.finished("2026-11-24T10:0\(m):10.000Z"))
+            lines.append(src + stored("2026-11-24T10:0\(m):20.000Z"))
+        }
+        for (j, l) in crash.enumerated() {
+            lines.append(k + l)
+            if j % 3 == 0 { lines.append(src + stored("2026-11-24T10:05:0\(j).000Z")) }
+        }
+        lines.append(k + Self.start)
+        lines.append(k + Self.finished("2026-11-24T10:06:10.000Z"))
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let report = try json(r.stdout)
+        let stats = try #require(report["stats"] as? [String: Any])
+        #expect((stats["by_format"] as? [String: Any])?["plain"] as? Int == 1, "\(stats)")
+        let incidents = try #require(report["incidents"] as? [[String: Any]])
+        let panic = try #require(incidents.first { ($0["signals"] as? [[String: Any]] ?? []).contains { $0["signature"] as? String == "go-runtime-panic" } })
+        #expect(panic["controllers"] as? [String] == ["kustomize-controller"])
+        #expect(panic["first_seen"] as? String == "2026-11-24T10:04:10.000Z")
+        #expect(!r.text.contains("controller-killed"))
+    }
+
     /// `cat kustomize-controller.log source-controller.log |` of two controllers that cannot
     /// reach the API server: each lease line names its own controller (every line took the first
     /// one's).

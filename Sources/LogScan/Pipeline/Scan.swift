@@ -439,7 +439,7 @@ public final class LogScanner {
             let (bytes, damage) = try reader.read(source, name: name, { line, number, truncated in
                 reading.line(line, number: number, truncated: truncated)
                 if closing, store.runCount >= nextClose { closeIncidents() }
-            }, idle: { reading.flushHeld(); reading.releaseUndated(near: nil) })
+            }, idle: { reading.flushHeld(); reading.flushParked(); reading.releaseUndated(near: nil) })
             state.stats.bytes += bytes
             noteDamage(damage, name: name)
             // Stopped by SIGINT/SIGTERM: the stream ends where the reading stopped, not where its
@@ -547,6 +547,9 @@ public final class LogScanner {
             switch env.kind {
             case .header(let path):
                 flushHeld()
+                flushParked()
+                parked.removeAll()
+                timePod = nil
                 // A new file's records (`tail` headers): what waited for a time gets none from it,
                 // and its own records take no time from the file before.
                 releaseUndated(near: nil)
@@ -565,14 +568,12 @@ public final class LogScanner {
                 // Another pod's records (`kubectl logs --prefix`, stern): as after a `tail` header,
                 // its records take no time from the pod before (one with none waits for its pod's
                 // first time: it took the other pod's last and made a lifetime of it).
-                if let pod = env.pod, pod != timePod {
-                    if timePod != nil {
-                        flushHeld()
-                        lastTime = nil
-                        lastDecodedTime = nil
-                        holdsUndated = true
-                    }
-                    timePod = pod
+                if let pod = env.pod, pod != timePod { switchPod(to: pod) }
+                // A pod's line with nothing after its prefix: a blank line of its own (inside
+                // a Go crash report, between the `[signal ...]` line and the goroutine).
+                if env.pod != nil, env.ownedPayload == nil, env.payloadOffset >= line.count, !env.fragment {
+                    if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
+                    return
                 }
             }
             // The prefilter's verdict for this line: which signatures' literals it holds.
@@ -908,6 +909,65 @@ public final class LogScanner {
 
         /// The pod of the last record with an envelope that names one (`Envelope.pod`).
         var timePod: String?
+        /// What each other pod of a `--prefix`/stern stream left while the current pod's lines
+        /// are read: its record held for continuation lines and its times. `kubectl logs -f
+        /// --prefix` of several pods interleaves their lines, so a Go crash report of one pod
+        /// may have another pod's lines between its own: a trial's was cut into eight records,
+        /// and each record took the other pod's time.
+        struct Parked {
+            var held: Record?
+            var heldLines: Int
+            var heldIsTrace: Bool
+            var lastTime: Timestamp?
+            var lastDecodedTime: Timestamp?
+        }
+        var parked: [String: Parked] = [:]
+
+        /// Reads `pod`'s lines from here on: the current pod's held trace (a record that is not
+        /// one is processed first) and times are parked,
+        /// `pod`'s restored (none: a pod's first line takes no time from the pod before, as after
+        /// a `tail` header). Records waiting for a time (`undated`) are the stream's, not a pod's.
+        mutating func switchPod(to pod: String) {
+            if let from = timePod {
+                // Only a crash report or stack trace in progress waits for its pod's next lines;
+                // any other record is processed now, in reading order (`-v`).
+                if !heldIsTrace { flushHeld() }
+                parked[from] = Parked(held: held.take(), heldLines: heldLines, heldIsTrace: heldIsTrace,
+                                      lastTime: lastTime, lastDecodedTime: lastDecodedTime)
+                // Bounded: a stream of many short-lived pods parks at most 64.
+                if parked.count > 64 { flushParked() }
+            }
+            let p = parked.removeValue(forKey: pod)
+            held = p?.held
+            heldLines = p?.heldLines ?? 0
+            heldIsTrace = p?.heldIsTrace ?? false
+            lastTime = p?.lastTime
+            lastDecodedTime = p?.lastDecodedTime
+            holdsUndated = true
+            timePod = pod
+        }
+
+        /// Processes the records the other pods hold, each with its own pod's times.
+        mutating func flushParked() {
+            guard !parked.isEmpty else { return }
+            let mine = (held.take(), heldLines, heldIsTrace, lastTime, lastDecodedTime)
+            for pod in parked.keys.sorted() {
+                guard var p = parked[pod], p.held != nil else { continue }
+                held = p.held.take()
+                heldLines = p.heldLines
+                heldIsTrace = p.heldIsTrace
+                lastTime = p.lastTime
+                lastDecodedTime = p.lastDecodedTime
+                flushHeld()
+                p.lastTime = lastTime
+                p.lastDecodedTime = lastDecodedTime
+                p.heldLines = 0
+                p.heldIsTrace = false
+                parked[pod] = p
+            }
+            (held, heldLines, heldIsTrace, lastTime, lastDecodedTime) = mine
+            if parked.count > 64 { parked.removeAll() }
+        }
 
         /// Records that wait for a time, in order: until a stream (or a `tail` header's file) has
         /// had a record with a time, its records with none and its klog records, whose year was
@@ -1129,6 +1189,7 @@ public final class LogScanner {
             }
             fragments.removeAll()
             flushHeld()
+            flushParked()
             releaseUndated(near: nil)
             if !pending.isEmpty { resolvePending(current ?? "unknown") }
             flushCounts()
