@@ -47,12 +47,8 @@ public struct Timestamp: Comparable, Hashable, Sendable, CustomStringConvertible
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
-        let ms = Int((millis % 1000 + 1000) % 1000)
-        let secs = (millis - Int64(ms)) / 1000
-        let days = Int((secs >= 0 ? secs : secs - 86399) / 86400)
-        let sod = Int(secs - Int64(days) * 86400)
-        let (y, m, d) = Timestamp.civil(fromDays: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2)).\(pad(ms, 3))Z"
+        let c = civil
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millis, 3))Z"
     }
 
     /// The UTC calendar fields (proleptic Gregorian), the inverse of `utc(year:month:day:...)`.

@@ -553,9 +553,7 @@ public final class LogScanner {
                 // A new file's records (`tail` headers): what waited for a time gets none from it,
                 // and its own records take no time from the file before.
                 releaseUndated(near: nil)
-                lastTime = nil
-                lastDecodedTime = nil
-                holdsUndated = true
+                (lastTime, lastDecodedTime, holdsUndated) = (nil, nil, true)
                 resolvePending(current ?? fixed ?? "unknown")
                 fixed = FluxControllers.controller(inName: path)
                 current = nil
@@ -941,9 +939,7 @@ public final class LogScanner {
             held = p?.held
             heldLines = p?.heldLines ?? 0
             heldIsTrace = p?.heldIsTrace ?? false
-            lastTime = p?.lastTime
-            lastDecodedTime = p?.lastDecodedTime
-            holdsUndated = true
+            (lastTime, lastDecodedTime, holdsUndated) = (p?.lastTime, p?.lastDecodedTime, true)
             timePod = pod
         }
 

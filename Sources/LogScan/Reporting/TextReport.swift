@@ -77,9 +77,15 @@ public struct TextReport {
     /// (`2024-12-31 23:59:55–2025-01-01 00:00:05 UTC, 10s`).
     func span(_ i: Incident) -> String {
         let secs = Double(i.lastSeen.millis - i.firstSeen.millis) / 1000
-        let day = String(i.firstSeen.rfc3339.prefix(10)), endDay = String(i.lastSeen.rfc3339.prefix(10))
-        let end = (endDay == day ? "" : endDay + " ") + i.lastSeen.clock
-        return "\(day) \(i.firstSeen.clock)–\(end) UTC, \(goDuration(seconds: secs))"
+        return "\(i.firstSeen.rfc3339.prefix(10)) \(i.firstSeen.clock)–\(Self.clock(i.lastSeen, from: i.firstSeen)) UTC, \(goDuration(seconds: secs))"
+    }
+
+    /// `t`'s `HH:MM:SS`, after its date (`2025-01-01 00:00:05`) when that is not `start`'s day
+    /// (UTC): what `when:`, `began:`, `recovered:` and `downstream:` write after the incident's
+    /// first day.
+    static func clock(_ t: Timestamp, from start: Timestamp) -> String {
+        let day = t.rfc3339.prefix(10)
+        return (day == start.rfc3339.prefix(10) ? "" : day + " ") + t.clock
     }
 
     /// `10:08:31 UTC, 6s after the last failure: Kustomization/flux-system/apps healthy
@@ -87,8 +93,7 @@ public struct TextReport {
     /// when only a bound is known (`Recovery.exact`). The date is shown when it is not the day the
     /// incident began.
     func recovered(_ r: Recovery, after i: Incident) -> String {
-        let day = String(r.time.rfc3339.prefix(10))
-        let clock = (day == String(i.firstSeen.rfc3339.prefix(10)) ? "" : day + " ") + r.time.clock + " UTC"
+        let clock = Self.clock(r.time, from: i.firstSeen) + " UTC"
         let secs = Double(r.time.millis - i.lastSeen.millis) / 1000
         var where_ = r.signature + ", " + r.controller
         if let l = r.location { where_ += ", " + l.description }
@@ -253,8 +258,7 @@ public struct TextReport {
         }
         guard let b = best, b.millis <= i.firstSeen.millis - 10_000, let logged = b.signal.firstSeen else { return nil }
         let at = Timestamp(millis: b.millis)
-        let day = at.rfc3339.prefix(10) == i.firstSeen.rfc3339.prefix(10) ? "" : "\(at.rfc3339.prefix(10)) "
-        return "\(day)\(at.clock) UTC, the first failed attempt (\(b.signal.signature) after \(b.duration) at \(logged.clock))"
+        return "\(Self.clock(at, from: i.firstSeen)) UTC, the first failed attempt (\(b.signal.signature) after \(b.duration) at \(logged.clock))"
     }
 
     /// The `downstream:` fact: `7 Kustomizations (apps, infra-configs, ...) waiting on it` (with
@@ -277,10 +281,7 @@ public struct TextReport {
         var waiting = "waiting on it"
         if let last = i.downstream.map(\.lastSeen).max(by: { $0.millis < $1.millis }), last.millis > i.lastSeen.millis {
             let after = goDuration(seconds: Double(last.millis - i.lastSeen.millis) / 1000)
-            // The date too when it is not the day the incident began (as `recovered:`).
-            let day = String(last.rfc3339.prefix(10))
-            let at = (day == String(i.firstSeen.rfc3339.prefix(10)) ? "" : day + " ") + last.clock
-            waiting += ", the last at \(at) UTC (\(after) after the last failure above)"
+            waiting += ", the last at \(Self.clock(last, from: i.firstSeen)) UTC (\(after) after the last failure above)"
         }
         return "\(parts.joined(separator: ", ")) \(waiting)"
     }
