@@ -117,6 +117,30 @@ import Testing
             #expect(given.map(Self.fields) == entries.suffix(given.count).map(Self.fields))
         }
     }
+
+    /// `dropCopies`: an entry of another file with the same first and newest time and count is a
+    /// copy of the same records (kubectl's output next to the kubelet's file) and goes; the
+    /// first of each such group in order stays. Entries of one file, or that differ in their
+    /// newest time or count, are distinct records and stay.
+    @Test func copiesFromAnotherFileGoAndDistinctEntriesStay() {
+        let t = TimelineEntriesTests.base
+        var entries: [Timeline.Entry] = [
+            Timeline.Entry(first: t, last: t, count: 1, file: 0, line: 3),
+            Timeline.Entry(first: t, last: t, count: 1, file: 1, line: 7),            // copy of the first
+            Timeline.Entry(first: t, last: t, count: 1, file: 0, line: 4),            // same file: a record of its own
+            Timeline.Entry(first: t, last: t + 60_000, count: 2, file: 1, line: 9),   // another span
+            Timeline.Entry(first: t + 1, last: t + 1, count: 1, file: 2, line: 1),
+            Timeline.Entry(first: t + 1, last: t + 1, count: 2, file: 0, line: 5),    // another count
+            Timeline.Entry(first: t + 600_000, last: t + 650_000, count: 3, file: 0, line: 8),
+            Timeline.Entry(first: t + 600_000, last: t + 650_000, count: 3, file: 2, line: 2),  // copy
+            Timeline.Entry(first: t + 600_000, last: t + 650_000, count: 3, file: 1, line: 11), // copy
+        ]
+        let removed = Timeline.Entries.dropCopies(&entries)
+        #expect(removed == 3)
+        let kept: [[Int64]] = entries.map { [$0.first - t, Int64($0.file), Int64($0.line)] }
+        let expected: [[Int64]] = [[0, 0, 3], [0, 0, 4], [0, 1, 9], [1, 2, 1], [1, 0, 5], [600_000, 0, 8]]
+        #expect(kept == expected)
+    }
 }
 
 /// Which timelines keep entries: a lifecycle signal no hypothesis reads keeps its timeline but

@@ -306,9 +306,14 @@ public final class EventStore {
         func append(_ e: Timeline.Entry) { entries.append(e) }
 
         /// Sorts the entries when an append came out of order (`by`: `Array.sort(by:)`'s order).
+        /// Copies of another input's entries dropped by `sort` (`Timeline.Entries.dropCopies`).
+        var copies = 0
         func sort(by areInIncreasingOrder: (Timeline.Entry, Timeline.Entry) -> Bool) {
             guard !sorted else { return }
-            entries = entries.sorted(by: areInIncreasingOrder)
+            var all = Array(entries)
+            all.sort(by: areInIncreasingOrder)
+            copies += Timeline.Entries.dropCopies(&all)
+            entries = Timeline.Entries(all)
             sorted = true
         }
     }
@@ -559,7 +564,7 @@ public final class EventStore {
         if healthy { noteHealthy(object: object, time: time) }
         guard t.keepsEntries else { return }
         let bucket = time / bucketMillis
-        if var entry = t.entries.last, entry.first / bucketMillis == bucket,
+        if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
            !healthy || !startsEntry(after: entry, object: object, time: time) {
             entry.count += 1
             if time < entry.first || (time == entry.first
@@ -569,9 +574,19 @@ public final class EventStore {
             entry.last = max(entry.last, time)
             t.entries.replaceLast(entry)
         } else {
-            if let last = t.entries.last, time < last.first { t.sorted = false }
+            if let last = t.entries.last, Self.needsSort(after: last, time: time, file: file) { t.sorted = false }
             t.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(line)))
         }
+    }
+
+    /// Whether a new entry at `time` (milliseconds, UTC) from `file` after `last`, a timeline's
+    /// last entry, leaves the timeline to be sorted before it is read: it is older, or another
+    /// input's entry overlapping `last` (entries of one bucket are not shared between inputs, so
+    /// that a copy of another input's records is an entry of its own that `sort` finds,
+    /// `Timeline.Entries.dropCopies`, whatever the reading order and number of jobs).
+    @inline(__always)
+    static func needsSort(after last: Timeline.Entry, time: Int64, file: Int32) -> Bool {
+        time < last.first || (file != last.file && time <= last.last)
     }
 
     /// The hash a run's `seen` keeps of one record: its time (milliseconds) and text, eight bytes
@@ -623,7 +638,7 @@ public final class EventStore {
             }
             guard t.keepsEntries else { return }
             let bucket = time / bucketMillis
-            if var entry = t.entries.last, entry.first / bucketMillis == bucket,
+            if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
                e.role != .healthy || !startsEntry(after: entry, object: object, time: time) {
                 entry.count += 1
                 if time < entry.first || (time == entry.first && e.location < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
@@ -632,7 +647,7 @@ public final class EventStore {
                 entry.last = max(entry.last, time)
                 t.entries.replaceLast(entry)
             } else {
-                if let last = t.entries.last, time < last.first { t.sorted = false }
+                if let last = t.entries.last, Self.needsSort(after: last, time: time, file: file) { t.sorted = false }
                 t.append(Timeline.Entry(first: time, last: time, count: 1, file: file, line: Int32(e.location.line)))
             }
             return
@@ -1122,6 +1137,15 @@ public final class EventStore {
         return dropped
     }
 
+    /// The order of a healthy or lifecycle timeline's entries: by first time, then place (input
+    /// name and line), so that of copies read from two inputs the same one comes first (and
+    /// stays, `Timeline.Entries.dropCopies`) whatever the reading order and number of jobs.
+    private func entryOrder(_ a: Timeline.Entry, _ b: Timeline.Entry) -> Bool {
+        if a.first != b.first { return a.first < b.first }
+        if a.file == b.file { return a.line < b.line }
+        return SourceLocation(file: files[Int(a.file)], line: Int(a.line)) < SourceLocation(file: files[Int(b.file)], line: Int(b.line))
+    }
+
     /// The healthy timelines of `objects`, as `timelineList` builds them but without their
     /// captures and example (`Recovery` reads only their entries and names): for `follow`, which
     /// asks when incidents it wrote recovered, and must not build every timeline to learn it.
@@ -1132,7 +1156,7 @@ public final class EventStore {
         for (key, t) in timelines where ids.contains(key.object) {
             let sig = patterns.signatures[Int(key.signature)]
             guard sig.role == .healthy else { continue }
-            t.sort { $0.first < $1.first }
+            t.sort(by: entryOrder)
             out.append(Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: self.objects[Int(key.object)],
@@ -1147,7 +1171,7 @@ public final class EventStore {
     public func timelineList() -> [Timeline] {
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
-            t.sort { $0.first < $1.first }
+            t.sort(by: entryOrder)
             return Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
@@ -1155,7 +1179,7 @@ public final class EventStore {
                 entries: t.entries, files: files)
         } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
-            t.sort { $0.first != $1.first ? $0.first < $1.first : ($0.file, $0.line) < ($1.file, $1.line) }
+            t.sort(by: entryOrder)
             var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],

@@ -83,6 +83,38 @@ extension Timeline {
             return before - count
         }
 
+        /// Removes from `sorted` (entries in order of `first`) every entry that is a copy of an
+        /// earlier one read from another input: the same first and newest time (milliseconds,
+        /// UTC) and the same count, in another file. A support bundle holds a pod's records
+        /// twice (`kubectl logs` output next to the kubelet's file under /var/log/pods); failure
+        /// records are told apart by their time and text (`EventStore.recordHash`), but an entry
+        /// keeps no text. Two inputs' distinct records agreeing to the millisecond on the first
+        /// and last event of a bucket and on their number are taken as copies. Entries of one
+        /// file are never dropped; a copy whose records fell into the last entry of the other
+        /// input's timeline (read on after it) is counted in that entry, not found here.
+        /// - Returns: how many entries were removed.
+        static func dropCopies(_ sorted: inout [Entry]) -> Int {
+            var removed = 0
+            var kept = 0
+            var group = 0  // index in the kept prefix of the first entry with the current `first`
+            for i in sorted.indices {
+                let e = sorted[i]
+                if kept == 0 || sorted[group].first != e.first { group = kept }
+                var copy = false
+                var j = group
+                while j < kept {
+                    let k = sorted[j]
+                    if k.last == e.last, k.count == e.count, k.file != e.file { copy = true; break }
+                    j += 1
+                }
+                if copy { removed += 1; continue }
+                sorted[kept] = e
+                kept += 1
+            }
+            sorted.removeLast(sorted.count - kept)
+            return removed
+        }
+
         /// The entries sorted by `areInIncreasingOrder` (as `Array.sort(by:)` sorts them).
         func sorted(by areInIncreasingOrder: (Entry, Entry) -> Bool) -> Entries {
             var all = Array(self)
