@@ -86,6 +86,24 @@ func records(_ lines: [String], name: String = "input.log", year: Int = 2026) th
         #expect(!Envelope.isDeploymentPod("some-words"))
     }
 
+    /// `Envelope.isTableHeader`: the header rows `kubectl get` and `flux get` print (capital
+    /// column names two or more spaces apart, k8s.io/cli-runtime's table printer), and not a log
+    /// line, a sentence in capitals or a row of the table.
+    @Test func tableHeaders() {
+        func header(_ s: String) -> Bool { Array(s.utf8).withUnsafeBytes { Envelope.isTableHeader($0) } }
+        #expect(header("NAME                                       READY   STATUS    RESTARTS   AGE"))
+        #expect(header("NAMESPACE       NAME                            REVISION                SUSPENDED       READY   MESSAGE"))
+        #expect(header("NAME         \tREVISION             \tSUSPENDED\tREADY\tMESSAGE"))
+        #expect(header("LAST SEEN   TYPE      REASON                  OBJECT                              MESSAGE"))
+        #expect(header("NAMESPACE     LAST SEEN   TYPE      REASON   OBJECT   MESSAGE\r"))
+        #expect(!header("NAME READY STATUS RESTARTS AGE"))          // one blank apart: a sentence
+        #expect(!header("NAME   READY"))                            // two columns
+        #expect(!header("ERROR   FAILED   TO   RECONCILE"))         // not a table's first column
+        #expect(!header("flux-system     gitrepository/flux-system       main@sha1:dd1f1fe7      False"))
+        #expect(!header("E1124 10:00:05.000000       1 leaderelection.go:332] error retrieving resource lock"))
+        #expect(!header(Self.json))
+    }
+
     @Test func sternLikeWordsWithoutARecordAreNotPeeled() throws {
         let r = try records(["some-words here and more text"], name: "-")
         #expect(r[0].format == .plain)

@@ -162,4 +162,36 @@ public struct Envelope: Sendable, Equatable {
         let pod = s[r.upperBound...]
         return pod.contains(" ") ? nil : String(pod)
     }
+
+    /// Whether `line` is the header row of a `kubectl get` or `flux get` table (a support
+    /// bundle's status snapshots: `NAMESPACE  NAME  REVISION  SUSPENDED  READY  MESSAGE`,
+    /// `LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`): column names in capitals (kubectl's table
+    /// printer, k8s.io/cli-runtime `printers/tableprinter.go`, upper-cases them; flux's CLI
+    /// prints `NAME`, `REVISION`, ... the same way), the first `NAME`, `NAMESPACE` or `LAST SEEN`,
+    /// at least three, apart by two or more spaces or a tab. Such a file holds no log records:
+    /// its rows have no time, and read as records they were dated at the file's time.
+    static func isTableHeader(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard line.count >= 12, line.count <= 400 else { return false }
+        var columns: [[UInt8]] = [[]]
+        var i = 0
+        while i < line.count {
+            let b = line[i]
+            if b == 9 || (b == 32 && i + 1 < line.count && (line[i + 1] == 32 || line[i + 1] == 9)) {
+                // Two or more blanks: the next column.
+                while i < line.count, line[i] == 32 || line[i] == 9 { i += 1 }
+                if !columns[columns.count - 1].isEmpty { columns.append([]) }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "("), UInt8(ascii: ")"), 32:
+                columns[columns.count - 1].append(b)
+            case 13 where i == line.count - 1: break
+            default: return false
+            }
+            i += 1
+        }
+        let names = columns.map { String(decoding: $0, as: UTF8.self) }.filter { !$0.isEmpty && $0.first != " " }
+        guard names.count >= 3, names.count == columns.filter({ !$0.isEmpty }).count else { return false }
+        return names[0] == "NAME" || names[0] == "NAMESPACE" || names[0] == "LAST SEEN"
+    }
 }

@@ -108,11 +108,53 @@ public struct LifetimeFindings: Sendable {
 
     // MARK: judging
 
+    /// `lifetimes` with the pieces the kubelet's log rotation cut joined: the files of one
+    /// container (`<restart>.log.<YYYYMMDD-hhmmss>[.gz]`, then the live `<restart>.log`, of one
+    /// pod, container and restart number, `PodLogPath`) are one process's output, so a file's
+    /// last lifetime with no ending continues into the next file's first when that one did not
+    /// begin with a start-up (each file read as a stream of its own made the cut a kill
+    /// followed by a lifetime of no start). A higher restart number is another container and is
+    /// never joined. Order of the result: the input's, the joined pieces left out.
+    static func joiningRotations(_ lifetimes: [ControllerLifetime]) -> [ControllerLifetime] {
+        var groups: [String: [Int]] = [:]
+        var paths: [Int: PodLogPath] = [:]
+        for (i, l) in lifetimes.enumerated() {
+            guard let p = PodLogPath(l.firstLocation.file) else { continue }
+            paths[i] = p
+            groups["\(p.namespace)/\(p.pod)/\(p.uid)/\(p.container)/\(p.restart)|\(l.controller)", default: []].append(i)
+        }
+        var out = lifetimes
+        var joined = Set<Int>()
+        for key in groups.keys.sorted() {
+            let members = groups[key]!
+            // Rotated files by their suffix (a UTC time, so text order is time order), the live file last.
+            let files = Set(members.map { out[$0].firstLocation.file }).sorted { a, b in
+                let (ra, rb) = (PodLogPath(a)?.rotated ?? "~", PodLogPath(b)?.rotated ?? "~")
+                return ra != rb ? ra < rb : a < b
+            }
+            guard files.count > 1 else { continue }
+            var tail: Int?
+            for file in files {
+                let own = members.filter { out[$0].firstLocation.file == file }
+                    .sorted { (out[$0].first, out[$0].firstLocation) < (out[$1].first, out[$1].firstLocation) }
+                guard let head = own.first else { continue }
+                if let t = tail, out[t].end == .none, !out[head].startedWithStartUp, out[head].first >= out[t].last {
+                    out[t].join(out[head])
+                    joined.insert(head)
+                    tail = own.count > 1 ? own.last : t
+                } else {
+                    tail = own.last
+                }
+            }
+        }
+        return out.indices.filter { !joined.contains($0) }.map { out[$0] }
+    }
+
     mutating func judge(_ scan: ScanResult) {
         // The same container read twice (a file given twice, overlapping rotated files) counts once.
         var seen: Set<String> = []
         var byController: [String: [ControllerLifetime]] = [:]
-        for l in scan.lifetimes {
+        for l in Self.joiningRotations(scan.lifetimes) {
             let key = "\(l.controller)|\(l.first.millis)|\(l.last.millis)|\(l.records)"
             if seen.insert(key).inserted { byController[l.controller, default: []].append(l) }
         }

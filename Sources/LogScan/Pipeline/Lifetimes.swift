@@ -84,6 +84,25 @@ public struct ControllerLifetime: Sendable {
     public var lastObjectAt: Timestamp?
     /// A Helm action started and not finished when the lifetime ended.
     public var pendingAction: PendingHelmAction?
+
+    /// Takes `next`, the same process's records read on in another file (the kubelet's log
+    /// rotation, `LifetimeFindings.joiningRotations`), as this lifetime's continuation: its
+    /// end, last record and counts; the start stays this lifetime's.
+    mutating func join(_ next: ControllerLifetime) {
+        last = next.last
+        lastLocation = next.lastLocation
+        end = next.end
+        endAt = next.endAt
+        endLocation = next.endLocation
+        if leaseAcquired == nil { leaseAcquired = next.leaseAcquired }
+        if inheritedEnd == nil { (inheritedEnd, inheritedEndAt) = (next.inheritedEnd, next.inheritedEndAt) }
+        stoppedBeforeLease = stoppedBeforeLease || next.stoppedBeforeLease
+        records += next.records
+        errors += next.errors
+        if next.lastObject != nil { (lastObject, lastObjectAt) = (next.lastObject, next.lastObjectAt) }
+        pendingAction = next.pendingAction
+        if pod == nil { pod = next.pod }
+    }
 }
 
 /// For an object that logged `Reconciliation finished in <d>, next run in <d>` (kustomize-controller;

@@ -385,9 +385,21 @@ public final class LogScanner {
                 while let member = try tar.next() {
                     // A member not read cannot be the stream the damage cut.
                     guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
-                    lastStream = path + ":" + member.name
+                    let memberName = path + ":" + member.name
+                    lastStream = memberName
+                    // A gzip member (the kubelet's rotated `0.log.20240524-101026.gz` in a packed
+                    // /var/log/pods tree) is inflated as a gzip file is, by its magic bytes.
+                    let peekable = PeekableSource(member)
+                    let inflated = try peekable.peek(2) == [0x1f, 0x8b] ? try GzipSource(peekable, name: memberName) : nil
                     // The member's own time bounds klog's year, not the bundle's (packed later).
-                    scan(source: member, name: path + ":" + member.name, fileName: member.name, modified: member.modified)
+                    let memberSource: ByteSource = inflated.map { $0 } ?? peekable
+                    scan(source: memberSource, name: memberName, fileName: member.name, modified: member.modified)
+                    if let d = inflated?.damage {
+                        state.warnings.append(ScanWarning(message: "\(memberName): \(d)"))
+                        damaged = true
+                        // The member's stream ended at the damage (LifetimeFindings: not a kill).
+                        state.cutStreams.insert(memberName)
+                    }
                 }
                 if !skipped.isEmpty {
                     state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
@@ -451,6 +463,11 @@ public final class LogScanner {
             state.inputErrors.append(InputError(name: name, reason: "\(error)"))
         }
         reading.finish()
+        if reading.cutJoined > 0 {
+            // Counted and named as the reader's over-long lines are (`noteDamage`).
+            state.stats.overlongLines += reading.cutJoined
+            state.warnings.append(ScanWarning(message: "\(name):\(reading.firstCutJoined): \(reading.cutJoined) record(s) joined from partial lines (CRI `P`, Docker chunks) longer than \(lineCap) bytes were cut at the cap"))
+        }
         flushEventCounts()
         // The input ended (its last record flushed): what is still open can no longer change
         // (Pipeline/Closing.swift).
@@ -501,6 +518,30 @@ public final class LogScanner {
         var held: Record?
         var heldLines = 0
         var heldIsTrace = false
+        /// The held record is a `flux logs` line: untimed plain lines and blank lines after it
+        /// are its error's (`continues`).
+        var heldTakesAll: Bool { held?.format == .fluxLogs }
+        /// A blank line inside the held record (a Go crash report's, a `flux logs` error's); past
+        /// the line cap the record is marked cut instead (a flood of blank lines stays bounded).
+        mutating func continueHeldWithBlankLine() {
+            guard let h = held else { return }
+            if h.payload.utf8.count < scanner.lineCap {
+                held!.message += "\n"
+                held!.payload += "\n"
+            } else {
+                held!.truncated = true
+            }
+        }
+        /// The stream is a `kubectl get` / `flux get` table (`Envelope.isTableHeader`): not read.
+        var isTable = false
+        /// Records joined from partial lines (CRI `P`, Docker chunks) that were cut at the line
+        /// cap, and the line of the first one's first part (0: none).
+        var cutJoined = 0
+        var firstCutJoined = 0
+        mutating func noteCut(at line: Int) {
+            cutJoined += 1
+            if firstCutJoined == 0 { firstCutJoined = line }
+        }
         /// Records that looked like JSON but did not parse, and the line of the first.
         var malformed = 0
         var firstMalformed = 0
@@ -539,8 +580,15 @@ public final class LogScanner {
             // property is a retain and a release of its own.
             let scanner = self.scanner
             scanner.state.stats.lines += 1
+            if isTable { return }
+            if number == 1, Envelope.isTableHeader(line) {
+                // A status snapshot of a support bundle (`flux get all -A > flux-get-all.txt`).
+                isTable = true
+                scanner.state.warnings.append(ScanWarning(message: "\(name):1: a `kubectl get` or `flux get` table (\"\(String(decoding: line.prefix(60), as: UTF8.self).split(separator: " ").joined(separator: " "))\"), not a log: its rows have no time and were not read as records"))
+                return
+            }
             if line.isEmpty {
-                if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
+                if heldIsTrace || heldTakesAll { continueHeldWithBlankLine() } else { flushHeld() }
                 return
             }
             var env = Envelope.peel(line)
@@ -570,7 +618,7 @@ public final class LogScanner {
                 // A pod's line with nothing after its prefix: a blank line of its own (inside
                 // a Go crash report, between the `[signal ...]` line and the goroutine).
                 if env.pod != nil, env.ownedPayload == nil, env.payloadOffset >= line.count, !env.fragment {
-                    if heldIsTrace { held?.message += "\n"; held?.payload += "\n" } else { flushHeld() }
+                    if heldIsTrace || heldTakesAll { continueHeldWithBlankLine() } else { flushHeld() }
                     return
                 }
             }
@@ -636,6 +684,7 @@ public final class LogScanner {
                         if room > 0 { f.bytes.append(contentsOf: p.prefix(room)) }
                     }
                     env.time = f.env.time ?? env.time
+                    if f.cut { noteCut(at: f.first) }
                     let record = f.bytes.withUnsafeBytes {
                         RecordDecoder.decodePayload($0, envelope: env, location: SourceLocation(file: name, line: f.first),
                                                     truncated: truncated || f.cut, yearHint: yearHint, klogYear: klogYear)
@@ -857,6 +906,10 @@ public final class LogScanner {
         /// `goroutine N [running]:` and frames).
         func continues(_ r: Record) -> Bool {
             guard held != nil, r.format == .plain, heldLines < 2000 else { return false }
+            // `flux logs` prints a record's error as it is, newlines and all (its template ends
+            // `{{.Message}} {{.Error}}\n`, FLUX-LOGS.md 2: SOPS's `Group 0: FAILED` lines): every
+            // line until the next record with a time is the error's.
+            if heldTakesAll, r.time == nil { return true }
             let m = r.message
             if m.hasPrefix("\t") || m.hasPrefix("    ") { return true }
             if heldIsTrace {
@@ -1177,6 +1230,7 @@ public final class LogScanner {
             // Fragments with no final record: decode what arrived.
             for key in fragments.keys.sorted() {
                 let f = fragments[key]!
+                if f.cut { noteCut(at: f.first) }
                 let record = f.bytes.withUnsafeBytes {
                     RecordDecoder.decodePayload($0, envelope: f.env, location: SourceLocation(file: name, line: f.first),
                                                 truncated: f.cut, yearHint: yearHint, klogYear: klogYear)
