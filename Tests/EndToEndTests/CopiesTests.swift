@@ -88,4 +88,29 @@ import Testing
             }
         }
     }
+
+    /// `flux logs` output next to `kubectl logs` of the same pod: the failure records' texts
+    /// differ (`flux logs` joins message and error, FLUX-LOGS.md 2), their time and captures do
+    /// not; each failure counts once (a new-user trial: `artifact-fetch-connection-refused ×132`
+    /// for 66 records).
+    @Test func fluxLogsNextToKubectlLogsCountEachFailureOnce() throws {
+        let dir = try scratch("flux-logs-copy")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = "\(Self.sample)/kustomize-controller.log"
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent(log), encoding: .utf8).split(separator: "\n").map(String.init)
+        let refused = lines.filter { $0.contains("connect: connection refused") }.count
+        #expect(refused == 66)
+        let wrap = try #require(RewrapTests.wrappers.first { $0.0 == "flux-logs" }).1
+        let copy = dir.appendingPathComponent("flux-logs.txt")
+        try (wrap(lines, "kustomize-controller.log").joined(separator: "\n") + "\n").write(to: copy, atomically: true, encoding: .utf8)
+        for args in [[log, copy.path], [copy.path, log]] {
+            for jobs in ["1", "2"] {
+                let r = try run(["--format", "json", Self.now, "--jobs", jobs] + args + ["\(Self.sample)/source-controller.log"])
+                let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+                let signals = incidents.first?["signals"] as? [[String: Any]] ?? []
+                let count = signals.first { $0["signature"] as? String == "artifact-fetch-connection-refused" }?["count"] as? Int
+                #expect(count == refused, "\(args) --jobs \(jobs)")
+            }
+        }
+    }
 }

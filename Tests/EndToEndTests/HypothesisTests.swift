@@ -237,4 +237,34 @@ import Testing
         let appsLines = (appsIncident["hypotheses"] as? [[String: Any]] ?? []).flatMap { $0["evidence_for"] as? [String] ?? [] }
         #expect(appsLines.contains { $0.contains("kustomize-missing-resource") })
     }
+
+    /// notification-controller-unreachable's "the reconciliations themselves succeeded ..., only
+    /// the event delivery failed" is about the incident's own objects: samples/dns-resolution-
+    /// failed (GitRepository platform cannot resolve its host) next to another GitRepository's
+    /// healthy reconciliations in the same minutes (samples/networkpolicy-9090's flux-system,
+    /// moved 30 minutes later) cited it, with no event-delivery failure in the input (a
+    /// new-user trial: 10 % became 33 %).
+    @Test func otherObjectsSuccessIsNoSupportForLostEvents() throws {
+        let dns = try String(contentsOf: packageRoot.appendingPathComponent("samples/dns-resolution-failed/source-controller.log"), encoding: .utf8)
+        let healthy = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/source-controller.log"), encoding: .utf8)
+        // 02:40–03:05 on 2026-11-24 moved to 03:10–03:35, the DNS failures' minutes.
+        var moved: [String] = []
+        for line in healthy.split(separator: "\n") {
+            let ts = try #require(RewrapTests.object(String(line))["ts"] as? String)
+            let h = Int(ts.dropFirst(11).prefix(2))!, m = Int(ts.dropFirst(14).prefix(2))! + 30
+            let shifted = ts.prefix(11) + String(format: "%02d:%02d", h + m / 60, m % 60) + ts.dropFirst(16)
+            moved.append(line.replacingOccurrences(of: ts, with: String(shifted)))
+        }
+        #expect(!(dns + moved.joined()).contains("unable to record event"))
+        let input = (dns.split(separator: "\n").map(String.init) + moved)
+            .sorted { (RewrapTests.object($0)["ts"] as? String ?? "") < (RewrapTests.object($1)["ts"] as? String ?? "") }
+        let r = try run(["--format", "json", "-"], stdin: Data((input.joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let first = try #require(incidents.first)
+        #expect(first["objects"] as? [String] == ["GitRepository/flux-system/platform"])
+        let hypotheses = try #require(first["hypotheses"] as? [[String: Any]])
+        #expect(hypotheses.first?["id"] as? String == "dns-resolution-failed")
+        let lost = try #require(hypotheses.first { $0["id"] as? String == "notification-controller-unreachable" })
+        #expect((lost["evidence_for"] as? [String])?.isEmpty == true, "\(lost["evidence_for"] ?? [])")
+    }
 }

@@ -659,9 +659,12 @@ public final class EventStore {
         let key = Key(signature: sig, wrapper: e.role == .wrapper, controller: controller, object: object, upstream: upstream,
                       minute: time / bucketMillis)
         // Copies of one record (the same file given twice, kubectl's output next to the kubelet's
-        // file) have the same time and text; records that took a neighbour's time may share both
-        // and be distinct (18,888 `no such host` lines with no time counted once): their place too.
-        var h = Self.recordHash(time: time, text: e.text)
+        // file, `flux logs` output next to `kubectl logs`) have the same time and captures in
+        // the same run (signature, controller, object): their texts differ with the envelope and
+        // encoding (`flux logs` joins message and error), so the text is not compared. Records
+        // that took a neighbour's time may share both and be distinct (18,888 `no such host`
+        // lines with no time counted once): their place too.
+        var h = Self.recordHash(time: time, text: PackedCaptures.pack(e.captures))
         if e.timeInherited { h = (h ^ UInt64(truncatingIfNeeded: e.location.line)) &* 0x9e3779b97f4a7c15 }
         if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
