@@ -276,6 +276,25 @@ func scratch(_ tag: String) throws -> URL {
         #expect(until.count + since.count == all.count)
     }
 
+    /// `--since` in the middle of an outage: the incident's `when:` starts at the window, and the
+    /// report says the objects were failing before it, with the first failure's time. The
+    /// sample's downloads fail from 02:41:12.479 (kustomize-controller.log's first line, apps)
+    /// on; apps is the Kustomization that has no failure inside 03:00–03:10 (a trial's window).
+    @Test func sinceInsideAnOutageSaysItWasUnderWay() throws {
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent(logs[0]), encoding: .utf8).split(separator: "\n")
+        let before = lines.filter {
+            $0.contains("connection refused") && (RewrapTests.object(String($0))["ts"] as? String ?? "") < "2026-11-24T03:00:00"
+        }.count
+        #expect(before == 53)
+        let r = try run(["--since", "2026-11-24T03:00:00Z", "--until", "2026-11-24T03:10:00Z"] + logs)
+        #expect(r.text.contains("\(before) failure record(s) before --since 2026-11-24T03:00:00.000Z of 3 object(s) (Kustomization/flux-system/apps from 2026-11-24T02:41:12.479Z"), "\(r.text)")
+        #expect(r.text.contains("incidents of those objects were already under way when the window begins"))
+        let json = try run(["--format", "json", "--since", "2026-11-24T03:00:00Z"] + logs)
+        #expect(json.stderr.contains("failure record(s) before --since"))
+        // Without --since nothing is left out and nothing is said.
+        #expect(!(try run(logs)).text.contains("before --since"))
+    }
+
     @Test func controllerNamespaceObject() throws {
         let k = try events(["--controller", "kustomize"])
         #expect(!k.isEmpty && k.allSatisfy { $0["controller"] as? String == "kustomize-controller" })

@@ -117,7 +117,25 @@ public struct ScanResult: Sendable {
     /// Streams (names as in `file:line`) that ended because their input was damaged (a gzip or
     /// tar archive cut short): their last record is not where the controller stopped logging.
     public var cutStreams: Set<String> = []
+    /// Failure and wrapper events left out because they came before `--since`, per object (nil:
+    /// none named): the first one's time (milliseconds, UTC) and how many, so the report can say
+    /// an incident was under way before the window (its `when:` starts at the window).
+    public var failingBeforeSince: [ObjectRef?: (first: Int64, count: Int)] = [:]
     public init() {}
+
+    /// `failingBeforeSince` as one warning, or nil when it is empty: how many failure records,
+    /// of which objects (the first five, earliest first) and from when (UTC).
+    public func beforeSinceWarning(since: Timestamp) -> String? {
+        guard !failingBeforeSince.isEmpty else { return nil }
+        let total = failingBeforeSince.values.reduce(0) { $0 + $1.count }
+        let named = failingBeforeSince.compactMap { k, v in k.map { ($0, v.first) } }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.description < $1.0.description }
+        let first = failingBeforeSince.values.map(\.first).min()!
+        var list = named.prefix(5).map { "\($0.0) from \(Timestamp(millis: $0.1).rfc3339)" }.joined(separator: ", ")
+        if named.count > 5 { list += " and \(named.count - 5) more" }
+        let objects = named.isEmpty ? "" : " of \(named.count) object(s) (\(list))"
+        return "\(total) failure record(s) before --since \(since.rfc3339)\(objects) were left out, the first at \(Timestamp(millis: first).rfc3339): incidents of those objects were already under way when the window begins"
+    }
 }
 
 /// A container restart told by the kubelet's log files: `/var/log/pods/<ns>_<pod>_<uid>/<container>/`
@@ -1262,6 +1280,9 @@ public final class LogScanner {
         }
     }
 
+    /// The record of the last event `emit` counted in `failingBeforeSince`.
+    private var lastBeforeSince: SourceLocation?
+
     /// Filters (before correlation, CONTRACT.md), then stores and reports one event. Healthy and
     /// lifecycle events are kept whatever the filters say: they are the context hypotheses are
     /// judged in (`--controller kustomize` must not hide that source-controller was up).
@@ -1275,6 +1296,16 @@ public final class LogScanner {
             // that the incident an object waits on can still be found; the filters then choose
             // which incidents are shown (`ScanFilter.accepts(_: Incident)`).
             if let u = filter.until, let t = e.time, t > u { return }
+            if let since = filter.since, let t = e.time, t < since, e.role == .failure || e.role == .wrapper,
+               e.location != lastBeforeSince {
+                // Records, not events: a record's events come one after another.
+                lastBeforeSince = e.location
+                let key = e.object
+                var noted = state.failingBeforeSince[key] ?? (t.millis, 0)
+                noted.first = min(noted.first, t.millis)
+                noted.count += 1
+                state.failingBeforeSince[key] = noted
+            }
             if !countsOnly, e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
             return
         }

@@ -200,6 +200,7 @@ struct Scan: ParsableCommand {
         let shown = selected.filter { $0.severity >= minSeverity }
 
         var warnings = scan.warnings.map(\.message)
+        if let since = filter.since, let w = scan.beforeSinceWarning(since: since) { warnings.append(w) }
         for (id, n) in scan.limitHits.sorted(by: { $0.key < $1.key }) {
             warnings.append("signature \(id): PCRE2 match limit hit on \(n) record(s); those records were not matched by it")
         }
