@@ -20,6 +20,24 @@ import Testing
         #expect(f.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
     }
 
+    /// A Secret a Flux object references lives in the object's namespace (`spec.secretRef` is a
+    /// local reference in the source APIs): git.yaml's and network.yaml's secret steps for a
+    /// GitRepository in team-b name team-b (a trial's fix would have made the Secret in
+    /// flux-system, where the source cannot read it); in flux-system nothing changes.
+    @Test func secretStepsAreInTheReferencingObjectsNamespace() {
+        let f = PlaceholderFiller(objects: [ObjectRef(kind: "GitRepository", namespace: "team-b", name: "backend")], secretNamespace: "team-b")
+        #expect(f.fill("kubectl -n flux-system get secret <secret> -o jsonpath='{.data}' | jq 'keys'   # identity + known_hosts")
+            == "kubectl -n team-b get secret <secret> -o jsonpath='{.data}' | jq 'keys'   # identity + known_hosts")
+        #expect(f.fill("HTTPS: rotate the token and recreate the secret: flux create secret git <secret> --url=https://<host>/<org>/<repo> --username=<user> --password=<token>")
+            == "HTTPS: rotate the token and recreate the secret: flux create secret git <secret> -n team-b --url=https://<host>/<org>/<repo> --username=<user> --password=<token>")
+        #expect(f.fill("cat age.agekey | kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -")
+            == "cat age.agekey | kubectl -n team-b create secret generic sops-age --from-file=age.agekey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -")
+        // Not a secret step: unchanged.
+        #expect(f.fill("kubectl -n flux-system get networkpolicy") == "kubectl -n flux-system get networkpolicy")
+        let home = PlaceholderFiller(objects: [git], secretNamespace: "flux-system")
+        #expect(home.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
+    }
+
     /// A source the supporting evidence names fills `<name>` after its kind only where it can be
     /// the incident's: artifact-fetch.yaml's `flux resume source git <name>` for Kustomizations of
     /// its namespace; not for an incident that names a source of its own (a HelmChart: a trial's

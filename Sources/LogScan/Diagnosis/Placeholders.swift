@@ -45,6 +45,10 @@ public struct PlaceholderFiller: Sendable {
     /// The namespace of the one HelmRelease the incident is about (Helm's storage namespace by
     /// default), nil with none or several.
     public var helmStorageNamespace: String?
+    /// The namespace of the Secrets the steps name (`kubectl -n flux-system get secret <secret>`,
+    /// `flux create secret git <secret> ...`): that of the object that references them, nil when
+    /// the incident's objects are in several (see `init`).
+    public var secretNamespace: String?
 
     /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
     public init(incident: Incident) {
@@ -133,6 +137,15 @@ public struct PlaceholderFiller: Sendable {
             if kustomizations.count == 1, kustomizations[0].namespace == ref.namespace { values["namespace"] = ref.namespace }
         }
         self.values = values
+        // A Secret a Flux object names (`spec.secretRef`, `certSecretRef`, `decryption.secretRef`,
+        // a Receiver's `secretRef`) is a local reference: it lives in that object's namespace
+        // (Flux's source, kustomize and notification APIs). The failing source's, else the one
+        // namespace of every object of the incident.
+        if let u = incident.upstream, !u.namespace.isEmpty {
+            secretNamespace = u.namespace
+        } else if let first = objects.first, !first.namespace.isEmpty, objects.allSatisfy({ $0.namespace == first.namespace }) {
+            secretNamespace = first.namespace
+        }
         for signal in incident.signals { learnWorkloads(from: signal.captures) }
     }
 
@@ -220,10 +233,12 @@ public struct PlaceholderFiller: Sendable {
     }
 
     /// An empty filler: fills nothing.
-    public init(objects: [ObjectRef] = [], values: [String: String] = [:], helmStorageNamespace: String? = nil) {
+    public init(objects: [ObjectRef] = [], values: [String: String] = [:], helmStorageNamespace: String? = nil,
+                secretNamespace: String? = nil) {
         self.objects = objects
         self.values = values
         self.helmStorageNamespace = helmStorageNamespace
+        self.secretNamespace = secretNamespace
     }
 
     /// The word(s) before `<name>` → the kind they name. `flux` spells kinds as subcommands
@@ -246,9 +261,11 @@ public struct PlaceholderFiller: Sendable {
         // ASCII text matches only by its bytes), unless a `system:` key without one is filled.
         if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "<") }),
            values.keys.allSatisfy({ !$0.hasPrefix("system:") || $0.utf8.contains(UInt8(ascii: "<")) }) {
-            return text
+            // A secret step names no placeholder but its namespace (`kubectl -n flux-system
+            // create secret generic sops-age ...`).
+            return fillSecretNamespace(text)
         }
-        var out = fillHelmStorage(fillObjects(text))
+        var out = fillSecretNamespace(fillHelmStorage(fillObjects(text)))
         // Longest first: `<kind> <name> -n <namespace>` before `<namespace>`.
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
@@ -346,6 +363,37 @@ public struct PlaceholderFiller: Sendable {
             } else {
                 i += token.count
             }
+        }
+        return String(chars)
+    }
+
+    /// Commands about a Secret (`kubectl -n flux-system get secret ...`, `kubectl -n flux-system
+    /// create secret ...`, `flux create secret <type> <name> ...`) in `secretNamespace`: `-n
+    /// flux-system` changed, `-n` added after the secret's name of a `flux create secret` that has
+    /// none. Nothing changes when that namespace is flux-system or not known.
+    func fillSecretNamespace(_ text: String) -> String {
+        guard let ns = secretNamespace, ns != "flux-system", text.holds(" secret ") else { return text }
+        var chars = Array(text)
+        let token = Array(" secret ")
+        var i = 0
+        while i + token.count <= chars.count {
+            guard chars[i..<(i + token.count)].elementsEqual(token) else { i += 1; continue }
+            let start = Self.commandStart(chars, before: i)
+            let end = Self.commandEnd(chars, after: i + token.count)
+            var command = String(chars[start..<end])
+            if command.hasPrefix("kubectl "), command.holds("-n flux-system ") {
+                command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
+            } else if command.hasPrefix("flux create secret "), !command.holds(" -n "), !command.holds("--namespace") {
+                // `flux create secret git <secret> -n team-b --url=...`
+                var words = command.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                words.insert(contentsOf: ["-n", ns], at: min(5, words.count))
+                command = words.joined(separator: " ")
+            } else {
+                i += token.count
+                continue
+            }
+            chars.replaceSubrange(start..<end, with: Array(command))
+            i = start + command.count
         }
         return String(chars)
     }
