@@ -267,4 +267,56 @@ import Testing
         let lost = try #require(hypotheses.first { $0["id"] as? String == "notification-controller-unreachable" })
         #expect((lost["evidence_for"] as? [String])?.isEmpty == true, "\(lost["evidence_for"] ?? [])")
     }
+
+    /// Lookups that only time out (`dial tcp: lookup gitlab.com on 10.43.0.10:53: read udp ...:
+    /// i/o timeout`, Go's resolver, FLUX-LOGS.md 3.5) and no connection to an external host:
+    /// CONTRACT.md gives "timeouts to port 53" to dns-resolution-failed. The one such record of
+    /// samples/dns-resolution-failed, repeated every five minutes, ranked egress-blocked-external
+    /// first (a new-user trial), with the timeouts as evidence against DNS.
+    @Test func dnsTimeoutsAloneAreDNS() throws {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("samples/dns-resolution-failed/source-controller.log"), encoding: .utf8)
+        let line = try #require(source.split(separator: "\n").first { $0.contains("read udp") && $0.contains(":53") })
+        var lines: [String] = []
+        for k in 0..<8 {
+            let ts = String(format: "2026-11-24T%02d:%02d:02.080Z", 3 + (18 + 5 * k) / 60, (18 + 5 * k) % 60)
+            lines.append(String(line).replacingOccurrences(of: "2026-11-24T03:18:02.080Z", with: ts))
+        }
+        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let first = try #require((try json(r.stdout)["incidents"] as? [[String: Any]])?.first)
+        let hypotheses = try #require(first["hypotheses"] as? [[String: Any]])
+        #expect(hypotheses.first?["id"] as? String == "dns-resolution-failed", "\(hypotheses.map { $0["id"] ?? "" })")
+        let dns = try #require(hypotheses.first { $0["id"] as? String == "dns-resolution-failed" })
+        #expect((dns["evidence_against"] as? [String])?.isEmpty == true)
+        #expect((dns["evidence_for"] as? [String] ?? []).contains { $0.contains("dns-timeout") })
+    }
+
+    /// An overdue Kustomization (kustomize-controller's `Reconciliation finished in 1.1s, next
+    /// run in 10m0s`, FLUX-LOGS.md 1.4, then nothing about it for 50 minutes while another
+    /// Kustomization goes on) in an input with kustomize-controller's log only: reconcile-stuck
+    /// names what it could not check about kustomize-controller, not helm-controller's silence
+    /// (a new-user trial), which is about HelmReleases.
+    @Test func unknownsAreAboutTheIncidentsControllers() throws {
+        let sample = try String(contentsOf: packageRoot.appendingPathComponent("samples/oom-killed-source-controller/kustomize-controller.log"), encoding: .utf8)
+        let finished = try #require(sample.split(separator: "\n").first { $0.contains("Reconciliation finished in") && $0.contains("\"name\":\"flux-system\"") })
+        func line(_ name: String, _ minute: Int, _ second: Int) -> String {
+            let ts = String(format: "2026-12-01T%02d:%02d:%02d.197Z", 21 + minute / 60, minute % 60, second)
+            return String(finished).replacingOccurrences(of: "2026-11-25T09:44:12.765Z", with: ts)
+                .replacingOccurrences(of: "\"name\":\"flux-system\",\"namespace\"", with: "\"name\":\"\(name)\",\"namespace\"")
+                .replacingOccurrences(of: "\"name\":\"flux-system\",\"reconcileID\"", with: "\"name\":\"\(name)\",\"reconcileID\"")
+        }
+        var lines: [String] = []
+        for m in stride(from: 0, through: 110, by: 10) {
+            lines.append(line("apps", m, 0))
+            if m <= 50 { lines.append(line("infra", m, 30)) }
+        }
+        let r = try run(["--format", "json", "--now", "2026-12-02T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        let first = try #require(incidents.first)
+        #expect(first["objects"] as? [String] == ["Kustomization/flux-system/infra"])
+        let hypotheses = try #require(first["hypotheses"] as? [[String: Any]])
+        #expect(hypotheses.first?["id"] as? String == "reconcile-stuck")
+        let texts = hypotheses.flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
+        #expect(!texts.contains { $0.contains("helm-controller") }, "\(texts)")
+    }
 }

@@ -434,7 +434,12 @@ public struct Diagnoser {
                 // GitRepository flux-system/flux-system, behind Kustomizations whose errors name
                 // no source): the steps about a source of that kind name it.
                 if hits.objects.count == 1 { filler.learnSource(hits.objects[0]) }
-            } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true {
+            } else if let ctl = c.controller, activity[ctl]?.isEmpty ?? true,
+                      incident.controllers.contains(ctl) || filler.objects.isEmpty
+                        || filler.objects.contains(where: { FluxControllers.byKind[$0.kind.lowercased()] == ctl }) {
+                // Only about a controller the incident concerns: one of its own, or the one that
+                // reconciles one of its objects (a Kustomization's overdue reconcile said that
+                // helm-controller's silence could not be checked).
                 againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
             }
         }
