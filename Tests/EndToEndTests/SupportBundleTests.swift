@@ -93,4 +93,39 @@ import Testing
         #expect(incidents.count == sample.incidents)
         #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == sample.firstHypothesis)
     }
+
+    /// zap's console encoder writes a message's newlines as they are and the fields after its
+    /// last line (FLUX-LOGS.md 1.3): helm-controller's `Helm upgrade failed ... Last Helm logs:`
+    /// event (logger `events`, the HelmRelease in `object`), seven lines. They are one record whose
+    /// object is the HelmRelease, as in JSON; they were several plain records and an incident with
+    /// no object (a new-user trial).
+    @Test func consoleMultiLineMessagesStayOneRecord() throws {
+        let event = #"{"level":"debug","ts":"2026-12-01T15:05:06.000Z","logger":"events","msg":"Helm upgrade failed for release shop/checkout with chart checkout@2.4.0: context deadline exceeded\n\nLast Helm logs:\n\nwaiting for release checkout resources (created: 0 updated: 4  deleted: 0)\nbeginning wait for 4 resources with timeout of 5m0s\nDeployment is not ready: shop/checkout. 0 out of 3 expected pods are ready","type":"Warning","object":{"kind":"HelmRelease","namespace":"shop","name":"checkout","uid":"5b0b6f0a-5d0a-4c39-9d8c-7e8c2f1f0a11","apiVersion":"helm.toolkit.fluxcd.io/v2","resourceVersion":"918273"},"reason":"UpgradeFailed"}"#
+        let failed = #"{"level":"info","ts":"2026-12-01T15:05:06.030Z","msg":"release is in a failed state","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"checkout","namespace":"shop"},"namespace":"shop","name":"checkout","reconcileID":"03de571c-1851-4e43-a3fe-f4093d5977a5"}"#
+        let wrap = try #require(RewrapTests.wrappers.first { $0.0 == "console" }).1
+        let console = wrap([event, failed], "helm-controller.log")
+        #expect(console[0].split(separator: "\n", omittingEmptySubsequences: false).count == 7, "the console record spans seven lines")
+        let dir = try scratch("console")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jsonFile = dir.appendingPathComponent("json-helm-controller.log"), consoleFile = dir.appendingPathComponent("console-helm-controller.log")
+        try ([event, failed].joined(separator: "\n") + "\n").write(to: jsonFile, atomically: true, encoding: .utf8)
+        try (console.joined(separator: "\n") + "\n").write(to: consoleFile, atomically: true, encoding: .utf8)
+        let fromJSON = try json(run(["--format", "json", jsonFile.path]).stdout)
+        let fromConsole = try json(run(["--format", "json", consoleFile.path]).stdout)
+        let stats = try #require(fromConsole["stats"] as? [String: Any])
+        #expect(stats["records"] as? Int == 2)
+        #expect((stats["by_format"] as? [String: Int]) == ["console": 2])
+        let incidents = try #require(fromConsole["incidents"] as? [[String: Any]])
+        #expect(incidents.map { $0["objects"] as? [String] ?? [] } == [["HelmRelease/shop/checkout"]])
+        // What the incident says (the records' texts and places differ with the encoding).
+        func summary(_ report: [String: Any]) -> [String] {
+            (report["incidents"] as? [[String: Any]] ?? []).flatMap { i -> [String] in
+                let signals = (i["signals"] as? [[String: Any]] ?? []).map { "\($0["signature"] ?? "") ×\($0["count"] ?? "")" }
+                let hypotheses = (i["hypotheses"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "") \($0["confidence"] ?? "")" }
+                return ["\(i["title"] ?? "") \(i["status"] ?? "") \(i["first_seen"] ?? "")"] + signals + hypotheses
+            }
+        }
+        #expect(summary(fromConsole) == summary(fromJSON))
+        #expect(!summary(fromJSON).isEmpty)
+    }
 }

@@ -460,3 +460,56 @@ private final class BackgroundReader: @unchecked Sendable {
         }
     }
 }
+
+/// `Follower`'s sequence numbers and what makes it write an incident again.
+@Suite struct FollowerSequenceTests {
+    static let patterns = PatternLoader.shipped().set
+
+    /// OUTPUT.md: a record with a higher `seq` replaces every earlier one with the same id. The
+    /// state saved while running is up to 30 s old when the sidecar is killed (SIGKILL, OOM):
+    /// resumed from it, a run gave seq 1–3 again after the killed run wrote 1–9 (a trial), and
+    /// its `resolved` lost to the old `open` 9. The running state reserves the next 1,000
+    /// numbers and is saved again before the run passes them; a resumed run starts above.
+    @Test func numbersAreNeverGivenTwiceAfterAKill() throws {
+        let follower = Follower(scanner: LogScanner(patterns: Self.patterns), patterns: Self.patterns, windowSeconds: 60)
+        var saved: [FollowState] = []
+        follower.saveState = { saved.append($0) }
+        let running = follower.snapshotState()
+        #expect(running.seq == 0 && running.reserved == 1000)
+        for _ in 0..<1000 { _ = follower.nextSeq() }
+        #expect(saved.isEmpty, "numbers the saved state reserved need no save")
+        #expect(follower.nextSeq() == 1001)
+        #expect(saved.count == 1)
+        #expect(saved.first?.seq == 1000 && saved.first?.reserved == 2000)
+        // Killed now: the next run resumes from that state and starts above 2000.
+        let data = try JSONEncoder().encode(try #require(saved.first))
+        let resumed = try JSONDecoder().decode(FollowState.self, from: data)
+        #expect(resumed.lastSeqGiven == 2000)
+        // A state written at a clean stop (no reservation), and one of an older version: from `seq`.
+        #expect(FollowState(seq: 25, files: []).lastSeqGiven == 25)
+        let old = try JSONDecoder().decode(FollowState.self, from: Data(#"{"files": [], "seq": 25, "version": 1}"#.utf8))
+        #expect(old.lastSeqGiven == 25)
+    }
+
+    /// A supporting healthy signal's count grows after the failures stop (`source-controller-
+    /// no-changes ×N in runs from ... to ...`); that alone does not make a new record (a trial's
+    /// resolved incident was written again three times). A new reason or confidence does.
+    @Test func growingSupportCountsAloneAreNoChange() throws {
+        var a = Incident(id: "1", title: "t", severity: .error, status: .resolved,
+                         firstSeen: Timestamp(millis: 0), lastSeen: Timestamp(millis: 1000), controllers: [], objects: [],
+                         upstream: nil, affected: [], failureClass: "artifact-fetch", signals: [], signatures: [])
+        a.hypotheses = [RankedHypothesis(id: "h", title: "h", confidence: 0.9,
+                                         evidenceFor: ["source-controller kept reconciling [source-controller-no-changes ×28 in runs from 02:40:25 to 03:05:47, first at a.log:1]"],
+                                         evidenceAgainst: [], checks: [], remediation: [])]
+        var b = a
+        b.hypotheses[0].evidenceFor = ["source-controller kept reconciling [source-controller-no-changes ×31 in runs from 02:40:25 to 03:08:47, first at a.log:1]"]
+        #expect(Follower.reasons(Follower.digest(a)) == Follower.reasons(Follower.digest(b)))
+        #expect(Follower.digest(a) != Follower.digest(b), "the whole record (written at close and at the end) differs")
+        var c = a
+        c.hypotheses[0].confidence = 0.8
+        #expect(Follower.reasons(Follower.digest(a)) != Follower.reasons(Follower.digest(c)))
+        var d = a
+        d.hypotheses[0].evidenceFor.append("another reason [x]")
+        #expect(Follower.reasons(Follower.digest(a)) != Follower.reasons(Follower.digest(d)))
+    }
+}

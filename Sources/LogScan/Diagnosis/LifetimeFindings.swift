@@ -179,6 +179,10 @@ public struct LifetimeFindings: Sendable {
                 if j.end == .none {
                     if j.successor != nil {
                         j.killed = true
+                    } else if scan.supersededStreams.contains(life.lastLocation.file) {
+                        // `follow`: a newer container's log of the pod appeared and this one was
+                        // read to its end (the newer one's lifetime is still open, not listed).
+                        j.killed = true
                     } else if i == list.count - 1, !LifetimeFindings.logsOnlyOnChange.contains(c), marks.count >= LifetimeFindings.regularMinutes, let other = otherEnd,
                               // A stream cut by a damaged archive ends where the damage is, not
                               // where the controller stopped.

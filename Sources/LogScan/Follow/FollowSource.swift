@@ -276,6 +276,11 @@ public final class FollowSource: ByteSource {
             if let n = try readCurrent(into: buffer), n > 0 { return n }
             // The open descriptor is at its end.
             if control.isStopped { finish(); break }
+            if superseded.isStopped {
+                notes.append("\(path): its container restarted (\(supersededBy ?? "a newer log") appeared); following it ended after \(offset) bytes")
+                finish()
+                break
+            }
             if let n = try checkPath(into: buffer) {
                 if n > 0 { return n }
                 continue  // switched to another file or rewound: read again at once
@@ -377,5 +382,18 @@ public final class FollowSource: ByteSource {
     private func finish() {
         finished = true
         caughtUp = true
+    }
+
+    /// Set (`supersede(by:)`) when a newer container of the same pod logs to `<n+1>.log`: this
+    /// file no longer grows (the kubelet leaves the old container's log as it is), so once read
+    /// to its end the source ends, and its stream's last record is where the container stopped.
+    public let superseded = FollowControl()
+    private var supersededBy: String?
+
+    /// Ends the source at the end of what its file holds, because `path` (the newer container's
+    /// log) appeared. Call from any thread; a source waiting at end of file returns 0 within a poll.
+    public func supersede(by path: String) {
+        if !superseded.isStopped { supersededBy = path }
+        superseded.stop()
     }
 }

@@ -100,6 +100,48 @@ public final class Follower: @unchecked Sendable {
     /// Seconds between two calls of `saveState`.
     public var saveSeconds = 30.0
     var lastSave: Int64 = 0
+    /// What makes a record of an incident worth writing again: the incident's JSON with each
+    /// hypothesis' evidence kept as its reason alone (the text before ` [signal ×N in runs
+    /// from ... to ...]`). Supporting healthy signals keep counting after the failures stop, and
+    /// each new count rewrote the incident (a trial's resolved incident was written three more
+    /// times with nothing else changed); a new reason, a confidence, a count of the failure
+    /// signals or a status still make a new record.
+    /// Returns `<reasons digest>|<whole digest>` (`fnv1a64` of each JSON); `reasons(_:)` takes
+    /// the first part back.
+    static func digest(_ incident: Incident) -> String {
+        var i = incident
+        func reason(_ s: String) -> String { s.range(of: " [").map { String(s[..<$0.lowerBound]) } ?? s }
+        for k in i.hypotheses.indices {
+            i.hypotheses[k].evidenceFor = i.hypotheses[k].evidenceFor.map(reason)
+            i.hypotheses[k].evidenceAgainst = i.hypotheses[k].evidenceAgainst.map(reason)
+        }
+        return fnv1a64(JSON.object(JSONReport.incident(i)).rendered) + "|" + fnv1a64(JSON.object(JSONReport.incident(incident)).rendered)
+    }
+
+    /// The reasons part of a `digest`.
+    static func reasons(_ digest: String) -> Substring { digest.split(separator: "|").first ?? Substring(digest) }
+
+    /// Sequence numbers a state saved while running reserves past its `seq` (`FollowState.reserved`).
+    static let seqReservation = 1000
+    /// Readers whose input ended, and that count at the last analysis.
+    var streamsEnded = 0
+    var lastStreamsEnded = 0
+    /// When a change to an emitted incident held back by `reportEverySeconds` may be written
+    /// (wall clock, milliseconds); nil when none waits.
+    var changeDue: Int64?
+    /// The highest number the last state saved while running reserved; reaching it saves again.
+    var reservedSeq = Int.max
+
+    /// The next sequence number. A running sidecar whose saved state did not reserve it saves
+    /// the state first (a SIGKILL then cannot make the next run give it again).
+    func nextSeq() -> Int {
+        if seq + 1 > reservedSeq, let saveState {
+            lastSave = wallClock()
+            saveState(snapshotState())
+        }
+        seq += 1
+        return seq
+    }
     /// What was emitted of each incident still held: a digest of its JSON (`fnv1a64`) and when
     /// (wall clock, ms).
     var emitted: [String: (digest: String, at: Int64)] = [:]
@@ -135,7 +177,9 @@ public final class Follower: @unchecked Sendable {
     public func run(inputs: [String], resume: FollowState? = nil) -> Analysis {
         lock.lock()
         scanner.following = true
-        if let resume { seq = resume.seq }
+        // After a SIGKILL the state is up to `saveSeconds` old: its `reserved` is above every
+        // number the killed run could have written, so none is given twice.
+        if let resume { seq = resume.lastSeqGiven }
         watchesFolders = inputs.contains { $0 != "-" && Self.isDirectory($0) }
         walk(inputs, first: true, resume: resume)
         if readers.isEmpty, watchesFolders {
@@ -195,9 +239,12 @@ public final class Follower: @unchecked Sendable {
     /// The state while readers run (holding the lock): each file's inode and offset as of its last
     /// read (bytes handed to the line reader; a line cut by the read is counted as read).
     func snapshotState() -> FollowState {
-        FollowState(seq: seq, files: readers.compactMap { r in
+        reservedSeq = seq + Self.seqReservation
+        var s = FollowState(seq: seq, files: readers.compactMap { r in
             r.position.map { FollowState.File(path: r.name, inode: $0.inode, offset: $0.offset) }
         })
+        s.reserved = reservedSeq
+        return s
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -230,6 +277,17 @@ public final class Follower: @unchecked Sendable {
                 guard first, resume == nil else { continue }
                 start(Reader(name: path)) { [self] _ in scanner.scan(path: path) }
                 continue
+            }
+            // A newer container of a pod (`1.log` after `0.log`): the older one's file is
+            // complete; its reader ends once it has read it all (its lifetime then ends there,
+            // and an OOM kill is seen while following, not at the sidecar's stop).
+            if let p = PodLogPath(path), p.rotated == nil {
+                for r in readers {
+                    guard let source = r.source, let q = PodLogPath(r.name), q.rotated == nil, q.restart < p.restart,
+                          q.namespace == p.namespace, q.pod == p.pod, q.uid == p.uid, q.container == p.container else { continue }
+                    source.supersede(by: path)
+                    scanner.state.supersededStreams.insert(r.name)
+                }
             }
             let saved = resume?.files.first { $0.path == path }
             // A followed controller's log is in the input even before (or without) a new record:
@@ -272,8 +330,12 @@ public final class Follower: @unchecked Sendable {
             lock.lock()
             box.value(index)
             readers[index].done = true
-            // A followed file that was removed: if a walk finds it again, it is followed again.
-            if readers[index].source != nil, !control.isStopped { known.remove(readers[index].name) }
+            streamsEnded += 1
+            // A followed file that was removed: if a walk finds it again, it is followed again
+            // (not one a newer container's log superseded: it is complete, and still there).
+            if let source = readers[index].source, !control.isStopped, !source.superseded.isStopped {
+                known.remove(readers[index].name)
+            }
             lock.unlock()
         }
         thread.stackSize = 8 << 20
@@ -329,8 +391,7 @@ public final class Follower: @unchecked Sendable {
                 let index = Recovery.index(list)
                 for var r in resolved {
                     r.incident.recovery = Recovery.of(r.incident, timelines: list, healthyByObject: index)
-                    seq += 1
-                    onIncident?(r.incident, seq)
+                    onIncident?(r.incident, nextSeq())
                 }
                 let gone = Set(resolved.map(\.index))
                 kept = kept.indices.filter { !gone.contains($0) }.map { kept[$0] }
@@ -341,30 +402,49 @@ public final class Follower: @unchecked Sendable {
         // While readers catch up on what their files hold, only closes are worth an analysis; at
         // most one per `analyseSeconds` (each analyses the whole of what is held: on a 10 GiB
         // stream one per second cost 60 % more CPU than `scan`).
-        let due = final || ((!fresh.isEmpty || (caughtUp && events != lastEvents))
+        // A change held back by `--report-every` is written when its time comes, even if no
+        // record arrives meanwhile (on a quiet cluster it waited for unrelated input).
+        let changeWaits = changeDue.map { now >= $0 } ?? false
+        // A stream that ended (an old container's log read to its end) ends its controller's
+        // lifetime: a kill is known from then on.
+        let ended = streamsEnded != lastStreamsEnded
+        let due = final || ((!fresh.isEmpty || (caughtUp && events != lastEvents) || changeWaits || ended)
                             && now - lastAnalysis >= Int64(analyseSeconds * 1000))
         guard due else { return nil }
         lastAnalysis = now
         lastEvents = events
+        lastStreamsEnded = streamsEnded
+        changeDue = nil
         // The incidents closed since the last analysis are diagnosed with the rest, then leave the
         // scanner: what is emitted of them stays as emitted.
         let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
         scanner.state.closed = []
         let freshIDs = Set(fresh.map(\.id))
         var held: [String: (digest: String, at: Int64)] = [:]
-        for i in analysis.incidents where scanner.filter.accepts(i) && i.severity >= minSeverity {
+        // An incident already written is written again whatever its severity now: a short
+        // outage written `open` (error) that resolves as a transient (info) must reach the
+        // reader as resolved, or it stays open for good below `--min-severity`.
+        for i in analysis.incidents where scanner.filter.accepts(i) && (i.severity >= minSeverity || emitted[i.id] != nil) {
             let closed = freshIDs.contains(i.id)
             if closed, i.status == .open { kept.append(i) }
-            let digest = fnv1a64(JSON.object(JSONReport.incident(i)).rendered)
+            let digest = Self.digest(i)
             if let e = emitted[i.id] {
                 held[i.id] = e
                 guard e.digest != digest else { continue }
+                // While it stays open, a change of evidence counts alone is not written; the
+                // record written when it closes, and at the end, is the whole incident.
+                if !final, !closed, Self.reasons(e.digest) == Self.reasons(digest) { continue }
                 // Behind the horizon an incident only changes because its evidence was dropped.
-                if !final, !closed, i.lastSeen.millis < horizon || now - e.at < Int64(reportEverySeconds * 1000) { continue }
+                if !final, !closed, i.lastSeen.millis < horizon { continue }
+                let every = Int64(reportEverySeconds * 1000)
+                if !final, !closed, now - e.at < every {
+                    changeDue = min(changeDue ?? .max, e.at + every)
+                    continue
+                }
             }
-            seq += 1
+            let number = nextSeq()
             if !closed { held[i.id] = (digest, now) }
-            onIncident?(i, seq)
+            onIncident?(i, number)
         }
         // An incident no longer in the analysis (closed and emitted, or filtered out) is forgotten.
         emitted = held
@@ -517,7 +597,16 @@ public struct FollowState: Codable, Sendable, Equatable {
     public var version = 1
     /// The last sequence number emitted.
     public var seq: Int
+    /// Written while running (every `saveSeconds`): a number above every one the run may write
+    /// before it saves again. A run resumed from the state starts above it, so that after a
+    /// SIGKILL (the state up to 30 s old) no `seq` is given twice. Nil in the state written at
+    /// a clean stop: numbers go on from `seq`.
+    public var reserved: Int?
     public var files: [File]
+
+    /// The number a run resumed from this state goes on after: `seq`, or `reserved` when the
+    /// run that saved it may have written past `seq` (it was killed before its next save).
+    public var lastSeqGiven: Int { max(seq, reserved ?? seq) }
 
     public init(seq: Int, files: [File]) {
         self.seq = seq

@@ -26,11 +26,30 @@ public struct InputWalker {
     /// The inputs, in argument order, folders expanded.
     public mutating func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
+        otherPods = []
         for p in paths {
             if p == "-" { out.append(p); continue }
             walk(p, into: &out, top: true)
         }
+        if !otherPods.isEmpty {
+            let pods = Set(otherPods.compactMap { PodLogPath($0).map { "\($0.namespace)/\($0.pod)" } }).sorted()
+            notes.append("\(otherPods.count) log file(s) of \(pods.count) pod(s) that are not Flux controllers were skipped (the /var/log/pods path names the pod; give a file by name to read it): \(InputWalker.some(pods))")
+        }
         return out
+    }
+
+    /// Files of a walked kubelet log tree whose pod is not a Flux controller's (`isOtherPod`).
+    public private(set) var otherPods: [String] = []
+
+    /// Whether `path` is a container log under the kubelet's layout
+    /// (`<ns>_<pod>_<uid>/<container>/<n>.log`, `PodLogPath`) of a pod that no Flux controller's
+    /// Deployment makes (`FluxControllers.controller(inName:)` finds none in the pod's name): an
+    /// application's log in `/var/log/pods`, which a sidecar mounting the node's logs also sees.
+    /// Its records are not Flux's: read, they made "No space left on device" and TLS incidents
+    /// with `controllers: unknown` and flux-system commands.
+    static func isOtherPod(_ path: String) -> Bool {
+        guard let p = PodLogPath(path) else { return false }
+        return FluxControllers.controller(inName: p.pod) == nil
     }
 
     /// In a walked folder or a tar bundle, which files are read: `*.log`, `*.txt`, `*.gz`, `*.tar`, `*.tgz`,
@@ -63,6 +82,7 @@ public struct InputWalker {
         }
         if !id.isDir {
             if !top, !InputWalker.looksLikeLog(path) { skipped.append(path); return }
+            if !top, InputWalker.isOtherPod(path) { otherPods.append(path); return }
             if seenFiles.insert(id.key).inserted { out.append(path) } else { notes.append("\(path): skipped, the same file was already given") }
             return
         }

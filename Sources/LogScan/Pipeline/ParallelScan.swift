@@ -38,6 +38,7 @@ extension ScanResult {
         spills += o.spills
         inputErrors += o.inputErrors
         cutStreams.formUnion(o.cutStreams)
+        supersededStreams.formUnion(o.supersededStreams)
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }
         for (k, v) in o.countsBySignature { countsBySignature[k, default: 0] += v }

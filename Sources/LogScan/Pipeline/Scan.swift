@@ -117,6 +117,9 @@ public struct ScanResult: Sendable {
     /// Streams (names as in `file:line`) that ended because their input was damaged (a gzip or
     /// tar archive cut short): their last record is not where the controller stopped logging.
     public var cutStreams: Set<String> = []
+    /// Followed container logs (`<n>.log`) that a newer container's log of the same pod
+    /// superseded (`follow`): their last lifetime ended there, as the kubelet restarted the container.
+    public var supersededStreams: Set<String> = []
     /// Failure and wrapper events left out because they came before `--since`, per object (nil:
     /// none named): the first one's time (milliseconds, UTC) and how many, so the report can say
     /// an incident was under way before the window (its `when:` starts at the window).
@@ -400,9 +403,12 @@ public final class LogScanner {
                 // As in a walked folder, members whose names say they are not logs (a support
                 // bundle's README.md, *.yaml, *.json) are not read (`InputWalker.looksLikeLog`).
                 var skipped: [String] = []
+                var otherPods: [String] = []
                 while let member = try tar.next() {
                     // A member not read cannot be the stream the damage cut.
                     guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
+                    // An application pod's log in a packed /var/log/pods tree: not Flux's.
+                    guard !InputWalker.isOtherPod(member.name) else { otherPods.append(member.name); lastStream = nil; continue }
                     let memberName = path + ":" + member.name
                     lastStream = memberName
                     // A gzip member (the kubelet's rotated `0.log.20240524-101026.gz` in a packed
@@ -421,6 +427,10 @@ public final class LogScanner {
                 }
                 if !skipped.isEmpty {
                     state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
+                }
+                if !otherPods.isEmpty {
+                    let pods = Set(otherPods.compactMap { PodLogPath($0).map { "\($0.namespace)/\($0.pod)" } }).sorted()
+                    state.warnings.append(ScanWarning(message: "\(path): \(otherPods.count) member(s) of \(pods.count) pod(s) that are not Flux controllers skipped (the /var/log/pods path names the pod): \(InputWalker.some(pods))"))
                 }
                 if let d = tar.damage {
                     state.warnings.append(ScanWarning(message: "\(path): \(d)"))
@@ -538,7 +548,7 @@ public final class LogScanner {
         var heldIsTrace = false
         /// The held record is a `flux logs` line: untimed plain lines and blank lines after it
         /// are its error's (`continues`).
-        var heldTakesAll: Bool { held?.format == .fluxLogs }
+        var heldTakesAll: Bool { held?.format == .fluxLogs || held?.format == .console }
         /// A blank line inside the held record (a Go crash report's, a `flux logs` error's); past
         /// the line cap the record is marked cut instead (a flood of blank lines stays bounded).
         mutating func continueHeldWithBlankLine() {
@@ -925,9 +935,11 @@ public final class LogScanner {
         func continues(_ r: Record) -> Bool {
             guard held != nil, r.format == .plain, heldLines < 2000 else { return false }
             // `flux logs` prints a record's error as it is, newlines and all (its template ends
-            // `{{.Message}} {{.Error}}\n`, FLUX-LOGS.md 2: SOPS's `Group 0: FAILED` lines): every
-            // line until the next record with a time is the error's.
-            if heldTakesAll, r.time == nil { return true }
+            // `{{.Message}} {{.Error}}\n`, FLUX-LOGS.md 2: SOPS's `Group 0: FAILED` lines), and
+            // zap's console encoder a message's newlines (FLUX-LOGS.md 1.3: Helm's `Last Helm
+            // logs:`, the fields after the last line): every line until the next record with a
+            // time of its own is the record's, but a Go crash report's start.
+            if heldTakesAll, r.time == nil || r.timeFromEnvelope, !StreamState.startsTrace(r) { return true }
             let m = r.message
             if m.hasPrefix("\t") || m.hasPrefix("    ") { return true }
             if heldIsTrace {
@@ -973,7 +985,29 @@ public final class LogScanner {
         mutating func flushHeld() {
             guard var record = held.take() else { return }  // moved out, not copied
             heldIsTrace = false
+            if record.format == .console, heldLines > 1 || record.payload.utf8.contains(10) { StreamState.redecodeConsole(&record) }
             process(&record)
+        }
+
+        /// A zap console record that took continuation lines (`continues`): decoded again from
+        /// its whole text, so that the fields JSON after the message's last line (the object,
+        /// the controller) and the whole message are the record's (zap console: `ts TAB LEVEL
+        /// TAB [logger TAB] msg [TAB fields]`, the message's newlines written as they are).
+        static func redecodeConsole(_ record: inout Record) {
+            var again = Record(location: record.location)
+            let decoded = Array(record.payload.utf8).withUnsafeBytes { p -> Bool in
+                var start = 0
+                while start < p.count, p[start] == 32 || p[start] == 9 { start += 1 }
+                return TextEncodings.console(UnsafeRawBufferPointer(rebasing: p[start...]), into: &again)
+            }
+            guard decoded else { return }
+            record.level = again.level
+            if let c = again.controller { record.controller = c }
+            if let o = again.object { record.object = o }
+            record.logger = again.logger
+            record.message = again.message
+            record.error = again.error
+            record.fields = again.fields
         }
 
         /// The pod of the last record with an envelope that names one (`Envelope.pod`).

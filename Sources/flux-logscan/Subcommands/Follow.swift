@@ -53,6 +53,12 @@ struct Follow: ParsableCommand {
 
     /// Stop once every input is read to its end: a finished log (an archive, `kubectl logs`
     /// without `-f`) read the way `follow` reads a live one, incidents written as they close.
+    @Flag(name: .shortAndLong, help: "Also print every matched event as it is read (text: one line each; ndjson: {\"type\":\"event\"} lines).")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print one summary line per incident record (text and markdown).")
+    var quiet = false
+
     @Flag(help: "Stop once every input is read to its end instead of waiting for more (a finished log read as follow reads a live one).")
     var untilCaughtUp = false
 
@@ -107,7 +113,16 @@ struct Follow: ParsableCommand {
         follower.reportEverySeconds = reportEvery.seconds
         follower.stopWhenCaughtUp = untilCaughtUp
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
-        let report = TextReport(color: useColor)
+        var report = TextReport(color: useColor)
+        report.quiet = quiet
+        if verbose {
+            // CONTRACT.md: `-v` prints matched events (ndjson: `{"type":"event",...}` lines).
+            let eventReport = report
+            switch format {
+            case .ndjson, .json, .html: scanner.eventObserver = { Output.stdout(JSONReport.event($0).rendered + "\n") }
+            case .text, .markdown: scanner.eventObserver = { Output.stdout(eventReport.event($0) + "\n") }
+            }
+        }
         switch format {
         case .ndjson, .json, .html:
             follower.onIncident = { incident, seq in
@@ -128,7 +143,11 @@ struct Follow: ParsableCommand {
                     if shown.count >= 100_000 { shown = [:] }
                     shown[incident.id] = (seq, incident.status, incident.severity, incident.transient)
                 }
-                if format == .markdown {
+                if quiet {
+                    // One line per record: `[seq] <summary>`, an update saying which it updates.
+                    let line = "[\(seq)] " + (update.map { $0 + ": " } ?? "") + report.summaryLine(incident)
+                    Output.stdout(format == .markdown ? "- " + line + "\n" : line + "\n")
+                } else if format == .markdown {
                     Output.stdout((update.map { markdown.note($0 + ":") } ?? "") + markdown.block(incident, number: seq) + "\n")
                 } else {
                     Output.stdout("\n" + (update.map { $0 + ":\n" } ?? "") + report.block(incident, number: seq))
