@@ -329,6 +329,41 @@ func scratch(_ tag: String) throws -> URL {
     }
 }
 
+/// A sidecar mounting the node's `/var/log/pods` sees every pod: an application's log there
+/// (`shop_checkout-7d9f8-abcde_<uid>/app/0.log`, its own `no space left on device` and
+/// `x509` errors) made CRITICAL "No space left on device" and TLS incidents with `controllers:
+/// unknown` and flux-system commands (a trial). Pods that no Flux controller's Deployment makes
+/// are skipped, in a folder and in a tar bundle, with a note naming them; a file given by name
+/// is read.
+@Suite struct OtherPodsTests {
+    @Test func applicationPodsOfAPodsTreeAreSkipped() throws {
+        let dir = try scratch("other-pods")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try #require(try Sample.all().first { $0.name == "networkpolicy-9090" })
+        let pods = try ArchiveTests.podsTree(sample, in: dir)
+        let app = pods.appendingPathComponent("shop_checkout-7d9f8-abcde_99999999-aaaa/app")
+        try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+        var lines: [String] = []
+        for i in 0..<30 {
+            let ts = String(format: "2026-11-24T02:5%d:%02d.000Z", i / 10, (i % 10) * 5)
+            lines.append("\(ts.dropLast())000000Z stderr F {\"level\":\"error\",\"ts\":\"\(ts)\",\"msg\":\"write failed\",\"error\":\"write /data/x: no space left on device\"}")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: app.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+        let base = try json(run(["--format", "json"] + sample.logs).stdout)
+        let tree = try run(["--format", "json", pods.path])
+        #expect(try incidentsWithoutPlaces(json(tree.stdout)) == incidentsWithoutPlaces(base))
+        #expect(tree.stderr.contains("1 log file(s) of 1 pod(s) that are not Flux controllers were skipped"), "\(tree.stderr)")
+        #expect(tree.stderr.contains("shop/checkout-7d9f8-abcde"))
+        try sh(["tar", "czf", "bundle.tar.gz", "var"], in: dir)
+        let bundle = try run(["--format", "json", dir.appendingPathComponent("bundle.tar.gz").path])
+        #expect(try incidentsWithoutPlaces(json(bundle.stdout)) == incidentsWithoutPlaces(base))
+        #expect(bundle.stderr.contains("pod(s) that are not Flux controllers skipped"), "\(bundle.stderr)")
+        // Given by name, it is read: its records are counted.
+        let byName = try json(run(["--format", "json", app.appendingPathComponent("0.log").path]).stdout)
+        #expect((byName["stats"] as? [String: Any])?["records"] as? Int == 30)
+    }
+}
+
 /// A folder whose only file is a README.md (skipped by name, as InputWalker.looksLikeLog says)
 /// was reported as "the input is empty" right after the warning that skipped it.
 @Suite struct SkippedFolderTests {

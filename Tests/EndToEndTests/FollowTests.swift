@@ -336,6 +336,23 @@ import Glibc
         #expect(stopped.stderr.contains("0.log: its container restarted"), "\(stopped.stderr)")
     }
 
+    /// CONTRACT.md lists `-v/--verbose` (print matched events) and `-q/--quiet` among the options
+    /// every user expects; `follow` refused both ("Unknown option '-v'", a trial). samples/git-auth-
+    /// failed (one incident, 24 events: its expected.json and `scan --counts`).
+    @Test func verboseAndQuiet() throws {
+        let log = "samples/git-auth-failed/source-controller.log"
+        let events = try run(["--format", "json", log]).stdout
+        let total = try #require((try json(events)["stats"] as? [String: Any])?["events"] as? Int)
+        let verbose = try run(["follow", "--until-caught-up", "-v", log])
+        #expect(verbose.status == 0)
+        #expect(verbose.text.components(separatedBy: "\"type\":\"event\"").count - 1 == total)
+        let quiet = try run(["follow", "--until-caught-up", "-q", "--format", "text", log])
+        #expect(quiet.status == 0)
+        let lines = quiet.text.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("[1] ERROR") == true, "\(quiet.text)")
+        #expect(lines.first?.contains("Git HTTPS credentials rejected: GitRepository/flux-system/flux-system") == true)
+    }
+
     /// A file that never stops growing (another app's log in the folder, a line every 0.2 s) does
     /// not hold reports back (a trial found nothing written until it went quiet).
     @Test func aBusyFileDoesNotHoldReportsBack() throws {
