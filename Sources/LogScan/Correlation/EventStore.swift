@@ -664,7 +664,9 @@ public final class EventStore {
         // encoding (`flux logs` joins message and error), so the text is not compared. Records
         // that took a neighbour's time may share both and be distinct (18,888 `no such host`
         // lines with no time counted once): their place too.
-        var h = Self.recordHash(time: time, text: PackedCaptures.pack(e.captures))
+        // (The interned set: packed once already; a signature's sets folded past the cap are
+        // its first set, and then only the time tells copies apart.)
+        var h = Self.recordHash(time: time, text: captureSets[Int(caps)])
         if e.timeInherited { h = (h ^ UInt64(truncatingIfNeeded: e.location.line)) &* 0x9e3779b97f4a7c15 }
         if let i = runs[key], runList[i].1.seen.contains(h) { duplicates += 1; return }
         let exampleIndex = keepExample(e, ek, time: time, limit: examplesPerKey)
