@@ -38,6 +38,19 @@ import Testing
         #expect(home.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
     }
 
+    /// helm.yaml's forced reconcile starts over a release whose retries are exhausted: only the
+    /// incident's own HelmRelease (db/postgres), not one folded under it that waits on it
+    /// (shop/checkout: a trial saw `--force` written for both). Other steps name both.
+    @Test func aForcedReconcileIsForTheIncidentsOwnObjectsOnly() {
+        var f = PlaceholderFiller(objects: [ObjectRef(kind: "HelmRelease", namespace: "db", name: "postgres"),
+                                            ObjectRef(kind: "HelmRelease", namespace: "shop", name: "checkout")])
+        f.ownObjects = 1
+        #expect(f.fill("After retries are exhausted: flux reconcile helmrelease <name> -n <namespace> --force (or suspend and resume it) to start over.")
+            == "After retries are exhausted: flux reconcile helmrelease postgres -n db --force (or suspend and resume it) to start over.")
+        #expect(f.fill("flux get helmrelease <name> -n <namespace>")
+            == "flux get helmrelease postgres -n db && flux get helmrelease checkout -n shop")
+    }
+
     /// A source the supporting evidence names fills `<name>` after its kind only where it can be
     /// the incident's: artifact-fetch.yaml's `flux resume source git <name>` for Kustomizations of
     /// its namespace; not for an incident that names a source of its own (a HelmChart: a trial's

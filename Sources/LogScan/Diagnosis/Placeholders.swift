@@ -37,6 +37,11 @@ public struct PlaceholderFiller: Sendable {
     /// under it that wait on its upstream directly (`DownstreamIncident.waitsOn`: the HelmRelease
     /// whose HelmChart failed, the Kustomizations whose GitRepository did), unique.
     public var objects: [ObjectRef]
+    /// How many of `objects` are the incident's own (upstream and affected); the rest wait on
+    /// its upstream. A forced reconcile (`flux reconcile helmrelease <name> --force`, which
+    /// starts a release over once its retries are exhausted) is written for those only: a
+    /// HelmRelease that merely waits on the failed one needs none.
+    public var ownObjects = Int.max
     /// Sources that the evidence supporting a hypothesis is about (`learnSource`), one per kind
     /// none of `objects` has: they fill `<name>` after their kind as `objects` do.
     public var learned: [ObjectRef] = []
@@ -54,12 +59,14 @@ public struct PlaceholderFiller: Sendable {
     public init(incident: Incident) {
         var objects: [ObjectRef] = []
         for o in [incident.upstream].compactMap({ $0 }) + incident.affected where !objects.contains(o) { objects.append(o) }
+        let own = objects.count
         if let upstream = incident.upstream {
             for d in incident.downstream where d.waitsOn.contains(upstream) {
                 for o in d.objects where !objects.contains(o) { objects.append(o) }
             }
         }
         self.objects = objects
+        ownObjects = own
         var values: [String: String] = [:]
         if incident.controllers.count == 1 { values["controller"] = incident.controllers[0] }
         func unique(_ key: String, where keep: (SignalSummary) -> Bool = { _ in true }) -> String? {
@@ -80,7 +87,10 @@ public struct PlaceholderFiller: Sendable {
             let parts = r.split(separator: "/")
             if parts.count == 2, objects.contains(where: { $0.kind == "HelmRelease" }) { values["namespace"] = String(parts[0]) }
         }
-        let releases = objects.filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty }
+        // The incident's own HelmRelease (one folded under it that waits on it is not the release
+        // whose history or storage the steps read).
+        let ownReleases = objects.prefix(own).filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty }
+        let releases = ownReleases.isEmpty ? objects.filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty } : Array(ownReleases)
         helmStorageNamespace = releases.count == 1 ? releases[0].namespace : nil
         if let u = unique("url", where: { $0.signature.hasPrefix("git-") }) {
             values["url"] = u
@@ -330,6 +340,10 @@ public struct PlaceholderFiller: Sendable {
                         break
                     }
                 }
+            }
+            if String(chars[(i + token.count)..<end]).contains("--force") || head.contains("--force") {
+                let own = Set(objects.prefix(ownObjects))
+                candidates = candidates.filter { own.contains($0) || learned.contains($0) }
             }
             guard (1...Self.maxObjects).contains(candidates.count) else { i += token.count; continue }
             // Prose with no command in it names one object or none.
