@@ -319,4 +319,27 @@ import Testing
         let texts = hypotheses.flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
         #expect(!texts.contains { $0.contains("helm-controller") }, "\(texts)")
     }
+
+    /// One cause behind many objects is one incident listing them: samples/notification-
+    /// controller-unreachable's Kustomization apps, copied as five Kustomizations in the same
+    /// minutes (each record renamed; `unable to record event ... lookup notification-controller...
+    /// no such host`, FLUX-LOGS.md 3.14) made five incidents (a trial: twenty for twenty).
+    @Test func oneMissingServiceBehindManyObjectsIsOneIncident() throws {
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent("samples/notification-controller-unreachable/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let names = ["apps", "infra", "monitoring", "tenants", "ingress"]
+        var out: [String] = []
+        for line in lines {
+            for name in names {
+                out.append(line.replacingOccurrences(of: "\"name\":\"apps\"", with: "\"name\":\"\(name)\""))
+            }
+        }
+        let r = try run(["--format", "json", "-"], stdin: Data((out.joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(Set(incidents.first?["objects"] as? [String] ?? []) == Set(names.map { "Kustomization/flux-system/\($0)" }))
+        #expect((incidents.first?["title"] as? String ?? "").hasSuffix(": 5 Kustomizations failing"))
+        #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "notification-controller-unreachable")
+    }
+
 }

@@ -248,3 +248,13 @@ import Testing
         #expect(!r.passCapHit)
     }
 }
+
+/// `Correlator.plural`: kinds in titles (`4 GitRepositories failing`, not `GitRepositorys`).
+@Suite struct KindPluralTests {
+    @Test func kindPlurals() {
+        #expect(Correlator.plural("Kustomization") == "Kustomizations")
+        #expect(Correlator.plural("GitRepository") == "GitRepositories")
+        #expect(Correlator.plural("ImagePolicy") == "ImagePolicies")
+        #expect(Correlator.plural("HelmRelease") == "HelmReleases")
+    }
+}

@@ -254,6 +254,10 @@ public struct Correlator {
             }
             if let u = o.upstream {
                 ups[i] = u
+            } else if o.role == .failure, Self.sharedCause(o) != nil {
+                // One cause behind several objects' failures (`sharedCause`): the incident is
+                // about all of them, none is another's upstream.
+                ups[i] = nil
             } else if let obj = o.object {
                 if let m = counts[obj], let best = m.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
                     ups[i] = best.key
@@ -284,7 +288,8 @@ public struct Correlator {
             return order.flatMap { groups[$0]! }
         }
         var drafts = group(list.indices.lazy.filter { list[$0].role == .failure }) {
-            Key(cls: list[$0].failureClass, upstream: ups[$0]?.description ?? "unknown upstream, controller:" + list[$0].controller)
+            if let shared = Self.sharedCause(list[$0]) { return Key(cls: list[$0].failureClass, upstream: shared) }
+            return Key(cls: list[$0].failureClass, upstream: ups[$0]?.description ?? "unknown upstream, controller:" + list[$0].controller)
         }
 
         // 2. Wrappers join the nearest incident holding their object within the window; the rest
@@ -325,10 +330,37 @@ public struct Correlator {
         for d in drafts {
             // `list` is in `Correlator.before` order, so are ascending indices.
             let idx = d.sorted()
-            incidents.append(build(idx.map { list[$0] }, upstream: idx.lazy.compactMap { ups[$0] }.first, healthyUntil: healthyUntil))
+            // A shared cause (`sharedCause`) has no upstream object, whatever its wrappers name.
+            let shared = idx.contains { list[$0].role == .failure && Self.sharedCause(list[$0]) != nil }
+            incidents.append(build(idx.map { list[$0] }, upstream: shared ? nil : idx.lazy.compactMap { ups[$0] }.first, healthyUntil: healthyUntil))
         }
         incidents.sort { $0.precedes(inReport: $1) }
         return incidents
+    }
+
+    /// A kind's plural in a title: `Kustomizations`, `HelmReleases`, `GitRepositories`,
+    /// `ImagePolicies` (English: a consonant before a final y makes -ies).
+    static func plural(_ kind: String) -> String {
+        if kind.hasSuffix("y"), let before = kind.dropLast().last, !"aeiouAEIOU".contains(before) { return kind.dropLast() + "ies" }
+        return kind + "s"
+    }
+
+    /// The one cause a failure shares with other objects' failures of its kind, so that they
+    /// make one incident with every object affected instead of one incident per object (a trial:
+    /// 20 Kustomizations whose events could not reach notification-controller were 20
+    /// incidents, four GitRepositories behind one timing-out cluster DNS four):
+    /// - a name that does not resolve (`dns-no-such-host`): the name (capture `host`);
+    /// - the cluster DNS failing (`dns-timeout`, `dns-server-misbehaving`, `dns-refused`): the
+    ///   DNS server's address (capture `dns_ip`, Go's `lookup <host> on <ip>:53`);
+    /// - events not delivered (class `event-delivery`): notification-controller's host.
+    /// Nil for every other failure (grouped by its upstream or object).
+    static func sharedCause(_ o: Occurrence) -> String? {
+        if o.failureClass == "dns" {
+            if o.signature == "dns-no-such-host", let h = o.captures["host"], !h.isEmpty { return "dns name " + h }
+            if o.signature != "dns-no-such-host", let ip = o.captures["dns_ip"], !ip.isEmpty { return "dns server " + ip }
+        }
+        if o.failureClass == "event-delivery", let h = o.captures["host"], !h.isEmpty { return "events to " + h }
+        return nil
     }
 
     func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {
@@ -386,12 +418,12 @@ public struct Correlator {
             title += " for \(upstream)"
             if !consumers.isEmpty {
                 let kinds = Set(consumers.map(\.kind))
-                let noun = kinds.count == 1 ? consumers[0].kind + (consumers.count > 1 ? "s" : "") : "objects"
+                let noun = kinds.count == 1 ? (consumers.count > 1 ? Self.plural(consumers[0].kind) : consumers[0].kind) : "objects"
                 title += ": \(consumers.count) \(noun) failing"
             }
         } else if upstream == nil, affected.count > 1 {
             let kinds = Set(affected.map(\.kind))
-            title += ": \(affected.count) \(kinds.count == 1 ? affected[0].kind + "s" : "objects") failing"
+            title += ": \(affected.count) \(kinds.count == 1 ? Self.plural(affected[0].kind) : "objects") failing"
         } else if let o = affected.first {
             title += ": \(o)"
         }
