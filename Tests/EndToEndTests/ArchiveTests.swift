@@ -357,7 +357,7 @@ func scratch(_ tag: String) throws -> URL {
         try sh(["tar", "czf", "bundle.tar.gz", "var"], in: dir)
         let bundle = try run(["--format", "json", dir.appendingPathComponent("bundle.tar.gz").path])
         #expect(try incidentsWithoutPlaces(json(bundle.stdout)) == incidentsWithoutPlaces(base))
-        #expect(bundle.stderr.contains("pod(s) that are not Flux controllers skipped"), "\(bundle.stderr)")
+        #expect(bundle.stderr.contains("1 member(s) of 1 pod(s) that are not Flux controllers were skipped"), "\(bundle.stderr)")
         // Given by name, it is read: its records are counted.
         let byName = try json(run(["--format", "json", app.appendingPathComponent("0.log").path]).stdout)
         #expect((byName["stats"] as? [String: Any])?["records"] as? Int == 30)

@@ -106,20 +106,17 @@ public final class Follower: @unchecked Sendable {
     /// each new count rewrote the incident (a trial's resolved incident was written three more
     /// times with nothing else changed); a new reason, a confidence, a count of the failure
     /// signals or a status still make a new record.
-    /// Returns `<reasons digest>|<whole digest>` (`fnv1a64` of each JSON); `reasons(_:)` takes
-    /// the first part back.
-    static func digest(_ incident: Incident) -> String {
+    /// (`fnv1a64` of that JSON; computed only when the whole record changed while the incident is
+    /// open, and when it is written.)
+    static func reasonsDigest(_ incident: Incident) -> String {
         var i = incident
         func reason(_ s: String) -> String { s.range(of: " [").map { String(s[..<$0.lowerBound]) } ?? s }
         for k in i.hypotheses.indices {
             i.hypotheses[k].evidenceFor = i.hypotheses[k].evidenceFor.map(reason)
             i.hypotheses[k].evidenceAgainst = i.hypotheses[k].evidenceAgainst.map(reason)
         }
-        return fnv1a64(JSON.object(JSONReport.incident(i)).rendered) + "|" + fnv1a64(JSON.object(JSONReport.incident(incident)).rendered)
+        return fnv1a64(JSON.object(JSONReport.incident(i)).rendered)
     }
-
-    /// The reasons part of a `digest`.
-    static func reasons(_ digest: String) -> Substring { digest.split(separator: "|").first ?? Substring(digest) }
 
     /// Sequence numbers a state saved while running reserves past its `seq` (`FollowState.reserved`).
     static let seqReservation = 1000
@@ -142,9 +139,9 @@ public final class Follower: @unchecked Sendable {
         seq += 1
         return seq
     }
-    /// What was emitted of each incident still held: a digest of its JSON (`fnv1a64`) and when
-    /// (wall clock, ms).
-    var emitted: [String: (digest: String, at: Int64)] = [:]
+    /// What was emitted of each incident still held: a digest of its JSON (`fnv1a64`), the
+    /// digest of its reasons (`reasonsDigest`) and when (wall clock, ms).
+    var emitted: [String: (digest: String, reasons: String, at: Int64)] = [:]
     var lastAnalysis: Int64 = 0
     /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
     var kept: [Incident] = []
@@ -420,20 +417,24 @@ public final class Follower: @unchecked Sendable {
         let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
         scanner.state.closed = []
         let freshIDs = Set(fresh.map(\.id))
-        var held: [String: (digest: String, at: Int64)] = [:]
+        var held: [String: (digest: String, reasons: String, at: Int64)] = [:]
         // An incident already written is written again whatever its severity now: a short
         // outage written `open` (error) that resolves as a transient (info) must reach the
         // reader as resolved, or it stays open for good below `--min-severity`.
         for i in analysis.incidents where scanner.filter.accepts(i) && (i.severity >= minSeverity || emitted[i.id] != nil) {
             let closed = freshIDs.contains(i.id)
             if closed, i.status == .open { kept.append(i) }
-            let digest = Self.digest(i)
+            let digest = fnv1a64(JSON.object(JSONReport.incident(i)).rendered)
+            var reasons: String?
             if let e = emitted[i.id] {
                 held[i.id] = e
                 guard e.digest != digest else { continue }
                 // While it stays open, a change of evidence counts alone is not written; the
                 // record written when it closes, and at the end, is the whole incident.
-                if !final, !closed, Self.reasons(e.digest) == Self.reasons(digest) { continue }
+                if !final, !closed {
+                    reasons = Self.reasonsDigest(i)
+                    if reasons == e.reasons { continue }
+                }
                 // Behind the horizon an incident only changes because its evidence was dropped.
                 if !final, !closed, i.lastSeen.millis < horizon { continue }
                 let every = Int64(reportEverySeconds * 1000)
@@ -443,7 +444,7 @@ public final class Follower: @unchecked Sendable {
                 }
             }
             let number = nextSeq()
-            if !closed { held[i.id] = (digest, now) }
+            if !closed { held[i.id] = (digest, reasons ?? Self.reasonsDigest(i), now) }
             onIncident?(i, number)
         }
         // An incident no longer in the analysis (closed and emitted, or filtered out) is forgotten.

@@ -31,11 +31,15 @@ public struct InputWalker {
             if p == "-" { out.append(p); continue }
             walk(p, into: &out, top: true)
         }
-        if !otherPods.isEmpty {
-            let pods = Set(otherPods.compactMap { PodLogPath($0).map { "\($0.namespace)/\($0.pod)" } }).sorted()
-            notes.append("\(otherPods.count) log file(s) of \(pods.count) pod(s) that are not Flux controllers were skipped (the /var/log/pods path names the pod; give a file by name to read it): \(InputWalker.some(pods))")
-        }
+        if !otherPods.isEmpty { notes.append(Self.otherPodsNote(otherPods, files: "log file(s)")) }
         return out
+    }
+
+    /// What a note says of skipped `isOtherPod` paths: how many `files`, of how many pods, which
+    /// pods (`namespace/pod`, the first five).
+    static func otherPodsNote(_ paths: [String], files: String) -> String {
+        let pods = Set(paths.compactMap { PodLogPath($0).map { "\($0.namespace)/\($0.pod)" } }).sorted()
+        return "\(paths.count) \(files) of \(pods.count) pod(s) that are not Flux controllers were skipped (the /var/log/pods path names the pod; give a file by name to read it): \(InputWalker.some(pods))"
     }
 
     /// Files of a walked kubelet log tree whose pod is not a Flux controller's (`isOtherPod`).

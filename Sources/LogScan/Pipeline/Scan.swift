@@ -429,8 +429,7 @@ public final class LogScanner {
                     state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
                 }
                 if !otherPods.isEmpty {
-                    let pods = Set(otherPods.compactMap { PodLogPath($0).map { "\($0.namespace)/\($0.pod)" } }).sorted()
-                    state.warnings.append(ScanWarning(message: "\(path): \(otherPods.count) member(s) of \(pods.count) pod(s) that are not Flux controllers skipped (the /var/log/pods path names the pod): \(InputWalker.some(pods))"))
+                    state.warnings.append(ScanWarning(message: "\(path): " + InputWalker.otherPodsNote(otherPods, files: "member(s)")))
                 }
                 if let d = tar.damage {
                     state.warnings.append(ScanWarning(message: "\(path): \(d)"))
@@ -546,8 +545,8 @@ public final class LogScanner {
         var held: Record?
         var heldLines = 0
         var heldIsTrace = false
-        /// The held record is a `flux logs` line: untimed plain lines and blank lines after it
-        /// are its error's (`continues`).
+        /// The held record is a `flux logs` or zap console line: untimed plain lines and blank
+        /// lines after it are its message's or error's (`continues`).
         var heldTakesAll: Bool { held?.format == .fluxLogs || held?.format == .console }
         /// A blank line inside the held record (a Go crash report's, a `flux logs` error's); past
         /// the line cap the record is marked cut instead (a flood of blank lines stays bounded).
