@@ -306,13 +306,11 @@ public final class EventStore {
         func append(_ e: Timeline.Entry) { entries.append(e) }
 
         /// Sorts the entries when an append came out of order (`by`: `Array.sort(by:)`'s order).
-        /// Copies of another input's entries dropped by `sort` (`Timeline.Entries.dropCopies`).
-        var copies = 0
         func sort(by areInIncreasingOrder: (Timeline.Entry, Timeline.Entry) -> Bool) {
             guard !sorted else { return }
             var all = Array(entries)
             all.sort(by: areInIncreasingOrder)
-            copies += Timeline.Entries.dropCopies(&all)
+            Timeline.Entries.dropCopies(&all)
             entries = Timeline.Entries(all)
             sorted = true
         }

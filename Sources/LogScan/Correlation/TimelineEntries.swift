@@ -93,6 +93,7 @@ extension Timeline {
         /// file are never dropped; a copy whose records fell into the last entry of the other
         /// input's timeline (read on after it) is counted in that entry, not found here.
         /// - Returns: how many entries were removed.
+        @discardableResult
         static func dropCopies(_ sorted: inout [Entry]) -> Int {
             var removed = 0
             var kept = 0

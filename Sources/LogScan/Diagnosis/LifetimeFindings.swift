@@ -117,10 +117,8 @@ public struct LifetimeFindings: Sendable {
     /// never joined. Order of the result: the input's, the joined pieces left out.
     static func joiningRotations(_ lifetimes: [ControllerLifetime]) -> [ControllerLifetime] {
         var groups: [String: [Int]] = [:]
-        var paths: [Int: PodLogPath] = [:]
         for (i, l) in lifetimes.enumerated() {
             guard let p = PodLogPath(l.firstLocation.file) else { continue }
-            paths[i] = p
             groups["\(p.namespace)/\(p.pod)/\(p.uid)/\(p.container)/\(p.restart)|\(l.controller)", default: []].append(i)
         }
         var out = lifetimes
