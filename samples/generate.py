@@ -1159,7 +1159,7 @@ def case_apiserver_unreachable():
                                    "msg": "Failed to update lock: Put \"%s\": context deadline exceeded\n" % url.replace("?timeout=5s", "?timeout=5s")})
     ks_ok(k, t + 95 * S, "flux-system", sha_of("api", "fs"), took_ms=1_402, rid_key="after")
     write_case("apiserver-unreachable", {"kustomize-controller.log": k},
-               ("apiserver-unreachable", 1, [], "open"),
+               ("apiserver-unreachable", 1, [], "resolved"),
                readme_text("apiserver-unreachable (control-plane upgrade, API timeouts)", """
 During a managed control-plane upgrade the API server behind 10.96.0.1 answered slowly for about half a minute. kustomize-controller (Flux 2.5, client-go < v0.35 lease wording through logger `runtime`) cannot read or update its Lease: `error retrieving resource lock flux-system/kustomize-controller-leader-election: Get "https://10.96.0.1:443/…": context deadline exceeded` every few seconds, then `Failed to update lock: Put …: context deadline exceeded`. The renewal succeeds again just before the 30s renew deadline, so the controller keeps its lease; reconciliation resumes.
 """, "failed lease reads and updates against the API server, no panic or OOM.",

@@ -85,3 +85,128 @@ import Testing
         #expect(!r.text.contains("began:"))
     }
 }
+
+/// Incidents about a controller itself (its requests to the Kubernetes API, its leader lease)
+/// name no object: CONTRACT.md's `resolved` ("a healthy signal for the incident's objects") is
+/// read as a healthy event of that controller, whatever its object, or its leader lease acquired
+/// again (`controller_healthy`, docs/PATTERNS.md). A trial's API-server outage that ended 15
+/// minutes before the capture did was 4 open "Kubernetes API unreachable" and 4 open "Leader
+/// election lost" incidents.
+@Suite struct ControllerRecoveryTests {
+    /// samples/apiserver-unreachable: the lease reads and updates fail from 10:05:02 to
+    /// 10:05:23.428 (lines 3-7), then kustomize-controller finishes reconciling the
+    /// Kustomization flux-system at 10:06:38.520 (line 9; line 8's apply proves nothing yet).
+    @Test func aReconciliationByTheControllerResolvesItsAPIOutage() throws {
+        let sample = "samples/apiserver-unreachable"
+        let r = try run(["scan", "--format", "json", sample])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        let i = try #require(incidents.first)
+        #expect(i["status"] as? String == "resolved")
+        let recovery = try #require(i["recovery"] as? [String: Any])
+        #expect(recovery["time"] as? String == "2025-03-04T10:06:38.520Z")
+        #expect(recovery["exact"] as? Bool == true)
+        #expect(recovery["object"] as? String == "Kustomization/flux-system/flux-system")
+        #expect(recovery["signature"] as? String == "kustomization-reconciliation-finished")
+        #expect(recovery["line"] as? Int == 9)
+    }
+
+    /// notification-controller loses its lease in an API outage and exits (`problem running
+    /// manager` / `leader election lost`, Flux's main.go); the new process waits for the lease
+    /// and gets it at 17:09:30 (client-go's `successfully acquired lease`): it reconciles
+    /// nothing a log line names, so the lease is its healthy signal.
+    static let outage = [
+        #"{"level":"error","ts":"2026-12-01T17:02:06.000Z","logger":"runtime","msg":"error retrieving resource lock flux-system/notification-controller-leader-election: Get \"https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/notification-controller-leader-election\": context deadline exceeded"}"#,
+        #"{"level":"error","ts":"2026-12-01T17:02:11.000Z","logger":"runtime","msg":"error retrieving resource lock flux-system/notification-controller-leader-election: Get \"https://10.96.0.1:443/apis/coordination.k8s.io/v1/namespaces/flux-system/leases/notification-controller-leader-election\": context deadline exceeded"}"#,
+        #"{"level":"error","ts":"2026-12-01T17:02:36.003Z","logger":"setup","msg":"problem running manager","error":"leader election lost"}"#,
+        #"{"level":"info","ts":"2026-12-01T17:02:48.000Z","logger":"setup","msg":"starting manager"}"#,
+        #"{"level":"info","ts":"2026-12-01T17:02:48.010Z","logger":"runtime","msg":"attempting to acquire leader lease flux-system/notification-controller-leader-election...\n"}"#,
+    ]
+    static let acquired = #"{"level":"info","ts":"2026-12-01T17:09:30.000Z","logger":"runtime","msg":"successfully acquired lease flux-system/notification-controller-leader-election\n"}"#
+
+    func incidents(_ files: [String: [String]]) throws -> [[String: Any]] {
+        let dir = try scratch("controller-recovery")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, lines) in files {
+            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let r = try run(["scan", "--format", "json", dir.path])
+        return try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+    }
+
+    @Test func theLeaseAcquiredAgainResolvesTheOutageAndTheLostElection() throws {
+        let all = try incidents(["notification-controller.log": Self.outage + [Self.acquired]])
+        let titles = Set(all.compactMap { $0["title"] as? String })
+        #expect(titles.contains("Kubernetes API unreachable") && titles.contains("Leader election lost"), "\(titles)")
+        for i in all where i["controllers"] as? [String] == ["notification-controller"] {
+            #expect(i["status"] as? String == "resolved", "\(i["title"] ?? "")")
+            let recovery = try #require(i["recovery"] as? [String: Any])
+            #expect(recovery["time"] as? String == "2026-12-01T17:09:30.000Z")
+            #expect(recovery["signature"] as? String == "leader-election-acquired")
+            #expect(recovery["controller"] as? String == "notification-controller")
+            #expect(recovery["object"] is NSNull)
+            #expect(recovery["line"] as? Int == 6)
+        }
+    }
+
+    /// Without the lease, nothing says the controller works again: both stay open. Another
+    /// controller's healthy reconciliation says nothing about this one.
+    @Test func anotherControllersHealthDoesNotResolveIt() throws {
+        let kustomize = #"{"level":"info","ts":"2026-12-01T17:05:00.000Z","msg":"Reconciliation finished in 1.311961771s, next run in 10m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system","reconcileID":"1d5c5f8a-8a4f-4b59-9f0e-58d6f5a6e1f2","revision":"main@sha1:7a1d9e3c4b5f"}"#
+        let all = try incidents(["notification-controller.log": Self.outage, "kustomize-controller.log": [kustomize]])
+        let ours = all.filter { $0["controllers"] as? [String] == ["notification-controller"] }
+        #expect(ours.count == 2)
+        for i in ours {
+            #expect(i["status"] as? String == "open", "\(i["title"] ?? "")")
+            #expect(i["recovery"] is NSNull)
+        }
+    }
+}
+
+/// Events that did not reach notification-controller are not over when the object they were
+/// about reconciles again: its `Reconciliation finished` says nothing about delivery (a trial
+/// found such an incident resolved while events were still lost). They are over when
+/// notification-controller receives an event again (`dispatching event`, FLUX-LOGS.md 1.4).
+@Suite struct EventDeliveryRecoveryTests {
+    /// samples/notification-controller-unreachable/kustomize-controller.log lines 1-5: apps
+    /// reconciles (01:10:06), its event fails (01:10:21, `no such host`), and it reconciles again
+    /// (01:20:06.462), before its next event fails (line 6, cut here).
+    func firstFive() throws -> [String] {
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/notification-controller-unreachable/kustomize-controller.log"), encoding: .utf8)
+        let lines = log.split(separator: "\n").prefix(5).map(String.init)
+        #expect(lines[2].contains("unable to record event") && lines[4].contains("Reconciliation finished"))
+        return lines
+    }
+
+    func incidents(_ files: [String: [String]], format: String = "json") throws -> RunResult {
+        let dir = try scratch("event-delivery-recovery")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, lines) in files {
+            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return try run(["scan", "--format", format, "--color", "never", dir.path])
+    }
+
+    @Test func aReconciliationOfTheObjectLeavesItOpen() throws {
+        let r = try incidents(["kustomize-controller.log": try firstFive()])
+        let all = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(all.count == 1)
+        #expect(all.first?["status"] as? String == "open")
+        #expect(all.first?["recovery"] is NSNull)
+    }
+
+    @Test func anEventReceivedByNotificationControllerResolvesIt() throws {
+        let received = #"{"level":"info","ts":"2026-11-24T01:25:00.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Reconciliation finished in 2.1s, next run in 10m0s"}"#
+        let files = ["kustomize-controller.log": try firstFive(), "notification-controller.log": [received]]
+        let all = try #require(try json(try incidents(files).stdout)["incidents"] as? [[String: Any]])
+        let delivery = try #require(all.first { ($0["title"] as? String)?.hasPrefix("Events not delivered") == true })
+        #expect(delivery["status"] as? String == "resolved")
+        let recovery = try #require(delivery["recovery"] as? [String: Any])
+        #expect(recovery["time"] as? String == "2026-11-24T01:25:00.130Z")
+        #expect(recovery["signature"] as? String == "notification-dispatching")
+        #expect(recovery["controller"] as? String == "notification-controller")
+        #expect(recovery["object"] is NSNull)
+        let text = try incidents(files, format: "text").text
+        #expect(text.contains(": notification-controller healthy (notification-dispatching, notification-controller, "), "\(text)")
+    }
+}

@@ -297,3 +297,32 @@ import Testing
         #expect(!incident.hypotheses.contains { $0.id.hasPrefix("egress-") })
     }
 }
+
+/// `controller_healthy: true` (docs/PATTERNS.md): a lifecycle signal that shows its controller
+/// working; the bundled leader lease acquired is one, and a failure or healthy signature cannot be.
+@Suite struct ControllerHealthyFieldTests {
+    @Test func onlyLifecycleSignaturesTakeIt() throws {
+        let bundled = PatternLoader.shipped().set
+        #expect(bundled.signature("leader-election-acquired")?.controllerHealthy == true)
+        #expect(bundled.signature("leader-election-attempt")?.controllerHealthy == false)
+        let yaml = """
+        version: 1
+        signatures:
+          - id: failed
+            severity: error
+            controller_healthy: true
+            regex: 'failed'
+          - id: acquired
+            severity: info
+            role: lifecycle
+            controller_healthy: yes please
+            regex: 'acquired'
+        """
+        var loader = PatternLoader()
+        loader.load(text: yaml, file: "user.yaml")
+        #expect(loader.diagnostics.map(\.description) == [
+            "user.yaml:5:25: error: controller_healthy applies to lifecycle signatures only (this one is failure; a healthy one already counts)",
+            "user.yaml:10:25: error: controller_healthy must be true or false",
+        ])
+    }
+}

@@ -49,6 +49,9 @@ public struct Incident: Sendable, Codable {
     public var hypotheses: [RankedHypothesis] = []
     /// The signatures of the incident's own events (failure and wrapper).
     public var signatures: Set<String>
+    /// Whether the incident is about events that did not reach notification-controller (class
+    /// `event-delivery`, also when a DNS or dial error was its cause): see `resolutionTargets`.
+    public var eventDelivery = false
     /// Incidents of objects that wait on this one, folded under it (`Cascade`), by first seen.
     public var downstream: [DownstreamIncident] = []
     /// Noise the cluster absorbed by itself, reported at `info` (`TransientRule`, docs/SCORING.md
@@ -58,8 +61,35 @@ public struct Incident: Sendable, Codable {
     /// set by `Analysis`; nil while open.
     public var recovery: Recovery?
     /// The objects whose healthy events resolve the incident (CONTRACT.md `resolved`): its
-    /// affected objects, else its upstream.
-    public var resolutionTargets: [ObjectRef] { affected.isEmpty ? (upstream.map { [$0] } ?? []) : affected }
+    /// affected objects, else its upstream; an incident about the controllers themselves (no
+    /// object, a class of `controllerScoped`) is resolved by a healthy event of each of its
+    /// controllers, whatever the object (`ObjectRef.controller`).
+    ///
+    /// Events that did not reach notification-controller (`eventDelivery`) are an exception: a
+    /// healthy reconciliation of the object they were about says nothing about delivery (a trial:
+    /// such an incident was resolved by it while events were still lost). They are over when
+    /// notification-controller received an event again (its `dispatching event` or `discarding
+    /// event, no alerts found`: `controller_healthy` signals), so their target is
+    /// notification-controller; with no notification-controller log in the input they stay open.
+    public var resolutionTargets: [ObjectRef] {
+        Self.resolutionTargets(affected: affected, upstream: upstream, failureClass: failureClass, controllers: controllers,
+                               eventDelivery: eventDelivery)
+    }
+    /// `resolutionTargets` of an incident with these parts.
+    static func resolutionTargets(affected: [ObjectRef], upstream: ObjectRef?, failureClass: String, controllers: [String],
+                                  eventDelivery: Bool) -> [ObjectRef] {
+        if eventDelivery { return [.controller("notification-controller")] }
+        if !affected.isEmpty { return affected }
+        if let upstream { return [upstream] }
+        return controllerScoped.contains(failureClass) ? controllers.map(ObjectRef.controller) : []
+    }
+    /// Failure classes about a controller's own state, not an object's: its requests to the
+    /// Kubernetes API (`apiserver`: lease reads and updates, API timeouts, throttling, caches)
+    /// and its leader lease (`leader-election`). A reconciliation that the controller finishes
+    /// healthy afterwards needed both (it reads and patches objects through the API, and only
+    /// the leader reconciles: controller-runtime's manager starts the controllers once elected),
+    /// so it is the healthy signal such an incident waits for (CONTRACT.md `resolved`).
+    static let controllerScoped: Set<String> = ["apiserver", "leader-election"]
     /// The event store's runs the incident (and what folded under it) was built from, for
     /// closing it while reading (`EventStore.settle(runs:)`).
     var runs: [Int32] = []
@@ -398,19 +428,24 @@ public struct Correlator {
         }
 
         // Resolved when every affected object has a healthy event after the last failure.
-        let targets = affected.isEmpty ? (upstream.map { [$0] } ?? []) : affected
-        var status = IncidentStatus.open
-        if !targets.isEmpty, targets.allSatisfy({ (healthyUntil[$0] ?? Int64.min) > last.millis }) { status = .resolved }
-
-        let sig = patterns.signature(primary.signature)
-        var title = sig?.title ?? primary.signature
         // A record that failed to deliver an event (class `event-delivery`, FLUX-LOGS.md 3.14) is
         // about notification-controller, whatever its cause: `unable to record event ... lookup
         // notification-controller... no such host` names the delivery, with the DNS answer as its
         // cause, not a DNS failure of the object the event was about. (The scanner made the
         // delivery signature a wrapper of the DNS one on that record: the DNS error is the cause.)
-        if primary.failureClass != "event-delivery",
-           let delivery = occ.first(where: { $0.failureClass == "event-delivery" && $0.location == primary.location }) {
+        let wrappedDelivery = primary.failureClass == "event-delivery" ? nil
+            : occ.first(where: { $0.failureClass == "event-delivery" && $0.location == primary.location })
+        let eventDelivery = primary.failureClass == "event-delivery" || wrappedDelivery != nil
+
+        let controllers = Array(Set(occ.map(\.controller))).sorted()
+        let targets = Incident.resolutionTargets(affected: affected, upstream: upstream, failureClass: primary.failureClass,
+                                                 controllers: controllers, eventDelivery: eventDelivery)
+        var status = IncidentStatus.open
+        if !targets.isEmpty, targets.allSatisfy({ (healthyUntil[$0] ?? Int64.min) > last.millis }) { status = .resolved }
+
+        let sig = patterns.signature(primary.signature)
+        var title = sig?.title ?? primary.signature
+        if let delivery = wrappedDelivery {
             title = "\(patterns.signature(delivery.signature)?.title ?? delivery.signature) (\(title))"
         }
         if let upstream, !affected.contains(upstream) || affected.count > 1 {
@@ -432,9 +467,10 @@ public struct Correlator {
         let id = fnv1a64([primary.signature, upstream?.description ?? "", String(first.millis), text].joined(separator: "\u{1}"))
         var incident = Incident(
             id: id, title: title, severity: severity, status: status, firstSeen: first, lastSeen: last,
-            controllers: Array(Set(occ.map(\.controller))).sorted(), objects: objects.sorted(),
+            controllers: controllers, objects: objects.sorted(),
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
             signals: signals, signatures: Set(occ.map(\.signature)))
+        incident.eventDelivery = eventDelivery
         incident.runs = occ.compactMap { $0.run >= 0 ? $0.run : nil }
         TransientRule.apply(to: &incident, patterns: patterns)
         return incident

@@ -189,6 +189,10 @@ public struct Timeline: Sendable {
     public var files: [String]
     /// Other capture sets of the events (context timelines of settled runs, `EventStore.settle`).
     public var otherCaptures: [[String: String]] = []
+    /// Whether its signature is `controller_healthy` (`Signature.controllerHealthy`): a lifecycle
+    /// signal whose events show the controller working (`Recovery` reads it for an incident about
+    /// the controller).
+    public var controllerHealthy = false
     /// The signal within [from, to] (milliseconds, UTC) as one occurrence, nil if absent.
     public func occurrence(from: Int64, to: Int64) -> Occurrence? {
         guard let s = within(from: from, to: to) else { return nil }
@@ -373,8 +377,12 @@ public final class EventStore {
     /// helm-controller's "running ... action") were a fifth of a long stream's entries.
     private lazy var keepsEntries: [Bool] = {
         let read = patterns.evidenceSignals
-        return patterns.signatures.map { $0.role == .healthy || read.contains($0.id) }
+        return patterns.signatures.map { $0.role == .healthy || $0.controllerHealthy || read.contains($0.id) }
     }()
+    /// Per signature: what one of its events says is healthy. 1: its object and its controller
+    /// (`healthy: true`); 2: its controller only (`controller_healthy: true`, a lifecycle signal
+    /// such as a leader lease acquired); 0: nothing.
+    private lazy var health: [UInt8] = patterns.signatures.map { $0.role == .healthy ? 1 : $0.controllerHealthy ? 2 : 0 }
     /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
     private lazy var named: Set<Int32> = {
         let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
@@ -385,17 +393,27 @@ public final class EventStore {
     private var examples: [Example?] = []
     private var examplesKept: [ExampleKey: Int] = [:]
     private var lastSeen: [Int: [ExampleKey: Int64]] = [:]
-    /// The newest healthy event per object (milliseconds), for `resolved`.
+    /// The newest healthy event per object (milliseconds), for `resolved`; and per controller,
+    /// whatever its object, under `ObjectRef.controller(name)` (for incidents about the
+    /// controller itself, `Incident.resolutionTargets`).
     public var healthyUntil: [ObjectRef: Int64] {
         var out: [ObjectRef: Int64] = [:]
         for (i, t) in healthyUntilByObject.enumerated() where t != .min { if let o = objects[i] { out[o] = t } }
+        for (i, t) in healthyUntilByController.enumerated() where t != .min { out[.controller(controllers[i])] = t }
         return out
     }
     /// `healthyUntil` by interned object (`objects`), `.min` for none: one array store per
     /// healthy event instead of hashing its object.
     private var healthyUntilByObject: [Int64] = [.min]
-    private func noteHealthy(object: Int32, time: Int64) {
+    /// `healthyUntil` by interned controller (`controllers`), `.min` for none.
+    private var healthyUntilByController: [Int64] = []
+    private func noteHealthy(object: Int32, controller: Int32, time: Int64) {
         Self.raise(&healthyUntilByObject, object: object, to: time, objects: objects.count)
+        let c = Int(controller)
+        if c >= healthyUntilByController.count {
+            healthyUntilByController += repeatElement(.min, count: max(controllers.count, c + 1) - healthyUntilByController.count)
+        }
+        if time > healthyUntilByController[c] { healthyUntilByController[c] = time }
     }
     /// Raises `times[object]` to `time` (milliseconds) when it is newer; `times` is indexed by
     /// interned object and grows to `objects` entries, `.min` for none; the nil object (0) is skipped.
@@ -409,13 +427,31 @@ public final class EventStore {
     /// interned object: a healthy timeline entry never spans one (`startsEntry`), so that the
     /// first healthy event after a failure keeps its own time and place (`Recovery`).
     private var lastFailureByObject: [Int64] = [.min]
-    private func noteFailure(object: Int32, time: Int64) {
-        Self.raise(&lastFailureByObject, object: object, to: time, objects: objects.count)
+    /// The newest failure or wrapper event that names no object, by interned controller
+    /// (`.min` for none): an incident about the controller itself, resolved by any healthy
+    /// event of the controller (`ObjectRef.controller`), so its healthy entries split there too.
+    private var lastObjectlessFailureByController: [Int64] = []
+    private func noteFailure(object: Int32, controller: Int32, time: Int64) {
+        if object != 0 {
+            Self.raise(&lastFailureByObject, object: object, to: time, objects: objects.count)
+            return
+        }
+        let c = Int(controller)
+        if c >= lastObjectlessFailureByController.count {
+            lastObjectlessFailureByController += repeatElement(.min, count: max(controllers.count, c + 1) - lastObjectlessFailureByController.count)
+        }
+        if time > lastObjectlessFailureByController[c] { lastObjectlessFailureByController[c] = time }
     }
-    /// Whether a healthy event of `object` at `time` starts a new entry after `entry`, the
-    /// timeline's last, although in its bucket: a failure of the object came between them.
+    /// Whether a healthy event of `object` logged by `controller` at `time` starts a new entry
+    /// after `entry`, the timeline's last, although in its bucket: a failure of the object, or
+    /// one of the controller's that names no object, came between them.
     @inline(__always)
-    private func startsEntry(after entry: Timeline.Entry, object: Int32, time: Int64) -> Bool {
+    private func startsEntry(after entry: Timeline.Entry, object: Int32, controller: Int32, time: Int64) -> Bool {
+        let c = Int(controller)
+        if c < lastObjectlessFailureByController.count {
+            let f = lastObjectlessFailureByController[c]
+            if f >= entry.last && f < time { return true }
+        }
         let i = Int(object)
         guard i > 0, i < lastFailureByObject.count else { return false }
         let f = lastFailureByObject[i]
@@ -557,13 +593,15 @@ public final class EventStore {
     /// `timeline(signature:controller:object:)`): the event changes only the timeline's
     /// entries, the event count and, for a healthy one, `healthyUntil`.
     /// - Parameter time: milliseconds, UTC.
-    func add(to t: TimelineState, object: Int32, healthy: Bool, time: Int64, file: Int32, line: Int) {
+    func add(to t: TimelineState, signature: Int32, object: Int32, controller: Int32, time: Int64, file: Int32, line: Int) {
         eventCount += 1
-        if healthy { noteHealthy(object: object, time: time) }
+        let health = health[Int(signature)]
+        let healthy = health == 1
+        if health != 0 { noteHealthy(object: healthy ? object : 0, controller: controller, time: time) }
         guard t.keepsEntries else { return }
         let bucket = time / bucketMillis
         if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
-           !healthy || !startsEntry(after: entry, object: object, time: time) {
+           !healthy || !startsEntry(after: entry, object: object, controller: controller, time: time) {
             entry.count += 1
             if time < entry.first || (time == entry.first
                                       && SourceLocation(file: files[Int(file)], line: line) < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
@@ -624,7 +662,8 @@ public final class EventStore {
         let ek = ExampleKey(signature: sig, controller: controller, object: object)
 
         if e.role == .healthy || e.role == .lifecycle {
-            if e.role == .healthy { noteHealthy(object: object, time: time) }
+            let health = health[Int(sig)]
+            if health != 0 { noteHealthy(object: health == 1 ? object : 0, controller: controller, time: time) }
             let file = intern(file: e.location.file)
             let t: TimelineState
             if let existing = timelines[ek] {
@@ -637,7 +676,7 @@ public final class EventStore {
             guard t.keepsEntries else { return }
             let bucket = time / bucketMillis
             if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
-               e.role != .healthy || !startsEntry(after: entry, object: object, time: time) {
+               e.role != .healthy || !startsEntry(after: entry, object: object, controller: controller, time: time) {
                 entry.count += 1
                 if time < entry.first || (time == entry.first && e.location < SourceLocation(file: files[Int(entry.file)], line: Int(entry.line))) {
                     entry.first = time; entry.file = file; entry.line = Int32(e.location.line)
@@ -651,7 +690,7 @@ public final class EventStore {
             return
         }
 
-        if e.role == .failure || e.role == .wrapper { noteFailure(object: object, time: time) }
+        if e.role == .failure || e.role == .wrapper { noteFailure(object: object, controller: controller, time: time) }
         let caps = intern(captures: e.captures, signature: sig)
         let upstream = intern(object: e.upstream)
         let key = Key(signature: sig, wrapper: e.role == .wrapper, controller: controller, object: object, upstream: upstream,
@@ -726,8 +765,16 @@ public final class EventStore {
             ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
         }
         for (k, n) in other.examplesKept { examplesKept[exampleKey(k), default: 0] += n }
-        for (i, t) in other.healthyUntilByObject.enumerated() where t != .min { noteHealthy(object: objectMap[i], time: t) }
-        for (i, t) in other.lastFailureByObject.enumerated() where t != .min { noteFailure(object: objectMap[i], time: t) }
+        for (i, t) in other.healthyUntilByObject.enumerated() where t != .min {
+            Self.raise(&healthyUntilByObject, object: objectMap[i], to: t, objects: objects.count)
+        }
+        for (i, t) in other.healthyUntilByController.enumerated() where t != .min {
+            noteHealthy(object: 0, controller: controllerMap[i], time: t)
+        }
+        for (i, t) in other.lastFailureByObject.enumerated() where t != .min { noteFailure(object: objectMap[i], controller: 0, time: t) }
+        for (i, t) in other.lastObjectlessFailureByController.enumerated() where t != .min {
+            noteFailure(object: 0, controller: controllerMap[i], time: t)
+        }
         eventCount += other.eventCount
         duplicates += other.duplicates
         for (k, n) in other.foldedCaptures { foldedCaptures[k, default: 0] += n }
@@ -819,7 +866,9 @@ public final class EventStore {
         files = other.files; fileIndex = other.fileIndex
         examples = other.examples; examplesKept = other.examplesKept
         healthyUntilByObject = other.healthyUntilByObject
+        healthyUntilByController = other.healthyUntilByController
         lastFailureByObject = other.lastFailureByObject
+        lastObjectlessFailureByController = other.lastObjectlessFailureByController
         objectsEpoch += 1
         quickObjects = [:]
         eventCount = other.eventCount; duplicates = other.duplicates
@@ -1154,16 +1203,20 @@ public final class EventStore {
     /// asks when incidents it wrote recovered, and must not build every timeline to learn it.
     func healthyTimelines(of objects: Set<ObjectRef>) -> [Timeline] {
         let ids = Set(objects.compactMap { objectIndex[$0] })
-        guard !ids.isEmpty else { return [] }
+        // A controller stands for all its objects (`ObjectRef.controller`).
+        let controllerIds = Set(objects.compactMap { $0.controllerName.flatMap { controllerIndex[$0] } })
+        guard !ids.isEmpty || !controllerIds.isEmpty else { return [] }
         var out: [Timeline] = []
-        for (key, t) in timelines where ids.contains(key.object) {
+        for (key, t) in timelines where ids.contains(key.object) || controllerIds.contains(key.controller) {
             let sig = patterns.signatures[Int(key.signature)]
-            guard sig.role == .healthy else { continue }
+            guard sig.role == .healthy || (sig.controllerHealthy && controllerIds.contains(key.controller)) else { continue }
             t.sort(by: entryOrder)
-            out.append(Timeline(
+            var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: self.objects[Int(key.object)],
-                captures: [:], example: nil, entries: t.entries, files: files))
+                captures: [:], example: nil, entries: t.entries, files: files)
+            timeline.controllerHealthy = sig.controllerHealthy
+            out.append(timeline)
         }
         return out
     }
@@ -1175,11 +1228,13 @@ public final class EventStore {
         return timelines.map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
             t.sort(by: entryOrder)
-            return Timeline(
+            var timeline = Timeline(
                 signature: sig.id, severity: sig.severity, role: sig.role, failureClass: sig.failureClass,
                 controller: controllers[Int(key.controller)], object: objects[Int(key.object)],
                 captures: PackedCaptures.unpack(captureSets[Int(t.captures)]), example: t.example >= 0 ? examples[Int(t.example)] ?? nil : nil,
                 entries: t.entries, files: files)
+            timeline.controllerHealthy = sig.controllerHealthy
+            return timeline
         } + context.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.captures) < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.captures) }).map { key, t in
             let sig = patterns.signatures[Int(key.signature)]
             t.sort(by: entryOrder)

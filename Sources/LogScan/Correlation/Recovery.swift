@@ -15,7 +15,7 @@ public struct Recovery: Sendable, Equatable, Codable {
     /// known that one came after the last failure and at most at `time`.
     public var exact: Bool
     /// The object healthy again (of the incident's affected objects, else its upstream: the one
-    /// that was healthy again last).
+    /// that was healthy again last; for an incident about a controller, the object it reconciled).
     public var object: ObjectRef
     /// The healthy signature and the controller that logged it.
     public var signature: String
@@ -41,11 +41,13 @@ public struct Recovery: Sendable, Equatable, Codable {
         return last
     }
 
-    /// The healthy timelines of each object, as indices into `timelines`.
+    /// The healthy timelines of each object, as indices into `timelines`; and of each
+    /// controller under `ObjectRef.controller(name)` (every healthy timeline it logged).
     public static func index(_ timelines: [Timeline]) -> [ObjectRef: [Int]] {
         var out: [ObjectRef: [Int]] = [:]
-        for (k, t) in timelines.enumerated() where t.role == .healthy {
-            if let o = t.object { out[o, default: []].append(k) }
+        for (k, t) in timelines.enumerated() where t.role == .healthy || t.controllerHealthy {
+            if t.role == .healthy, let o = t.object { out[o, default: []].append(k) }
+            out[.controller(t.controller), default: []].append(k)
         }
         return out
     }
@@ -64,7 +66,10 @@ public struct Recovery: Sendable, Equatable, Codable {
                 let exact = e.first > after
                 let time = exact ? e.first : e.last
                 if !exact { bounded = true }
-                let r = Recovery(time: Timestamp(millis: time), exact: exact, object: object, signature: t.signature,
+                // A controller's recovery names the object it reconciled (not the one a lease or
+                // an event received was about: the controller itself was healthy then).
+                let r = Recovery(time: Timestamp(millis: time), exact: exact, object: t.role == .healthy ? t.object ?? object : object,
+                                 signature: t.signature,
                                  controller: t.controller,
                                  location: exact ? SourceLocation(file: t.files[Int(e.file)], line: Int(e.line)) : nil)
                 if best.map({ r.precedes($0) }) ?? true { best = r }

@@ -27,6 +27,17 @@ public struct ObjectRef: Hashable, Comparable, Sendable, CustomStringConvertible
             return nil
         }
     }
+
+    /// A controller as the subject of an incident about the controller itself (its Kubernetes API
+    /// access, its leader lease): `Controller//kustomize-controller`. No Kubernetes kind is
+    /// spelled `Controller`, so it never names a real object; the event store keeps the newest
+    /// healthy event of each controller under it (`EventStore.healthyUntil`), which resolves such
+    /// an incident (`Incident.resolutionTargets`).
+    public static func controller(_ name: String) -> ObjectRef { ObjectRef(kind: controllerKind, namespace: "", name: name) }
+    /// The kind of `controller(_:)`.
+    public static let controllerKind = "Controller"
+    /// The controller this reference stands for, when it is one (`controller(_:)`).
+    public var controllerName: String? { kind == Self.controllerKind && namespace.isEmpty ? name : nil }
 }
 
 /// Log level of a record. Flux writes `info`, `debug`, `error` and `trace` (before fluxcd/pkg

@@ -63,6 +63,11 @@ public struct Signature: @unchecked Sendable {
     /// DNS timeout). An incident made only of such failures, short and resolved, is reported at
     /// `info` (docs/SCORING.md "Transient incidents").
     public var transient = false
+    /// `controller_healthy: true` (extension, docs/PATTERNS.md; lifecycle signatures only): the
+    /// event shows its controller working, whatever its object (a leader lease acquired: a
+    /// lease write the API server accepted, and the controller leads again). It resolves an
+    /// incident about the controller itself (`Incident.resolutionTargets`), as a healthy event does.
+    public var controllerHealthy = false
 
     public var healthy: Bool { role == .healthy }
 }

@@ -72,7 +72,7 @@ public struct PatternLoader {
 
     static let signatureFields: Set<String> = [
         "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
-        "literal", "regex", "examples", "source", "transient",
+        "literal", "regex", "examples", "source", "transient", "controller_healthy",
     ]
 
     mutating func signature(_ node: Node, file: String) -> Signature? {
@@ -186,6 +186,13 @@ public struct PatternLoader {
                 fail(t, file, "transient applies to failure signatures only (this one is \(role.rawValue))"); return nil
             }
             signature.transient = v
+        }
+        if let t = fields["controller_healthy"] {
+            guard let v = t.bool else { fail(t, file, "controller_healthy must be true or false"); return nil }
+            guard !v || role == .lifecycle else {
+                fail(t, file, "controller_healthy applies to lifecycle signatures only (this one is \(role.rawValue); a healthy one already counts)"); return nil
+            }
+            signature.controllerHealthy = v
         }
         return signature
     }

@@ -826,7 +826,8 @@ public final class LogScanner {
                 let facts = scanner.facts[i]
                 // `emit` with no filter: counted, then kept in the signal's timeline.
                 if let t = time?.millis, let timeline = object.timeline(Int32(i), controllerId, in: store) {
-                    store.add(to: timeline, object: object.id, healthy: facts.role == .healthy, time: t, file: fileId, line: number)
+                    store.add(to: timeline, signature: Int32(i), object: object.id, controller: controllerId, time: t,
+                              file: fileId, line: number)
                     scanner.state.stats.events += 1
                     scanner.eventCounts[i] += 1
                     if scanner.closeBudget != nil, t > scanner.closingWatermark { scanner.closingWatermark = t }

@@ -104,12 +104,13 @@ public enum JSONReport {
     }
 
     /// `{"time", "exact", "object", "signature", "controller", "source", "line"}`; `source` and
-    /// `line` are null when no kept record marks the time (`Recovery.location`).
+    /// `line` are null when no kept record marks the time (`Recovery.location`); `object` is null
+    /// when the controller's own event recovered it (a lease acquired, `ObjectRef.controller`).
     public static func recovery(_ r: Recovery) -> JSON {
         .object([
             ("time", .string(r.time.rfc3339)),
             ("exact", .bool(r.exact)),
-            ("object", .string(r.object.description)),
+            ("object", r.object.controllerName == nil ? .string(r.object.description) : .null),
             ("signature", .string(r.signature)),
             ("controller", .string(r.controller)),
             ("source", r.location.map { .string($0.file) } ?? .null),

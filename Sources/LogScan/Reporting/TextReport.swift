@@ -99,7 +99,7 @@ public struct TextReport {
         if let l = r.location { where_ += ", " + l.description }
         return (r.exact ? clock + ", " + goDuration(seconds: secs) + " after the last failure"
                         : "by " + clock + " (" + goDuration(seconds: secs) + " after the last failure at the latest)")
-            + ": \(r.object) healthy (" + where_ + ")"
+            + ": \(r.object.controllerName ?? r.object.description) healthy (" + where_ + ")"
     }
 
     /// What else the reader must know when no incident is shown: why.
