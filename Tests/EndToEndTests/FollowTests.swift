@@ -395,6 +395,26 @@ import Glibc
         #expect(stderr.contains("nothing to follow yet in \(dir.path)"))
     }
 
+    /// A path that does not exist yet is waited for, as `tail -F` does (a sidecar started before
+    /// the log volume is filled exited 2 at once), and followed once it appears (the next walk,
+    /// every 10 s). With `--until-caught-up` it stays an input error (`aResumedRunReportsItsOwnWork`).
+    @Test func aPathThatDoesNotExistYetIsWaitedFor() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("later/kustomize-controller.log")
+        let live = try Live(["--window", "1s", log.path])
+        usleep(1_500_000)
+        #expect(live.process.isRunning)
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("samples/artifact-missing/kustomize-controller.log"), to: log)
+        #expect(live.read(seconds: 40) { live.incidents >= 1 }, "the file that appeared is read")
+        let (status, stderr) = live.stop()
+        #expect(status == 0)
+        #expect(stderr.contains("\(log.path): does not exist yet; waiting for it to appear"), "\(stderr)")
+        #expect(stderr.contains("\(log.path): appeared; following it"), "\(stderr)")
+        #expect(!stderr.contains("No such file or directory"), "\(stderr)")
+    }
+
     /// In a followed folder, a file removed (its source ended after the 5 s grace) and made again
     /// is followed again by the next walk (every 10 s); a trial saw it never read again.
     @Test func aRemovedFileMadeAgainInAFolderIsFollowedAgain() throws {

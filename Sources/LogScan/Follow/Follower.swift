@@ -94,6 +94,8 @@ public final class Follower: @unchecked Sendable {
     var known: Set<String> = []
     /// Whether a folder is among the inputs (then `run` goes on when every reader ended).
     var watchesFolders = false
+    /// Paths given that did not exist when following began: waited for (`run`).
+    var waitingFor: [String] = []
     /// Called (holding the lock) every `saveSeconds` with the state so far, so that a sidecar
     /// killed without a chance to flush (SIGKILL, OOM) goes on from near where it was.
     public var saveState: ((FollowState) -> Void)?
@@ -179,7 +181,13 @@ public final class Follower: @unchecked Sendable {
         if let resume { seq = resume.lastSeqGiven }
         watchesFolders = inputs.contains { $0 != "-" && Self.isDirectory($0) }
         walk(inputs, first: true, resume: resume)
-        if readers.isEmpty, watchesFolders {
+        // A path that does not exist yet (a sidecar started before the log volume is filled) is
+        // waited for, as `tail -F` does: the walks look for it like for a folder's new files.
+        if !waitingFor.isEmpty {
+            watchesFolders = true
+            onNote?("\(InputWalker.some(waitingFor)): does not exist yet; waiting for it to appear (looked for every \(Int(walkSeconds)) s)")
+        }
+        if readers.isEmpty, watchesFolders, waitingFor.isEmpty {
             onNote?("nothing to follow yet in \(inputs.filter(Self.isDirectory).joined(separator: ", ")): waiting for log files (looked for every \(Int(walkSeconds)) s)")
         }
         // One input in event-time order closes by the budget from the start, as `scan` does.
@@ -256,7 +264,9 @@ public final class Follower: @unchecked Sendable {
         var walker = InputWalker()
         let paths = walker.expand(inputs)
         if first {
-            for e in walker.errors {
+            // `--until-caught-up` reads what is there: a missing path stays an input error.
+            waitingFor = stopWhenCaughtUp ? [] : walker.missing
+            for e in walker.errors where !waitingFor.contains(e.name) {
                 scanner.state.inputErrors.append(e)
                 onNote?("error: \(e)")
             }
@@ -264,6 +274,9 @@ public final class Follower: @unchecked Sendable {
         }
         for path in paths where !known.contains(path) {
             known.insert(path)
+            if !first, waitingFor.contains(where: { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
+                onNote?("\(path): appeared; following it")
+            }
             if path == "-" {
                 start(Reader(name: path)) { [self] in
                     scanner.scan(source: UnlockingSource(StdinSource(control: control), follower: self, reader: $0), name: "-", fileName: nil)

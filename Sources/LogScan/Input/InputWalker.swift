@@ -12,6 +12,9 @@ import Foundation
 public struct InputWalker {
     /// Paths that could not be opened or walked, with the reason.
     public private(set) var errors: [InputError] = []
+    /// Paths given on the command line that do not exist (ENOENT; also in `errors`): `follow`
+    /// waits for them to appear, as `tail -F` does.
+    public private(set) var missing: [String] = []
     /// Notes for the reader (skipped loops and duplicates).
     public private(set) var notes: [String] = []
     /// Files in walked folders whose names say they are not logs (README.md, *.yaml, ...).
@@ -80,7 +83,9 @@ public struct InputWalker {
 
     mutating func walk(_ path: String, into out: inout [String], top: Bool) {
         guard let id = InputWalker.identity(path) else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
+            let reason = String(cString: strerror(code))
+            if top, code == ENOENT { missing.append(path) }
             if top { errors.append(InputError(name: path, reason: reason)) } else { notes.append("\(path): skipped (\(reason))") }
             return
         }

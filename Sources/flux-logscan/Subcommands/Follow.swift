@@ -14,7 +14,7 @@ struct Follow: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow log files, folders or stdin as a sidecar: report incidents as they close or change, survive rotation.",
         discussion: """
-        Reads what each file already holds, then waits for it to grow, as tail -F does: a file renamed away (kubelet or logrotate rotation) is read to its end and the new file at the path from its start; a truncated file is read again from its start; new files in the folders given (new pods, restarted containers) are picked up. Rotated and compressed files found at start (0.log.20261201-010203, *.gz) are read once.
+        Reads what each file already holds, then waits for it to grow, as tail -F does: a file renamed away (kubelet or logrotate rotation) is read to its end and the new file at the path from its start; a truncated file is read again from its start; new files in the folders given (new pods, restarted containers) are picked up; a path that does not exist yet is waited for. Rotated and compressed files found at start (0.log.20261201-010203, *.gz) are read once.
 
         With - follows standard input: kubectl logs -f -n flux-system deploy/kustomize-controller | flux-logscan follow -
 
