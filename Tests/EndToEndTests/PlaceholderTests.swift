@@ -48,6 +48,20 @@ import Testing
         #expect(!steps.contains { $0.contains("frontend") })
     }
 
+    /// The logs name the failed HelmChart (helm-controller.log:1, `HelmChart
+    /// 'flux-system/podinfo-podinfo' is not ready`) but not which HelmRepository it uses nor its
+    /// URL: the steps printed `helm repo add probe <url>` and `flux reconcile source helm
+    /// <repository>`. They read both from the HelmChart (source-controller API v1: a HelmChart's
+    /// `spec.sourceRef.name` is a HelmRepository in its own namespace, whose `spec.url` is the
+    /// repository) and so run as printed.
+    @Test func theChartsRepositoryIsReadFromTheCluster() throws {
+        let steps = lines(try firstHypothesis("helmchart-cascade"))
+        let lookup = "$(kubectl -n flux-system get helmchart podinfo-podinfo -o jsonpath='{.spec.sourceRef.name}')"
+        #expect(steps.contains { $0.hasPrefix("helm repo add probe \"$(kubectl -n flux-system get helmrepository \"\(lookup)\" -o jsonpath='{.spec.url}')\" && helm search repo probe/podinfo --versions") }, "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("Then: flux reconcile source helm \"\(lookup)\" && ") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("<url>") || $0.contains("<repository>") }, "\(steps)")
+    }
+
     /// pair-2-a: `Secret/business-support/product-catalog-worker forbidden, error: data values must
     /// be of type string` (kustomize-controller.log, Flux's mask of a Secret's dry-run error) about
     /// Kustomization business-support/business-support: the denied resource is `secrets` in
