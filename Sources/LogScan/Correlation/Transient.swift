@@ -14,6 +14,10 @@ public enum TransientRule {
     /// under the default 15m window) stay transient; a condition that keeps returning for longer
     /// is reported as it is.
     public static let maxSpanMillis: Int64 = 30 * 60_000
+    /// How far apart the reports of one failed reconcile may be: a minute (the reconciler's
+    /// `Reconciliation failed after ...` and controller-runtime's `Reconciler error` for the
+    /// same run are logged together).
+    public static let oneRunMillis: Int64 = 60_000
 
     /// Whether `incident` is transient:
     /// 1. it is `resolved` (every affected object logged a healthy event after the last failure);
@@ -24,6 +28,9 @@ public enum TransientRule {
     /// 4. it holds no report of a failed reconcile (a signature declared `role: wrapper`, such as
     ///    `Reconciliation failed after 3m35s` once retryablehttp gave up, or `Reconciler error`),
     ///    unless the failure was a single record: one failed run, then success on the next.
+    /// An incident with no failure signal (no signature knows the cause, only a failed
+    /// reconcile's reports) is transient when it is resolved and was one failed run: each
+    /// report once, within `oneRunMillis`.
     public static func applies(to incident: Incident, patterns: PatternSet) -> Bool {
         guard incident.status == .resolved else { return false }
         guard incident.lastSeen.millis - incident.firstSeen.millis <= maxSpanMillis else { return false }
@@ -34,7 +41,15 @@ public enum TransientRule {
             let declared = patterns.signature(s.signature)
             if s.role == .failure || declared?.role == .failure { failureKinds.append(s) } else { reports.append(s) }
         }
-        guard !failureKinds.isEmpty, failureKinds.allSatisfy({ patterns.signature($0.signature)?.transient == true }) else { return false }
+        // No signature names the cause, only a failed reconcile's reports (`Reconciler error`,
+        // `Reconciliation failed after ...`): one failed run, each report once, and success on
+        // the next attempt (a status patch whose connection was reset, retried 5 ms later) is
+        // what Flux absorbs; a fault that needs someone to act fails every retry until they do.
+        if failureKinds.isEmpty {
+            return !reports.isEmpty && reports.allSatisfy { $0.count == 1 }
+                && incident.lastSeen.millis - incident.firstSeen.millis <= oneRunMillis
+        }
+        guard failureKinds.allSatisfy({ patterns.signature($0.signature)?.transient == true }) else { return false }
         // One record is one failure (its co-matching signatures are wrappers), so the failure
         // signals' counts are the failed records.
         let failedRecords = incident.signals.filter { $0.role == .failure }.reduce(0) { $0 + $1.count }
