@@ -295,6 +295,24 @@ func scratch(_ tag: String) throws -> URL {
         #expect(!(try run(logs)).text.contains("before --since"))
     }
 
+    /// Objects healthy again before the window were not under way when it begins (a trial: three
+    /// Kustomizations that recovered 9 minutes before `--since` were named). In
+    /// samples/oom-killed-source-controller the downloads are refused until 10:08:25.468; apps
+    /// finishes its reconciliation at 10:08:57.994 and infrastructure at 10:09:01.296
+    /// (kustomize-controller.log lines 32 and 34).
+    @Test func sinceAfterTheRecoveryNamesNoObject() throws {
+        let sample = ["samples/oom-killed-source-controller/kustomize-controller.log", "samples/oom-killed-source-controller/source-controller.log"]
+        let after = try run(["--since", "2026-11-25T10:20:00Z"] + sample)
+        #expect(!after.text.contains("before --since"), "\(after.text)")
+        // Between the last refusal and apps' recovery both were still failing.
+        let between = try run(["--since", "2026-11-25T10:08:40Z"] + sample)
+        #expect(between.text.contains("Kustomization/flux-system/apps from "), "\(between.text)")
+        #expect(between.text.contains("Kustomization/flux-system/infrastructure from "), "\(between.text)")
+        // Between apps' recovery and infrastructure's, only infrastructure is.
+        let one = try run(["--since", "2026-11-25T10:09:00Z"] + sample)
+        #expect(one.text.contains("of 1 object(s) (Kustomization/flux-system/infrastructure from "), "\(one.text)")
+    }
+
     @Test func controllerNamespaceObject() throws {
         let k = try events(["--controller", "kustomize"])
         #expect(!k.isEmpty && k.allSatisfy { $0["controller"] as? String == "kustomize-controller" })
@@ -609,6 +627,49 @@ func scratch(_ tag: String) throws -> URL {
         #expect(panic["controllers"] as? [String] == ["kustomize-controller"])
         #expect(panic["first_seen"] as? String == "2026-11-24T10:04:10.000Z")
         #expect(!r.text.contains("controller-killed"))
+    }
+
+    /// `kubectl logs --timestamps` puts its timestamp on every line, the blank one inside Go's
+    /// crash report too (`<ts> ` and nothing after it): the report was cut there, its record
+    /// held only `panic: ...` and `[signal SIGSEGV ...]`, and the goroutine became a record of
+    /// its own (a trial). Without the timestamps the same lines are one record.
+    @Test func aTimestampedBlankLineStaysInsideTheCrashReport() throws {
+        let crash = [
+            "panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
+            "\tpanic: runtime error: invalid memory address or nil pointer dereference",
+            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
+            "",
+            "goroutine 312 [running]:",
+            "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()",
+            "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5",
+        ]
+        var lines = ["2026-11-24T10:00:00.000123456Z " + #"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#,
+                     "2026-11-24T10:04:10.000123456Z " + Self.finished("2026-11-24T10:04:10.000Z")]
+        lines += crash.map { "2026-11-24T10:04:20.500000000Z " + $0 }
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let report = try json(r.stdout)
+        let stats = try #require(report["stats"] as? [String: Any])
+        #expect((stats["by_format"] as? [String: Any])?["plain"] as? Int == 1, "\(stats)")
+        let incidents = try #require(report["incidents"] as? [[String: Any]])
+        let signal = try #require(incidents.flatMap { $0["signals"] as? [[String: Any]] ?? [] }.first { $0["signature"] as? String == "go-runtime-panic" })
+        let example = try #require((signal["example"] as? [String: Any])?["text"] as? String)
+        #expect(example.contains("goroutine 312 [running]:") && example.contains("controller.go:116"), "\(example)")
+    }
+
+    /// `stern --color always` wraps the pod and container names in SGR sequences (stern's default
+    /// template `{{color .PodColor .PodName}} {{color .ContainerColor .ContainerName}} {{.Message}}`):
+    /// the prefix was not recognised, every record lost its time and the Git failures their
+    /// incidents (a trial). With the colours the lines read as without them.
+    @Test func sternColoursAreRemoved() throws {
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/git-auth-failed/source-controller.log"), encoding: .utf8)
+        let plain = log.split(separator: "\n").map { "source-controller-6ff87cdb64-8wv2j manager " + $0 }
+        let coloured = log.split(separator: "\n").map { "\u{1b}[32msource-controller-6ff87cdb64-8wv2j\u{1b}[0m \u{1b}[1;33mmanager\u{1b}[0m " + $0 }
+        let a = try json(try run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "-"], stdin: Data((plain.joined(separator: "\n") + "\n").utf8)).stdout)
+        let b = try json(try run(["--format", "json", "--now", "2026-12-01T00:00:00Z", "-"], stdin: Data((coloured.joined(separator: "\n") + "\n").utf8)).stdout)
+        let ids = { (d: [String: Any]) in (d["incidents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        #expect(!ids(a).isEmpty)
+        #expect(ids(a) == ids(b))
+        #expect((b["stats"] as? [String: Any])?["by_format"] as? [String: Int] == (a["stats"] as? [String: Any])?["by_format"] as? [String: Int])
     }
 
     /// `cat kustomize-controller.log source-controller.log |` of two controllers that cannot

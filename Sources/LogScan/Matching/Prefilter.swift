@@ -128,6 +128,10 @@ public final class Prefilter {
         hits.pointee.ids.deallocate()
         hits.deinitialize(count: 1)
         hits.deallocate()
+        copyHits.pointee.ends.deallocate()
+        copyHits.pointee.ids.deallocate()
+        copyHits.deinitialize(count: 1)
+        copyHits.deallocate()
         if let scratch { hs_free_scratch(scratch) }
         if let database { hs_free_database(database) }
     }
@@ -147,8 +151,19 @@ public final class Prefilter {
 
     /// Scans `region`; hits are kept until the next scan (`signatures(inLine:)` reads them).
     func scan(_ region: UnsafeRawBufferPointer) {
-        hits.pointee.count = 0
         cursor = 0
+        Self.scan(region, database: database, scratch: scratch, into: hits)
+        regionStart = region.baseAddress.map { UInt(bitPattern: $0) } ?? 0
+        regionEnd = regionStart + UInt(region.count)
+    }
+    private var cursor = 0
+    private var regionStart: UInt = 0
+    private var regionEnd: UInt = 0
+
+    /// Scans `region` into `hits` (emptied first), their ends as addresses.
+    private static func scan(_ region: UnsafeRawBufferPointer, database: OpaquePointer?, scratch: OpaquePointer?,
+                             into hits: UnsafeMutablePointer<Hits>) {
+        hits.pointee.count = 0
         guard let base = region.baseAddress, region.count > 0 else { return }
         _ = hs_scan(database, base.assumingMemoryBound(to: CChar.self), UInt32(region.count), 0, scratch, { id, _, to, _, ctx in
             ctx!.assumingMemoryBound(to: Hits.self).pointee.append(UInt(to), id)
@@ -158,10 +173,31 @@ public final class Prefilter {
         let start = UInt(bitPattern: base)
         let h = hits.pointee
         for i in 0..<h.count { h.ends[i] += start }
-        regionEnd = start + UInt(region.count)
     }
-    private var cursor = 0
-    private var regionEnd: UInt = 0
+
+    /// Hits of `candidates(ofCopy:withUnfiltered:)`'s own scans.
+    private let copyHits: UnsafeMutablePointer<Hits> = {
+        let p = UnsafeMutablePointer<Hits>.allocate(capacity: 1)
+        p.initialize(to: Hits(capacity: 64))
+        return p
+    }()
+
+    /// Fills `lineCandidates` (and `lastLineHadExtra`) for a line that is not a slice of the
+    /// scanned region (a copy of one: its colour codes removed, `TerminalEscapes`) with a scan
+    /// of its own; the region's hits and the place reached in them stay as they were.
+    func candidates(ofCopy line: UnsafeRawBufferPointer, withUnfiltered: Bool) {
+        lastLineHadExtra = false
+        lineCandidates.removeAll(keepingCapacity: true)
+        Self.scan(line, database: database, scratch: scratch, into: copyHits)
+        let h = copyHits.pointee
+        for i in 0..<h.count {
+            let id = Int(h.ids[i])
+            for k in patternStart[id]..<patternStart[id + 1] { lineCandidates.append(patternSignatures[k]) }
+            if extraPattern[id] { lastLineHadExtra = true }
+        }
+        if withUnfiltered { lineCandidates.append(contentsOf: unfiltered) }
+        if lineCandidates.count > 1 { Prefilter.sortUnique(&lineCandidates) }
+    }
 
     /// The signatures whose literal ends inside `line` (a slice of the last scanned region),
     /// sorted; lines must be asked for in order. Nil when `line` is not inside the last region.
@@ -182,7 +218,7 @@ public final class Prefilter {
         lineCandidates.removeAll(keepingCapacity: true)
         guard let base = line.baseAddress else { return true }
         let start = UInt(bitPattern: base), end = start + UInt(line.count)
-        guard end <= regionEnd else { return false }
+        guard start >= regionStart, end <= regionEnd else { return false }
         let h = hits.pointee
         while cursor < h.count, h.ends[cursor] <= start { cursor += 1 }
         var i = cursor

@@ -44,7 +44,7 @@ extension ScanResult {
         for (k, v) in o.countsBySignature { countsBySignature[k, default: 0] += v }
         for (k, v) in o.failingBeforeSince {
             let mine = failingBeforeSince[k]
-            failingBeforeSince[k] = (min(mine?.first ?? v.first, v.first), (mine?.count ?? 0) + v.count)
+            failingBeforeSince[k] = (min(mine?.first ?? v.first, v.first), max(mine?.last ?? v.last, v.last), (mine?.count ?? 0) + v.count)
         }
     }
 }

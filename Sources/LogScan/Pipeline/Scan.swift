@@ -121,19 +121,28 @@ public struct ScanResult: Sendable {
     /// superseded (`follow`): their last lifetime ended there, as the kubelet restarted the container.
     public var supersededStreams: Set<String> = []
     /// Failure and wrapper events left out because they came before `--since`, per object (nil:
-    /// none named): the first one's time (milliseconds, UTC) and how many, so the report can say
-    /// an incident was under way before the window (its `when:` starts at the window).
-    public var failingBeforeSince: [ObjectRef?: (first: Int64, count: Int)] = [:]
+    /// none named): the first and last one's time (milliseconds, UTC) and how many, so the report
+    /// can say an incident was under way before the window (its `when:` starts at the window).
+    public var failingBeforeSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)] = [:]
     public init() {}
 
     /// `failingBeforeSince` as one warning, or nil when it is empty: how many failure records,
-    /// of which objects (the first five, earliest first) and from when (UTC).
+    /// of which objects (the first five, earliest first) and from when (UTC). An object healthy
+    /// again before the window (a healthy event of it after its last failure and before `since`,
+    /// in `timelines`) was no longer failing when the window begins and is not named (a trial:
+    /// three Kustomizations recovered 9 minutes before the window were said to be under way).
     public func beforeSinceWarning(since: Timestamp) -> String? {
-        guard !failingBeforeSince.isEmpty else { return nil }
-        let total = failingBeforeSince.values.reduce(0) { $0 + $1.count }
-        let named = failingBeforeSince.compactMap { k, v in k.map { ($0, v.first) } }
+        let healthy = Recovery.index(timelines)
+        let failing = failingBeforeSince.filter { k, v in
+            guard let object = k else { return true }
+            guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }) else { return true }
+            return r.time >= since
+        }
+        guard !failing.isEmpty else { return nil }
+        let total = failing.values.reduce(0) { $0 + $1.count }
+        let named = failing.compactMap { k, v in k.map { ($0, v.first) } }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.description < $1.0.description }
-        let first = failingBeforeSince.values.map(\.first).min()!
+        let first = failing.values.map(\.first).min()!
         var list = named.prefix(5).map { "\($0.0) from \(Timestamp(millis: $0.1).rfc3339)" }.joined(separator: ", ")
         if named.count > 5 { list += " and \(named.count - 5) more" }
         let objects = named.isEmpty ? "" : " of \(named.count) object(s) (\(list))"
@@ -602,6 +611,10 @@ public final class LogScanner {
             return KlogYear(reference: end, isBound: true)
         }
 
+        /// Whether the line `line` reads is a copy, not a slice of the reader's region (the
+        /// prefilter then scans it on its own: `Prefilter.candidates(ofCopy:withUnfiltered:)`).
+        var lineIsCopy = false
+
         mutating func line(_ line: UnsafeRawBufferPointer, number: Int, truncated: Bool) {
             // One strong reference for the whole line: every access through the unowned(unsafe)
             // property is a retain and a release of its own.
@@ -616,6 +629,16 @@ public final class LogScanner {
             }
             if line.isEmpty {
                 if heldIsTrace || heldTakesAll { continueHeldWithBlankLine() } else { flushHeld() }
+                return
+            }
+            // Colour codes around a prefix (`stern --color always` wraps the pod and container
+            // names in SGR sequences): the line is read without its escape sequences.
+            if TerminalEscapes.startsWithin(line) {
+                var clean = TerminalEscapes.stripped(line)
+                scanner.state.stats.lines -= 1  // counted again by the call below
+                lineIsCopy = true
+                clean.withUnsafeMutableBytes { self.line(UnsafeRawBufferPointer($0), number: number, truncated: truncated) }
+                lineIsCopy = false
                 return
             }
             var env = Envelope.peel(line)
@@ -642,17 +665,24 @@ public final class LogScanner {
                 // its records take no time from the pod before (one with none waits for its pod's
                 // first time: it took the other pod's last and made a lifetime of it).
                 if let pod = env.pod, pod != timePod { switchPod(to: pod) }
-                // A pod's line with nothing after its prefix: a blank line of its own (inside
-                // a Go crash report, between the `[signal ...]` line and the goroutine).
-                if env.pod != nil, env.ownedPayload == nil, env.payloadOffset >= line.count, !env.fragment {
+                // A line with nothing after its prefix (a pod's, kubectl's `--timestamps`): a
+                // blank line of its own (inside a Go crash report, between the `[signal ...]`
+                // line and the goroutine).
+                if env.pod != nil || env.time != nil, env.payloadOffset > 0, env.ownedPayload == nil,
+                   env.payloadOffset >= line.count, !env.fragment {
                     if heldIsTrace || heldTakesAll { continueHeldWithBlankLine() } else { flushHeld() }
                     return
                 }
             }
             // The prefilter's verdict for this line: which signatures' literals it holds.
             var candidates: [Int]? = nil
-            if let prefilter = scanner.prefilter, prefilter.candidates(inLine: line, withUnfiltered: true) {
-                candidates = prefilter.lineCandidates
+            if let prefilter = scanner.prefilter {
+                if lineIsCopy {
+                    prefilter.candidates(ofCopy: line, withUnfiltered: true)
+                    candidates = prefilter.lineCandidates
+                } else if prefilter.candidates(inLine: line, withUnfiltered: true) {
+                    candidates = prefilter.lineCandidates
+                }
             }
             // A whole record in this line, in place (no fragment to join, not cut at the cap):
             // its payload and, when it looks like one JSON object, the object's first and last byte.
@@ -1335,8 +1365,9 @@ public final class LogScanner {
                 // Records, not events: a record's events come one after another.
                 lastBeforeSince = e.location
                 let key = e.object
-                var noted = state.failingBeforeSince[key] ?? (t.millis, 0)
+                var noted = state.failingBeforeSince[key] ?? (t.millis, t.millis, 0)
                 noted.first = min(noted.first, t.millis)
+                noted.last = max(noted.last, t.millis)
                 noted.count += 1
                 state.failingBeforeSince[key] = noted
             }
