@@ -99,7 +99,7 @@ import Testing
     }
 
     /// Six busy hours of every controller (`healthy-cluster`, with its rolling restart, refused
-    /// downloads and transient waits) as one stream: dozens of incidents close while reading, and
+    /// downloads and transient waits) as one stream: more than ten incidents close while reading, and
     /// the report is the whole-input one.
     @Test func busyClusterClosesIncidentsAndChangesNothing() throws {
         let dir = try HealthyClusterTests.generate([])
@@ -110,9 +110,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: stream) }
         for window in ["15m", "1m", "10s"] {
             let (whole, args) = try Self.sameWithAndWithoutClosing(stream, window: window)
-            #expect(((try json(whole.stdout)["incidents"] as? [Any])?.count ?? 0) > 20)
+            // (More than 20 before the refusals of one source-controller restart, whatever the
+            // sources asked for, became one incident: `Correlator.artifactServerFailures`.)
+            #expect(((try json(whole.stdout)["incidents"] as? [Any])?.count ?? 0) > 10)
             let closed = try Self.closedWhileReading(args + ["--close-after-runs", "1"])
-            #expect(closed >= 20, "window \(window)")
+            #expect(closed >= 10, "window \(window)")
         }
     }
 
@@ -144,7 +146,7 @@ import Testing
         }
         let args = ["--format", "json", Self.now, "--window", "1m", "--close-after-runs", "1", "--closed-in-memory", "0", stream.path]
         let closed = try Self.closedWhileReading(args)
-        #expect(closed >= 20)
+        #expect(closed >= 10)
         #expect(try Self.debugCount(args, "of them on disk") == closed)
         // Past five in memory, all go to disk; with as many as closed, none; by default (2,000) none here.
         #expect(try Self.debugCount(args.dropLast(2) + ["5", stream.path], "of them on disk") == closed)

@@ -198,6 +198,79 @@ import Testing
     }
 }
 
+/// A run of healthy events never spans a restart of its controller (a new `starting manager`):
+/// a trial's source-controller reconciled until 04:09:58, was OOM-killed (no line), started
+/// again at 04:13:30 and reconciled on; the downloads were refused from 04:10:09 to 04:13:29.
+/// Its runs were recorded whole per half window (04:07:31 to 04:14:57), so "kept reconciling
+/// while the downloads failed" held, and the NetworkPolicy ranked first on 11 of 14 incidents.
+/// The records below are samples/oom-killed-source-controller's (`no changes since last
+/// reconciliation`, `starting manager`, the refused `request failed`, `Reconciliation finished`)
+/// at those times.
+@Suite struct RestartSplitsRunsTests {
+    static func at(_ line: String, _ ts: String) -> String {
+        let old = RewrapTests.object(line)["ts"] as! String
+        return line.replacingOccurrences(of: old, with: ts)
+    }
+
+    @Test func aRunBeforeAKillIsNotTheControllerWorkingThroughTheOutage() throws {
+        let src = try String(contentsOf: packageRoot.appendingPathComponent("samples/oom-killed-source-controller/source-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let kus = try String(contentsOf: packageRoot.appendingPathComponent("samples/oom-killed-source-controller/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let start = try #require(src.first { $0.contains("\"msg\":\"starting manager\"") })
+        let noChanges = try #require(src.first { $0.contains("no changes since last reconciliation") })
+        let refused = try #require(kus.first { $0.contains("connect: connection refused") })
+        let finished = try #require(kus.last { $0.contains("Reconciliation finished") })
+        func clock(_ s: Int) -> String { String(format: "2026-11-25T04:%02d:%02d.000Z", s / 60, s % 60) }
+        var source = [Self.at(start, clock(0))]
+        for s in stride(from: 7 * 60 + 31, through: 9 * 60 + 58, by: 30) { source.append(Self.at(noChanges, clock(s))) }
+        source.append(Self.at(start, clock(13 * 60 + 30)))
+        for s in [13 * 60 + 31, 14 * 60 + 1, 14 * 60 + 31, 14 * 60 + 57] { source.append(Self.at(noChanges, clock(s))) }
+        var kustomize: [String] = []
+        for s in stride(from: 10 * 60 + 9, through: 13 * 60 + 29, by: 20) { kustomize.append(Self.at(refused, clock(s))) }
+        kustomize.append(Self.at(finished, clock(13 * 60 + 59)))
+        let dir = try scratch("restart-splits")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (source.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("source-controller.log"), atomically: true, encoding: .utf8)
+        try (kustomize.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("kustomize-controller.log"), atomically: true, encoding: .utf8)
+        let r = try run(["--format", "json", dir.path])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let hypotheses = try #require(incidents.first?["hypotheses"] as? [[String: Any]])
+        #expect(hypotheses.first?["id"] as? String == "source-controller-unavailable")
+        let lines = hypotheses.flatMap { ($0["evidence_for"] as? [String] ?? []) + ($0["evidence_against"] as? [String] ?? []) }
+        #expect(!lines.contains { $0.hasPrefix(DuringEvidenceTests.reason) }, "\(lines)")
+    }
+}
+
+/// An evidence line about a failure cites the incident's own records when they satisfy it: a
+/// trial's GitRepository team-a/podinfo (failing from 02:20:01, 14 records) cited
+/// `git-http-auth-failed ×29, first 02:10:03` and flux-system's line, the other incident's.
+/// Here samples/git-auth-failed's six `authentication required` records of flux-system
+/// (04:00:13 to 04:10:13) and the same records for GitRepository team-a/podinfo 20 minutes later.
+@Suite struct OwnEvidenceTests {
+    @Test func anotherObjectsFailuresAreNotCitedForThisOne() throws {
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/git-auth-failed/source-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let failures = log.filter { $0.contains("authentication required") }
+        #expect(failures.count == 6)
+        let other = failures.map { line -> String in
+            let ts = RewrapTests.object(line)["ts"] as! String
+            let later = ts.replacingOccurrences(of: "T04:0", with: "T04:2").replacingOccurrences(of: "T04:1", with: "T04:3")
+            return line.replacingOccurrences(of: ts, with: later)
+                .replacingOccurrences(of: #""GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system""#,
+                                      with: #""GitRepository":{"name":"podinfo","namespace":"team-a"},"namespace":"team-a","name":"podinfo""#)
+        }
+        #expect(other.allSatisfy { $0.contains("\"name\":\"podinfo\"") })
+        let r = try run(["--format", "json", "-"], stdin: Data(((log + other).joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let podinfo = try #require(incidents.first { ($0["objects"] as? [String] ?? []).contains("GitRepository/team-a/podinfo") })
+        let first = try #require((podinfo["hypotheses"] as? [[String: Any]])?.first)
+        #expect(first["id"] as? String == "git-auth-failed")
+        let line = try #require((first["evidence_for"] as? [String] ?? []).first { $0.contains("git-http-auth-failed") })
+        #expect(line.contains("[git-http-auth-failed ×6, first 04:20:13, -:"), "\(line)")
+    }
+}
+
 /// An evidence line counts each signature on its own: samples/probe-kill-loop's
 /// kustomize-controller.log holds 8 `starting manager` lines (FLUX-LOGS.md 3.12), so 8 starts and
 /// 7 restarts; the line said `[controller-restarted, controller-starting ×15, ...]`, a sum a

@@ -326,3 +326,17 @@ import Testing
         ])
     }
 }
+
+/// Helm returns several errors as a hashicorp/go-multierror list (`%d error(s) occurred:\n\t* %s`):
+/// the `reason` of a failed install was `1 error occurred:` (a trial), the item is the reason.
+@Suite struct HelmMultiErrorReasonTests {
+    @Test func theFirstItemIsTheReason() throws {
+        let set = PatternLoader.shipped().set
+        let matcher = SignatureMatcher(patterns: set)
+        let line = #"{"level":"error","ts":"2026-12-02T02:01:02.000Z","msg":"Reconciler error","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"postgres","namespace":"db"},"namespace":"db","name":"postgres","reconcileID":"9531985d-5d9d-4818-8818-e811892f902b","error":"Helm install failed for release db/postgres with chart postgresql@15.5.38: 2 errors occurred:\n\t* PersistentVolumeClaim \"data\" is invalid: spec.storageClassName: Invalid value: \"fast-ssd\": storageclass not found\n\t* Service \"postgres\" is invalid\n\n"}"#
+        var bytes = Array(line.utf8)
+        let record = bytes.withUnsafeMutableBytes { RecordDecoder.decodePayload(UnsafeRawBufferPointer($0), envelope: Envelope(), location: SourceLocation(file: "-", line: 1)) }
+        let hit = try #require(matcher.match(record).first { set.signatures[$0.signature].id == "helm-install-failed" })
+        #expect(hit.captures["reason"] == #"PersistentVolumeClaim "data" is invalid: spec.storageClassName: Invalid value: "fast-ssd": storageclass not found"#)
+    }
+}

@@ -333,8 +333,11 @@ public struct Correlator {
             for obj in Set(d.compactMap { list[$0].object }) { byObject[obj, default: []].append(i) }
             for c in Set(d.filter { list[$0].object == nil }.map { list[$0].controller }) { byController[c, default: []].append(i) }
         }
-        var loose: [Int] = []
+        // Where each wrapper went (nil: none within the window); see the chains below.
+        var joined: [Int: Int] = [:]
+        var wrappers: [Int] = []
         for (j, o) in list.enumerated() where o.role == .wrapper {
+            wrappers.append(j)
             var best: (index: Int, distance: Int64)?
             if let candidates = o.object.map({ byObject[$0] ?? [] }) ?? byController[o.controller] {
                 for i in candidates {
@@ -346,7 +349,29 @@ public struct Correlator {
                         || (distance == best!.distance && first < spans[best!.index].0) { best = (i, distance) }
                 }
             }
-            if let best { drafts[best.index].append(j) } else { loose.append(j) }
+            if let best { joined[j] = best.index }
+        }
+        // A wrapper too far from every failure still joins the incident that the wrappers of its
+        // object (or controller) next to it, each within the window of the one before, joined:
+        // a HelmRelease whose `Helm install failed` (a wrapper of an unknown cause) came every
+        // 2 to 5 minutes from 02:01 until `exceeded maximum retries` (a failure) at 02:23 was
+        // two incidents, the early attempts more than a window before the failure (a trial).
+        func chainKey(_ o: Occurrence) -> String { o.object?.description ?? "controller:" + o.controller }
+        for forward in [true, false] {
+            var reach: [String: (draft: Int, edge: Int64)] = [:]
+            for j in forward ? wrappers : wrappers.reversed() {
+                let o = list[j], key = chainKey(o)
+                if let d = joined[j] {
+                    reach[key] = (d, forward ? o.last.millis : o.first.millis)
+                } else if let r = reach[key], forward ? o.first.millis - r.edge <= windowMillis : r.edge - o.last.millis <= windowMillis {
+                    joined[j] = r.draft
+                    reach[key] = (r.draft, forward ? o.last.millis : o.first.millis)
+                }
+            }
+        }
+        var loose: [Int] = []
+        for j in wrappers {
+            if let d = joined[j] { drafts[d].append(j) } else { loose.append(j) }
         }
         // Wrappers with no failure to join: one incident per object, whatever their classes (a
         // generic `Reconciler error` and a specific `Helm upgrade failed` on the same object).
@@ -360,9 +385,15 @@ public struct Correlator {
         for d in drafts {
             // `list` is in `Correlator.before` order, so are ascending indices.
             let idx = d.sorted()
-            // A shared cause (`sharedCause`) has no upstream object, whatever its wrappers name.
+            // A shared cause (`sharedCause`) has no upstream object, whatever its wrappers name;
+            // downloads from the artifact server keep theirs while they all name one source.
             let shared = idx.contains { list[$0].role == .failure && Self.sharedCause(list[$0]) != nil }
-            incidents.append(build(idx.map { list[$0] }, upstream: shared ? nil : idx.lazy.compactMap { ups[$0] }.first, healthyUntil: healthyUntil))
+            var upstream = shared ? nil : idx.lazy.compactMap { ups[$0] }.first
+            if shared, idx.allSatisfy({ list[$0].role != .failure || Self.artifactServerFailures.contains(list[$0].signature) }) {
+                let sources = Set(idx.filter { list[$0].role == .failure }.compactMap { ups[$0] })
+                if sources.count == 1 { upstream = sources.first }
+            }
+            incidents.append(build(idx.map { list[$0] }, upstream: upstream, healthyUntil: healthyUntil))
         }
         incidents.sort { $0.precedes(inReport: $1) }
         return incidents
@@ -390,8 +421,16 @@ public struct Correlator {
             if o.signature != "dns-no-such-host", let ip = o.captures["dns_ip"], !ip.isEmpty { return "dns server " + ip }
         }
         if o.failureClass == "event-delivery", let h = o.captures["host"], !h.isEmpty { return "events to " + h }
+        if Self.artifactServerFailures.contains(o.signature), let h = o.captures["host"], !h.isEmpty { return "artifact server " + h }
         return nil
     }
+
+    /// Downloads that never reached source-controller's artifact server (refused, timed out,
+    /// unreachable: the connection, not the artifact): one cause behind every source whose
+    /// artifact was asked for then (a trial: one OOM-killed source-controller was 14 incidents,
+    /// one per GitRepository, some diagnosed as a NetworkPolicy and some as the restart). A
+    /// missing artifact (`artifact-not-found`, a 404) stays its source's own incident.
+    static let artifactServerFailures: Set<String> = ["artifact-fetch-connection-refused", "artifact-fetch-timeout", "artifact-fetch-unreachable"]
 
     func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {
         // The cause names the incident: its first failure, else its first wrapper that is not a

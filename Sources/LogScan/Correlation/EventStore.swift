@@ -427,15 +427,24 @@ public final class EventStore {
     /// interned object: a healthy timeline entry never spans one (`startsEntry`), so that the
     /// first healthy event after a failure keeps its own time and place (`Recovery`).
     private var lastFailureByObject: [Int64] = [.min]
-    /// The newest failure or wrapper event that names no object, by interned controller
-    /// (`.min` for none): an incident about the controller itself, resolved by any healthy
-    /// event of the controller (`ObjectRef.controller`), so its healthy entries split there too.
+    /// By interned controller (`.min` for none), the newest event that ends its healthy and
+    /// lifecycle entries: a failure or wrapper event that names no object (an incident about
+    /// the controller itself, resolved by any healthy event of the controller,
+    /// `ObjectRef.controller`), and its start-up (`controller-starting`: a new process, so an
+    /// entry never spans the time the controller was down, and a run before a kill does not read
+    /// as the controller working through the outage that followed).
     private var lastObjectlessFailureByController: [Int64] = []
+    /// Per signature: whether its event is a controller's start-up (`controller-starting`).
+    private lazy var startsProcess: [Bool] = patterns.signatures.map { $0.id == "controller-starting" }
     private func noteFailure(object: Int32, controller: Int32, time: Int64) {
         if object != 0 {
             Self.raise(&lastFailureByObject, object: object, to: time, objects: objects.count)
             return
         }
+        noteBreak(controller: controller, time: time)
+    }
+    /// Raises the controller's break (`lastObjectlessFailureByController`) to `time`.
+    private func noteBreak(controller: Int32, time: Int64) {
         let c = Int(controller)
         if c >= lastObjectlessFailureByController.count {
             lastObjectlessFailureByController += repeatElement(.min, count: max(controllers.count, c + 1) - lastObjectlessFailureByController.count)
@@ -598,6 +607,7 @@ public final class EventStore {
         let health = health[Int(signature)]
         let healthy = health == 1
         if health != 0 { noteHealthy(object: healthy ? object : 0, controller: controller, time: time) }
+        if startsProcess[Int(signature)] { noteBreak(controller: controller, time: time) }
         guard t.keepsEntries else { return }
         let bucket = time / bucketMillis
         if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
@@ -664,6 +674,7 @@ public final class EventStore {
         if e.role == .healthy || e.role == .lifecycle {
             let health = health[Int(sig)]
             if health != 0 { noteHealthy(object: health == 1 ? object : 0, controller: controller, time: time) }
+            if startsProcess[Int(sig)] { noteBreak(controller: controller, time: time) }
             let file = intern(file: e.location.file)
             let t: TimelineState
             if let existing = timelines[ek] {

@@ -309,57 +309,76 @@ public struct Diagnoser {
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?
         let pool = evidence.pool
-        for n in numbers {
-            // One item that holds: counted, named, and the first if it comes before (by
-            // `Correlator.before`, which compares first event times first).
-            func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String, object: ObjectRef?) {
-                hits.last = max(hits.last, last)
-                if let object, !hits.objects.contains(object) { hits.objects.append(object) }
-                if let f = first {
-                    if millis < f.millis || (millis == f.millis && Correlator.before(evidence.occurrence(item), evidence.occurrence(f.item))) {
+        // The failures of the incident's objects first: when they satisfy the condition, the
+        // evidence cites them alone (a trial: an incident of GitRepository team-a/podinfo cited
+        // `×29, first 02:10:03` and the line of flux-system's failure, the other incident's 15
+        // records, ten minutes before its own began). Other objects' count only when none does.
+        for ownOnly in [true, false] {
+            for n in numbers {
+                // One item that holds: counted, named, and the first if it comes before (by
+                // `Correlator.before`, which compares first event times first).
+                func take(_ item: Evidence.Item, millis: Int64, last: Int64, count: Int, signature s: String, object: ObjectRef?) {
+                    hits.last = max(hits.last, last)
+                    if let object, !hits.objects.contains(object) { hits.objects.append(object) }
+                    if let f = first {
+                        if millis < f.millis || (millis == f.millis && Correlator.before(evidence.occurrence(item), evidence.occurrence(f.item))) {
+                            first = (item, millis)
+                        }
+                    } else {
                         first = (item, millis)
                     }
-                } else {
-                    first = (item, millis)
+                    hits.counts[s, default: 0] += count
                 }
-                hits.counts[s, default: 0] += count
-            }
-            // A `during` condition: an occurrence counts when it overlaps the incident's span.
-            func inSpan(_ o: Occurrence) -> Bool {
-                (!c.during || (o.last.millis >= span.from && o.first.millis <= span.to)) && ours(o.object)
-            }
-            func ours(_ object: ObjectRef?) -> Bool { !c.sameObject || object.map { objects.contains($0) } ?? true }
-            for i in evidence.indices[n] {
-                let i = Int(i)
-                guard inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
-                            other: pool.context[i].packedOtherCaptures) else { continue }
-                take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature, object: pool.context[i].object)
-            }
-            for i in evidence.extraIndices[n] {
-                let i = Int(i)
-                guard inSpan(pool.extra[i]), holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
-                            other: pool.extra[i].packedOtherCaptures) else { continue }
-                take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature, object: pool.extra[i].object)
-            }
-            for j in evidence.timelineHits[n].indices {
-                let hit = evidence.timelineHits[n][j], k = hit.timeline
-                guard ours(pool.timelines[k].object),
-                      holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
-                if c.during {
-                    // The window's hit may begin before the incident: read the span alone.
-                    guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
-                    take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature,
+                // A `during` condition: an occurrence counts when it overlaps the incident's span.
+                func inSpan(_ o: Occurrence) -> Bool {
+                    (!c.during || (o.last.millis >= span.from && o.first.millis <= span.to)) && ours(o.object)
+                }
+                func ours(_ object: ObjectRef?) -> Bool { !c.sameObject || object.map { objects.contains($0) } ?? true }
+                // The first pass takes the failures and wrappers of the incident's objects alone.
+                func mine(_ o: Occurrence) -> Bool {
+                    !ownOnly || ((o.role == .failure || o.role == .wrapper) && o.object.map { objects.contains($0) } ?? false)
+                }
+                for i in evidence.indices[n] {
+                    let i = Int(i)
+                    guard mine(pool.context[i]), inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
+                                other: pool.context[i].packedOtherCaptures) else { continue }
+                    take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature, object: pool.context[i].object)
+                }
+                if !ownOnly {  // silence, restarts and lifetimes are no object's failures
+                    for j in evidence.own[n].indices {
+                        let o = evidence.own[n][j]
+                        guard ours(o.object), holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
+                        take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
+                    }
+                    for i in evidence.extraIndices[n] {
+                        let i = Int(i)
+                        guard inSpan(pool.extra[i]), holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
+                                    other: pool.extra[i].packedOtherCaptures) else { continue }
+                        take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature, object: pool.extra[i].object)
+                    }
+                }
+                for j in evidence.timelineHits[n].indices {
+                    let hit = evidence.timelineHits[n][j], k = hit.timeline
+                    // A failure's records may be a context timeline (a settled run): the first
+                    // pass takes those of the incident's objects.
+                    if ownOnly {
+                        let t = pool.timelines[k]
+                        guard t.role == .failure || t.role == .wrapper, let o = t.object, objects.contains(o) else { continue }
+                    }
+                    guard ours(pool.timelines[k].object),
+                          holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
+                    if c.during {
+                        // The window's hit may begin before the incident: read the span alone.
+                        guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
+                        take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature,
+                             object: pool.timelines[k].object)
+                        continue
+                    }
+                    take(.timeline(n: n, j), millis: hit.window.first.first, last: hit.window.last, count: hit.window.count, signature: pool.timelines[k].signature,
                          object: pool.timelines[k].object)
-                    continue
                 }
-                take(.timeline(n: n, j), millis: hit.window.first.first, last: hit.window.last, count: hit.window.count, signature: pool.timelines[k].signature,
-                     object: pool.timelines[k].object)
             }
-            for j in evidence.own[n].indices {
-                let o = evidence.own[n][j]
-                guard ours(o.object), holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
-                take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
-            }
+            if first != nil { break }
         }
         guard let first else { return nil }
         // A state that held while the failures went on must still hold at their middle: a
