@@ -286,3 +286,24 @@ import Testing
         #expect(s.fixes.first?.hasPrefix("Panic:") == true)
     }
 }
+
+/// A Helm failure that names no LoadBalancer gets the LoadBalancer steps last, and its workloads'
+/// namespace is the release's (a trial: `Helm install failed for release db/postgres ...:
+/// storageclass not found` printed "LoadBalancer without an address" as its first fix and
+/// `kubectl get events -n <workload-namespace>`).
+@Suite struct HelmStepsTests {
+    @Test func stepsFollowTheHelmError() throws {
+        let install = #"Helm install failed for release db/postgres with chart postgresql@15.5.38: 1 error occurred:\n\t* PersistentVolumeClaim \"data-postgres-postgresql-0\" is invalid: spec.storageClassName: Invalid value: \"fast-ssd\": storageclass not found\n\n"#
+        let lines = [WrapperChainTests.record("2026-12-02T02:01:02.000Z", install),
+                     WrapperChainTests.record("2026-12-02T02:23:00.000Z", "terminal error: exceeded maximum retries: cannot install release")]
+        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "helm-action-failed")
+        let fixes = h["remediation"] as? [String] ?? [], checks = h["checks"] as? [String] ?? []
+        #expect(fixes.first?.hasPrefix("Fix what the Helm error names") == true, "\(fixes)")
+        #expect(fixes.last?.hasPrefix("LoadBalancer without an address") == true, "\(fixes)")
+        #expect(checks.contains("kubectl get events -n db --sort-by=.lastTimestamp"), "\(checks)")
+        #expect(!(checks + fixes).contains { $0.contains("<workload-namespace>") })
+    }
+}

@@ -47,6 +47,11 @@ public struct PlaceholderFiller: Sendable {
     public var learned: [ObjectRef] = []
     /// Placeholder (without `<>`) → value.
     public var values: [String: String]
+    /// The namespace a captured Helm release (`namespace/name`) is installed in: Helm creates the
+    /// chart's namespaced resources there (`GetReleaseNamespace()`, the HelmRelease's
+    /// spec.targetNamespace or its own), so it fills `<workload-namespace>` when no wait log
+    /// named the workloads (`learnWorkloads`).
+    public var releaseNamespace: String?
     /// The namespace of the one HelmRelease the incident is about (Helm's storage namespace by
     /// default), nil with none or several.
     public var helmStorageNamespace: String?
@@ -85,7 +90,10 @@ public struct PlaceholderFiller: Sendable {
             // `namespace/name` (install and upgrade failures): the release's namespace, where its
             // workloads are.
             let parts = r.split(separator: "/")
-            if parts.count == 2, objects.contains(where: { $0.kind == "HelmRelease" }) { values["namespace"] = String(parts[0]) }
+            if parts.count == 2, objects.contains(where: { $0.kind == "HelmRelease" }) {
+                values["namespace"] = String(parts[0])
+                releaseNamespace = String(parts[0])
+            }
         }
         // The incident's own HelmRelease (one folded under it that waits on it is not the release
         // whose history or storage the steps read).
@@ -280,6 +288,8 @@ public struct PlaceholderFiller: Sendable {
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
         }
+        // A Helm release's workloads are in the release's namespace when no wait log named them.
+        if let ns = releaseNamespace { out = out.replacingAll("<workload-namespace>", with: ns) }
         return out
     }
 
