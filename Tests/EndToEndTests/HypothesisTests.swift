@@ -416,3 +416,24 @@ import Testing
     }
 
 }
+
+/// A health check on Flux objects is a wait on them, not a workload that failed: piped alone,
+/// samples/gitrepository-cascade/kustomize-controller.log's two health checks (dashboards on
+/// Kustomization monitoring, line 38; infrastructure on GitRepository platform and two
+/// Kustomizations, line 56) ranked health-check-timeout first, "the workload itself, not Flux",
+/// with `kubectl get pods -n <workload-namespace>` (a trial). The objects are not ready because
+/// of their own failures: dependency-not-ready.
+@Suite struct FluxObjectHealthCheckTests {
+    @Test func aHealthCheckOnFluxObjectsIsAWaitOnThem() throws {
+        let log = try Data(contentsOf: packageRoot.appendingPathComponent("samples/gitrepository-cascade/kustomize-controller.log"))
+        let r = try run(["--format", "json", "-"], stdin: log)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        for name in ["dashboards", "infrastructure"] {
+            let i = try #require(incidents.first { ($0["objects"] as? [String]) == ["Kustomization/flux-system/\(name)"] }, "\(name)")
+            let h = try #require((i["hypotheses"] as? [[String: Any]])?.first)
+            #expect(h["id"] as? String == "dependency-not-ready", "\(name)")
+            let steps = (h["checks"] as? [String] ?? []) + (h["remediation"] as? [String] ?? [])
+            #expect(!steps.contains { $0.contains("<workload-namespace>") }, "\(steps)")
+        }
+    }
+}
