@@ -437,3 +437,29 @@ import Testing
         }
     }
 }
+
+/// "source-controller fetched this repository fine earlier" is about this repository only (a
+/// trial: a GitRepository that never got past `knownhosts: key mismatch` was said to have
+/// worked before, citing another repository's 60 lines). samples/git-known-hosts-mismatch's
+/// flux-system logs 6 `no changes` before its mismatch; the same lines for a GitRepository
+/// `infra` keep the count at 6, and `infra` alone is no evidence.
+@Suite struct KnownHostsOwnRepositoryTests {
+    @Test func anotherRepositorysFetchesAreNotThisOnes() throws {
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/git-known-hosts-mismatch/source-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let other = log.filter { $0.contains("no changes since last") }.map {
+            $0.replacingOccurrences(of: #""GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system""#,
+                                    with: #""GitRepository":{"name":"infra","namespace":"flux-system"},"namespace":"flux-system","name":"infra""#)
+        }
+        #expect(other.count == 6 && other.allSatisfy { $0.contains(#""name":"infra""#) })
+        let r = try run(["--format", "json", "-"], stdin: Data(((log + other).joined(separator: "\n") + "\n").utf8))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
+        #expect(h["id"] as? String == "git-known-hosts-mismatch")
+        let line = try #require((h["evidence_for"] as? [String] ?? []).first { $0.hasPrefix("source-controller fetched this repository fine earlier") })
+        #expect(line.contains("[source-controller-no-changes ×6, "), "\(line)")
+        // The fix keeps the deploy key: only known_hosts is replaced.
+        let fixes = h["remediation"] as? [String] ?? []
+        #expect(fixes.contains { $0.contains("patch secret") && $0.contains("known_hosts") && $0.contains("ssh-keyscan") }, "\(fixes)")
+    }
+}

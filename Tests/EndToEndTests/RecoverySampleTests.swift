@@ -134,10 +134,13 @@ import Testing
         return try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
     }
 
+    /// The election lost is how the lease failures ended: one incident (a wrapper of them).
     @Test func theLeaseAcquiredAgainResolvesTheOutageAndTheLostElection() throws {
         let all = try incidents(["notification-controller.log": Self.outage + [Self.acquired]])
-        let titles = Set(all.compactMap { $0["title"] as? String })
-        #expect(titles.contains("Kubernetes API unreachable") && titles.contains("Leader election lost"), "\(titles)")
+        #expect(all.count == 1, "\(all.map { $0["title"] ?? "" })")
+        let signals = Set((all.first?["signals"] as? [[String: Any]] ?? []).compactMap { $0["signature"] as? String })
+        #expect(all.first?["title"] as? String == "Kubernetes API unreachable")
+        #expect(signals.isSuperset(of: ["leader-lock-retrieve-failed", "leader-election-lost"]), "\(signals)")
         for i in all where i["controllers"] as? [String] == ["notification-controller"] {
             #expect(i["status"] as? String == "resolved", "\(i["title"] ?? "")")
             let recovery = try #require(i["recovery"] as? [String: Any])
@@ -155,11 +158,35 @@ import Testing
         let kustomize = #"{"level":"info","ts":"2026-12-01T17:05:00.000Z","msg":"Reconciliation finished in 1.311961771s, next run in 10m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system","reconcileID":"1d5c5f8a-8a4f-4b59-9f0e-58d6f5a6e1f2","revision":"main@sha1:7a1d9e3c4b5f"}"#
         let all = try incidents(["notification-controller.log": Self.outage, "kustomize-controller.log": [kustomize]])
         let ours = all.filter { $0["controllers"] as? [String] == ["notification-controller"] }
-        #expect(ours.count == 2)
+        #expect(ours.count == 1)
         for i in ours {
             #expect(i["status"] as? String == "open", "\(i["title"] ?? "")")
             #expect(i["recovery"] is NSNull)
         }
+    }
+}
+
+/// One API server outage is one incident whatever controllers it hit: a trial's four
+/// controllers (each `error retrieving resource lock ...: Get "https://10.96.0.1:443/...":
+/// context deadline exceeded`, then `leader election lost`) were four `Kubernetes API
+/// unreachable` and four `Leader election lost` incidents, each hypothesis counting the others'
+/// records as its evidence.
+@Suite struct APIServerOutageTests {
+    @Test func fourControllersOneOutage() throws {
+        let dir = try scratch("api-outage")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for c in ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"] {
+            let lines = ControllerRecoveryTests.outage.map { $0.replacingOccurrences(of: "notification-controller", with: c) }
+                + [ControllerRecoveryTests.acquired.replacingOccurrences(of: "notification-controller", with: c)]
+            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("\(c).log"), atomically: true, encoding: .utf8)
+        }
+        let r = try run(["--format", "json", dir.path])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1, "\(incidents.map { $0["title"] ?? "" })")
+        let i = try #require(incidents.first)
+        #expect(i["controllers"] as? [String] == ["helm-controller", "kustomize-controller", "notification-controller", "source-controller"])
+        #expect(i["status"] as? String == "resolved")
+        #expect(((i["hypotheses"] as? [[String: Any]])?.first?["id"] as? String) == "apiserver-unreachable")
     }
 }
 

@@ -415,3 +415,21 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         #expect(!LifetimeFindings(scan: scan, windowSeconds: 900).evidence.contains { $0.signature == DerivedSignal.reconcileOverdue })
     }
 }
+
+/// A lifetime that another began during (a second pod of a rollout starting while the first one
+/// still logs, its capture cut before its shutdown lines) was not ended by that start: a trial's
+/// report said "killed ... a new container started -25m57s later".
+@Suite struct OverlappingLifetimeTests {
+    @Test func aLifetimeThatAnotherBeganDuringWasNotKilledByIt() throws {
+        let c = "source-controller"
+        let old = FluxLine.startUp(0, c) + stride(from: 60.0, through: 1800, by: 60).map { FluxLine.noChanges($0) }
+        let new = FluxLine.startUp(600, c) + [FluxLine.noChanges(700), FluxLine.noChanges(2400)]
+        let scan = try scanInputs([("source-controller-6ff87cdb64-8wv2j.log", old), ("source-controller-7c9d8b6f5-x2kqp.log", new)])
+        #expect(scan.lifetimes.count == 2)
+        let judged = LifetimeFindings(scan: scan, windowSeconds: 900).judged
+        let first = try #require(judged.first { $0.life.first.rfc3339 == FluxLine.ts(0) })
+        #expect(!first.killed)
+        let analysis = Analysis(scan: scan, patterns: shippedPatterns, windowSeconds: 900)
+        #expect(!analysis.incidents.contains { $0.title.contains(" started -") })
+    }
+}

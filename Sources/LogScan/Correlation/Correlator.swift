@@ -413,7 +413,11 @@ public struct Correlator {
     /// - a name that does not resolve (`dns-no-such-host`): the name (capture `host`);
     /// - the cluster DNS failing (`dns-timeout`, `dns-server-misbehaving`, `dns-refused`): the
     ///   DNS server's address (capture `dns_ip`, Go's `lookup <host> on <ip>:53`);
-    /// - events not delivered (class `event-delivery`): notification-controller's host.
+    /// - events not delivered (class `event-delivery`): notification-controller's host;
+    /// - downloads that never reached the artifact server (`artifactServerFailures`): its host;
+    /// - requests to the Kubernetes API that name no object (class `apiserver`, lease reads and
+    ///   updates, API timeouts): the cluster has one API server (a trial: four controllers in
+    ///   one API outage were four incidents, each citing the others' records as its evidence).
     /// Nil for every other failure (grouped by its upstream or object).
     static func sharedCause(_ o: Occurrence) -> String? {
         if o.failureClass == "dns" {
@@ -422,6 +426,9 @@ public struct Correlator {
         }
         if o.failureClass == "event-delivery", let h = o.captures["host"], !h.isEmpty { return "events to " + h }
         if Self.artifactServerFailures.contains(o.signature), let h = o.captures["host"], !h.isEmpty { return "artifact server " + h }
+        // Requests of every controller to the cluster's API server (`https://10.96.0.1:443/...`,
+        // and lease renewals that name no address): one outage.
+        if o.failureClass == "apiserver", o.object == nil { return "kubernetes api" }
         return nil
     }
 

@@ -175,7 +175,10 @@ public struct LifetimeFindings: Sendable {
                 }
                 if j.end == .none, let inherited = j.successor?.inheritedEnd { j.end = inherited }
                 if j.end == .none {
-                    if j.successor != nil {
+                    // A successor that began before this lifetime's last record ran beside it (another
+                    // replica, or records of another controller taken for this one's): no restart
+                    // ended this one (a trial printed "a new container started -25m57s later").
+                    if let s = j.successor, s.first >= life.last {
                         j.killed = true
                     } else if scan.supersededStreams.contains(life.lastLocation.file) {
                         // `follow`: a newer container's log of the pod appeared and this one was
