@@ -433,3 +433,23 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         #expect(!analysis.incidents.contains { $0.title.contains(" started -") })
     }
 }
+
+/// A controller that kept restarting and then ran a whole window is `resolved` (LifetimeFindings)
+/// and recovered at its first healthy event after the incident: a trial's report said
+/// `resolved` with `recovery: null` (docs/OUTPUT.md: null only while open).
+@Suite struct RestartRecoveryTests {
+    @Test func aResolvedRestartLoopHasItsRecovery() throws {
+        let c = "source-controller"
+        var lines = FluxLine.startUp(0, c) + [FluxLine.noChanges(5)]
+        lines += FluxLine.startUp(190, c) + [FluxLine.noChanges(196)]
+        lines += FluxLine.startUp(400, c) + stride(from: 460.0, through: 2400, by: 60).map { FluxLine.noChanges($0) }
+        let scan = try scanInputs([("source-controller.log", lines)])
+        let analysis = Analysis(scan: scan, patterns: shippedPatterns, windowSeconds: 900)
+        let incident = try #require(analysis.incidents.first { $0.failureClass == "controller-restart" })
+        #expect(incident.status == .resolved)
+        let recovery = try #require(incident.recovery)
+        #expect(recovery.controller == c)
+        #expect(recovery.time.millis > incident.lastSeen.millis)
+        #expect(recovery.time.millis <= Timestamp.parse(FluxLine.ts(460))!.millis)
+    }
+}

@@ -433,7 +433,7 @@ public final class EventStore {
     /// `ObjectRef.controller`), and its start-up (`controller-starting`: a new process, so an
     /// entry never spans the time the controller was down, and a run before a kill does not read
     /// as the controller working through the outage that followed).
-    private var lastObjectlessFailureByController: [Int64] = []
+    private var entryBreakByController: [Int64] = []
     /// Per signature: whether its event is a controller's start-up (`controller-starting`).
     private lazy var startsProcess: [Bool] = patterns.signatures.map { $0.id == "controller-starting" }
     private func noteFailure(object: Int32, controller: Int32, time: Int64) {
@@ -443,13 +443,13 @@ public final class EventStore {
         }
         noteBreak(controller: controller, time: time)
     }
-    /// Raises the controller's break (`lastObjectlessFailureByController`) to `time`.
+    /// Raises the controller's break (`entryBreakByController`) to `time`.
     private func noteBreak(controller: Int32, time: Int64) {
         let c = Int(controller)
-        if c >= lastObjectlessFailureByController.count {
-            lastObjectlessFailureByController += repeatElement(.min, count: max(controllers.count, c + 1) - lastObjectlessFailureByController.count)
+        if c >= entryBreakByController.count {
+            entryBreakByController += repeatElement(.min, count: max(controllers.count, c + 1) - entryBreakByController.count)
         }
-        if time > lastObjectlessFailureByController[c] { lastObjectlessFailureByController[c] = time }
+        if time > entryBreakByController[c] { entryBreakByController[c] = time }
     }
     /// Whether a healthy event of `object` logged by `controller` at `time` starts a new entry
     /// after `entry`, the timeline's last, although in its bucket: a failure of the object, or
@@ -457,8 +457,8 @@ public final class EventStore {
     @inline(__always)
     private func startsEntry(after entry: Timeline.Entry, object: Int32, controller: Int32, time: Int64) -> Bool {
         let c = Int(controller)
-        if c < lastObjectlessFailureByController.count {
-            let f = lastObjectlessFailureByController[c]
+        if c < entryBreakByController.count {
+            let f = entryBreakByController[c]
             if f >= entry.last && f < time { return true }
         }
         let i = Int(object)
@@ -783,7 +783,7 @@ public final class EventStore {
             noteHealthy(object: 0, controller: controllerMap[i], time: t)
         }
         for (i, t) in other.lastFailureByObject.enumerated() where t != .min { noteFailure(object: objectMap[i], controller: 0, time: t) }
-        for (i, t) in other.lastObjectlessFailureByController.enumerated() where t != .min {
+        for (i, t) in other.entryBreakByController.enumerated() where t != .min {
             noteFailure(object: 0, controller: controllerMap[i], time: t)
         }
         eventCount += other.eventCount
@@ -879,7 +879,7 @@ public final class EventStore {
         healthyUntilByObject = other.healthyUntilByObject
         healthyUntilByController = other.healthyUntilByController
         lastFailureByObject = other.lastFailureByObject
-        lastObjectlessFailureByController = other.lastObjectlessFailureByController
+        entryBreakByController = other.entryBreakByController
         objectsEpoch += 1
         quickObjects = [:]
         eventCount = other.eventCount; duplicates = other.duplicates

@@ -30,7 +30,11 @@ public struct Recovery: Sendable, Equatable, Codable {
     ///   object (`index(_:)`).
     public static func of(_ incident: Incident, timelines: [Timeline], healthyByObject: [ObjectRef: [Int]]) -> Recovery? {
         guard incident.status == .resolved else { return nil }
-        let targets = incident.resolutionTargets
+        var targets = incident.resolutionTargets
+        // A controller that kept restarting is resolved by its lifetimes (`LifetimeFindings`: the
+        // container after the last abnormal end lived a whole window); it recovered at its first
+        // healthy event after the incident (a trial: `resolved` with no recovery).
+        if targets.isEmpty, incident.failureClass == "controller-restart" { targets = incident.controllers.map(ObjectRef.controller) }
         guard !targets.isEmpty else { return nil }
         let after = incident.lastSeen.millis
         var last: Recovery?
