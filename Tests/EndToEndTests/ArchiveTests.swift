@@ -531,6 +531,19 @@ func scratch(_ tag: String) throws -> URL {
         #"{"level":"info","ts":"\#(ts)","msg":"Reconciliation finished in 1.2s, next run in 10m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps"}"#
     }
     static let start = #"{"level":"info","ts":"2026-11-24T10:06:00.000Z","logger":"setup","msg":"starting manager"}"#
+    /// Go's re-panic crash report (a panic recovered by controller-runtime and re-raised), with
+    /// the blank line Go writes between the signal line and the goroutine.
+    static let crash = [
+        "panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
+        "\tpanic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
+        "",
+        "goroutine 312 [running]:",
+        "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()",
+        "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5",
+        "panic({0x1d7e5a0?, 0x3562e40?})",
+        "\t/usr/local/go/src/runtime/panic.go:914 +0x21f",
+    ]
 
     /// controller-runtime recovers a reconciler's panic and panics again; Go prints `panic: X
     /// [recovered]`, a tab and `panic: X`, and since Go 1.21 a `panic({0x..., 0x...})` frame
@@ -596,17 +609,7 @@ func scratch(_ tag: String) throws -> URL {
         func stored(_ ts: String) -> String {
             #"{"level":"info","ts":"\#(ts)","msg":"artifact up-to-date with remote revision: 'main@sha1:5a2b6f27d1f0a1e8d3c4b5a6978812345678abcd'","controller":"gitrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"GitRepository","GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system"}"#
         }
-        let crash = [
-            "panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
-            "\tpanic: runtime error: invalid memory address or nil pointer dereference",
-            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
-            "",
-            "goroutine 312 [running]:",
-            "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()",
-            "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5",
-            "panic({0x1d7e5a0?, 0x3562e40?})",
-            "\t/usr/local/go/src/runtime/panic.go:914 +0x21f",
-        ]
+        let crash = Self.crash
         var lines = [k + #"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#]
         for m in 0..<5 {
             lines.append(k + Self.finished("2026-11-24T10:0\(m):10.000Z"))
@@ -634,15 +637,7 @@ func scratch(_ tag: String) throws -> URL {
     /// held only `panic: ...` and `[signal SIGSEGV ...]`, and the goroutine became a record of
     /// its own (a trial). Without the timestamps the same lines are one record.
     @Test func aTimestampedBlankLineStaysInsideTheCrashReport() throws {
-        let crash = [
-            "panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
-            "\tpanic: runtime error: invalid memory address or nil pointer dereference",
-            "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b2c3d4]",
-            "",
-            "goroutine 312 [running]:",
-            "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()",
-            "\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.16.3/pkg/internal/controller/controller.go:116 +0x1e5",
-        ]
+        let crash = Self.crash
         var lines = ["2026-11-24T10:00:00.000123456Z " + #"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#,
                      "2026-11-24T10:04:10.000123456Z " + Self.finished("2026-11-24T10:04:10.000Z")]
         lines += crash.map { "2026-11-24T10:04:20.500000000Z " + $0 }
