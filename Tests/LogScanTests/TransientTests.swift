@@ -270,6 +270,16 @@ import Testing
         #expect(incident.status == .resolved)
     }
 
+    /// An ImageRepository's rate limit is checked with `flux get images all -A`: `flux get
+    /// sources all -A` lists no ImageRepository (a trial).
+    @Test func anImageRepositorysRateLimitIsCheckedAmongTheImages() throws {
+        let found = try TransientTests.incidents([("image-reflector-controller.log", [failed])])
+        let incident = try #require(found.first { $0.objects.contains("ImageRepository/flux-system/app") })
+        let h = try #require(incident.hypotheses.first { $0.id == "rate-limited" })
+        #expect(h.checks.contains("flux get images all -A"), "\(h.checks)")
+        #expect(!h.checks.contains("flux get sources all -A"), "\(h.checks)")
+    }
+
     @Test func withoutOneItStaysOpen() throws {
         let found = try TransientTests.incidents([("image-reflector-controller.log", [failed])])
         let incident = try #require(found.first { $0.objects.contains("ImageRepository/flux-system/app") })
