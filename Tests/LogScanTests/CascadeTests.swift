@@ -230,6 +230,32 @@ import Testing
         #expect(Cascade.objectList("Deployment 'apps/wéb', Service 'apps/web'").map(\.description) == ["Deployment/apps/wéb", "Service/apps/web"])
     }
 
+    /// kustomize-controller's log alone (FLUX-LOGS.md 3.3, 3.11): infrastructure's health check
+    /// timed out on `[GitRepository/flux-system/platform status: 'InProgress', Kustomization/
+    /// flux-system/infra status: 'InProgress']`, infra says `Source artifact not found` and apps
+    /// `Dependencies do not meet ready condition`. With no source-controller record read, the
+    /// health check stands in for platform: one incident. With source-controller's log read and
+    /// platform failing nowhere in it, the wait names no failing source: three incidents.
+    @Test func aWaitOnASourceWhoseLogWasNotReadStandsInForIt() {
+        let list = [
+            Self.occ("health-check-waits-on-flux", "Kustomization/flux-system/infrastructure", 5, 5, captures: [
+                "duration": "5m0.008648382s",
+                "objects": "GitRepository/flux-system/platform status: 'InProgress', Kustomization/flux-system/infra status: 'InProgress'"]),
+            Self.occ("source-artifact-not-ready", "Kustomization/flux-system/infra", 0, 13, captures: ["retry": "30s"]),
+            Self.occ("dependency-not-ready", "Kustomization/flux-system/apps", 0, 13, captures: ["retry": "30s"]),
+        ].sorted(by: Correlator.before)
+        let incidents = Correlator(patterns: Self.patterns).correlate(sorted: list, healthyUntil: [:])
+        #expect(incidents.count == 3)
+        let alone = Cascade().fold(incidents, occurrences: list, controllersRead: ["kustomize-controller"]).incidents
+        #expect(alone.count == 1)
+        #expect(alone.first?.affected.map(\.description) == ["Kustomization/flux-system/infrastructure"])
+        #expect(alone.first?.downstreamObjects.map(\.description) == ["Kustomization/flux-system/apps", "Kustomization/flux-system/infra"])
+        #expect(alone.first?.title.hasSuffix("; GitRepository/flux-system/platform not ready, source-controller's log not read") == true)
+        let both = Cascade().fold(incidents, occurrences: list, controllersRead: ["kustomize-controller", "source-controller"]).incidents
+        #expect(both.count == 3)
+        #expect(both.allSatisfy { !$0.title.contains("log not read") })
+    }
+
     @Test func wildcardCandidateCapIsCountedAndReported() {
         // infra waits on an unnamed source (`Source artifact not found`) while two GitRepositories
         // in its namespace fail; with a cap of one candidate it is left alone, counted and reported.

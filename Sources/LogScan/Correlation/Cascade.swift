@@ -112,7 +112,10 @@ public struct Cascade {
     /// Folds `incidents` (the correlator's output, in its order) using the events they came from
     /// (`occurrences`, in `Correlator.before` order). Returns the incidents in the correlator's order
     /// (severity, status, first seen, id), roots updated.
-    public func fold(_ incidents: [Incident], occurrences: [Occurrence]) -> Result {
+    /// - Parameter controllersRead: the controllers whose records the input held (`ScanResult.activity`'s
+    ///   keys); a wait on a source stands in for it only when the source's controller is not
+    ///   among them. Nil: none stands in.
+    public func fold(_ incidents: [Incident], occurrences: [Occurrence], controllersRead: Set<String>? = nil) -> Result {
         var result = Result(incidents: incidents)
         let n = incidents.count
         guard n > 1 else { return result }
@@ -151,6 +154,22 @@ public struct Cascade {
                 while end < list.count, occurrences[Int(list[end])].first.millis <= to { end += 1 }
                 return list[lo..<end].map { occurrences[Int($0)] }
             })
+        }
+
+        // A wait that names a source object (GitRepository, OCIRepository, ...) with no incident
+        // of its own in this input stands in for that source: its controller's log was not read
+        // (kustomize-controller's log piped alone), so the wait is the only failure that names it
+        // (a health check's `timeout waiting for: [GitRepository/ns/name status: 'InProgress',
+        // ...]`). The waits that name no source (`Source artifact not found`) may fold under it
+        // as under the source's own incident.
+        var standIn: [Set<ObjectRef>] = Array(repeating: [], count: n)
+        for i in 0..<n {
+            guard let w = waits[i], let read = controllersRead else { continue }
+            standIn[i] = w.named.filter { obj in
+                Cascade.sourceKinds.contains(obj.kind) && byObject[obj] == nil
+                    && !read.contains(FluxControllers.controller(kind: obj.kind) ?? "source-controller")
+            }
+            for obj in standIn[i] where byKind[obj.kind]?.last != i { byKind[obj.kind, default: []].append(i) }
         }
 
         func overlaps(_ a: Int, _ b: Int) -> Bool {
@@ -212,7 +231,7 @@ public struct Cascade {
                 scan: for k in kinds.sorted() {
                     for j in byKind[k] ?? [] where j != i && overlaps(i, j) && !outlived(i, j) {
                         if looked > wildcardCandidateCap { break scan }
-                        let objs = incidents[j].affected.filter { $0.kind == k && !own.contains($0) }
+                        let objs = (incidents[j].affected + standIn[j]).filter { $0.kind == k && !own.contains($0) }
                         if objs.isEmpty { continue }
                         looked += 1
                         if objs.contains(where: { $0.namespace == w.namespace }) { same.append(j) } else { other.append(j) }
@@ -238,13 +257,16 @@ public struct Cascade {
             return changed
         }
         // Health checks still unresolved failed on their own: first those whose checked objects'
-        // incidents are all resolved, else (a cycle of health checks) all of them.
+        // incidents are all resolved, then the waits standing in for a source with no incident
+        // (the top of their chain: the other waits may fold under them), else (a cycle of health
+        // checks) all of them.
         func promote() -> Bool {
             let open = (0..<n).filter { root[$0] == nil && incidents[$0].failureClass == "health-check" }
-            if open.isEmpty { return false }
             let leaves = open.filter { i in namedCandidates(i, waits[i]!).allSatisfy { root[$0] != nil } }
-            for i in leaves.isEmpty ? open : leaves { root[i] = i }
-            return true
+            let standing = (0..<n).filter { root[$0] == nil && !standIn[$0].isEmpty }
+            let promoted = !leaves.isEmpty ? leaves : !standing.isEmpty ? standing : open
+            for i in promoted { root[i] = i }
+            return !promoted.isEmpty
         }
 
         var passes = 0, settled = false
@@ -262,7 +284,7 @@ public struct Cascade {
             folded[r, default: []].append(i)
             gone.insert(i)
         }
-        if folded.isEmpty { return result }
+        if folded.isEmpty, !standIn.contains(where: { !$0.isEmpty }) { return result }
         // At its exact size, sorted in place: a close folds every incident it correlated, and
         // growth by doubling or a sorted copy held the list one and a half or two times over.
         var out: [Incident] = []
@@ -286,6 +308,10 @@ public struct Cascade {
                 inc.downstream.sort { a, b in a.firstSeen != b.firstSeen ? a.firstSeen < b.firstSeen : a.id < b.id }
                 let summary = Cascade.describe(inc.downstreamObjects)
                 if !summary.isEmpty { inc.title += " (\(summary) waiting on it)" }
+            }
+            // Named unless the title names them already (`Source object not found for GitRepository/...`).
+            if root[i] == i, !standIn[i].isEmpty, !standIn[i].contains(where: { inc.title.contains($0.description) }) {
+                inc.title += Cascade.unread(standIn[i])
             }
             out.append(inc)
         }
@@ -326,6 +352,15 @@ public struct Cascade {
         }
         w.named.subtract(own)
         return w
+    }
+
+    /// What a title adds for the sources a wait stands in for (`fold`): `; GitRepository/ns/name
+    /// not ready, source-controller's log not read` (the sources sorted; the controller that
+    /// reconciles the first's kind).
+    static func unread(_ sources: Set<ObjectRef>) -> String {
+        let sorted = sources.sorted()
+        let controller = FluxControllers.controller(kind: sorted[0].kind) ?? "its controller"
+        return "; \(sorted.map(\.description).joined(separator: ", ")) not ready, \(controller)'s log not read"
     }
 
     /// `ns/name` (or `name`, in the waiter's namespace) as an object of the waiter's kind.

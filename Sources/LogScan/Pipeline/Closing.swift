@@ -44,7 +44,8 @@ extension LogScanner {
         let windowSeconds = Double(w) / 1000
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: learned)
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences,
+                                                                    controllersRead: Set(state.activity.keys))
         func start(_ i: Incident) -> Int64 { min(i.firstSeen.millis, i.downstream.map(\.firstSeen.millis).min() ?? .max) }
         func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min) }
         var isReady = cascade.incidents.map { end($0) < cutoff }

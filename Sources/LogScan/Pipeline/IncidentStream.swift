@@ -85,7 +85,8 @@ public final class IncidentStream {
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil, learned: scan.learnedUpstreams)
         // Downstream symptoms fold under their root before diagnosis, which scores roots on their own events.
-        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences)
+        let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences,
+                                                                    controllersRead: Set(scan.activity.keys))
         scan.warnings += cascade.warnings.map { ScanWarning(message: $0) }
         let restarts = scan.restarts.map(Analysis.occurrence)
         // Lifetimes, silence and cadence (Diagnosis/LifetimeFindings.swift): evidence for every
