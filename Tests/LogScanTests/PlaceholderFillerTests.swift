@@ -240,3 +240,19 @@ import Testing
         #expect(ordered == ["probe", "always", "panic", "oom"])
     }
 }
+
+/// apply.yaml's `kubectl get crd <plural>.<group>` for a kind the API server does not know: the
+/// dry-run's `no matches for kind "ServiceMonitor" in version "monitoring.coreos.com/v1"`
+/// (apimachinery NoKindMatchError, FLUX-LOGS.md 3.10; Patterns/signatures/apply.yaml's example)
+/// names the CRD prometheus-operator installs, `servicemonitors.monitoring.coreos.com` (a trial
+/// saw the step left as written).
+@Suite struct MissingCRDStepTests {
+    static let rejected = #"{"level":"error","ts":"2025-03-04T10:20:12.500Z","msg":"Reconciliation failed after 82.4ms, next try in 5m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"8b0e6f5c-2d4a-4f3b-9c1e-7a6d5e4f3b2a","revision":"main@sha1:0123456789abcdef0123456789abcdef01234567","error":"ServiceMonitor/monitoring/podinfo dry-run failed: no matches for kind \"ServiceMonitor\" in version \"monitoring.coreos.com/v1\""}"#
+
+    @Test func theCRDsNameIsFilledFromTheKindAndGroup() throws {
+        let found = try TransientTests.incidents([("kustomize-controller.log", [Self.rejected])])
+        let incident = try #require(found.first { $0.objects.contains("Kustomization/flux-system/apps") })
+        let h = try #require(incident.hypotheses.first { $0.id == "apply-rejected" })
+        #expect(h.checks.contains("kubectl get crd servicemonitors.monitoring.coreos.com"), "\(h.checks)")
+    }
+}

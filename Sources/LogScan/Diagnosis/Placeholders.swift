@@ -154,6 +154,16 @@ public struct PlaceholderFiller: Sendable {
             let kustomizations = objects.filter { $0.kind == "Kustomization" }
             if kustomizations.count == 1, kustomizations[0].namespace == ref.namespace { values["namespace"] = ref.namespace }
         }
+        // A kind the API server does not know (`no matches for kind "ServiceMonitor" in version
+        // "monitoring.coreos.com/v1"`, apimachinery NoKindMatchError): its CRD's name is the
+        // resource's plural and the group (`servicemonitors.monitoring.coreos.com`); the CRD's
+        // author names the plural, taken here as the usual English one (`resource(ofKind:)`).
+        let unknownKinds = Set(incident.signals.compactMap { s -> String? in
+            guard let kind = s.captures["kind"], let version = s.captures["version"], let slash = version.firstIndex(of: "/"),
+                  slash > version.startIndex, !kind.isEmpty else { return nil }
+            return "\(Self.resource(ofKind: kind)).\(version[..<slash])"
+        })
+        if unknownKinds.count == 1 { values["plural>.<group"] = unknownKinds.first! }
         self.values = values
         // A Secret a Flux object names (`spec.secretRef`, `certSecretRef`, `decryption.secretRef`,
         // a Receiver's `secretRef`) is a local reference: it lives in that object's namespace
