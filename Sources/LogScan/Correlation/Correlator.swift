@@ -29,6 +29,19 @@ public struct RankedHypothesis: Sendable, Codable {
     public var remediation: [String]
 }
 
+/// The incidents of the same failure (`Incident.recurrenceKey`) before an incident: how many,
+/// and the latest of them (JSON `earlier`, docs/OUTPUT.md). A failure that comes back after a
+/// quiet window is an incident of its own; this tells the reader it is not new.
+public struct Earlier: Sendable, Codable, Equatable {
+    /// Incidents of the same failure that began before this one (at least 1).
+    public var count: Int
+    /// The latest of them: its id, span (event time, UTC) and status.
+    public var id: String
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+    public var status: IncidentStatus
+}
+
 /// Events that share a cause: one failure class and one upstream object within the window.
 public struct Incident: Sendable, Codable {
     public var id: String
@@ -60,6 +73,19 @@ public struct Incident: Sendable, Codable {
     /// For a resolved incident: the healthy event that followed its last failure (`Recovery`),
     /// set by `Analysis`; nil while open.
     public var recovery: Recovery?
+    /// The same failure earlier in the input (`Earlier`), set by `IncidentStream`; nil when this
+    /// is its first incident.
+    public var earlier: Earlier?
+
+    /// What makes two incidents the same failure at different times: the class and the object
+    /// the failure is about (the upstream, else the affected objects, else the controllers for
+    /// an incident about them). The correlator splits one failure into two incidents only where
+    /// more than a window passed without it, so equal keys mean the failure came back.
+    public var recurrenceKey: String {
+        let about = upstream.map(\.description) ?? (affected.isEmpty ? controllers.joined(separator: ",")
+            : affected.map(\.description).joined(separator: ","))
+        return failureClass + "|" + about
+    }
     /// The objects whose healthy events resolve the incident (CONTRACT.md `resolved`): its
     /// affected objects, else its upstream; an incident about the controllers themselves (no
     /// object, a class of `controllerScoped`) is resolved by a healthy event of each of its

@@ -28,6 +28,8 @@ public final class IncidentStream {
         public var lastSeen: Timestamp
         public var transient: Bool
         public var failureClass: String
+        /// `Incident.recurrenceKey`.
+        var recurrenceKey = ""
         /// Where the undiagnosed incident is: `memory[k]`, or the k-th of spill s.
         var origin: Origin
         /// A restart incident (`LifetimeFindings.restartIDs`): left out when another folds it.
@@ -50,6 +52,8 @@ public final class IncidentStream {
     public private(set) var readErrors: [String] = []
 
     private var memory: [Incident] = []
+    /// `Incident.earlier` by `Entry.slot`, for the incidents whose failure came before.
+    private var earlier: [Int: Earlier] = [:]
     private let spills: [IncidentSpill]
     private let session: Diagnoser.Session
     private let patterns: PatternSet
@@ -113,8 +117,8 @@ public final class IncidentStream {
         var all: [Entry] = []
         func add(_ i: Incident, origin: Origin) {
             all.append(Entry(id: i.id, severity: i.severity, status: i.status, firstSeen: i.firstSeen, lastSeen: i.lastSeen,
-                             transient: i.transient, failureClass: i.failureClass, origin: origin, slot: all.count,
-                             selected: select(i)))
+                             transient: i.transient, failureClass: i.failureClass, recurrenceKey: i.recurrenceKey,
+                             origin: origin, slot: all.count, selected: select(i)))
         }
         for i in closed {
             let settled = settle(i, healthyUntil: scan.healthyUntil)
@@ -141,6 +145,18 @@ public final class IncidentStream {
         }
         self.scan = scan
         let dropped = foldedRestarts(all)
+        // The same failure earlier (selected or not, restart incidents folded into another left
+        // out: they are reported as part of it), by first seen, then id.
+        var byKey: [String: [Int]] = [:]
+        for (k, e) in all.enumerated() where !dropped.contains(e.id) { byKey[e.recurrenceKey, default: []].append(k) }
+        for list in byKey.values where list.count > 1 {
+            let ordered = list.sorted { (all[$0].firstSeen, all[$0].id) < (all[$1].firstSeen, all[$1].id) }
+            for n in 1..<ordered.count {
+                let before = all[ordered[n - 1]]
+                earlier[all[ordered[n]].slot] = Earlier(count: n, id: before.id, firstSeen: before.firstSeen,
+                                                        lastSeen: before.lastSeen, status: before.status)
+            }
+        }
         all.sort { $0.precedes(inReport: $1) }
         for e in all where !dropped.contains(e.id) {
             if e.selected { entries.append(e) } else { unselected += 1 }
@@ -230,7 +246,9 @@ public final class IncidentStream {
         while start < shown.count {
             let part = shown[start..<min(shown.count, start + batch)]
             start += batch
-            for case var i? in diagnose(Array(part)) {
+            for (e, diagnosed) in zip(part, diagnose(Array(part))) {
+                guard var i = diagnosed else { continue }
+                i.earlier = earlier[e.slot]
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }

@@ -118,6 +118,18 @@ public enum JSONReport {
         ])
     }
 
+    /// `{"count", "id", "first_seen", "last_seen", "status"}`: how many incidents of the same
+    /// failure came before, and the latest of them (`Earlier`).
+    public static func earlier(_ e: Earlier) -> JSON {
+        .object([
+            ("count", .int(e.count)),
+            ("id", .string(e.id)),
+            ("first_seen", .string(e.firstSeen.rfc3339)),
+            ("last_seen", .string(e.lastSeen.rfc3339)),
+            ("status", .string(e.status.rawValue)),
+        ])
+    }
+
     public static func incident(_ i: Incident) -> [(String, JSON)] {
         [
             ("id", .string(i.id)),
@@ -128,6 +140,8 @@ public enum JSONReport {
             ("transient", .bool(i.transient)),
             // Extension: when and by what healthy event a resolved incident recovered (`Recovery`).
             ("recovery", i.recovery.map(recovery) ?? .null),
+            // Extension: the same failure earlier in the input (`Earlier`), null when none.
+            ("earlier", i.earlier.map(earlier) ?? .null),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
             ("controllers", .array(i.controllers.map { .string($0) })),

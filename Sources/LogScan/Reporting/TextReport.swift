@@ -296,8 +296,8 @@ public struct TextReport {
 
     /// The facts listed under an incident's heading, in order, each a label and a plain-text value
     /// (no colour): `when` (span), `began` (`beganLine`), `recovered`, `upstream`, `affected`
-    /// (without the upstream), `controllers`, `downstream` (`downstreamSummary`). Absent facts are
-    /// left out. Shared by the text, Markdown and HTML reports.
+    /// (without the upstream), `controllers`, `downstream` (`downstreamSummary`), `earlier`
+    /// (`earlier(_:before:)`). Absent facts are left out. Shared by the text, Markdown and HTML reports.
     func facts(_ i: Incident) -> [(label: String, value: String)] {
         var out: [(label: String, value: String)] = [("when", span(i))]
         if let b = beganLine(i) { out.append(("began", b)) }
@@ -307,7 +307,17 @@ public struct TextReport {
         if !consumers.isEmpty { out.append(("affected", consumers.map(\.description).joined(separator: ", "))) }
         out.append(("controllers", i.controllers.joined(separator: ", ")))
         if let d = downstreamSummary(i) { out.append(("downstream", d)) }
+        if let e = i.earlier { out.append(("earlier", earlier(e, before: i))) }
         return out
+    }
+
+    /// `the same kind of failure once before: 08:00:05–08:12:30 UTC, resolved, 47m35s before this one
+    /// (id 8c1f...)`; with more, `3 times before, the last: ...` (`Incident.earlier`).
+    func earlier(_ e: Earlier, before i: Incident) -> String {
+        let times = e.count == 1 ? "once before:" : "\(e.count) times before, the last:"
+        let gap = goDuration(seconds: Double(i.firstSeen.millis - e.lastSeen.millis) / 1000)
+        return "the same kind of failure \(times) \(Self.clock(e.firstSeen, from: i.firstSeen))–\(Self.clock(e.lastSeen, from: i.firstSeen)) UTC, "
+            + "\(e.status.rawValue), \(gap) before this one (id \(e.id))"
     }
 
     /// A signal's captures as the reports show them, sorted by name: without the upstream's
