@@ -208,6 +208,36 @@ import Glibc
         }
     }
 
+    /// A failure that comes back names the incident before it (`earlier`) also when that one
+    /// closed and left `follow`'s analyses: samples/git-auth-failed (04:00:13–04:10:13), then
+    /// the same lines an hour later, appended once the first incident was written.
+    @Test func aFailureThatComesBackNamesTheOneThatLeft() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try String(contentsOf: packageRoot.appendingPathComponent("samples/git-auth-failed/source-controller.log"), encoding: .utf8)
+        let log = dir.appendingPathComponent("source-controller.log")
+        try sample.write(to: log, atomically: false, encoding: .utf8)
+        let live = try Live([log.path])
+        func records() -> [[String: Any]] {
+            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.filter { $0["type"] as? String == "incident" }
+        }
+        #expect(live.read { !records().isEmpty })
+        let first = try #require(records().first)
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(sample.replacingOccurrences(of: "\"ts\":\"2026-11-24T04:", with: "\"ts\":\"2026-11-24T05:").utf8))
+        try handle.close()
+        _ = live.read { records().contains { $0["first_seen"] as? String == "2026-11-24T05:00:13.020Z" } }
+        #expect(live.stop().status == 0)
+        let second = try #require(records().last { $0["first_seen"] as? String == "2026-11-24T05:00:13.020Z" })
+        let earlier = try #require(second["earlier"] as? [String: Any])
+        #expect(earlier["id"] as? String == first["id"] as? String)
+        #expect(earlier["count"] as? Int == 1)
+        #expect(earlier["first_seen"] as? String == "2026-11-24T04:00:13.020Z")
+    }
+
     /// A running `follow`: its process, and what it wrote so far.
     final class Live {
         let process = Process()

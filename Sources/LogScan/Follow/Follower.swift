@@ -147,6 +147,12 @@ public final class Follower: @unchecked Sendable {
     var lastAnalysis: Int64 = 0
     /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
     var kept: [Incident] = []
+    /// Incidents closed and emitted, which later analyses no longer hold, by
+    /// `Incident.recurrenceKey`: how many, and the latest as `Earlier` (its `count` the number
+    /// before it). A failure that comes back names them (`Incident.earlier`) as `scan` does. At
+    /// most `historyCap` keys (then the oldest half is forgotten).
+    var history: [String: (count: Int, latest: Earlier)] = [:]
+    static let historyCap = 10_000
     /// Evidence ending before this (UTC milliseconds) is dropped: no incident still to diagnose
     /// looks at it.
     var horizon: Int64 = .min
@@ -434,7 +440,26 @@ public final class Follower: @unchecked Sendable {
         // An incident already written is written again whatever its severity now: a short
         // outage written `open` (error) that resolves as a transient (info) must reach the
         // reader as resolved, or it stays open for good below `--min-severity`.
-        for i in analysis.incidents where scanner.filter.accepts(i) && (i.severity >= minSeverity || emitted[i.id] != nil) {
+        // The same failure before, of incidents no longer analysed (closed earlier).
+        let incidents = analysis.incidents.map { i -> Incident in
+            guard let h = history[i.recurrenceKey], h.latest.id != i.id, h.latest.firstSeen <= i.firstSeen else { return i }
+            var i = i
+            if var e = i.earlier { e.count += h.count; i.earlier = e } else {
+                i.earlier = Earlier(count: h.count, id: h.latest.id, firstSeen: h.latest.firstSeen, lastSeen: h.latest.lastSeen,
+                                    status: h.latest.status)
+            }
+            return i
+        }
+        for i in incidents where freshIDs.contains(i.id) {
+            let n = (history[i.recurrenceKey]?.count ?? 0) + 1
+            history[i.recurrenceKey] = (n, Earlier(count: n, id: i.id, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status))
+        }
+        if history.count > Self.historyCap {
+            for (k, _) in history.sorted(by: { $0.value.latest.lastSeen < $1.value.latest.lastSeen }).prefix(history.count / 2) {
+                history[k] = nil
+            }
+        }
+        for i in incidents where scanner.filter.accepts(i) && (i.severity >= minSeverity || emitted[i.id] != nil) {
             let closed = freshIDs.contains(i.id)
             if closed, i.status == .open { kept.append(i) }
             let digest = fnv1a64(JSON.object(JSONReport.incident(i)).rendered)
