@@ -55,7 +55,10 @@ public struct Diagnoser {
             guard let n = number[context[i].signature] else { continue }
             candidates.append(index: i, first: context[i].first.millis, last: context[i].last.millis, number: n)
         }
-        let pool = EvidencePool(context: context, extra: namedExtra, timelines: namedTimelines, number: number)
+        var pool = EvidencePool(context: context, extra: namedExtra, timelines: namedTimelines, number: number)
+        // The healthy timelines of the controllers an `unless_healthy_since` condition names.
+        let watched = Set(patterns.hypotheses.flatMap { $0.supports + $0.contradicts }.filter(\.unlessHealthySince).compactMap(\.controller))
+        for t in timelines where t.role == .healthy && watched.contains(t.controller) { pool.healthy[t.controller, default: []].append(t) }
         let conditions = patterns.hypotheses.map { h in
             (supports: h.supports.map { Self.numbers($0, number) }, contradicts: h.contradicts.map { Self.numbers($0, number) })
         }
@@ -200,6 +203,26 @@ public struct Diagnoser {
         let timelineNumbers: [Int]
         let packed: [String]
         let packedOther: [[String]]
+        /// Healthy timelines by controller, of the controllers that `unless_healthy_since`
+        /// conditions name (`healthy(_:after:before:)`).
+        var healthy: [String: [Timeline]] = [:]
+
+        /// Whether `controller` logged a healthy record after `after` and before `before`
+        /// (milliseconds, UTC). Entries are read as their first and last events: one that began
+        /// before `after` and ended after `before` is taken as no proof (the store starts a new
+        /// entry at a controller's start-up, so one that began after a start is what follows it).
+        func healthy(_ controller: String, after: Int64, before: Int64) -> Bool {
+            guard before > after + 1, let list = healthy[controller] else { return false }
+            var found = false
+            for t in list where !found {
+                t.entries.forEach(reaching: after &+ 1) { e in
+                    guard e.first < before else { return false }
+                    if e.first > after || (e.last > after && e.last < before) { found = true; return false }
+                    return true
+                }
+            }
+            return found
+        }
 
         /// - Parameters: as the properties; every signature of `extra` and `timelines` has a number.
         init(context: [Occurrence], extra: [Occurrence], timelines: [Timeline], number: [String: Int]) {
@@ -334,25 +357,32 @@ public struct Diagnoser {
                     (!c.during || (o.last.millis >= span.from && o.first.millis <= span.to)) && ours(o.object)
                 }
                 func ours(_ object: ObjectRef?) -> Bool { !c.sameObject || object.map { objects.contains($0) } ?? true }
+                // `unless_healthy_since`: an event that ended before the failures began, after
+                // which the controller was healthy again before them, is no evidence.
+                func current(_ last: Int64) -> Bool {
+                    !c.unlessHealthySince || last >= span.from || !pool.healthy(c.controller!, after: last, before: span.from)
+                }
                 // The first pass takes the failures and wrappers of the incident's objects alone.
                 func mine(_ o: Occurrence) -> Bool {
                     !ownOnly || ((o.role == .failure || o.role == .wrapper) && o.object.map { objects.contains($0) } ?? false)
                 }
                 for i in evidence.indices[n] {
                     let i = Int(i)
-                    guard mine(pool.context[i]), inSpan(pool.context[i]), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
+                    guard mine(pool.context[i]), inSpan(pool.context[i]), current(pool.context[i].last.millis), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
                                 other: pool.context[i].packedOtherCaptures) else { continue }
                     take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature, object: pool.context[i].object)
                 }
                 if !ownOnly {  // silence, restarts and lifetimes are no object's failures
                     for j in evidence.own[n].indices {
                         let o = evidence.own[n][j]
-                        guard ours(o.object), holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
+                        guard ours(o.object), current(o.last.millis),
+                              holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
                         take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
                     }
                     for i in evidence.extraIndices[n] {
                         let i = Int(i)
-                        guard inSpan(pool.extra[i]), holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
+                        guard inSpan(pool.extra[i]), current(pool.extra[i].last.millis),
+                              holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
                                     other: pool.extra[i].packedOtherCaptures) else { continue }
                         take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature, object: pool.extra[i].object)
                     }
@@ -365,7 +395,7 @@ public struct Diagnoser {
                         let t = pool.timelines[k]
                         guard t.role == .failure || t.role == .wrapper, let o = t.object, objects.contains(o) else { continue }
                     }
-                    guard ours(pool.timelines[k].object),
+                    guard ours(pool.timelines[k].object), current(hit.window.last),
                           holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
                     if c.during {
                         // The window's hit may begin before the incident: read the span alone.

@@ -96,6 +96,14 @@ public struct SignalCondition: Sendable {
     /// what broke it (`kustomize-missing-resource`): another Kustomization's missing file in the
     /// same window is no evidence about this one.
     public var sameObject: Bool = false
+    /// True (YAML `unless_healthy_since: true`, with `controller`): an event before the
+    /// incident's first failure counts only when that controller logged no healthy record between
+    /// it and that failure. For a restart, a kill or a leader-lease wait that explains the
+    /// failures only while the controller is down: one that ended in minutes of healthy
+    /// reconciliations before the first failure did not cause them (a trial: a source-controller
+    /// start 5 minutes before a NetworkPolicy's refusals, reconciling every minute since, made
+    /// "source-controller unavailable" first).
+    public var unlessHealthySince: Bool = false
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).

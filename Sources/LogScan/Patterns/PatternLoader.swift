@@ -203,7 +203,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -302,10 +302,16 @@ public struct PatternLoader {
                 case "same_object":
                     guard let b = v.bool else { fail(v, file, "same_object must be true or false"); continue }
                     c.sameObject = b
+                case "unless_healthy_since":
+                    guard let b = v.bool else { fail(v, file, "unless_healthy_since must be true or false"); continue }
+                    c.unlessHealthySince = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
             if c.signals.isEmpty { fail(item, file, "signal condition without `signal`"); continue }
+            if c.unlessHealthySince, c.controller == nil {
+                fail(item, file, "unless_healthy_since needs `controller`: whose healthy records end the condition"); continue
+            }
             out.append(c)
         }
         return out
