@@ -256,3 +256,25 @@ import Testing
         #expect(h.checks.contains("kubectl get crd servicemonitors.monitoring.coreos.com"), "\(h.checks)")
     }
 }
+
+/// artifact-fetch.yaml's probe runs under the policies of the consumer whose downloads failed: a
+/// HelmRelease's chart download timing out at source-controller's Service (helm-controller's
+/// `request failed ... helmchart/podinfo/podinfo-podinfo/podinfo-6.5.4.tgz ... i/o timeout`,
+/// FLUX-LOGS.md 1.4, 3.2) gets `--labels=app=helm-controller` (a trial: it was
+/// kustomize-controller's labels whatever failed; NetworkPolicies select pods by label).
+@Suite struct ArtifactProbeLabelTests {
+    static let url = "http://source-controller.flux-system.svc.cluster.local./helmchart/podinfo/podinfo-podinfo/podinfo-6.5.4.tgz"
+    static func requestFailed(_ ts: String) -> String {
+        #"{"level":"info","ts":"\#(ts)","msg":"request failed","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"podinfo","namespace":"podinfo"},"namespace":"podinfo","name":"podinfo","reconcileID":"00000000-0000-0000-0000-000000000001","error":"Get \"\#(url)\": dial tcp 10.96.12.34:80: i/o timeout","method":"GET","url":"\#(url)"}"#
+    }
+
+    @Test func theProbeCarriesTheFailingControllersLabels() throws {
+        let found = try TransientTests.incidents([("helm-controller.log", [Self.requestFailed("2026-11-24T02:41:00.000Z"),
+                                                                           Self.requestFailed("2026-11-24T02:41:35.000Z")])])
+        let incident = try #require(found.first { $0.controllers == ["helm-controller"] })
+        let h = try #require(incident.hypotheses.first { $0.id == "networkpolicy-blocks-artifact-port" })
+        let probe = try #require(h.checks.first { $0.contains("artifact-probe") })
+        #expect(probe.contains("--labels=app=helm-controller "), "\(probe)")
+        #expect(probe.contains("# runs under the same policies as helm-controller "), "\(probe)")
+    }
+}

@@ -15,6 +15,51 @@ public struct TextReport {
     public init(color: Bool) { self.color = color }
 
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    /// The SGR sequences `paint` writes (`ESC [ code m`), the only escape sequences the report
+    /// sends to a terminal.
+    static let ownSGR: Set<String> = ["0", "1", "2", "31", "32", "33", "36", "1;31"]
+
+    /// `text` as it may reach a terminal: control characters that come from log records (an
+    /// error text quoting an HTTP body or a Git server's message, JSON-escaped `\u001b` that the
+    /// decoder turned back into ESC) shown as their control pictures (U+2400 + code, DEL as
+    /// U+2421), C1 controls (U+0080–U+009F: 0x9B is CSI to some terminals) as U+FFFD, lone CR as
+    /// LF; tab and line feed kept. With `color`, the colour codes the report itself writes
+    /// (`ownSGR`) are kept: a record can at most colour its own text, never move the cursor,
+    /// erase lines or set the window title (a trial: `ESC[2K ESC[1A` erased evidence lines).
+    func terminalSafe(_ text: String) -> String {
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var k = 0
+        while k < scalars.count {
+            let u = scalars[k]
+            switch u.value {
+            case 0x1B:
+                if color, k + 1 < scalars.count, scalars[k + 1] == "[" {
+                    var end = k + 2
+                    while end < scalars.count, end - k < 8, (scalars[end] >= "0" && scalars[end] <= "9") || scalars[end] == ";" { end += 1 }
+                    if end < scalars.count, scalars[end] == "m",
+                       Self.ownSGR.contains(String(String.UnicodeScalarView(scalars[(k + 2)..<end]))) {
+                        out.append(contentsOf: scalars[k...end])
+                        k = end + 1
+                        continue
+                    }
+                }
+                out.append("\u{241B}")
+            case 0x0D:
+                if k + 1 < scalars.count, scalars[k + 1] == "\n" { break }
+                out.append("\n")
+            case 0x09, 0x0A: out.append(u)
+            case 0..<0x20: out.append(Unicode.Scalar(0x2400 + u.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80...0x9F: out.append("\u{FFFD}")
+            default: out.append(u)
+            }
+            k += 1
+        }
+        return String(out)
+    }
     func bold(_ s: String) -> String { paint(s, "1") }
     func dim(_ s: String) -> String { paint(s, "2") }
 
@@ -70,7 +115,7 @@ public struct TextReport {
 
     /// One line: `ERROR open  <title>  (02:41:05–02:58:31 UTC)`.
     public func summaryLine(_ i: Incident) -> String {
-        "\(severityTag(i.severity)) \(i.status.rawValue)\(i.transient ? " transient" : "")  \(i.title)  (\(span(i)))"
+        terminalSafe("\(severityTag(i.severity)) \(i.status.rawValue)\(i.transient ? " transient" : "")  \(i.title)  (\(span(i)))")
     }
 
     /// `2024-12-30 10:00:00–10:50:00 UTC, 50m0s`; the end's date too when it is another day
@@ -157,7 +202,7 @@ public struct TextReport {
             write(out + unmatchedSection(unmatched))
             return
         }
-        write(out)
+        write(terminalSafe(out))
         var transientShown = 0
         var n = 0
         // `write` is called only while `incidents` runs.
@@ -177,22 +222,25 @@ public struct TextReport {
                     } else if transientShown == transientLines + 1 {
                         out += dim("... and \(transientTotal - transientLines) more transient incident(s)") + "\n"
                     }
-                    write(out)
+                    write(terminalSafe(out))
                     return
                 }
                 // -q: one line per incident, no blank lines between them.
                 if quiet { write((n == 1 ? "\n" : "") + bold("[\(n)] ") + summaryLine(i) + "\n"); return }
-                write("\n" + block(i, number: n))
+                write("\n" + block(i, number: n))  // both terminal-safe already
             }
         }
-        write(unmatchedSection(unmatched))
+        write(terminalSafe(unmatchedSection(unmatched)))
     }
 
     /// One incident as the text report shows it in full (not the one-line transient or `-q`
     /// form): the `[number] severity status  title` line, when, objects, controllers, id, the
     /// evidence lines (file:line and the record) and the ranked hypotheses with their checks and
     /// fixes. Ends with a newline; `follow` prints one block per incident as it closes or changes.
-    public func block(_ i: Incident, number: Int) -> String {
+    public func block(_ i: Incident, number: Int) -> String { terminalSafe(rawBlock(i, number: number)) }
+
+    /// `block` before `terminalSafe`.
+    func rawBlock(_ i: Incident, number: Int) -> String {
         var out = ""
         out += bold("[\(number)] ") + severityTag(i.severity) + " " + (i.status == .open ? paint("open", "1") : paint("resolved", "32"))
         // docs/SCORING.md "Transient incidents": noise Flux absorbed by itself.
@@ -378,7 +426,7 @@ public struct TextReport {
     public func event(_ e: Event) -> String {
         let caps = e.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\(ellipsize($0.value, at: Self.captureLimit))" }.joined(separator: " ")
         let time = e.time?.rfc3339 ?? "-"
-        return "\(time) \(e.controller) \(e.object?.description ?? "-") \(bold(e.signature)) \(caps) \(dim(e.location.description))"
+        return terminalSafe("\(time) \(e.controller) \(e.object?.description ?? "-") \(bold(e.signature)) \(caps) \(dim(e.location.description))")
     }
 }
 
