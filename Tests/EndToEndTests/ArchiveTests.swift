@@ -382,6 +382,60 @@ func scratch(_ tag: String) throws -> URL {
     }
 }
 
+/// Pods that only look like Flux's (a trial): `source-controller-exporter-6f7d8c9b5-xyz12`
+/// (a Deployment whose name begins with a controller's) and rancher/helm-controller in kube-system
+/// (container `helm-controller`, not Flux's `manager`), each with an error of its own; and the
+/// node's `/var/log` walked whole, where `containers/` holds the kubelet's links
+/// (`<pod>_<namespace>_<container>-<id>.log`) to every pod's file, an application's too. Only
+/// Flux's pods are read (once, under their /var/log/pods name), and the note names the others.
+@Suite struct LookAlikePodsTests {
+    @Test func podsNamedLikeFluxAndTheContainersLinksAreSkipped() throws {
+        let dir = try scratch("look-alike")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try #require(try Sample.all().first { $0.name == "networkpolicy-9090" })
+        let pods = try ArchiveTests.podsTree(sample, in: dir)
+        func pod(_ dir: String, _ line: String) throws -> URL {
+            let url = pods.appendingPathComponent(dir)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try ("2026-11-24T02:50:00.000000000Z stderr F " + line + "\n").write(to: url.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+            return url.appendingPathComponent("0.log")
+        }
+        let exporter = try pod("monitoring_source-controller-exporter-6f7d8c9b5-xyz12_aaaaaaaa-0000-4000-8000-000000000003/exporter",
+            #"{"level":"error","ts":"2026-11-24T02:50:00.000Z","msg":"scrape failed","error":"Get \"http://source-controller.flux-system.svc.cluster.local.:8080/metrics\": dial tcp 10.43.89.232:8080: i/o timeout"}"#)
+        let rancher = try pod("kube-system_helm-controller-7b9f6d8c4-q8w2e_aaaaaaaa-0000-4000-8000-000000000002/helm-controller",
+            #"time="2026-11-24T02:50:00Z" level=error msg="error syncing 'kube-system/traefik': handler helm-controller-chart-registration: Get \"https://10.43.0.1:443/apis/batch/v1/namespaces/kube-system/jobs/helm-install-traefik\": dial tcp 10.43.0.1:443: i/o timeout, requeuing""#)
+        let app = try pod("cert-manager_cert-manager-6d4d9f7c8-q2k4p_aaaaaaaa-0000-4000-8000-000000000004/cert-manager-controller",
+            #"{"level":"error","ts":"2026-11-24T02:50:00.000Z","msg":"Reconciler error","controller":"certificaterequest","error":"Post \"https://10.43.0.7:443/sign\": dial tcp 10.43.0.7:443: connect: connection refused"}"#)
+        // The kubelet's links, named as it names them.
+        let containers = dir.appendingPathComponent("var/log/containers")
+        try FileManager.default.createDirectory(at: containers, withIntermediateDirectories: true)
+        let id = String(repeating: "0123456789abcdef", count: 4)
+        for (file, target) in [("cert-manager-6d4d9f7c8-q2k4p_cert-manager_cert-manager-controller-\(id).log", app)] {
+            try FileManager.default.createSymbolicLink(at: containers.appendingPathComponent(file), withDestinationURL: target)
+        }
+        for log in sample.logs {
+            let file = (log as NSString).lastPathComponent
+            let podDir = ArchiveTests.podDir(file).split(separator: "_")
+            let target = pods.appendingPathComponent(ArchiveTests.podDir(file)).appendingPathComponent("manager/0.log")
+            try FileManager.default.createSymbolicLink(at: containers.appendingPathComponent("\(podDir[1])_\(podDir[0])_manager-\(id).log"),
+                                                       withDestinationURL: target)
+        }
+        let base = try json(run(["--format", "json"] + sample.logs).stdout)
+        for top in [pods, dir.appendingPathComponent("var/log"), containers] {
+            let r = try run(["--format", "json", top.path])
+            #expect(try incidentsWithoutPlaces(json(r.stdout)) == incidentsWithoutPlaces(base), "\(top.path)")
+            #expect(!r.stderr.contains("the same file was already given"), "\(r.stderr)")
+        }
+        let walked = try run(["--format", "json", dir.appendingPathComponent("var/log").path])
+        #expect(walked.stderr.contains("3 log file(s) of 3 pod(s) that are not Flux controllers were skipped"), "\(walked.stderr)")
+        for skipped in ["monitoring/source-controller-exporter-6f7d8c9b5-xyz12", "kube-system/helm-controller-7b9f6d8c4-q8w2e",
+                        "cert-manager/cert-manager-6d4d9f7c8-q2k4p"] {
+            #expect(walked.stderr.contains(skipped), "\(skipped)")
+        }
+        _ = (exporter, rancher)
+    }
+}
+
 /// A folder whose only file is a README.md (skipped by name, as InputWalker.looksLikeLog says)
 /// was reported as "the input is empty" right after the warning that skipped it.
 @Suite struct SkippedFolderTests {

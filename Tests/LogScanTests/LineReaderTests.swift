@@ -91,4 +91,32 @@ func readLines(_ bytes: [UInt8], chunk: Int = 4096, cap: Int = 1 << 20) throws -
         #expect(rotated?.pod == "helm-controller-7d5c9b8f6-abcde")
         #expect(PodLogPath("/tmp/logs/kustomize-controller.log") == nil)
     }
+
+    /// kubelet's `/var/log/containers` link: `<pod>_<namespace>_<container>-<64 hex id>.log`
+    /// (kuberuntime_container.go `logSymlink`).
+    @Test func containersLink() {
+        let id = String(repeating: "0123456789abcdef", count: 4)
+        let link = PodLogPath(containersLink: "/var/log/containers/kustomize-controller-5d4b86b547-kqr2q_flux-system_manager-\(id).log")
+        #expect(link?.pod == "kustomize-controller-5d4b86b547-kqr2q")
+        #expect(link?.namespace == "flux-system")
+        #expect(link?.container == "manager")
+        // A container name with dashes: the id is after the last one.
+        #expect(PodLogPath(containersLink: "cert-manager-6d4d9f7c8-q2k4p_cert-manager_cert-manager-controller-\(id).log")?.container
+            == "cert-manager-controller")
+        #expect(PodLogPath(containersLink: "/tmp/logs/kustomize-controller.log") == nil)
+        #expect(PodLogPath(containersLink: "a_b_c-123.log") == nil)
+    }
+
+    /// Flux's pods: `<controller>-<pod-template-hash>-<suffix>` with container `manager` (flux2
+    /// cmd/flux/logs.go `controllerContainer = "manager"`; FLUX-LOGS.md 2's
+    /// `[pod/kustomize-controller-5d4b86b547-kqr2q/manager]`). Not: a Deployment whose name only
+    /// begins with a controller's (`source-controller-exporter`), rancher/helm-controller (its
+    /// container is `helm-controller`).
+    @Test func fluxPods() {
+        #expect(FluxControllers.controller(pod: "kustomize-controller-5d4b86b547-kqr2q", container: "manager") == "kustomize-controller")
+        #expect(FluxControllers.controller(pod: "source-controller-6ff87cdb64-8wv2j", container: "manager") == "source-controller")
+        #expect(FluxControllers.controller(pod: "source-controller-exporter-6f7d8c9b5-xyz12", container: "manager") == nil)
+        #expect(FluxControllers.controller(pod: "helm-controller-7b9f6d8c4-q8w2e", container: "helm-controller") == nil)
+        #expect(FluxControllers.controller(pod: "checkout-7d9f8-abcde", container: "manager") == nil)
+    }
 }

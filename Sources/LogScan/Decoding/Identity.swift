@@ -64,6 +64,24 @@ public enum FluxControllers {
         return nil
     }
 
+    /// The controller whose Deployment made the pod `pod` with container `container`, nil when
+    /// none did: Flux's pods are named `<controller>-<pod-template-hash>-<suffix>` (a Deployment's
+    /// ReplicaSet's pods) and their container is `manager` (flux2 `cmd/flux/logs.go`
+    /// `controllerContainer = "manager"`, FLUX-LOGS.md 2). A pod that only begins with a
+    /// controller's name (`source-controller-exporter-6f7d8c9b5-xyz12`) or runs another
+    /// container (rancher's `helm-controller` in kube-system) is not Flux's (a trial: both were read
+    /// as Flux controllers).
+    public static func controller(pod: String, container: String) -> String? {
+        guard container == "manager" else { return nil }
+        for c in all where pod.hasPrefix(c + "-") {
+            let rest = pod.dropFirst(c.count + 1).split(separator: "-", omittingEmptySubsequences: false)
+            guard rest.count == 2, rest.allSatisfy({ !$0.isEmpty && $0.count <= 10 && $0.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) } })
+            else { continue }
+            return c
+        }
+        return nil
+    }
+
     /// The controller named inside a pod or file name (`kustomize-controller-5d4b86b547-kqr2q`,
     /// `/logs/source-controller.log`, `flux-system_helm-controller-...`), nil if none.
     public static func controller(inName name: String) -> String? {

@@ -23,6 +23,9 @@ public struct InputWalker {
     public private(set) var skipped: [String] = []
     private var seenDirs: Set<[UInt64]> = []
     private var seenFiles: Set<[UInt64]> = []
+    /// The paths `out` received, and those `otherPods` holds (a link and its target are one).
+    private var given: Set<String> = []
+    private var otherPodSet: Set<String> = []
 
     public init() {}
 
@@ -30,6 +33,7 @@ public struct InputWalker {
     public mutating func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
         otherPods = []
+        otherPodSet = []
         for p in paths {
             if p == "-" { out.append(p); continue }
             walk(p, into: &out, top: true)
@@ -54,9 +58,24 @@ public struct InputWalker {
     /// application's log in `/var/log/pods`, which a sidecar mounting the node's logs also sees.
     /// Its records are not Flux's: read, they made "No space left on device" and TLS incidents
     /// with `controllers: unknown` and flux-system commands.
+    ///
+    /// The kubelet's links in `/var/log/containers` (`<pod>_<namespace>_<container>-<id>.log`,
+    /// `PodLogPath(containersLink:)`) name the pod too: a sidecar mounting the node's `/var/log`
+    /// walks them (a trial: another operator's `connection refused` became a Flux incident
+    /// through its link, while the note said its pod was skipped). A Flux pod is one that
+    /// `FluxControllers.controller(pod:container:)` names.
     static func isOtherPod(_ path: String) -> Bool {
-        guard let p = PodLogPath(path) else { return false }
-        return FluxControllers.controller(inName: p.pod) == nil
+        guard let p = PodLogPath(path) ?? PodLogPath(containersLink: path) else { return false }
+        return FluxControllers.controller(pod: p.pod, container: p.container) == nil
+    }
+
+    /// The path a symbolic link `path` resolves to, when it is a kubelet pod log
+    /// (`PodLogPath`) and `path` is not; nil otherwise.
+    static func podLogTarget(_ path: String) -> String? {
+        guard PodLogPath(path) == nil, let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        let target = String(cString: real)
+        return target != path && PodLogPath(target) != nil ? target : nil
     }
 
     /// In a walked folder or a tar bundle, which files are read: `*.log`, `*.txt`, `*.gz`, `*.tar`, `*.tgz`,
@@ -91,8 +110,20 @@ public struct InputWalker {
         }
         if !id.isDir {
             if !top, !InputWalker.looksLikeLog(path) { skipped.append(path); return }
-            if !top, InputWalker.isOtherPod(path) { otherPods.append(path); return }
-            if seenFiles.insert(id.key).inserted { out.append(path) } else { notes.append("\(path): skipped, the same file was already given") }
+            // A link to a kubelet pod log (`/var/log/containers/...` → `/var/log/pods/...`) is read
+            // under its target's name: the pod path tells its container's restarts.
+            let path = InputWalker.podLogTarget(path) ?? path
+            if !top, InputWalker.isOtherPod(path) {
+                if otherPodSet.insert(path).inserted { otherPods.append(path) }
+                return
+            }
+            if seenFiles.insert(id.key).inserted {
+                out.append(path)
+                given.insert(path)
+            } else if !given.contains(path) {
+                // The same file under the same name (its link was walked first) is not worth a note.
+                notes.append("\(path): skipped, the same file was already given")
+            }
             return
         }
         guard seenDirs.insert(id.key).inserted else {
@@ -135,6 +166,26 @@ public struct PodLogPath: Equatable, Sendable {
         self.container = container
         self.restart = restart
         self.rotated = rotated
+    }
+
+    /// Parses a link of the kubelet's `/var/log/containers`: `<pod>_<namespace>_<container>-<id>.log`
+    /// (kubernetes `pkg/kubelet/kuberuntime/kuberuntime_container.go` `logSymlink`: the pod's full
+    /// name `<pod>_<namespace>`, the container's name, its 64-hex-digit id). nil for other names.
+    /// The uid is unknown (empty) and the restart count 0.
+    public init?(containersLink path: String) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard name.hasSuffix(".log") else { return nil }
+        let parts = name.dropLast(4).split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty, let dash = parts[2].lastIndex(of: "-") else { return nil }
+        let id = parts[2][parts[2].index(after: dash)...]
+        guard id.count == 64, id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+        pod = parts[0]
+        namespace = parts[1]
+        container = String(parts[2][..<dash])
+        guard !container.isEmpty else { return nil }
+        uid = ""
+        restart = 0
+        rotated = nil
     }
 
     /// Parses the last three components of a path; nil when they are not the kubelet layout.
