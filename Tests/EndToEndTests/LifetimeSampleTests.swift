@@ -58,6 +58,44 @@ import Testing
         #expect(hyps.first?["id"] as? String == e["first_hypothesis"] as? String)
     }
 
+    /// probe-kill-loop's lifetimes as the kubelet keeps them: each container's log in its pod's
+    /// folder (CRI lines, `<ts> stderr F <record>`). In one pod, as `0.log`, `1.log`, ... (a probe
+    /// kill restarts the container in its pod), it is the sample's restart loop; each in a pod of
+    /// its own (`kustomize-controller-5d4b86b547-pNNNN/manager/0.log`: pods replaced, a rollout or
+    /// a node upgrade's evictions, where each stops gracefully too) it is no incident (a trial:
+    /// three evictions were an ERROR liveness-probe kill loop).
+    @Test(arguments: [true, false])
+    func probeKillsAreRestartsInOnePod(onePod: Bool) throws {
+        let e = try Self.expected("probe-kill-loop")
+        let lifetimes = try #require((e["restarts"] as? [String: Any])?["lifetimes"] as? Int)
+        let log = try String(contentsOf: packageRoot.appendingPathComponent("samples/probe-kill-loop/kustomize-controller.log"), encoding: .utf8)
+        var containers: [[String]] = []
+        for line in log.split(separator: "\n") {
+            if line.contains("\"msg\":\"starting manager\"") || containers.isEmpty { containers.append([]) }
+            let ts = try #require(line.range(of: "\"ts\":\"").map { line[$0.upperBound...].prefix(24) })
+            containers[containers.count - 1].append("\(ts.dropLast())000000Z stderr F \(line)")
+        }
+        #expect(containers.count == lifetimes)
+        let dir = try scratch("probe-pods")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pods = dir.appendingPathComponent("var/log/pods")
+        for (n, lines) in containers.enumerated() {
+            let pod = onePod ? "kustomize-controller-5d4b86b547-kqr2q" : "kustomize-controller-5d4b86b547-p\(n)bbb"
+            let folder = pods.appendingPathComponent("flux-system_\(pod)_7e1d2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4\(onePod ? 0 : n)/manager")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("\(onePod ? n : 0).log"), atomically: true, encoding: .utf8)
+        }
+        let r = try run(["--format", "json", pods.path])
+        let incidents = try json(r.stdout)["incidents"] as? [[String: Any]] ?? []
+        if onePod {
+            #expect(r.status == 1)
+            #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == e["first_hypothesis"] as? String)
+        } else {
+            #expect(r.status == 0, "\(incidents.map { $0["title"] ?? "" })")
+            #expect(!incidents.contains { ($0["title"] as? String ?? "").contains("liveness-probe") })
+        }
+    }
+
     /// The kill mid-upgrade is evidence for helm-release-locked, on the incident of the locked
     /// release, not an incident of its own.
     @Test func helmKilledMidUpgradeSupportsReleaseLocked() throws {

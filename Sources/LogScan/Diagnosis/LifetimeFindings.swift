@@ -193,7 +193,12 @@ public struct LifetimeFindings: Sendable {
                         j.stoppedWhileOthersLogged = true
                     }
                 }
-                if life.startedWithStartUp, life.end == .graceful, let endAt = life.endAt, life.errors == 0,
+                // A liveness-probe kill restarts the container in its pod (the kubelet's `<n+1>.log`
+                // beside `<n>.log`); a graceful stop followed by another pod's start-up is a pod
+                // replaced (a rollout, an eviction in a node upgrade: a trial's three evictions in
+                // four minutes were an ERROR "liveness-probe kill" loop).
+                let newPod = j.successor.map { s in Self.pod(of: s).map { p in Self.pod(of: life).map { $0 != p } ?? false } ?? false } ?? false
+                if life.startedWithStartUp, life.end == .graceful, let endAt = life.endAt, life.errors == 0, !newPod,
                    Double(endAt.millis - life.first.millis) / 1000 <= LifetimeFindings.probeKillSeconds {
                     j.probeKilled = true
                 }
@@ -204,6 +209,13 @@ public struct LifetimeFindings: Sendable {
                 judged.append(j)
             }
         }
+    }
+
+    /// The name of the pod a lifetime was logged by: its `--prefix`/stern envelope's, else its
+    /// file's kubelet path (`PodLogPath`); nil when neither names one.
+    static func pod(of l: ControllerLifetime) -> String? {
+        if let p = l.pod { return p.split(separator: "/").last.map(String.init) ?? p }
+        return PodLogPath(l.firstLocation.file)?.pod
     }
 
     // MARK: evidence
