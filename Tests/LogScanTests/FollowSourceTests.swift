@@ -204,6 +204,9 @@ private final class BackgroundReader: @unchecked Sendable {
         #expect(source.offset == 10)  // bytes of the new file only
         #expect(source.notes.count == 1)
         #expect(source.notes.first?.contains("\(d.path) was rotated") == true)
+        // Where the lines read before went (a trial opened `0.log:6` after the rotation and
+        // found the new file's record): the renamed file, found by its inode.
+        #expect(source.notes.first?.hasSuffix("; its records cited as \(d.path):N before this note are in \(d.path).1") == true, "\(source.notes)")
         #expect(source.damage == source.notes.first)
     }
 

@@ -345,7 +345,7 @@ public final class FollowSource: ByteSource {
             vanishReason = e.reason
             return pathMissing()
         }
-        let oldInode = inode, oldBytes = offset
+        let oldInode = inode, oldDevice = device, oldBytes = offset
         let reappeared = vanishDeadline != nil || fd == nil
         try? fd?.close()
         fd = next.fd
@@ -358,9 +358,32 @@ public final class FollowSource: ByteSource {
         if reappeared {
             notes.append("\(path) was removed and re-created (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0")
         } else {
-            notes.append("\(path) was rotated (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0")
+            // Where the old file went (the kubelet's `0.log.<date>`, logrotate's `.1`): the
+            // evidence read before the rotation is cited under the path, whose lines are now the
+            // new file's (a trial opened `0.log:6` and found another record).
+            let moved = Self.sibling(of: path, device: oldDevice, inode: oldInode).map {
+                "; its records cited as \(path):N before this note are in \($0)"
+            } ?? ""
+            notes.append("\(path) was rotated (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0\(moved)")
         }
         return 0
+    }
+
+    /// The file in `path`'s folder whose device and inode are `device` and `inode` (the file
+    /// `path` named before a rename), nil when there is none.
+    static func sibling(of path: String, device: UInt64, inode: UInt64) -> String? {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        guard let d = opendir(dir.isEmpty ? "/" : dir) else { return nil }
+        defer { closedir(d) }
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name != ".", name != ".." else { continue }
+            let full = slash == nil ? name : dir + "/" + name
+            var st = stat()
+            if stat(full, &st) == 0, UInt64(st.st_ino) == inode, UInt64(st.st_dev) == device, full != path { return full }
+        }
+        return nil
     }
 
     /// The path is gone (or cannot be opened): starts or checks the vanish grace. Returns nil to
