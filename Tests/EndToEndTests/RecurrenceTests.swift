@@ -39,3 +39,21 @@ import Testing
         #expect(r.text.contains(", 49m59s before this one (id "), "\(r.text)")
     }
 }
+
+/// samples/helm-action-failed: helm-controller logs `preparing upgrade for ingress-nginx` at
+/// 23:11:28.930 (line 1) and the upgrade fails `timed out waiting for the condition` at
+/// 23:16:30.363 (line 12), its README's story: a 5m0s wait. The incident's span is that one
+/// failure; `began:` says the upgrade started five minutes before.
+@Suite struct HelmActionStartTests {
+    @Test func theFailedUpgradesStartIsShown() throws {
+        let logs = ["samples/helm-action-failed/helm-controller.log"]
+        let r = try run(["--format", "json"] + logs)
+        let incident = try #require((try json(r.stdout)["incidents"] as? [[String: Any]])?.first)
+        let start = try #require(incident["action_started"] as? [String: Any])
+        #expect(start["time"] as? String == "2023-06-15T23:11:28.930Z")
+        #expect(start["signature"] as? String == "helm-upgrade-preparing")
+        #expect(start["line"] as? Int == 1)
+        let text = try run(["--color", "never"] + logs).text
+        #expect(text.contains("    began:       23:11:28 UTC, the Helm action started (helm-upgrade-preparing, samples/helm-action-failed/helm-controller.log:1)\n"), "\(text)")
+    }
+}

@@ -76,6 +76,9 @@ public struct Incident: Sendable, Codable {
     /// The same failure earlier in the input (`Earlier`), set by `IncidentStream`; nil when this
     /// is its first incident.
     public var earlier: Earlier?
+    /// When the Helm action that failed began (`ActionStart`), set by `IncidentStream`; nil when
+    /// no HelmRelease of the incident logged one in the window before its first failure.
+    public var actionStart: ActionStart?
 
     /// What makes two incidents the same failure at different times: the class and the object
     /// the failure is about (the upstream, else the affected objects, else the controllers for

@@ -374,10 +374,12 @@ public final class EventStore {
     /// Per signature: whether its timelines keep entries. Only healthy ones (`Recovery`) and
     /// those some hypothesis reads (`PatternSet.evidenceSignals`) are read at the end; the
     /// lifecycle signals no hypothesis reads (Flux's "Dispatching event", "no alerts found",
-    /// helm-controller's "running ... action") were a fifth of a long stream's entries.
+    /// helm-controller's "running ... action") were a fifth of a long stream's entries; a Helm
+    /// action's start is kept all the same (`ActionStart`: when a failed action began).
     private lazy var keepsEntries: [Bool] = {
         let read = patterns.evidenceSignals
-        return patterns.signatures.map { $0.role == .healthy || $0.controllerHealthy || read.contains($0.id) }
+        // A Helm action's start is read for the report's `began:` (`ActionStart`).
+        return patterns.signatures.map { $0.role == .healthy || $0.controllerHealthy || read.contains($0.id) || ActionStart.signatures.contains($0.id) }
     }()
     /// Per signature: what one of its events says is healthy. 1: its object and its controller
     /// (`healthy: true`); 2: its controller only (`controller_healthy: true`, a lifecycle signal

@@ -97,3 +97,48 @@ public struct Recovery: Sendable, Equatable, Codable {
         }
     }
 }
+
+/// When the Helm action that failed began: helm-controller logs the start of an install or
+/// upgrade (`preparing upgrade for <release>`, `running 'upgrade' action with timeout of 5m0s`,
+/// FLUX-LOGS.md 1.4, 3.7) minutes before its failure (`timed out waiting for the condition` after
+/// the action's timeout), which alone made the incident's span 0 s long (a note's open item).
+/// The latest such start of the incident's HelmRelease at or before its first failure, within a
+/// window before it (UTC milliseconds precision).
+public struct ActionStart: Sendable, Equatable, Codable {
+    /// The start: a record's time.
+    public var time: Timestamp
+    public var signature: String
+    /// The start's record; nil when the store kept no place for it (a start inside a timeline
+    /// entry's run, not its first).
+    public var location: SourceLocation?
+
+    /// Lifecycle signatures that start a Helm action (Patterns/signatures/lifecycle.yaml, helm.yaml).
+    static let signatures: Set<String> = ["helm-upgrade-preparing", "helm-running-action", "helm-action-started"]
+
+    /// The start for `incident` (one with a HelmRelease among its objects) in the
+    /// lifecycle `timelines`, no earlier than `windowMillis` before its first failure; nil when none.
+    public static func of(_ incident: Incident, timelines: [Timeline], windowMillis: Int64) -> ActionStart? {
+        let releases = Set((incident.affected + [incident.upstream].compactMap { $0 }).filter { $0.kind == "HelmRelease" })
+        guard !releases.isEmpty else { return nil }
+        let to = incident.firstSeen.millis, from = to - windowMillis
+        var best: ActionStart?
+        for t in timelines where signatures.contains(t.signature) {
+            guard let o = t.object, releases.contains(o) else { continue }
+            t.entries.forEach(reaching: from) { e in
+                guard e.first <= to else { return false }
+                if e.last >= from {
+                    // The entry's newest start at or before the failure: its last event when that
+                    // is before it (no place kept), else its first (a later one before the
+                    // failure is not known).
+                    let time = e.last <= to ? e.last : e.first
+                    guard time >= from else { return true }
+                    let s = ActionStart(time: Timestamp(millis: time), signature: t.signature,
+                                        location: time == e.first ? SourceLocation(file: t.files[Int(e.file)], line: Int(e.line)) : nil)
+                    if best.map({ time > $0.time.millis }) ?? true { best = s }
+                }
+                return true
+            }
+        }
+        return best
+    }
+}

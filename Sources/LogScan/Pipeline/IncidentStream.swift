@@ -249,6 +249,7 @@ public final class IncidentStream {
             for (e, diagnosed) in zip(part, diagnose(Array(part))) {
                 guard var i = diagnosed else { continue }
                 i.earlier = earlier[e.slot]
+                i.actionStart = ActionStart.of(i, timelines: scan.timelines, windowMillis: windowMillis)
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }

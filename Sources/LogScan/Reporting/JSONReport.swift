@@ -142,6 +142,11 @@ public enum JSONReport {
             ("recovery", i.recovery.map(recovery) ?? .null),
             // Extension: the same failure earlier in the input (`Earlier`), null when none.
             ("earlier", i.earlier.map(earlier) ?? .null),
+            // Extension: when the Helm action that failed started (`ActionStart`), null when none.
+            ("action_started", i.actionStart.map { a in .object([
+                ("time", .string(a.time.rfc3339)), ("signature", .string(a.signature)),
+                ("source", a.location.map { .string($0.file) } ?? .null), ("line", a.location.map { .int($0.line) } ?? .null),
+            ]) } ?? .null),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
             ("controllers", .array(i.controllers.map { .string($0) })),

@@ -298,6 +298,11 @@ public struct TextReport {
     /// or it began less than 10 seconds before the incident's first record (a reconcile that
     /// failed within seconds adds nothing to `when:`).
     func beganLine(_ i: Incident) -> String? {
+        // A Helm action's start (`ActionStart`): `23:11:28 UTC, the Helm action started
+        // (helm-upgrade-preparing, helm-controller.log:1)`.
+        if let a = i.actionStart, a.time.millis <= i.firstSeen.millis - 10_000 {
+            return "\(Self.clock(a.time, from: i.firstSeen)) UTC, the Helm action started (\(a.signature)\(a.location.map { ", \($0)" } ?? ""))"
+        }
         var best: (millis: Int64, signal: SignalSummary, duration: String)?
         for s in i.signals where s.role == .failure || s.role == .wrapper {
             guard let d = s.captures["duration"], let secs = parseGoDuration(d), let first = s.firstSeen else { continue }
