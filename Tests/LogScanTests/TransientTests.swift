@@ -350,3 +350,33 @@ import Testing
         #expect(hit.captures["reason"] == #"PersistentVolumeClaim "data" is invalid: spec.storageClassName: Invalid value: "fast-ssd": storageclass not found"#)
     }
 }
+
+/// A Helm remediation that succeeded is not the HelmRelease healthy again: after a failed upgrade
+/// helm-controller rolls back (`Helm rollback to previous release ... succeeded`), after a failed
+/// install it uninstalls (`Helm uninstall succeeded for release ...`), and keeps Ready=False
+/// (helm-controller internal/reconcile/release.go `summarize`: "Any remediated state is
+/// considered an error"; FLUX-LOGS.md 3.7). A trial's incidents were `resolved` by them.
+@Suite struct HelmRemediationTests {
+    static let context = #""controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"podinfo","namespace":"flux-system"},"namespace":"flux-system","name":"podinfo","reconcileID":"cad4ef19-0601-4b7e-9d61-6c1f0e5a2b11""#
+    static func event(_ ts: String, _ msg: String, type: String) -> String {
+        #"{"level":"debug","ts":"\#(ts)","logger":"events","msg":"\#(msg)","type":"\#(type)","object":{"kind":"HelmRelease","namespace":"flux-system","name":"podinfo","uid":"5f0c","apiVersion":"helm.toolkit.fluxcd.io/v2","resourceVersion":"1"},"reason":"info"}"#
+    }
+    static let failed = event("2026-03-10T02:05:01.100Z", "Helm upgrade failed for release podinfo/podinfo-podinfo with chart podinfo@6.5.4: context deadline exceeded", type: "Warning")
+
+    @Test(arguments: ["Helm rollback to previous release podinfo/podinfo-podinfo.v4 with chart podinfo@6.5.3 succeeded",
+                      "Helm uninstall succeeded for release podinfo/podinfo-podinfo.v5 with chart podinfo@6.5.4"])
+    func aRemediationLeavesTheIncidentOpen(message: String) throws {
+        let found = try TransientTests.incidents([("helm-controller.log", [Self.failed, Self.event("2026-03-10T02:05:09.100Z", message, type: "Normal")])])
+        let incident = try #require(found.first { $0.objects.contains("HelmRelease/flux-system/podinfo") })
+        #expect(incident.status == .open)
+        #expect(incident.recovery == nil)
+    }
+
+    /// The upgrade succeeding afterwards is health (`Helm upgrade succeeded for release ...`).
+    @Test func aLaterUpgradeResolvesIt() throws {
+        let found = try TransientTests.incidents([("helm-controller.log", [Self.failed,
+            Self.event("2026-03-10T02:15:09.100Z", "Helm upgrade succeeded for release podinfo/podinfo-podinfo.v6 with chart podinfo@6.5.5", type: "Normal")])])
+        let incident = try #require(found.first { $0.objects.contains("HelmRelease/flux-system/podinfo") })
+        #expect(incident.status == .resolved)
+    }
+}
