@@ -380,3 +380,49 @@ import Testing
         #expect(incident.status == .resolved)
     }
 }
+
+/// Steps for the incident's own kind and evidence of its own object (a trial): an ImageRepository
+/// refused by ghcr.io (`scan failed: GET https://ghcr.io/v2/acme/checkout/tags/list?n=1000:
+/// UNAUTHORIZED: authentication required`, image-reflector-controller, FLUX-LOGS.md 1.4, 3.8) is
+/// checked as an ImageRepository, not an OCIRepository, and another repository's successful scans
+/// are no evidence about it; a HelmRelease whose install RBAC refuses (`roles.rbac.authorization.k8s.io
+/// "redis" is forbidden: User "system:serviceaccount:team-a:flux-tenant" cannot get resource
+/// "roles"`, FLUX-LOGS.md 3.10) gets helm-controller's steps, not a Kustomization's.
+@Suite struct StepsByKindTests {
+    static func image(_ level: String, _ ts: String, _ msg: String, name: String, namespace: String, error: String? = nil) -> String {
+        #"{"level":"\#(level)","ts":"\#(ts)","msg":"\#(msg)","controller":"imagerepository","controllerGroup":"image.toolkit.fluxcd.io","controllerKind":"ImageRepository","ImageRepository":{"name":"\#(name)","namespace":"\#(namespace)"},"namespace":"\#(namespace)","name":"\#(name)","reconcileID":"157a83e1-6e24-4ab8-8fc4-3967387ec271"\#(error.map { #","error":"\#($0)""# } ?? "")}"#
+    }
+    static func refused(_ ts: String) -> String {
+        image("error", ts, "scan failed: GET https://ghcr.io/v2/acme/checkout/tags/list?n=1000: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:acme/checkout Type:repository]]",
+              name: "checkout", namespace: "apps", error: "ReadOperationFailed")
+    }
+
+    @Test func anImageRepositorysCredentialsAreCheckedOnItAndItsOwnScans() throws {
+        var lines: [String] = []
+        for m in [0, 5, 10] {
+            lines.append(Self.refused("2026-03-10T02:\(String(format: "%02d", m)):01.000Z"))
+            lines.append(Self.image("info", "2026-03-10T02:\(String(format: "%02d", m)):03.000Z", "successful scan: found 12 tags with checksum 9f9f",
+                                    name: "ledger", namespace: "payments"))
+        }
+        let found = try TransientTests.incidents([("image-reflector-controller.log", lines)])
+        let incident = try #require(found.first { $0.objects.contains("ImageRepository/apps/checkout") })
+        let auth = try #require(incident.hypotheses.first { $0.id == "registry-auth-failed" })
+        #expect(auth.checks.contains("kubectl -n apps get imagerepository checkout -o jsonpath='{.spec.image} {.spec.secretRef.name} {.spec.provider}{\"\\n\"}'"), "\(auth.checks)")
+        #expect(!auth.checks.contains { $0.contains("ocirepository") }, "\(auth.checks)")
+        #expect(auth.remediation.contains("Then retry at once: flux reconcile image repository checkout -n apps"), "\(auth.remediation)")
+        // payments/ledger's successful scans say nothing of apps/checkout.
+        let scan = incident.hypotheses.first { $0.id == "image-scan-failed" }
+        #expect(!(scan?.evidenceAgainst ?? []).contains { $0.contains("later scans of the same repository succeeded") }, "\(scan?.evidenceAgainst ?? [])")
+    }
+
+    @Test func aHelmReleaseRefusedByRBACGetsHelmSteps() throws {
+        let line = #"{"level":"error","ts":"2026-03-10T02:00:01.000Z","msg":"Reconciler error","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"redis","namespace":"team-a"},"namespace":"team-a","name":"redis","reconcileID":"8f6e2e76-6ddd-4f1b-8aa2-5052ea3ebb8e","error":"Helm install failed for release team-a/redis with chart redis@19.6.4: Unable to continue with install: could not get information about the resource Role \"redis\" in namespace \"team-a\": roles.rbac.authorization.k8s.io \"redis\" is forbidden: User \"system:serviceaccount:team-a:flux-tenant\" cannot get resource \"roles\" in API group \"rbac.authorization.k8s.io\" in the namespace \"team-a\""}"#
+        let found = try TransientTests.incidents([("helm-controller.log", [line])])
+        let incident = try #require(found.first { $0.objects.contains("HelmRelease/team-a/redis") })
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "apply-forbidden")
+        #expect(h.checks.contains("flux get helmreleases -A"), "\(h.checks)")
+        #expect(!(h.checks + h.remediation).contains { $0.contains("kustomization") }, "\(h.checks + h.remediation)")
+        #expect(h.remediation.contains("Then retry at once: flux reconcile helmrelease redis -n team-a --force"), "\(h.remediation)")
+    }
+}
