@@ -33,6 +33,8 @@ import Testing
         ("prefix", { lines, f in lines.map { "[pod/\(podName(f))/manager] " + $0 } }),
         ("prefix-timestamps", { lines, f in lines.map { "[pod/\(podName(f))/manager] " + kubelet($0) + " " + $0 } }),
         ("stern", { lines, f in lines.map { "\(podName(f)) manager " + $0 } }),
+        // `stern -A` (or several namespaces): stern cmd/cmd.go puts the namespace first (a trial).
+        ("stern-all-namespaces", { lines, f in lines.map { "flux-system \(podName(f)) manager " + $0 } }),
         // `stern --color always`: the default template colours the pod and the container name
         // (SGR sequences, ECMA-48 CSI `ESC [ ... m`).
         ("stern-color", { lines, f in lines.map { "\u{1b}[36m\(podName(f))\u{1b}[0m \u{1b}[1;32mmanager\u{1b}[0m " + $0 } }),

@@ -107,7 +107,7 @@ public struct Envelope: Sendable, Equatable {
         return (text(line, 5..<slash), text(line, (slash + 1)..<j), j + 2)
     }
 
-    /// stern/kail `POD CONTAINER ` prefix, accepted when the pod name is a DNS-1123 name with a
+    /// stern/kail `POD CONTAINER ` prefix (stern's `NAMESPACE POD CONTAINER ` too), accepted when the pod name is a DNS-1123 name with a
     /// dash (a pod of a Deployment always has one) and what follows is `{` or a timestamp, or,
     /// before any other payload (klog, a Go panic, plain text), when the pod name is a Flux
     /// controller's Deployment pod (`kustomize-controller-5f7c9b8d7-abcde`: name, ReplicaSet hash,
@@ -123,16 +123,25 @@ public struct Envelope: Sendable, Equatable {
             }
             return j > from && j < line.count && line[j] == 32 ? j : nil
         }
-        guard let podEnd = token(0), let containerEnd = token(podEnd + 1) else { return nil }
-        let next = containerEnd + 1
-        guard next < line.count else { return nil }
-        let pod = UnsafeRawBufferPointer(rebasing: line[0..<podEnd])
-        guard pod.contains(UInt8(ascii: "-")), !isDigit(line[0]) else { return nil }
-        let followedByRecord = line[next] == UInt8(ascii: "{")
-            || (isDigit(line[next]) && Timestamp.parsePrefix(UnsafeRawBufferPointer(rebasing: line[next...])) != nil)
-        let name = text(line, 0..<podEnd)
-        guard followedByRecord || (isDeploymentPod(name) && FluxControllers.controller(inName: name) != nil) else { return nil }
-        return (name, text(line, (podEnd + 1)..<containerEnd), next)
+        // `POD CONTAINER `, or with stern's namespace column (`NAMESPACE POD CONTAINER `: stern
+        // prints it with --all-namespaces or several namespaces, cmd/cmd.go's template; a trial's
+        // `stern -A` capture was read as plain text, its times and objects lost).
+        func prefix(from start: Int) -> (String, String, Int)? {
+            guard let podEnd = token(start), let containerEnd = token(podEnd + 1) else { return nil }
+            let next = containerEnd + 1
+            guard next < line.count else { return nil }
+            let pod = UnsafeRawBufferPointer(rebasing: line[start..<podEnd])
+            guard pod.contains(UInt8(ascii: "-")), !isDigit(line[start]) else { return nil }
+            let followedByRecord = line[next] == UInt8(ascii: "{")
+                || (isDigit(line[next]) && Timestamp.parsePrefix(UnsafeRawBufferPointer(rebasing: line[next...])) != nil)
+            let name = text(line, start..<podEnd)
+            guard followedByRecord || (isDeploymentPod(name) && FluxControllers.controller(inName: name) != nil) else { return nil }
+            return (name, text(line, (podEnd + 1)..<containerEnd), next)
+        }
+        if let found = prefix(from: 0) { return found }
+        // A namespace is a DNS-1123 label: no dot.
+        guard let namespaceEnd = token(0), !line[0..<namespaceEnd].contains(UInt8(ascii: ".")) else { return nil }
+        return prefix(from: namespaceEnd + 1)
     }
 
     /// Whether `name` reads as a Deployment's pod: `<deployment>-<pod-template-hash>-<suffix>`,
