@@ -426,3 +426,23 @@ import Testing
         #expect(h.remediation.contains("Then retry at once: flux reconcile helmrelease redis -n team-a --force"), "\(h.remediation)")
     }
 }
+
+/// helm-controller v1 returns Helm's error bare when the action stored no release
+/// (internal/reconcile/upgrade.go: `if len(obsReleases) == 0 { return err }`): the values schema
+/// (helm pkg/chartutil/jsonschema.go), the post-renderer (pkg/action/action.go) and a resource of
+/// another owner (pkg/action/install.go) came out as `Reconciler error` with no hypothesis (a
+/// trial). Each is a Helm action that failed, its error naming the fix.
+@Suite struct BareHelmErrorTests {
+    @Test(arguments: [
+        "values don't meet the specifications of the schema(s) in the following chart(s):\\npodinfo:\\n- replicaCount: Invalid type. Expected: integer, given: string\\n",
+        "error while running post render on files: map[string]interface {}(nil): yaml: unmarshal errors:\\n  line 3: mapping key \\\"metadata\\\" already defined at line 2",
+        "rendered manifests contain a resource that already exists. Unable to continue with install: ServiceAccount \\\"grafana\\\" in namespace \\\"apps\\\" exists and cannot be imported into the current release: invalid ownership metadata",
+    ])
+    func aBareHelmErrorIsAHelmActionFailure(error: String) throws {
+        let line = #"{"level":"error","ts":"2026-03-10T02:00:00.000Z","msg":"Reconciler error","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"a","namespace":"apps"},"namespace":"apps","name":"a","reconcileID":"5b2e0c1d-3f4a-4b6c-8d7e-9f0a1b2c3d4e","error":"\#(error)"}"#
+        let found = try TransientTests.incidents([("helm-controller.log", [line])])
+        let incident = try #require(found.first { $0.objects.contains("HelmRelease/apps/a") })
+        #expect(incident.failureClass == "helm-action")
+        #expect(incident.hypotheses.first?.id == "helm-action-failed", "\(incident.hypotheses.map(\.id))")
+    }
+}
