@@ -102,11 +102,13 @@ func incidentsWithoutPlaces(_ report: [String: Any]) throws -> String {
             downstream[s]["example"] = ex
         }
         incidents[i]["downstream_signals"] = downstream
-        // So does the record of a recovery.
-        if var recovery = incidents[i]["recovery"] as? [String: Any] {
-            recovery.removeValue(forKey: "source")
-            recovery.removeValue(forKey: "line")
-            incidents[i]["recovery"] = recovery
+        // So do the records of a recovery and of a Helm action's start.
+        for key in ["recovery", "action_started"] {
+            if var record = incidents[i][key] as? [String: Any] {
+                record.removeValue(forKey: "source")
+                record.removeValue(forKey: "line")
+                incidents[i][key] = record
+            }
         }
         // Evidence lines name file:line too.
         var hyps = incidents[i]["hypotheses"] as? [[String: Any]] ?? []

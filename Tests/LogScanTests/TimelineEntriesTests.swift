@@ -146,23 +146,24 @@ import Testing
 /// Which timelines keep entries: a lifecycle signal no hypothesis reads keeps its timeline but
 /// no entries (nothing reads them at the end); healthy signals and those a hypothesis reads do.
 @Suite struct KeptEntriesTests {
-    /// helm-controller's "running 'upgrade' action" (Patterns/signatures/helm.yaml's example of
-    /// `helm-running-action`, a lifecycle signal no hypothesis names) and a Kustomization applied
-    /// and reconciled (FLUX-LOGS.md 1.2, `TransientTests.applied`).
+    /// helm-controller's "release out-of-sync with desired state" (Patterns/signatures/helm.yaml's
+    /// example of `helm-release-state`, a lifecycle signal no hypothesis names; an action's start,
+    /// `helm-running-action`, keeps its entries for `ActionStart`) and a Kustomization applied and
+    /// reconciled (FLUX-LOGS.md 1.2, `TransientTests.applied`).
     @Test func unreadLifecycleSignalsKeepNoEntries() throws {
         let patterns = TransientTests.patterns
-        let running = #"{"level":"info","ts":"2025-03-04T11:05:00.002Z","msg":"running 'upgrade' action with timeout of 5m0s","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"podinfo","namespace":"podinfo"},"namespace":"podinfo","name":"podinfo","reconcileID":"4a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"}"#
+        let running = #"{"level":"info","ts":"2025-03-04T11:05:00.002Z","msg":"release out-of-sync with desired state: release config values changed","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"podinfo","namespace":"podinfo"},"namespace":"podinfo","name":"podinfo","reconcileID":"4a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"}"#
         let lines = [running] + TransientTests().applied("2025-03-04T11:06:00.000Z", "apps")
         let scanner = LogScanner(patterns: patterns)
         let (fd, path) = try tempFile(Array((lines.joined(separator: "\n") + "\n").utf8))
         defer { try? fd.close(); unlink(path) }
         scanner.scan(fd: fd, name: "controllers.log", fileName: "controllers.log")
         let timelines = scanner.result.timelines
-        #expect(!patterns.evidenceSignals.contains("helm-running-action"))
+        #expect(!patterns.evidenceSignals.contains("helm-release-state"))
         #expect(patterns.evidenceSignals.contains("kustomization-applied"))
-        let running1 = try #require(timelines.first { $0.signature == "helm-running-action" })
+        let running1 = try #require(timelines.first { $0.signature == "helm-release-state" })
         #expect(running1.entries.isEmpty)
-        #expect(running1.captures["action"] == "upgrade")
+        #expect(running1.captures["state"] == "out-of-sync with desired state")
         let applied = try #require(timelines.first { $0.signature == "kustomization-applied" })
         #expect(applied.entries.count == 1)
         let finished = try #require(timelines.first { $0.signature == "kustomization-reconciliation-finished" })
