@@ -238,6 +238,40 @@ import Glibc
         #expect(earlier["first_seen"] as? String == "2026-11-24T04:00:13.020Z")
     }
 
+    /// After a rename rotation (the kubelet's `0.log` → `0.log.<date>`, a new `0.log`), the
+    /// records read before it are cited in the rotated file, at their own line there (a trial
+    /// opened `0.log:6` and found the new file's record). samples/networkpolicy-9090's
+    /// kustomize-controller log, its first 10 lines before the rotation, the rest after.
+    @Test func recordsReadBeforeARotationAreCitedInTheRotatedFile() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent("samples/networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map { $0 + "\n" }
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try lines[..<10].joined().write(to: log, atomically: false, encoding: .utf8)
+        let live = try Live(["--report-every", "1s", log.path])
+        func records() -> [[String: Any]] {
+            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.filter { $0["type"] as? String == "incident" }
+        }
+        #expect(live.read { !records().isEmpty })
+        let rotated = log.path + ".20261202-100000"
+        try FileManager.default.moveItem(atPath: log.path, toPath: rotated)
+        try lines[10...].joined().write(to: log, atomically: false, encoding: .utf8)
+        func cited() -> (source: String, line: Int)? {
+            guard let last = records().last, let s = (last["signals"] as? [[String: Any]])?.first,
+                  let ex = s["example"] as? [String: Any] else { return nil }
+            return (ex["source"] as? String ?? "", ex["line"] as? Int ?? 0)
+        }
+        _ = live.read { cited()?.source == rotated }
+        #expect(live.stop().status == 0)
+        // The incident's first record is line 1 of the first file: now the rotated one.
+        let place = try #require(cited())
+        #expect(place.source == rotated)
+        #expect(place.line == 1)
+    }
+
     /// A running `follow`: its process, and what it wrote so far.
     final class Live {
         let process = Process()

@@ -206,7 +206,10 @@ private final class BackgroundReader: @unchecked Sendable {
         #expect(source.notes.first?.contains("\(d.path) was rotated") == true)
         // Where the lines read before went (a trial opened `0.log:6` after the rotation and
         // found the new file's record): the renamed file, found by its inode.
-        #expect(source.notes.first?.hasSuffix("; its records cited as \(d.path):N before this note are in \(d.path).1") == true, "\(source.notes)")
+        #expect(source.notes.first?.hasSuffix("; the records read from it are cited in \(d.path).1") == true, "\(source.notes)")
+        // Its two lines are cited there; the new file's first line is line 1 of the path.
+        #expect(SourceLocation(file: d.path, line: 2).shown == SourceLocation(file: d.path + ".1", line: 2))
+        #expect(SourceLocation(file: d.path, line: 3).shown == SourceLocation(file: d.path, line: 1))
         #expect(source.damage == source.notes.first)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Kubernetes object reference, written `Kind/namespace/name` (CONTRACT.md). Cluster-scoped
 /// objects have an empty namespace and print as `Kind/name`.
 public struct ObjectRef: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
@@ -91,11 +93,17 @@ public enum RecordFormat: String, Sendable, CaseIterable {
 }
 
 /// Where a record came from: the input's display name and the 1-based line number in it.
+/// `follow` numbers a file's lines on across a rename rotation (`RotatedFiles`): `shown` is the
+/// place a reader opens (the rotated file's name and its own line number), what `description`
+/// and the reports write.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public var file: String
     public var line: Int
     public init(file: String, line: Int) { self.file = file; self.line = line }
-    public var description: String { "\(file):\(line)" }
+    public var description: String { let s = shown; return "\(s.file):\(s.line)" }
+    /// The place as a reader finds it now (`RotatedFiles.shown`); itself unless `follow` saw
+    /// its file rotated.
+    public var shown: SourceLocation { RotatedFiles.shared.shown(self) }
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.file, a.line) < (b.file, b.line)
     }
@@ -146,4 +154,38 @@ public struct Record: Sendable {
     /// The text a signature with `field: text` sees: message, then a space and the error
     /// (the `flux logs` template `{{.Message}} {{.Error}}`, FLUX-LOGS.md 2).
     public var text: String { error.isEmpty ? message : message + " " + error }
+}
+
+/// The rename rotations `follow` saw (the kubelet's `0.log` → `0.log.20261202-100000`, logrotate's
+/// `x.log` → `x.log.1`): for each followed path, the line numbers at which its files changed and
+/// where the earlier files went. `follow` keeps numbering a path's lines across a rotation, so a
+/// record read before it keeps a place of its own (a trial opened `0.log:6` after the rotation and
+/// found the new file's record); `shown` turns that number back into the rotated file's name and
+/// its own line. Empty outside `follow` (then `shown` is the place itself).
+public final class RotatedFiles: @unchecked Sendable {
+    public static let shared = RotatedFiles()
+    private let lock = NSLock()
+    private var any = false
+    /// Per path: (the last line number the rotated file holds, its name now), oldest first.
+    private var rotations: [String: [(boundary: Int, name: String)]] = [:]
+
+    /// Records that lines up to `boundary` of `path` (as numbered) are now in the file `name`.
+    public func add(path: String, boundary: Int, name: String) {
+        lock.lock(); defer { lock.unlock() }
+        rotations[path, default: []].append((boundary, name))
+        any = true
+    }
+
+    /// `location` as a reader finds it: in the rotated file that holds its line, renumbered from
+    /// that file's first line, or in the current file after the last rotation.
+    public func shown(_ location: SourceLocation) -> SourceLocation {
+        lock.lock(); defer { lock.unlock() }
+        guard any, let list = rotations[location.file] else { return location }
+        var previous = 0
+        for r in list {
+            if location.line <= r.boundary { return SourceLocation(file: r.name, line: location.line - previous) }
+            previous = r.boundary
+        }
+        return SourceLocation(file: location.file, line: location.line - previous)
+    }
 }

@@ -163,6 +163,10 @@ public final class FollowSource: ByteSource {
     /// The line number before the next bytes, when it changed (`ByteSource.takeLineBase`): the
     /// lines before a resumed offset, 0 for a new file at the path or a truncated one.
     private var lineBase: Int?
+    /// The line number before the current file's first line: 0, or after a rename rotation the
+    /// last line number of the files before it (`RotatedFiles`: lines are numbered on, so that a
+    /// record read before the rotation keeps a place of its own).
+    private var numberBase = 0
 
     public func takeLineBase() -> Int? {
         defer { lineBase = nil }
@@ -331,7 +335,7 @@ public final class FollowSource: ByteSource {
             }
             notes.append("\(path) was truncated (from at least \(offset) to \(size) bytes, copytruncate); read again from byte 0")
             offset = 0
-            lineBase = 0
+            lineBase = numberBase
             return 0
         }
         // The path names another file (or the old one was lost). Drain the old descriptor once
@@ -347,24 +351,31 @@ public final class FollowSource: ByteSource {
         }
         let oldInode = inode, oldDevice = device, oldBytes = offset
         let reappeared = vanishDeadline != nil || fd == nil
+        // Where the old file went (the kubelet's `0.log.<date>`, logrotate's `.1`), and how many
+        // lines it holds: the records read from it are cited there from now on (a trial opened
+        // `0.log:6` after the rotation and found the new file's record).
+        var moved: (name: String, lines: Int)?
+        if !reappeared, let old = fd, let name = Self.sibling(of: path, device: oldDevice, inode: oldInode),
+           let lines = Self.lines(in: old, before: oldBytes) {
+            moved = (name, lines)
+        }
         try? fd?.close()
         fd = next.fd
         device = UInt64(next.st.st_dev)
         inode = UInt64(next.st.st_ino)
         offset = 0
-        lineBase = 0
+        if let moved {
+            numberBase += moved.lines
+            RotatedFiles.shared.add(path: path, boundary: numberBase, name: moved.name)
+        }
+        lineBase = numberBase
         vanishDeadline = nil
         vanishReason = nil
         if reappeared {
             notes.append("\(path) was removed and re-created (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0")
         } else {
-            // Where the old file went (the kubelet's `0.log.<date>`, logrotate's `.1`): the
-            // evidence read before the rotation is cited under the path, whose lines are now the
-            // new file's (a trial opened `0.log:6` and found another record).
-            let moved = Self.sibling(of: path, device: oldDevice, inode: oldInode).map {
-                "; its records cited as \(path):N before this note are in \($0)"
-            } ?? ""
-            notes.append("\(path) was rotated (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0\(moved)")
+            let cited = moved.map { "; the records read from it are cited in \($0.name)" } ?? ""
+            notes.append("\(path) was rotated (inode \(oldInode) → \(inode)); the old file was read to its end (\(oldBytes) bytes) and the new one is read from byte 0\(cited)")
         }
         return 0
     }

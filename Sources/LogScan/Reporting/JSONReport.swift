@@ -97,8 +97,8 @@ public enum JSONReport {
         o.append(("signature", .string(e.signature)))
         o.append(("severity", .string(e.severity.rawValue)))
         o.append(("captures", .object(e.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
-        o.append(("source", .string(e.location.file)))
-        o.append(("line", .int(e.location.line)))
+        o.append(("source", .string(e.location.shown.file)))
+        o.append(("line", .int(e.location.shown.line)))
         o.append(("text", .string(e.text)))
         return .object(o)
     }
@@ -113,8 +113,8 @@ public enum JSONReport {
             ("object", r.object.controllerName == nil ? .string(r.object.description) : .null),
             ("signature", .string(r.signature)),
             ("controller", .string(r.controller)),
-            ("source", r.location.map { .string($0.file) } ?? .null),
-            ("line", r.location.map { .int($0.line) } ?? .null),
+            ("source", r.location.map { .string($0.shown.file) } ?? .null),
+            ("line", r.location.map { .int($0.shown.line) } ?? .null),
         ])
     }
 
@@ -145,7 +145,7 @@ public enum JSONReport {
             // Extension: when the Helm action that failed started (`ActionStart`), null when none.
             ("action_started", i.actionStart.map { a in .object([
                 ("time", .string(a.time.rfc3339)), ("signature", .string(a.signature)),
-                ("source", a.location.map { .string($0.file) } ?? .null), ("line", a.location.map { .int($0.line) } ?? .null),
+                ("source", a.location.map { .string($0.shown.file) } ?? .null), ("line", a.location.map { .int($0.shown.line) } ?? .null),
             ]) } ?? .null),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
@@ -169,8 +169,8 @@ public enum JSONReport {
             ("first_seen", s.firstSeen.map { .string($0.rfc3339) } ?? .null),
             ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
             ("example", .object([
-                ("source", .string(s.location.file)),
-                ("line", .int(s.location.line)),
+                ("source", .string(s.location.shown.file)),
+                ("line", .int(s.location.shown.line)),
                 ("text", .string(s.example?.text ?? "")),
             ])),
         ])
@@ -185,8 +185,8 @@ public enum JSONReport {
             ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
             ("captures", .object(s.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("example", .object([
-                ("source", .string(s.location.file)),
-                ("line", .int(s.location.line)),
+                ("source", .string(s.location.shown.file)),
+                ("line", .int(s.location.shown.line)),
                 ("text", .string(s.example?.text ?? "")),
             ])),
         ])

@@ -12,8 +12,8 @@ extension JSONReport {
             ("controllers", .array(u.controllers.map { .string($0) })),
             ("first_seen", u.firstSeen.map { .string($0.rfc3339) } ?? .null),
             ("last_seen", u.lastSeen.map { .string($0.rfc3339) } ?? .null),
-            ("source", .string(u.location.file)),
-            ("line", .int(u.location.line)),
+            ("source", .string(u.location.shown.file)),
+            ("line", .int(u.location.shown.line)),
         ]
     }
 }
