@@ -175,11 +175,7 @@ import Glibc
         try FileManager.default.copyItem(at: sample.appendingPathComponent("source-controller.log"), to: source)
 
         let live = try Live(["--window", "1s", log.path, source.path])
-        func records() -> [[String: Any]] {
-            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }.filter { $0["type"] as? String == "incident" }
-        }
+        func records() -> [[String: Any]] { live.incidentRecords }
         _ = live.read { records().count >= 12 }
         let open = records()
         #expect(open.count >= 12)
@@ -218,11 +214,7 @@ import Glibc
         let log = dir.appendingPathComponent("source-controller.log")
         try sample.write(to: log, atomically: false, encoding: .utf8)
         let live = try Live([log.path])
-        func records() -> [[String: Any]] {
-            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }.filter { $0["type"] as? String == "incident" }
-        }
+        func records() -> [[String: Any]] { live.incidentRecords }
         #expect(live.read { !records().isEmpty })
         let first = try #require(records().first)
         let handle = try FileHandle(forWritingTo: log)
@@ -250,11 +242,7 @@ import Glibc
         let log = dir.appendingPathComponent("kustomize-controller.log")
         try lines[..<10].joined().write(to: log, atomically: false, encoding: .utf8)
         let live = try Live(["--report-every", "1s", log.path])
-        func records() -> [[String: Any]] {
-            String(decoding: live.received, as: UTF8.self).split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }.filter { $0["type"] as? String == "incident" }
-        }
+        func records() -> [[String: Any]] { live.incidentRecords }
         #expect(live.read { !records().isEmpty })
         let rotated = log.path + ".20261202-100000"
         try FileManager.default.moveItem(atPath: log.path, toPath: rotated)
@@ -287,6 +275,12 @@ import Glibc
             try process.run()
         }
         var incidents: Int { String(decoding: received, as: UTF8.self).components(separatedBy: "\"type\":\"incident\"").count - 1 }
+        /// The `{"type":"incident",...}` records written so far, parsed.
+        var incidentRecords: [[String: Any]] {
+            String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.filter { $0["type"] as? String == "incident" }
+        }
         /// Reads what comes until `done` or `seconds` pass; returns `done()`.
         func read(seconds: Double = 30, until done: () -> Bool) -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
