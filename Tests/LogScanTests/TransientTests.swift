@@ -446,3 +446,18 @@ import Testing
         #expect(incident.hypotheses.first?.id == "helm-action-failed", "\(incident.hypotheses.map(\.id))")
     }
 }
+
+/// helm-controller v1 logs `release locked: release with status 'pending-upgrade'` (FLUX-LOGS.md
+/// 3.1; Patterns/signatures/helm.yaml's example) and then unlocks the release itself by marking it
+/// failed: the evidence said "(and could not unlock it)" of it (a trial). Only an unlock that
+/// failed says so.
+@Suite struct HelmLockReasonTests {
+    @Test func aV1LockIsNotCalledUnreleasable() throws {
+        let line = #"{"level":"info","ts":"2025-03-04T11:50:00.000Z","msg":"release locked: release with status 'pending-upgrade'","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"podinfo","namespace":"podinfo"},"namespace":"podinfo","name":"podinfo","reconcileID":"4a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"}"#
+        let found = try TransientTests.incidents([("helm-controller.log", [line])])
+        let incident = try #require(found.first { $0.objects.contains("HelmRelease/podinfo/podinfo") })
+        let h = try #require(incident.hypotheses.first { $0.id == "helm-release-locked" })
+        #expect(h.evidenceFor.contains { $0.hasPrefix("helm-controller found the release locked in a pending state (v1 then marks it failed") }, "\(h.evidenceFor)")
+        #expect(!h.evidenceFor.contains { $0.contains("could not unlock it") }, "\(h.evidenceFor)")
+    }
+}
