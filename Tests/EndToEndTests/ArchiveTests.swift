@@ -675,7 +675,7 @@ func scratch(_ tag: String) throws -> URL {
         }
         lines.append(k + Self.start)
         lines.append(k + Self.finished("2026-11-24T10:06:10.000Z"))
-        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: stdinData(lines))
         let report = try json(r.stdout)
         let stats = try #require(report["stats"] as? [String: Any])
         #expect((stats["by_format"] as? [String: Any])?["plain"] as? Int == 1, "\(stats)")
@@ -695,7 +695,7 @@ func scratch(_ tag: String) throws -> URL {
         var lines = ["2026-11-24T10:00:00.000123456Z " + #"{"level":"info","ts":"2026-11-24T10:00:00.000Z","logger":"setup","msg":"starting manager"}"#,
                      "2026-11-24T10:04:10.000123456Z " + Self.finished("2026-11-24T10:04:10.000Z")]
         lines += crash.map { "2026-11-24T10:04:20.500000000Z " + $0 }
-        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "--now", "2026-11-25T00:00:00Z", "-"], stdin: stdinData(lines))
         let report = try json(r.stdout)
         let stats = try #require(report["stats"] as? [String: Any])
         #expect((stats["by_format"] as? [String: Any])?["plain"] as? Int == 1, "\(stats)")

@@ -354,7 +354,7 @@ import Testing
             let ts = String(format: "2026-11-24T%02d:%02d:02.080Z", 3 + (18 + 5 * k) / 60, (18 + 5 * k) % 60)
             lines.append(String(line).replacingOccurrences(of: "2026-11-24T03:18:02.080Z", with: ts))
         }
-        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "-"], stdin: stdinData(lines))
         let first = try #require((try json(r.stdout)["incidents"] as? [[String: Any]])?.first)
         let hypotheses = try #require(first["hypotheses"] as? [[String: Any]])
         #expect(hypotheses.first?["id"] as? String == "dns-resolution-failed", "\(hypotheses.map { $0["id"] ?? "" })")
@@ -382,7 +382,7 @@ import Testing
             lines.append(line("apps", m, 0))
             if m <= 50 { lines.append(line("infra", m, 30)) }
         }
-        let r = try run(["--format", "json", "--now", "2026-12-02T00:00:00Z", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "--now", "2026-12-02T00:00:00Z", "-"], stdin: stdinData(lines))
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         #expect(incidents.count == 1)
         let first = try #require(incidents.first)

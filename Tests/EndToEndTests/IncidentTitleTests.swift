@@ -47,7 +47,7 @@ import Testing
         let install = #"Helm install failed for release db/postgres with chart postgresql@15.5.38: 1 error occurred:\n\t* PersistentVolumeClaim \"data-postgres-postgresql-0\" is invalid: spec.storageClassName: Invalid value: \"fast-ssd\": storageclass not found\n\n"#
         var lines = ["02:01:02", "02:03:02", "02:08:02", "02:13:02", "02:18:02"].map { Self.record("2026-12-02T\($0).000Z", install) }
         lines.append(Self.record("2026-12-02T02:23:00.000Z", "terminal error: exceeded maximum retries: cannot install release"))
-        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "-"], stdin: stdinData(lines))
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         #expect(incidents.count == 1, "\(incidents.map { $0["title"] ?? "" })")
         #expect(incidents.first?["first_seen"] as? String == "2026-12-02T02:01:02.000Z")
@@ -59,7 +59,7 @@ import Testing
         let install = #"Helm install failed for release db/postgres with chart postgresql@15.5.38: 1 error occurred:\n\t* some error\n\n"#
         let lines = [Self.record("2026-12-02T01:00:00.000Z", install),
                      Self.record("2026-12-02T02:23:00.000Z", "terminal error: exceeded maximum retries: cannot install release")]
-        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "-"], stdin: stdinData(lines))
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         #expect(incidents.count == 2)
     }

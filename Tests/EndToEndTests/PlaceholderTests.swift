@@ -296,7 +296,7 @@ import Testing
         let install = #"Helm install failed for release db/postgres with chart postgresql@15.5.38: 1 error occurred:\n\t* PersistentVolumeClaim \"data-postgres-postgresql-0\" is invalid: spec.storageClassName: Invalid value: \"fast-ssd\": storageclass not found\n\n"#
         let lines = [WrapperChainTests.record("2026-12-02T02:01:02.000Z", install),
                      WrapperChainTests.record("2026-12-02T02:23:00.000Z", "terminal error: exceeded maximum retries: cannot install release")]
-        let r = try run(["--format", "json", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let r = try run(["--format", "json", "-"], stdin: stdinData(lines))
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first)
         #expect(h["id"] as? String == "helm-action-failed")

@@ -49,6 +49,9 @@ func run(_ args: [String], stdin: Data? = nil, environment: [String: String] = [
     return RunResult(status: p.terminationStatus, stdout: data, stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// `lines` as standard input: one line each, newline-terminated.
+func stdinData(_ lines: [String]) -> Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
+
 func json(_ data: Data) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }

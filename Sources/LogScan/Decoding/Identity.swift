@@ -70,7 +70,10 @@ public enum FluxControllers {
     /// `controllerContainer = "manager"`, FLUX-LOGS.md 2). A pod that only begins with a
     /// controller's name (`source-controller-exporter-6f7d8c9b5-xyz12`) or runs another
     /// container (rancher's `helm-controller` in kube-system) is not Flux's (a trial: both were read
-    /// as Flux controllers).
+    /// as Flux controllers). The container's name is the strong test here, so the two name parts
+    /// are only checked as lowercase letters and digits; a stern prefix, which has no container
+    /// to test against words of a sentence, checks them against Kubernetes' alphabet
+    /// (`Envelope.isDeploymentPod`).
     public static func controller(pod: String, container: String) -> String? {
         guard container == "manager" else { return nil }
         for c in all where pod.hasPrefix(c + "-") {

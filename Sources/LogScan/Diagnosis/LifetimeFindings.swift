@@ -197,7 +197,8 @@ public struct LifetimeFindings: Sendable {
                 // beside `<n>.log`); a graceful stop followed by another pod's start-up is a pod
                 // replaced (a rollout, an eviction in a node upgrade: a trial's three evictions in
                 // four minutes were an ERROR "liveness-probe kill" loop).
-                let newPod = j.successor.map { s in Self.pod(of: s).map { p in Self.pod(of: life).map { $0 != p } ?? false } ?? false } ?? false
+                var newPod = false
+                if let s = j.successor, let next = Self.pod(of: s), let this = Self.pod(of: life) { newPod = next != this }
                 if life.startedWithStartUp, life.end == .graceful, let endAt = life.endAt, life.errors == 0, !newPod,
                    Double(endAt.millis - life.first.millis) / 1000 <= LifetimeFindings.probeKillSeconds {
                     j.probeKilled = true

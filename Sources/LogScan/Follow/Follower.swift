@@ -148,8 +148,8 @@ public final class Follower: @unchecked Sendable {
     /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
     var kept: [Incident] = []
     /// Incidents closed and emitted, which later analyses no longer hold, by
-    /// `Incident.recurrenceKey`: how many, and the latest as `Earlier` (its `count` the number
-    /// before it). A failure that comes back names them (`Incident.earlier`) as `scan` does. At
+    /// `Incident.recurrenceKey`: how many, and the latest (its id, span and status; the count
+    /// is `count`). A failure that comes back names them (`Incident.earlier`) as `scan` does. At
     /// most `historyCap` keys (then the oldest half is forgotten).
     var history: [String: (count: Int, latest: Earlier)] = [:]
     static let historyCap = 10_000
