@@ -61,6 +61,8 @@ public final class IncidentStream {
     /// Lifetime evidence of controllers killed (`TransientRule.unplannedEnds`, for `TransientRule.revert`).
     private let ends: [Occurrence]
     private let healthyByObject: [ObjectRef: [Int]]
+    /// `ActionStart.index` of the scan's timelines.
+    private let startsByRelease: [ObjectRef: [Int]]
     private let keepDiagnosed: Bool
     /// Incidents diagnosed to decide restart folding, by `Entry.slot` (when `keepDiagnosed`).
     private var diagnosed: [Int: Incident] = [:]
@@ -107,6 +109,7 @@ public final class IncidentStream {
         session = diagnoser.session(sorted: occurrences, extra: restarts + lifetimes.evidence, timelines: scan.timelines,
                                     activity: scan.activity)
         healthyByObject = Recovery.index(scan.timelines)
+        startsByRelease = ActionStart.index(scan.timelines)
         spills = scan.spills
         scan.spills = []
 
@@ -249,7 +252,7 @@ public final class IncidentStream {
             for (e, diagnosed) in zip(part, diagnose(Array(part))) {
                 guard var i = diagnosed else { continue }
                 i.earlier = earlier[e.slot]
-                i.actionStart = ActionStart.of(i, timelines: scan.timelines, windowMillis: windowMillis)
+                i.actionStart = ActionStart.of(i, timelines: scan.timelines, windowMillis: windowMillis, byRelease: startsByRelease)
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }
