@@ -222,9 +222,11 @@ test` names only the generic wrappers `kustomization-reconciliation-failed` and 
    `unexpected EOF`, not a reset.
 
 Expected: `unmatched_errors` holds exactly three templates, with these counts and `<*>` where the
-values vary (expected.json). The generic wrappers make %(incidents)d incidents at `error` (one per
-object and failure episode), none with a hypothesis; the first listed is `rbac-exploitation`,
-still failing at the end (open). Nothing else fails.
+values vary (expected.json). The generic wrappers make %(incidents)d incidents (one per object and failure
+episode), none with a hypothesis: 4 at `error`, and the three single connection resets, each
+one failed run retried with success 5 ms later, `transient` at `info` (docs/SCORING.md
+"Transient incidents"); the first listed is `rbac-exploitation`, still failing at the end
+(open). Nothing else fails.
 Decides the first hypothesis: none; the unknown errors are listed, not explained.
 Formats: FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (kustomize-controller lines), 3.1 (`Reconciler
 error`, `Reconciliation failed after ...`, status patch failures), 3.15 (source-controller no

@@ -1215,6 +1215,31 @@ The checkout service's images moved from ghcr.io/acme/checkout-api to ghcr.io/ac
                            "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (image-reflector eventLogf: error holds the reason), 3.8 (registry errors)."))
 
 
+def case_image_policy_no_match():
+    r = Log("image-reflector-controller-7c5d4b8f9-kk8s2")
+    irx = lambda rid: ctx("imagerepository", "image.toolkit.fluxcd.io", "ImageRepository", "checkout-api", rid)
+    ipx = lambda rid: ctx("imagepolicy", "image.toolkit.fluxcd.io", "ImagePolicy", "checkout-api", rid)
+    msg = "unable to determine latest version from provided list"
+    # Before the change: the policy resolves 2.14.3 (image-reflector-controller v1: the Ready message).
+    r.emit(T(D, 13, 0, 12, 204), {"msg": "successful scan: found 41 tags with checksum 9c1e5a77",
+                                  **irx(uid("ipn", "scan0"))})
+    r.emit(T(D, 13, 0, 12, 391), {"msg": "Latest image tag for ghcr.io/acme/checkout-api resolved to 2.14.3 (previously ghcr.io/acme/checkout-api:2.14.2)",
+                                  **ipx(uid("ipn", "ok"))})
+    # The range moved to ~3.0 at 13:20; the scans keep finding the same 41 tags (2.x only).
+    for i in range(5):
+        t = T(D, 13, 21 + i * 5, 2, jit(0, 900, "ipn", i))
+        r.emit(t - 640 * MS, {"msg": "successful scan: found 41 tags with checksum 9c1e5a77", **irx(uid("ipn", "scan", i))})
+        rid = uid("ipn", i)
+        r.emit(t, {"level": "error", "msg": msg, **ipx(rid), "error": "Failure"})
+        r.emit(t + 2 * MS, {"level": "error", "msg": "Reconciler error", **ipx(rid), "error": msg})
+    write_case("image-policy-no-match", {"image-reflector-controller.log": r},
+               ("image-policy-no-match", 1, ["ImagePolicy/flux-system/checkout-api"], "open"),
+               readme_text("image-policy-no-match (semver range with no tag in it)", """
+The checkout team moved the ImagePolicy checkout-api to `semver: range: ~3.0` at 13:20, ahead of the 3.0 release; ghcr.io/acme/checkout-api holds only 2.x tags. image-reflector-controller keeps scanning the repository (`successful scan: found 41 tags`), but the policy selects none of them: `unable to determine latest version from provided list`, logged as the Warning event (`error` holds the reason, Failure) and as `Reconciler error`. The ImagePolicy keeps no latest tag and image automation makes no commit; nothing is wrong with the registry or credentials.
+""", "the policy's own error while the scans of its ImageRepository succeed.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (image-reflector eventLogf: error holds the reason); image-reflector-controller internal/policy/semver.go (unable to determine latest version from provided list), internal/controller/imagepolicy_controller.go (reason Failure)."))
+
+
 # ---------------------------------------------------------------- the five misleading pairs
 
 def case_pair_1():
@@ -1336,7 +1361,7 @@ ROOT_CAUSE_CASES = {
     "registry-auth-failed", "rate-limited", "kustomize-build-failed", "sops-decryption-failed", "apply-forbidden",
     "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
     "helm-release-locked", "helm-chart-unavailable", "controller-restarting", "apiserver-unreachable", "storage-full",
-    "image-automation-push-failed", "image-scan-failed",
+    "image-automation-push-failed", "image-scan-failed", "image-policy-no-match",
 }
 
 
@@ -1347,7 +1372,7 @@ def root_cause_samples():
               case_kustomize_build_failed, case_sops_decryption_failed, case_apply_forbidden, case_immutable_field_change,
               case_apply_rejected, case_dependency_not_ready, case_health_check_timeout, case_helm_action_failed,
               case_helm_release_locked, case_helm_chart_unavailable, case_controller_restarting, case_apiserver_unreachable,
-              case_storage_full, case_image_automation_push_failed, case_image_scan_failed,
+              case_storage_full, case_image_automation_push_failed, case_image_scan_failed, case_image_policy_no_match,
               case_pair_1, case_pair_2, case_pair_3, case_pair_4, case_pair_5]:
         f()
 
