@@ -287,10 +287,12 @@ import Testing
     }
 }
 
-/// A Helm failure that names no LoadBalancer gets the LoadBalancer steps last, and its workloads'
+/// A Helm failure that names no LoadBalancer gets no LoadBalancer step, and its workloads'
 /// namespace is the release's (a trial: `Helm install failed for release db/postgres ...:
 /// storageclass not found` printed "LoadBalancer without an address" as its first fix and
-/// `kubectl get events -n <workload-namespace>`).
+/// `kubectl get events -n <workload-namespace>`; then, last, on every Helm failure: the last
+/// notes' open item). A wait that timed out with no wait log read gets them last: a pending
+/// LoadBalancer is one reason Helm's wait times out (helm/helm pkg/kube/wait.go).
 @Suite struct HelmStepsTests {
     @Test func stepsFollowTheHelmError() throws {
         let install = #"Helm install failed for release db/postgres with chart postgresql@15.5.38: 1 error occurred:\n\t* PersistentVolumeClaim \"data-postgres-postgresql-0\" is invalid: spec.storageClassName: Invalid value: \"fast-ssd\": storageclass not found\n\n"#
@@ -302,8 +304,18 @@ import Testing
         #expect(h["id"] as? String == "helm-action-failed")
         let fixes = h["remediation"] as? [String] ?? [], checks = h["checks"] as? [String] ?? []
         #expect(fixes.first?.hasPrefix("Fix what the Helm error names") == true, "\(fixes)")
-        #expect(fixes.last?.hasPrefix("LoadBalancer without an address") == true, "\(fixes)")
+        #expect(!(checks + fixes).contains { $0.contains("LoadBalancer") }, "\(checks + fixes)")
         #expect(checks.contains("kubectl get events -n db --sort-by=.lastTimestamp"), "\(checks)")
         #expect(!(checks + fixes).contains { $0.contains("<workload-namespace>") })
+    }
+
+    @Test func aWaitThatTimedOutKeepsThemLast() throws {
+        let lines = [WrapperChainTests.record("2026-12-02T02:06:02.000Z", "Helm upgrade failed for release db/postgres with chart postgresql@15.5.38: timed out waiting for the condition")]
+        let r = try run(["--format", "json", "-"], stdin: stdinData(lines))
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let h = try #require((incidents.first?["hypotheses"] as? [[String: Any]])?.first { $0["id"] as? String == "helm-action-failed" })
+        let fixes = h["remediation"] as? [String] ?? []
+        #expect(fixes.last?.hasPrefix("LoadBalancer without an address") == true, "\(fixes)")
+        #expect(fixes.first?.hasPrefix("LoadBalancer") == false, "\(fixes)")
     }
 }

@@ -69,7 +69,7 @@ public struct Diagnoser {
         func wanted(_ applies: (Hypothesis) -> Bool) -> [Bool] {
             var out = [Bool](repeating: false, count: names.count)
             for h in patterns.hypotheses where applies(h) {
-                for s in (h.supports + h.contradicts).flatMap(\.signals) + (h.checkSignals + h.remediationSignals).flatMap({ $0 }) {
+                for s in (h.supports + h.contradicts).flatMap(\.signals) + h.stepSignals {
                     if let n = number[s] { out[n] = true }
                 }
             }
@@ -509,17 +509,21 @@ public struct Diagnoser {
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,
-            checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, objects: filler.objects, seen: seen).map(filler.fill),
-            remediation: Self.byEvidence(h.remediation, h.remediationSignals, h.remediationKinds, objects: filler.objects,
-                                         seen: seen).map(filler.fill))
+            checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, onlyWhen: h.checkOnlyWhen, objects: filler.objects,
+                                    seen: seen).map(filler.fill),
+            remediation: Self.byEvidence(h.remediation, h.remediationSignals, h.remediationKinds, onlyWhen: h.remediationOnlyWhen,
+                                         objects: filler.objects, seen: seen).map(filler.fill))
     }
 
-    /// `steps` without those about other kinds of object: a step with `kinds` stays when one of
-    /// `objects` has one of them, or when the incident names no object; then in `byEvidence`'s order.
-    /// - Parameters: `when` and `kinds` per step (missing or empty: any).
-    static func byEvidence(_ steps: [String], _ when: [[String]], _ kinds: [[String]], objects: [ObjectRef],
-                           seen: (String) -> Bool) -> [String] {
+    /// `steps` without those about other kinds of object and those whose evidence is missing: a
+    /// step with `kinds` stays when one of `objects` has one of them, or when the incident names no
+    /// object; a step with `onlyWhen` signals stays when one of them was seen; then in
+    /// `byEvidence`'s order.
+    /// - Parameters: `when`, `kinds` and `onlyWhen` per step (missing or empty: any).
+    static func byEvidence(_ steps: [String], _ when: [[String]], _ kinds: [[String]], onlyWhen: [[String]] = [],
+                           objects: [ObjectRef], seen: (String) -> Bool) -> [String] {
         let kept = steps.indices.filter { k in
+            if k < onlyWhen.count, !onlyWhen[k].isEmpty, !onlyWhen[k].contains(where: seen) { return false }
             guard k < kinds.count, !kinds[k].isEmpty, !objects.isEmpty else { return true }
             return objects.contains { kinds[k].contains($0.kind) }
         }

@@ -130,9 +130,20 @@ public struct Hypothesis: Sendable {
     public var checkKinds: [[String]] = []
     /// For each of `remediation`, the kinds it is about, as `checkKinds`.
     public var remediationKinds: [[String]] = []
+    /// For each of `checks`, the signals without which a report leaves it out (YAML
+    /// `only_when:`, docs/PATTERNS.md): one of them must have been seen; empty for a check shown
+    /// whatever was seen. `explain` prints every step.
+    public var checkOnlyWhen: [[String]] = []
+    /// For each of `remediation`, as `checkOnlyWhen`.
+    public var remediationOnlyWhen: [[String]] = []
     public var explain: String
     public var source: String
     public var position: FilePosition
+
+    /// Every signal its steps name (`when:` and `only_when:` of its checks and fixes).
+    public var stepSignals: [String] {
+        (checkSignals + remediationSignals + checkOnlyWhen + remediationOnlyWhen).flatMap { $0 }
+    }
 }
 
 /// Every signature and hypothesis in force, ids unique (later files override earlier ones).
@@ -145,11 +156,12 @@ public struct PatternSet: @unchecked Sendable {
     public func signature(_ id: String) -> Signature? { signatures.first { $0.id == id } }
 
     /// Ids of the signals some hypothesis reads: as evidence (`supports`, `contradicts`) or in its
-    /// check and remediation steps (`checkSignals`, `remediationSignals`). The diagnosis looks at
+    /// check and remediation steps (`checkSignals`, `remediationSignals`, `checkOnlyWhen`,
+    /// `remediationOnlyWhen`). The diagnosis looks at
     /// no other signal's occurrences or timelines (`Diagnoser.session`).
     public var evidenceSignals: Set<String> {
         Set(hypotheses.flatMap {
-            ($0.supports + $0.contradicts).flatMap(\.signals) + ($0.checkSignals + $0.remediationSignals).flatMap { $0 }
+            ($0.supports + $0.contradicts).flatMap(\.signals) + $0.stepSignals
         })
     }
 }

@@ -243,35 +243,39 @@ public struct PatternLoader {
         h.remediationSignals = remediation.map(\.when)
         h.checkKinds = checks.map(\.kinds)
         h.remediationKinds = remediation.map(\.kinds)
+        h.checkOnlyWhen = checks.map(\.onlyWhen)
+        h.remediationOnlyWhen = remediation.map(\.onlyWhen)
         return h
     }
 
     /// `checks` / `remediation`: a list whose items are a string, or a mapping `{when: [signal,
-    /// ...], kinds: [Kind, ...], text: "..."}` for a step about some signals or some Flux kinds
-    /// only (docs/PATTERNS.md). A kind must be one of `FluxControllers.kindSpelling`'s.
-    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String], kinds: [String])] {
+    /// ...], only_when: [signal, ...], kinds: [Kind, ...], text: "..."}` for a step about some
+    /// signals or some Flux kinds only (docs/PATTERNS.md). A kind must be one of
+    /// `FluxControllers.kindSpelling`'s.
+    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String], kinds: [String], onlyWhen: [String])] {
         guard let node else { return [] }
-        guard case .sequence(let items) = node else { return strings(node).map { ($0, [], []) } }
-        var out: [(text: String, when: [String], kinds: [String])] = []
+        guard case .sequence(let items) = node else { return strings(node).map { ($0, [], [], []) } }
+        var out: [(text: String, when: [String], kinds: [String], onlyWhen: [String])] = []
         let known = Set(FluxControllers.kindSpelling.values)
         for item in items {
-            if let s = item.string { out.append((s, [], [])); continue }
-            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when` or `kinds`"); continue }
-            var text: String?, when: [String] = [], kinds: [String] = []
+            if let s = item.string { out.append((s, [], [], [])); continue }
+            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when`, `only_when` or `kinds`"); continue }
+            var text: String?, when: [String] = [], kinds: [String] = [], onlyWhen: [String] = []
             for (k, v) in m {
                 switch k.string {
                 case "text": text = v.string
                 case "when": when = strings(v)
+                case "only_when": onlyWhen = strings(v)
                 case "kinds":
                     kinds = strings(v)
                     for kind in kinds where !known.contains(kind) {
                         fail(v, file, "unknown Flux kind `\(kind)` in `kinds` (expected \(known.sorted().joined(separator: ", ")))")
                     }
-                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when, kinds)")
+                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when, only_when, kinds)")
                 }
             }
             guard let text, !text.isEmpty else { fail(item, file, "a check or fix without `text`"); continue }
-            out.append((text, when, kinds))
+            out.append((text, when, kinds, onlyWhen))
         }
         return out
     }
