@@ -239,6 +239,23 @@ public struct Correlator {
         self.windowMillis = Int64(windowSeconds * 1000)
     }
 
+    /// Flux controllers retry a failing object after an exponential backoff capped at
+    /// `--max-retry-delay`, 15 minutes by default (fluxcd/pkg runtime/controller/rate_limiter.go:
+    /// 750 ms doubling to 15 m), and log the next failure once that attempt has run as well
+    /// (a GitRepository's or OCIRepository's `spec.timeout` is 60 s by default). So an object that
+    /// keeps failing logs a failure every 15 minutes and some seconds: with the default window
+    /// (15 m) each retry was an incident of its own (a trial: a deleted branch for three hours, 11
+    /// incidents of 0 s). When the window is at least the cap, a gap up to the window plus
+    /// `retryAllowanceMillis` continues a failure's incident.
+    public static let maxRetryDelayMillis: Int64 = 15 * 60_000
+    public static let retryAllowanceMillis: Int64 = 2 * 60_000
+
+    /// The largest gap in event time between two failures of one incident (milliseconds): the
+    /// window, and the retry allowance when the window holds Flux's retry cap.
+    public static func failureGap(windowMillis: Int64) -> Int64 {
+        windowMillis >= maxRetryDelayMillis ? windowMillis + retryAllowanceMillis : windowMillis
+    }
+
     /// Deterministic order: time, then content, then place.
     static func ordered(_ list: [Occurrence]) -> [Occurrence] {
         list.sorted(by: before)
@@ -326,7 +343,9 @@ public struct Correlator {
             }
         }
 
-        // 1. Failures grouped by (class, upstream), split by the gap.
+        // 1. Failures grouped by (class, upstream), split by the gap (the window, with the retry
+        // allowance: `failureGap`).
+        let gap = Self.failureGap(windowMillis: windowMillis)
         struct Key: Hashable { var cls: String; var upstream: String }
         func group<S: Sequence>(_ items: S, key: (Int) -> Key) -> [[Int]] where S.Element == Int {
             var groups: [Key: [[Int]]] = [:]
@@ -337,7 +356,7 @@ public struct Correlator {
                 let k = key(i)
                 if groups[k] == nil { order.append(k) }
                 // Mutated in place: copying the key's runs out and back made grouping quadratic.
-                if let end = lastEnd[k], o.first.millis - end <= windowMillis {
+                if let end = lastEnd[k], o.first.millis - end <= gap {
                     groups[k, default: []][groups[k]!.count - 1].append(i)
                 } else {
                     groups[k, default: []].append([i])
