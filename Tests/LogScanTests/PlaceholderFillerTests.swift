@@ -185,7 +185,11 @@ import Testing
         let f = PlaceholderFiller(objects: [apps, infra])
         #expect(f.fill("Then retry at once: flux reconcile kustomization <name> --with-source   (listed above)")
             == "Then retry at once: flux reconcile kustomization apps --with-source && flux reconcile kustomization infrastructure --with-source   (listed above)")
-        #expect(f.fill("flux reconcile source git <name>") == "flux reconcile source git <name>")
+        // Kustomizations whose source no line names: its kind is not known either (trial 12: an
+        // OCIRepository's Kustomization was told `flux reconcile source git <name>`).
+        #expect(f.fill("flux reconcile source git <name>") == "flux reconcile source <git|oci|helm|bucket> <name>")
+        #expect(f.fill("kubectl -n flux-system describe gitrepository <name>")
+            == "kubectl -n flux-system describe <gitrepository|ocirepository|helmrepository|bucket> <name>")
         let four = PlaceholderFiller(objects: (1...4).map { ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "k\($0)") })
         #expect(four.fill("flux reconcile kustomization <name>") == "flux reconcile kustomization <name>")
     }

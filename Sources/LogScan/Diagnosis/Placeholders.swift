@@ -30,6 +30,9 @@
 /// - `<workload-namespace>` and `<workload>`: the workloads a health check or Helm's wait waited
 ///   for (`learnWorkloads(from:)`), from the incident's signals or, failing those, from the
 ///   evidence that supports the hypothesis about the incident's own objects (Helm's wait log).
+/// - A step written for a Git source about Kustomizations or HelmReleases whose source no line
+///   names (none among the objects or the evidence): the kind word becomes
+///   `<git|oci|helm|bucket>` (`<gitrepository|...>` for kubectl), `<name>` stays.
 /// Every other placeholder (`<name>` of a NetworkPolicy or a secret, `<pod>`, `<node>`, ...) names
 /// something the logs do not say, and stays as written.
 public struct PlaceholderFiller: Sendable {
@@ -360,6 +363,23 @@ public struct PlaceholderFiller: Sendable {
                         break
                     }
                 }
+            }
+            // A step written for a Git source about consumers whose source the logs never name
+            // (no source among the incident's objects or the evidence's): the kind is not known,
+            // so the command says which words may stand there (a trial: an OCIRepository's
+            // Kustomization was told `flux reconcile source git <name>`).
+            if candidates.isEmpty, let words = Self.sourceWords[kind],
+               !(objects + learned).contains(where: { Self.sourceWords[$0.kind] != nil || $0.kind == "HelmChart" }),
+               objects.contains(where: { $0.kind == "Kustomization" || $0.kind == "HelmRelease" }) {
+                for (a, b) in [(words.flux, "source <git|oci|helm|bucket>"), (words.kubectl, "<gitrepository|ocirepository|helmrepository|bucket>")]
+                where head.hasSuffix(a + " ") {
+                    let replaced = String(head.dropLast(a.count + 1)) + b + " "
+                    chars.replaceSubrange(start..<i, with: Array(replaced))
+                    i = start + replaced.count
+                    break
+                }
+                i += token.count
+                continue
             }
             if String(chars[(i + token.count)..<end]).contains("--force") || head.contains("--force") {
                 let own = Set(objects.prefix(ownObjects))
