@@ -49,4 +49,33 @@ import Testing
         #expect(tenant.downstream.map(\.objects) == [[ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "apps")]])
         #expect(!found.contains { $0.affected.contains { $0.name == "apps" } })
     }
+
+    /// Trial 12: team-a/shop-apps waits on a dependsOn its line does not name while two
+    /// Kustomizations fail, team-a/shop-secrets (SOPS) and flux-system/infra-configs (build):
+    /// dependsOn may name another namespace (Flux's Kustomization API: `namespace` of a
+    /// dependency defaults to the waiter's, any may be given), so the wait is its own incident,
+    /// not filed under the one of its namespace. With one of them failing it folds.
+    @Test func twoCandidatesInTwoNamespacesAreNoFold() throws {
+        func line(_ level: String, _ ts: String, _ name: String, _ ns: String, _ msg: String, extra: String = "") -> String {
+            lines.line(level, ts, "Kustomization", name, msg, ns: ns, extra: extra)
+        }
+        let sops = #","error":"decryption failed for 'shop-db': Error getting data key: 0 successful groups required, got 0""#
+        let build = #","error":"kustomize build failed: accumulating resources: accumulation err='accumulating resources from './ingress': open /tmp/kustomization-1170420/ingress: no such file or directory'""#
+        var both: [String] = [], oneOnly: [String] = []
+        for m in [0, 5, 10] {
+            let t = String(format: "2026-11-30T09:%02d:1", m)
+            let secrets = line("error", t + "1.000Z", "shop-secrets", "team-a", "Reconciliation failed after 1.2s, next try in 5m0s", extra: sops)
+            let infra = line("error", t + "2.000Z", "infra-configs", "flux-system", "Reconciliation failed after 40ms, next try in 5m0s", extra: build)
+            let wait = line("info", t + "5.000Z", "shop-apps", "team-a", "Dependencies do not meet ready condition, retrying in 30s")
+            both += [secrets, infra, wait]
+            oneOnly += [infra, wait]
+        }
+        let found = try TransientTests.incidents([("kustomize-controller.log", both)])
+        let apps = try #require(found.first { $0.affected.contains { $0.name == "shop-apps" } })
+        #expect(apps.failureClass == "dependency")
+        #expect(found.allSatisfy { $0.downstream.isEmpty })
+        let folded = try TransientTests.incidents([("kustomize-controller.log", oneOnly)])
+        let infra = try #require(folded.first { $0.affected.contains { $0.name == "infra-configs" } })
+        #expect(infra.downstream.map(\.objects) == [[ObjectRef(kind: "Kustomization", namespace: "team-a", name: "shop-apps")]])
+    }
 }

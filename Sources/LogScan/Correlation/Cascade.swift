@@ -41,8 +41,8 @@ public struct DownstreamIncident: Sendable, Codable {
 /// (its sourceRef has no artifact yet) and `Dependencies do not meet ready condition, retrying in
 /// 30s` (FLUX-LOGS.md 3.11; the dependency's name is only in the Ready condition). They are
 /// wildcard edges: to any failing source object (GitRepository, OCIRepository, Bucket,
-/// ExternalArtifact), or any other object of the waiter's kind, overlapping in time; objects in the
-/// waiter's namespace are preferred, and a wildcard folds only when exactly one root is found.
+/// ExternalArtifact), or any other object of the waiter's kind, overlapping in time, in any
+/// namespace; a wildcard folds only when exactly one root is found.
 ///
 /// A root is an incident with a failure of its own that is not a symptom, or a health-check
 /// timeout whose checked objects lead to no other failure (the workload itself is the failure).
@@ -101,8 +101,6 @@ public struct Cascade {
         var anySource = false
         /// Wildcard: some other object of this kind (its dependsOn).
         var anyOfKind: String?
-        /// The waiter's namespace, preferred for wildcard candidates.
-        var namespace = ""
     }
 
     /// How long after a waiter's last wait its blocker's failures may still come (milliseconds):
@@ -226,7 +224,7 @@ public struct Cascade {
                 guard let w = waits[i], w.anySource || w.anyOfKind != nil else { continue }
                 let kinds = w.anySource ? Cascade.sourceKinds : [w.anyOfKind!]
                 let own = Set(incidents[i].affected)
-                var same: [Int] = [], other: [Int] = []
+                var candidates: [Int] = []
                 var looked = 0
                 scan: for k in kinds.sorted() {
                     for j in byKind[k] ?? [] where j != i && overlaps(i, j) && !outlived(i, j) {
@@ -234,7 +232,7 @@ public struct Cascade {
                         let objs = (incidents[j].affected + standIn[j]).filter { $0.kind == k && !own.contains($0) }
                         if objs.isEmpty { continue }
                         looked += 1
-                        if objs.contains(where: { $0.namespace == w.namespace }) { same.append(j) } else { other.append(j) }
+                        candidates.append(j)
                     }
                 }
                 if looked > wildcardCandidateCap {
@@ -243,12 +241,16 @@ public struct Cascade {
                     waits[i]!.anyOfKind = nil
                     continue
                 }
-                var roots = rootsOf(i, same, state)
-                if roots.isEmpty { roots = rootsOf(i, other, state) }
+                // One root among every candidate, in any namespace: a wait that names nothing is
+                // not given to the failure in its own namespace when another namespace has one too
+                // (a trial: a Kustomization's dependsOn was given to its namespace's SOPS failure
+                // while flux-system/infra-configs failed as well; dependsOn and sourceRef may
+                // name another namespace).
+                let roots = rootsOf(i, candidates, state)
                 if roots.count == 1 {
                     root[i] = roots.first!
                     changed = true
-                } else if roots.count > 1, rootsOf(i, same, state).count > 1 || same.isEmpty {
+                } else if roots.count > 1 {
                     // Roots only ever get added, so an ambiguous wait stays ambiguous: stop looking.
                     waits[i]!.anySource = false
                     waits[i]!.anyOfKind = nil
@@ -324,7 +326,6 @@ public struct Cascade {
     /// Reads what a symptom incident waits on from its events (see the type's documentation).
     static func waits(of inc: Incident, events: [Occurrence]) -> Waits {
         var w = Waits()
-        w.namespace = inc.affected.first?.namespace ?? ""
         let own = Set(inc.affected)
         if let u = inc.upstream, !own.contains(u) { w.named.insert(u) }
         for o in events where inc.signatures.contains(o.signature)
