@@ -145,7 +145,7 @@ import Testing
         #expect(!restart.contains("<controller>"))
         let dns = try firstHypothesis("dns-resolution-failed")
         #expect(lines(dns).contains { $0.hasSuffix("-- nslookup gitlab.com") })
-        #expect(lines(dns).contains("Then retry at once: flux reconcile source git platform (or helm / oci)"))
+        #expect(lines(dns).contains("Then retry at once: flux reconcile source git platform"))
     }
 
     /// `explain` prints the hypothesis as written: no incident, nothing to fill.
