@@ -248,6 +248,7 @@ public struct Correlator {
     /// incidents of 0 s). When the window is at least the cap, a gap up to the window plus
     /// `retryAllowanceMillis` continues a failure's incident.
     public static let maxRetryDelayMillis: Int64 = 15 * 60_000
+    /// What a retry's own attempt may add to the capped delay (milliseconds): 2 minutes.
     public static let retryAllowanceMillis: Int64 = 2 * 60_000
 
     /// The largest gap in event time between two failures of one incident (milliseconds): the
