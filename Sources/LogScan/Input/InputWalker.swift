@@ -94,10 +94,19 @@ public struct InputWalker {
         return names.count > limit ? shown + " and \(names.count - limit) more" : shown
     }
 
-    static func identity(_ path: String) -> (key: [UInt64], isDir: Bool)? {
+    /// The file's device and inode, whether it is a folder, and what it is when it is neither a
+    /// folder nor a regular file (`a named pipe`, `a socket`, `a device`), nil for those two.
+    static func identity(_ path: String) -> (key: [UInt64], isDir: Bool, special: String?)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return ([UInt64(st.st_dev), UInt64(st.st_ino)], (st.st_mode & S_IFMT) == S_IFDIR)
+        let type = st.st_mode & S_IFMT
+        let special: String? = switch type {
+        case S_IFDIR, S_IFREG: nil
+        case S_IFIFO: "a named pipe"
+        case S_IFSOCK: "a socket"
+        default: "a device"
+        }
+        return ([UInt64(st.st_dev), UInt64(st.st_ino)], type == S_IFDIR, special)
     }
 
     mutating func walk(_ path: String, into out: inout [String], top: Bool) {
@@ -109,6 +118,13 @@ public struct InputWalker {
             return
         }
         if !id.isDir {
+            // A named pipe in a folder (Debian's /var/log/xconsole) blocked the walk's reader in
+            // open(2) for ever, deaf to SIGTERM (a trial); a socket or a device is no log either.
+            // One given by name is read (`flux-logscan /tmp/pipe`, as cat reads it).
+            if !top, let special = id.special {
+                notes.append("\(path): skipped, \(special), not a log file")
+                return
+            }
             if !top, !InputWalker.looksLikeLog(path) { skipped.append(path); return }
             // A link to a kubelet pod log (`/var/log/containers/...` → `/var/log/pods/...`) is read
             // under its target's name: the pod path tells its container's restarts.
@@ -122,7 +138,7 @@ public struct InputWalker {
                 given.insert(path)
             } else if !given.contains(path) {
                 // The same file under the same name (its link was walked first) is not worth a note.
-                notes.append("\(path): skipped, the same file was already given")
+                notes.append("\(path): skipped, the same file is read once, under another name")
             }
             return
         }
