@@ -42,7 +42,10 @@ public enum RecordDecoder {
                 record.format = .json
             } else {
                 record.format = .malformed
-                record.message = record.payload
+                // Read as text, with its strings' escapes decoded (`Get \"http://...\"` as
+                // `Get "http://..."`): a torn record still holds its error in JSON's spelling, which
+                // the signatures, written for decoded text, did not match (a trial).
+                record.message = RecordDecoder.unescapedJSON(record.payload)
             }
         } else if TextEncodings.console(body, into: &record) {
             record.format = .console
@@ -65,6 +68,43 @@ public enum RecordDecoder {
             record.timeFromEnvelope = true
         }
         return record
+    }
+
+    /// `text` with JSON string escapes decoded (RFC 8259 section 7: `\"`, `\\`, `\/`, `\b`, `\f`,
+    /// `\n`, `\r`, `\t`, `\uXXXX` with surrogate pairs); an escape that is not one of them, or is
+    /// cut, stays as written. For records that looked like JSON and did not parse.
+    static func unescapedJSON(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
+        var out = String.UnicodeScalarView()
+        var it = Array(text.unicodeScalars)[...]
+        func hex4(_ s: ArraySlice<Unicode.Scalar>) -> UInt32? {
+            guard s.count >= 4 else { return nil }
+            return UInt32(String(String.UnicodeScalarView(s.prefix(4))), radix: 16)
+        }
+        while let c = it.first {
+            it = it.dropFirst()
+            guard c == "\\", let e = it.first else { out.append(c); continue }
+            switch e {
+            case "\"", "\\", "/": out.append(e); it = it.dropFirst()
+            case "n": out.append("\n"); it = it.dropFirst()
+            case "t": out.append("\t"); it = it.dropFirst()
+            case "r": out.append("\r"); it = it.dropFirst()
+            case "b": out.append("\u{08}"); it = it.dropFirst()
+            case "f": out.append("\u{0C}"); it = it.dropFirst()
+            case "u":
+                guard var v = hex4(it.dropFirst()) else { out.append(c); continue }
+                var used = 5
+                if (0xD800..<0xDC00).contains(v), it.count >= 11, Array(it.dropFirst(5).prefix(2)) == ["\\", "u"],
+                   let low = hex4(it.dropFirst(7)), (0xDC00..<0xE000).contains(low) {
+                    v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                    used = 11
+                }
+                out.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+                it = it.dropFirst(used)
+            default: out.append(c)
+            }
+        }
+        return String(out)
     }
 
     /// The JSON members `decodeJSON` reads; the rest of a record is skipped unbuilt.

@@ -631,6 +631,18 @@ public final class LogScanner {
                 if heldIsTrace || heldTakesAll { continueHeldWithBlankLine() } else { flushHeld() }
                 return
             }
+            // NUL bytes before a record: the zeroed blocks a node's crash leaves in a log file
+            // (a trial: a record after 4 KiB of them lost its failure evidence). The line is read
+            // from its first other byte (the reader counted and named it as binary).
+            if line[0] == 0 {
+                var first = 0
+                while first < line.count, line[first] == 0 { first += 1 }
+                scanner.state.stats.lines -= 1  // counted again by the call below
+                // Still a slice of the reader's region (or of the copy being read): the prefilter's
+                // hits for it stand.
+                self.line(UnsafeRawBufferPointer(rebasing: line[first...]), number: number, truncated: truncated)
+                return
+            }
             // Colour codes around a prefix (`stern --color always` wraps the pod and container
             // names in SGR sequences): the line is read without its escape sequences.
             if TerminalEscapes.startsWithin(line) {
