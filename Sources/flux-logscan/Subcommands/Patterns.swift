@@ -45,15 +45,38 @@ struct PatternsCommand: ParsableCommand {
                 }
             }
             var hitsTotal = 0
+            // CRI `P` parts and Docker chunks re-joined per stream, as `scan` joins them (a trial:
+            // a node's 0.log split at 16 KiB matched nothing here), up to the line cap.
+            var parts: [String: (bytes: [UInt8], first: Int)] = [:]
+            let cap = LineReader().lineCap
             do {
                 try LineReader().read(fd, name: file) { line, number, truncated in
-                    let record = RecordDecoder.decode(line, location: SourceLocation(file: file, line: number), truncated: truncated)
+                    let env = Envelope.peel(line)
+                    var first = number
+                    var joined: [UInt8]?
+                    if let key = env.stream {
+                        let payload = env.ownedPayload ?? Array(line[env.payloadOffset...])
+                        if env.fragment {
+                            var p = parts[key] ?? ([], number)
+                            p.bytes += payload.prefix(max(0, cap - p.bytes.count))
+                            parts[key] = p
+                            return
+                        }
+                        if let p = parts.removeValue(forKey: key) {
+                            joined = p.bytes + payload.prefix(max(0, cap - p.bytes.count))
+                            first = p.first
+                        }
+                    }
+                    let place = SourceLocation(file: file, line: first)
+                    let record = joined.map { bytes in
+                        bytes.withUnsafeBytes { RecordDecoder.decodePayload($0, envelope: env, location: place, truncated: truncated) }
+                    } ?? RecordDecoder.decode(line, location: place, truncated: truncated)
                     let hits = matcher.match(record)
                     if hits.isEmpty { return }
                     hitsTotal += hits.count
                     for h in hits {
                         let caps = h.captures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                        Output.stdout("\(file):\(number): \(set.signatures[h.signature].id) \(caps)\n")
+                        Output.stdout("\(file):\(first): \(set.signatures[h.signature].id) \(caps)\n")
                     }
                 }
             } catch {
