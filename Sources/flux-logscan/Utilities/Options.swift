@@ -85,9 +85,10 @@ func loadPatterns(lenient dirs: [String]) -> (set: PatternSet, problems: Int) {
     var set = loader.set
     var problems = loader.diagnostics.map(\.description)
     if !dirs.isEmpty {
-        let loaded = Set(loader.diagnostics.map(\.position.file))
+        // A file already named for a load problem is not named again for its regexes.
+        let broken = Set(loader.diagnostics.map(\.position.file))
         for f in PatternLint.lint(userDirectories: dirs).findings
-        where f.level == .error && f.message.contains("catastrophic backtracking") && !loaded.contains(f.position.file) {
+        where f.level == .error && f.message.contains("catastrophic backtracking") && !broken.contains(f.position.file) {
             guard let id = f.message.split(separator: "`").dropFirst().first.map(String.init) else { continue }
             if let k = set.signatures.firstIndex(where: { $0.id == id && $0.position.file == f.position.file }) {
                 set.signatures.remove(at: k)
