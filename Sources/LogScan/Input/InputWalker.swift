@@ -21,6 +21,13 @@ public struct InputWalker {
     public var skippedInFolders: Int { skipped.count }
     /// Their paths, in walking order.
     public private(set) var skipped: [String] = []
+    /// Files the walk found inside the folders given (not given by name): one of them that is
+    /// gone when its turn to be read comes was rotated away or deleted while the scan ran, which
+    /// `LogScanner.walked` tells from a missing input.
+    public private(set) var found: Set<String> = []
+    /// Entries of walked folders that were gone by the time the walk looked at them (ENOENT
+    /// from stat(2) after the folder listed them): deleted or rotated away meanwhile.
+    public private(set) var vanished: [String] = []
     private var seenDirs: Set<[UInt64]> = []
     private var seenFiles: Set<[UInt64]> = []
     /// The paths `out` received, and those `otherPods` holds (a link and its target are one).
@@ -88,6 +95,15 @@ public struct InputWalker {
         return !name.contains(".")
     }
 
+    /// The one warning for files of walked folders that were gone when the walk or the reading
+    /// came to them (`vanished`, `ScanResult.vanished`): how many, and the first five. They are
+    /// not input errors (exit status 2): they were rotated away or deleted while the scan ran,
+    /// and what they held is in the files that replaced them, if anywhere. nil when there are none.
+    public static func vanishedNote(_ paths: [String]) -> String? {
+        guard !paths.isEmpty else { return nil }
+        return "\(paths.count) file(s) in the folders given were gone when their turn came (deleted or rotated away while the scan ran; not read): \(some(paths))"
+    }
+
     /// Up to `limit` of `names`, comma-separated, then how many more: what a warning names.
     public static func some(_ names: [String], limit: Int = 5) -> String {
         let shown = names.prefix(limit).joined(separator: ", ")
@@ -114,7 +130,15 @@ public struct InputWalker {
             let code = errno
             let reason = String(cString: strerror(code))
             if top, code == ENOENT { missing.append(path) }
-            if top { errors.append(InputError(name: path, reason: reason)) } else { notes.append("\(path): skipped (\(reason))") }
+            if top {
+                errors.append(InputError(name: path, reason: reason))
+            } else if code == ENOENT {
+                // Listed by its folder, gone a moment later: a rotation's churn, one note for all
+                // of them (`vanishedNote`), not one line each (a trial: 10,000 lines).
+                vanished.append(path)
+            } else {
+                notes.append("\(path): skipped (\(reason))")
+            }
             return
         }
         if !id.isDir {
@@ -136,6 +160,7 @@ public struct InputWalker {
             if seenFiles.insert(id.key).inserted {
                 out.append(path)
                 given.insert(path)
+                if !top { found.insert(path) }
             } else if !given.contains(path) {
                 // The same file under the same name (its link was walked first) is not worth a note.
                 notes.append("\(path): skipped, the same file is read once, under another name")

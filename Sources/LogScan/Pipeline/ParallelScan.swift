@@ -37,6 +37,7 @@ extension ScanResult {
         closed += o.closed
         spills += o.spills
         inputErrors += o.inputErrors
+        vanished += o.vanished
         cutStreams.formUnion(o.cutStreams)
         supersededStreams.formUnion(o.supersededStreams)
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
@@ -62,6 +63,7 @@ extension LogScanner {
         let w = LogScanner(patterns: patterns, windowSeconds: Double(store.windowMillis) / 1000, prefilter: prefilter != nil)
         w.filter = filter
         w.lineCap = lineCap
+        w.walked = walked
         w.referenceYear = referenceYear
         w.referenceTime = referenceTime
         w.eventObserver = eventObserver

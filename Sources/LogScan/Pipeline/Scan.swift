@@ -84,6 +84,10 @@ public struct ScanResult: Sendable {
     public var warnings: [ScanWarning] = []
     /// Inputs that could not be opened or read (exit status 2).
     public var inputErrors: [InputError] = []
+    /// Files found in a walked folder (`LogScanner.walked`) that no longer existed when their
+    /// turn to be read came (ENOENT from open(2)): rotated away or deleted while the scan ran.
+    /// Not input errors: a warning names them (`InputWalker.vanishedNote`).
+    public var vanished: [String] = []
     /// controller → minutes (epoch minutes, UTC) in which it wrote at least one record.
     /// `Int64.min` marks a controller whose log is followed but wrote nothing yet (`follow`
     /// resumed from `--state`): its logs are there, and it was silent.
@@ -178,6 +182,9 @@ public final class LogScanner {
     public let patterns: PatternSet
     public var filter = ScanFilter()
     public var lineCap = 1 << 20
+    /// Paths that a folder walk found (`InputWalker.found`), not given by name: one of them gone
+    /// by the time it is opened goes to `ScanResult.vanished`, not to `inputErrors`.
+    public var walked: Set<String> = []
     var state = ScanResult()
     var store: EventStore
     /// Controller lifetimes, object cadences and activity marks (Pipeline/Lifetimes.swift).
@@ -379,6 +386,7 @@ public final class LogScanner {
             do {
                 fd = try FileDescriptor.open(FilePath(path), .readOnly)
             } catch let e as Errno {
+                if e == .noSuchFileOrDirectory, walked.contains(path) { state.vanished.append(path); return }
                 state.inputErrors.append(InputError(name: path, reason: e.description))
                 return
             } catch {

@@ -148,7 +148,9 @@ struct Scan: ParsableCommand {
             }
         }
         Self.stopOnSignals()
-        scanner.scan(paths: walker.expand(inputs), jobs: jobs)
+        let paths = walker.expand(inputs)
+        scanner.walked = walker.found
+        scanner.scan(paths: paths, jobs: jobs)
         let interrupted = InputInterrupt.signal
         if interrupted != 0 {
             Output.stderr("flux-logscan: \(interrupted == SIGTERM ? "SIGTERM" : "SIGINT"): stopped reading; the report covers what was read until then\n")
@@ -158,6 +160,7 @@ struct Scan: ParsableCommand {
         var scan = scanner.finish()
         scan.inputErrors.insert(contentsOf: walker.errors, at: 0)
         scan.warnings.append(contentsOf: walker.notes.map { ScanWarning(message: $0) })
+        if let note = InputWalker.vanishedNote(walker.vanished + scan.vanished) { scan.warnings.append(ScanWarning(message: note)) }
         if interrupted != 0 {
             // In the report itself too: a pasted or saved report must say it is partial.
             scan.warnings.insert(ScanWarning(message: "stopped by \(interrupted == SIGTERM ? "SIGTERM" : "SIGINT") while reading: this report covers only the input read until then"), at: 0)
