@@ -100,6 +100,41 @@ func scratch(_ tag: String) throws -> URL {
         #expect(folder.stderr.contains("README.md"))
     }
 
+    /// A support bundle that packs each node's logs as an archive of its own (`node-1.tar.gz`
+    /// inside `bundle.tar`): the inner archive's members are read as logs, named
+    /// `bundle.tar:node-1.tar.gz:member` (trial 13: the inner archive was read as text, 8 binary
+    /// lines and no incident). Archives nested deeper than four are named and not read.
+    @Test func anArchiveInsideABundleIsReadMemberByMember() throws {
+        let dir = try scratch("nested")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = packageRoot.appendingPathComponent("samples/networkpolicy-9090")
+        for name in ["kustomize-controller.log", "source-controller.log"] {
+            try FileManager.default.copyItem(at: sample.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        #expect(try sh(["tar", "czf", "node-1.tar.gz", "kustomize-controller.log", "source-controller.log"], in: dir) == 0)
+        #expect(try sh(["tar", "cf", "bundle.tar", "node-1.tar.gz"], in: dir) == 0)
+        let logs = ["samples/networkpolicy-9090/kustomize-controller.log", "samples/networkpolicy-9090/source-controller.log"]
+        let base = try run(["--format", "json"] + logs)
+        let bundle = dir.appendingPathComponent("bundle.tar").path
+        let r = try run(["--format", "json", bundle])
+        #expect(r.status == 1)
+        #expect(try incidentsWithoutPlaces(json(r.stdout)) == incidentsWithoutPlaces(json(base.stdout)))
+        let stats = try #require(try json(r.stdout)["stats"] as? [String: Any])
+        #expect(stats["lines"] as? Int == (try json(base.stdout)["stats"] as? [String: Any])?["lines"] as? Int)
+        #expect(stats["binary_lines"] as? Int ?? 0 == 0)
+        #expect(r.text.contains("\(bundle):node-1.tar.gz:kustomize-controller.log"))
+
+        // Four more levels: the innermost is named, not read.
+        var inner = "node-1.tar.gz"
+        for level in 2...5 {
+            #expect(try sh(["tar", "cf", "level-\(level).tar", inner], in: dir) == 0)
+            inner = "level-\(level).tar"
+        }
+        let deep = try run(["--format", "json", dir.appendingPathComponent(inner).path])
+        #expect(deep.stderr.contains("a tar archive nested 5 deep, not read"), "\(deep.stderr)")
+        #expect(!deep.stderr.contains("binary"), "\(deep.stderr)")
+    }
+
     /// samples/networkpolicy-9090/kustomize-controller.log gzipped (`gzip -n`) into `dir`.
     func gzippedSample(in dir: URL) throws -> URL {
         let target = dir.appendingPathComponent("kustomize-controller.log")

@@ -410,48 +410,14 @@ public final class LogScanner {
                 gzip = g
                 source = PeekableSource(g)
             }
-            let head = try (source as! PeekableSource).peek(512)
-            if head.count == 512, head[257..<262].elementsEqual("ustar".utf8) {
+            if try Self.isTar(source as! PeekableSource) {
                 // A bundle's members are files of their own, each going back in time: read whole.
                 let budget = closeBudget
                 closeBudget = nil
                 defer { closeBudget = budget }
-                let tar = TarReader(source, name: path)
-                // As in a walked folder, members whose names say they are not logs (a support
-                // bundle's README.md, *.yaml, *.json) are not read (`InputWalker.looksLikeLog`).
-                var skipped: [String] = []
-                var otherPods: [String] = []
-                while let member = try tar.next() {
-                    // A member not read cannot be the stream the damage cut.
-                    guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
-                    // An application pod's log in a packed /var/log/pods tree: not Flux's.
-                    guard !InputWalker.isOtherPod(member.name) else { otherPods.append(member.name); lastStream = nil; continue }
-                    let memberName = path + ":" + member.name
-                    lastStream = memberName
-                    // A gzip member (the kubelet's rotated `0.log.20240524-101026.gz` in a packed
-                    // /var/log/pods tree) is inflated as a gzip file is, by its magic bytes.
-                    let peekable = PeekableSource(member)
-                    let inflated = try peekable.peek(2) == [0x1f, 0x8b] ? try GzipSource(peekable, name: memberName) : nil
-                    // The member's own time bounds klog's year, not the bundle's (packed later).
-                    let memberSource: ByteSource = inflated.map { $0 } ?? peekable
-                    scan(source: memberSource, name: memberName, fileName: member.name, modified: member.modified)
-                    if let d = inflated?.damage {
-                        state.warnings.append(ScanWarning(message: "\(memberName): \(d)"))
-                        damaged = true
-                        // The member's stream ended at the damage (LifetimeFindings: not a kill).
-                        state.cutStreams.insert(memberName)
-                    }
-                }
-                if !skipped.isEmpty {
-                    state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
-                }
-                if !otherPods.isEmpty {
-                    state.warnings.append(ScanWarning(message: "\(path): " + InputWalker.otherPodsNote(otherPods, files: "member(s)")))
-                }
-                if let d = tar.damage {
-                    state.warnings.append(ScanWarning(message: "\(path): \(d)"))
-                    damaged = true
-                }
+                let r = try scanTar(source, name: path, depth: 0)
+                damaged = r.damaged
+                lastStream = r.lastStream
             } else {
                 lastStream = path
                 scan(source: source, name: path, fileName: path == "-" ? nil : path)
@@ -470,6 +436,77 @@ public final class LogScanner {
         } catch {
             state.inputErrors.append(InputError(name: path, reason: "\(error)"))
         }
+    }
+
+    /// Whether `source` starts with a POSIX tar header (`ustar` magic at byte 257).
+    static func isTar(_ source: PeekableSource) throws -> Bool {
+        let head = try source.peek(512)
+        return head.count == 512 && head[257..<262].elementsEqual("ustar".utf8)
+    }
+
+    /// Tar archives inside a tar archive (a support bundle that packs each node's `logs.tar.gz`)
+    /// are read member by member up to this depth; deeper ones are named in a warning, not read.
+    static let tarDepthLimit = 4
+
+    /// Reads a tar archive's members, each its own stream named `archive:member` (a nested
+    /// archive's `archive:member:inner`). Members whose names do not look like logs
+    /// (`InputWalker.looksLikeLog`) and other pods' logs are skipped with a warning; a gzip
+    /// member is inflated and a tar member (also inside gzip: `.tar.gz`, `.tgz`) is read as an
+    /// archive, not as text (trial 13: a bundle's nested node archive was read as binary lines).
+    /// Damage (the archive or a member cut short) is a warning naming the archive.
+    /// - Returns: whether damage was found, and the stream read last (the one damage cut).
+    /// - Throws: `InputError` when the archive cannot be read.
+    func scanTar(_ source: ByteSource, name path: String, depth: Int) throws -> (damaged: Bool, lastStream: String?) {
+        let tar = TarReader(source, name: path)
+        var damaged = false
+        var lastStream: String?
+        // As in a walked folder, members whose names say they are not logs (a support
+        // bundle's README.md, *.yaml, *.json) are not read (`InputWalker.looksLikeLog`).
+        var skipped: [String] = []
+        var otherPods: [String] = []
+        while let member = try tar.next() {
+            // A member not read cannot be the stream the damage cut.
+            guard InputWalker.looksLikeLog(member.name) else { skipped.append(member.name); lastStream = nil; continue }
+            // An application pod's log in a packed /var/log/pods tree: not Flux's.
+            guard !InputWalker.isOtherPod(member.name) else { otherPods.append(member.name); lastStream = nil; continue }
+            let memberName = path + ":" + member.name
+            lastStream = memberName
+            // A gzip member (the kubelet's rotated `0.log.20240524-101026.gz` in a packed
+            // /var/log/pods tree) is inflated as a gzip file is, by its magic bytes.
+            let peekable = PeekableSource(member)
+            let inflated = try peekable.peek(2) == [0x1f, 0x8b] ? try GzipSource(peekable, name: memberName) : nil
+            // The member's own time bounds klog's year, not the bundle's (packed later).
+            let memberSource = inflated.map { PeekableSource($0) } ?? peekable
+            if try Self.isTar(memberSource) {
+                if depth + 1 >= Self.tarDepthLimit {
+                    state.warnings.append(ScanWarning(message: "\(memberName): a tar archive nested \(depth + 2) deep, not read (extract it to read it)"))
+                    lastStream = nil
+                } else {
+                    let inner = try scanTar(memberSource, name: memberName, depth: depth + 1)
+                    if inner.damaged { damaged = true }
+                    lastStream = inner.lastStream
+                }
+            } else {
+                scan(source: memberSource, name: memberName, fileName: member.name, modified: member.modified)
+            }
+            if let d = inflated?.damage {
+                state.warnings.append(ScanWarning(message: "\(memberName): \(d)"))
+                damaged = true
+                // The member's stream ended at the damage (LifetimeFindings: not a kill).
+                if let lastStream { state.cutStreams.insert(lastStream) }
+            }
+        }
+        if !skipped.isEmpty {
+            state.warnings.append(ScanWarning(message: "\(path): \(skipped.count) member(s) skipped, their names do not look like logs: \(InputWalker.some(skipped))"))
+        }
+        if !otherPods.isEmpty {
+            state.warnings.append(ScanWarning(message: "\(path): " + InputWalker.otherPodsNote(otherPods, files: "member(s)")))
+        }
+        if let d = tar.damage {
+            state.warnings.append(ScanWarning(message: "\(path): \(d)"))
+            damaged = true
+        }
+        return (damaged, lastStream)
     }
 
     /// Scans an open descriptor (no gzip or tar detection).
