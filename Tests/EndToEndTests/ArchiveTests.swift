@@ -227,13 +227,29 @@ func scratch(_ tag: String) throws -> URL {
         try data.write(to: gz)
         let r = try run(["--color", "never", gz.path])
         #expect(r.status == 0)  // damage is a warning (CONTRACT.md), and no incident was found
-        #expect(r.text.contains("kustomize-controller.log.gz: gzip data is corrupt near compressed byte"))
+        // zlib inflate.c's reason, at the first byte of the deflate stream (trial 13: the message
+        // gave the bytes read in, 1494, as the place).
+        #expect(r.text.contains("kustomize-controller.log.gz: gzip data is corrupt near byte 10 (invalid block type): nothing could be inflated from it"), "\(r.text)")
         #expect(r.text.contains("No records were read: the input is damaged before its first record"))
         #expect(!r.text.contains("the input is empty"))
         // Empty input still says empty.
         let empty = dir.appendingPathComponent("empty.log")
         try Data().write(to: empty)
         #expect(try run(["--color", "never", empty.path]).text.contains("No records were read: the input is empty"))
+    }
+
+    /// A gzip header broken at offset 3 (FLG with reserved bits 5 to 7 set, RFC 1952 2.3.1:
+    /// "reserved FLG bits must be zero") is named at that byte with zlib's reason; damage after
+    /// some data says how much was inflated before it.
+    @Test func gzipDamageIsPlacedAtItsByte() throws {
+        let dir = try scratch("gzplace")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gz = try gzippedSample(in: dir)
+        var data = try Data(contentsOf: gz)
+        data[3] = 0xe0
+        try data.write(to: gz)
+        let r = try run(["--format", "json", gz.path])
+        #expect(r.stderr.contains("kustomize-controller.log.gz: gzip data is corrupt near byte 3 (unknown header flags set): nothing could be inflated from it"), "\(r.stderr)")
     }
 
     @Test func symlinkLoopIsWalkedOnce() throws {

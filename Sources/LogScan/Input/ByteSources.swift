@@ -127,6 +127,21 @@ public final class GzipSource: ByteSource {
     public private(set) var damage: String?
     /// Compressed bytes read so far.
     public private(set) var compressedBytes = 0
+    /// Bytes inflated so far.
+    public private(set) var inflatedBytes = 0
+
+    /// What `damage` says of corrupt data: zlib's reason and where, as the 0-based offset in the
+    /// compressed input of the last byte inflate consumed (`consumed` bytes; zlib reads a few
+    /// bytes ahead into its bit buffer, so "near"). A trial saw "near compressed byte 3002", the
+    /// bytes read in, for a header broken at offset 3. With nothing inflated the damage is in the
+    /// first member's header or first block: nothing was read (RFC 1952 2.3, the 10-byte header).
+    static func corruption(_ reason: String, at consumed: Int, inflated: Int) -> String {
+        let offset = max(0, consumed - 1)
+        if inflated == 0 {
+            return "gzip data is corrupt near byte \(offset) (\(reason)): nothing could be inflated from it"
+        }
+        return "gzip data is corrupt near byte \(offset) (\(reason)), after \(inflated) bytes inflated; reading stopped there, and the last lines before it may be garbled"
+    }
 
     public init(_ inner: ByteSource, name: String) throws {
         self.inner = inner
@@ -172,6 +187,7 @@ public final class GzipSource: ByteSource {
             stream.avail_out = uInt(buffer.count)
             let rc = inflate(&stream, Z_NO_FLUSH)
             let produced = buffer.count - Int(stream.avail_out)
+            defer { inflatedBytes += produced }
             switch rc {
             case Z_OK, Z_BUF_ERROR:
                 if produced > 0 { return produced }
@@ -180,7 +196,7 @@ public final class GzipSource: ByteSource {
                 if produced > 0 { return produced }
             default:
                 let msg = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                damage = "gzip data is corrupt near compressed byte \(compressedBytes) (\(msg)); reading stopped there, and the last lines before it may be garbled"
+                damage = Self.corruption(msg, at: compressedBytes - Int(stream.avail_in), inflated: inflatedBytes + produced)
                 finished = true
                 return produced
             }
