@@ -342,6 +342,25 @@ func scratch(_ tag: String) throws -> URL {
         #expect(r.text.contains("incidents of those objects were already under way when the window begins"))
         let json = try run(["--format", "json", "--since", "2026-11-24T03:00:00Z"] + logs)
         #expect(json.stderr.contains("failure record(s) before --since"))
+        // In the incident itself too (trial 12: the JSON told only stderr), for the text report
+        // under `when:`.
+        // Its records are those of the incident's own objects: in the window only infrastructure
+        // and flux-system fail (apps' next attempt comes after 03:10), so apps' are not its.
+        let incidents = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])["incidents"] as? [[String: Any]]
+        #expect(incidents?.first?["objects"] as? [String] == ["GitRepository/flux-system/flux-system", "Kustomization/flux-system/flux-system",
+                                                             "Kustomization/flux-system/infrastructure"])
+        let own = lines.map { RewrapTests.object(String($0)) }.filter { o in
+            let name = (o["Kustomization"] as? [String: Any])?["name"] as? String ?? ""
+            return (o["ts"] as? String ?? "") < "2026-11-24T03:00:00" && ["infrastructure", "flux-system"].contains(name)
+                && "\(o["msg"] ?? "") \(o["error"] ?? "")".contains("connection refused")
+        }
+        #expect(own.count == 31)
+        let underWay = try #require(incidents?.first?["under_way_before_since"] as? [String: Any])
+        #expect(underWay["first"] as? String == own.first?["ts"] as? String)
+        #expect(underWay["first"] as? String == "2026-11-24T02:43:05.966Z")
+        #expect(underWay["last"] as? String == own.last?["ts"] as? String)
+        #expect(underWay["records"] as? Int == own.count)
+        #expect(r.text.contains("under way:   before --since: failing from 02:43:05 UTC, 31 failure record(s) up to 02:59:46 UTC left out"), "\(r.text)")
         // Without --since nothing is left out and nothing is said.
         #expect(!(try run(logs)).text.contains("before --since"))
     }
@@ -355,6 +374,9 @@ func scratch(_ tag: String) throws -> URL {
         let sample = ["samples/oom-killed-source-controller/kustomize-controller.log", "samples/oom-killed-source-controller/source-controller.log"]
         let after = try run(["--since", "2026-11-25T10:20:00Z"] + sample)
         #expect(!after.text.contains("before --since"), "\(after.text)")
+        let afterJSON = try run(["--format", "json", "--since", "2026-11-25T10:20:00Z"] + sample)
+        let afterIncidents = try #require(try JSONSerialization.jsonObject(with: afterJSON.stdout) as? [String: Any])["incidents"] as? [[String: Any]]
+        #expect(afterIncidents?.allSatisfy { $0["under_way_before_since"] is NSNull } == true)
         // Between the last refusal and apps' recovery both were still failing.
         let between = try run(["--since", "2026-11-25T10:08:40Z"] + sample)
         #expect(between.text.contains("Kustomization/flux-system/apps from "), "\(between.text)")

@@ -42,6 +42,40 @@ public struct Earlier: Sendable, Codable, Equatable {
     public var status: IncidentStatus
 }
 
+/// An incident already under way when `--since` begins its window: the failure records of its
+/// objects before the window, left out of the incident (its `firstSeen` is in the window), that
+/// the same failure went on from (a trial: "already failing since" was told on standard error
+/// only, and the JSON's `first_seen` read as the failure's start).
+public struct UnderWay: Sendable, Codable, Equatable {
+    /// The first and the last failure record left out (UTC).
+    public var first: Timestamp
+    public var last: Timestamp
+    /// How many failure and wrapper records were left out.
+    public var count: Int
+
+    /// What of `failing` (`ScanResult.failingAtSince`: per object, the failure records before
+    /// `since` of objects not healthy again before it) belongs to an incident about `objects`
+    /// whose first event is `firstSeen`: the records of those objects, when the last of them is
+    /// within `gapMillis` (`Correlator.failureGap`) of the incident's first event, so that it is
+    /// the same failure going on, not one that stopped and came back. nil when none.
+    public static func of(objects: [ObjectRef], firstSeen: Timestamp, gapMillis: Int64,
+                          failing: [ObjectRef?: (first: Int64, last: Int64, count: Int)]) -> UnderWay? {
+        var out: UnderWay?
+        for o in Set(objects) {
+            guard let f = failing[o], firstSeen.millis - f.last <= gapMillis else { continue }
+            if var u = out {
+                u.first = Timestamp(millis: min(u.first.millis, f.first))
+                u.last = Timestamp(millis: max(u.last.millis, f.last))
+                u.count += f.count
+                out = u
+            } else {
+                out = UnderWay(first: Timestamp(millis: f.first), last: Timestamp(millis: f.last), count: f.count)
+            }
+        }
+        return out
+    }
+}
+
 /// Events that share a cause: one failure class and one upstream object within the window.
 public struct Incident: Sendable, Codable {
     public var id: String
@@ -79,6 +113,10 @@ public struct Incident: Sendable, Codable {
     /// When the Helm action that failed began (`ActionStart`), set by `IncidentStream`; nil when
     /// no HelmRelease of the incident logged one in the window before its first failure.
     public var actionStart: ActionStart?
+    /// With `--since`: the failure records of the incident's objects that came before the window
+    /// and were left out, when the failure went on into the window (`UnderWay.of`), set by
+    /// `IncidentStream`; nil without `--since` or when the incident began in the window.
+    public var underWay: UnderWay?
 
     /// What makes two incidents the same failure at different times: the class and the object
     /// the failure is about (the upstream, else the affected objects, else the controllers for

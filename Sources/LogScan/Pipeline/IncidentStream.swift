@@ -63,6 +63,8 @@ public final class IncidentStream {
     private let healthyByObject: [ObjectRef: [Int]]
     /// `ActionStart.index` of the scan's timelines.
     private let startsByRelease: [ObjectRef: [Int]]
+    /// With `--since`: `ScanResult.failingAtSince`, for `Incident.underWay`.
+    private let failingAtSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)]
     private let keepDiagnosed: Bool
     /// Incidents diagnosed to decide restart folding, by `Entry.slot` (when `keepDiagnosed`).
     private var diagnosed: [Int: Incident] = [:]
@@ -110,6 +112,7 @@ public final class IncidentStream {
                                     activity: scan.activity)
         healthyByObject = Recovery.index(scan.timelines)
         startsByRelease = ActionStart.index(scan.timelines)
+        failingAtSince = scan.filter.since.map { scan.failingAtSince($0) } ?? [:]
         spills = scan.spills
         scan.spills = []
 
@@ -253,6 +256,10 @@ public final class IncidentStream {
                 guard var i = diagnosed else { continue }
                 i.earlier = earlier[e.slot]
                 i.actionStart = ActionStart.of(i, timelines: scan.timelines, windowMillis: windowMillis, byRelease: startsByRelease)
+                if !failingAtSince.isEmpty {
+                    i.underWay = UnderWay.of(objects: [i.upstream].compactMap { $0 } + i.affected, firstSeen: i.firstSeen,
+                                             gapMillis: Correlator.failureGap(windowMillis: windowMillis), failing: failingAtSince)
+                }
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)
                 }

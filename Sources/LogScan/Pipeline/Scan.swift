@@ -130,18 +130,25 @@ public struct ScanResult: Sendable {
     public var failingBeforeSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)] = [:]
     public init() {}
 
+    /// `failingBeforeSince` without the objects healthy again before `since` (a healthy event
+    /// of the object after its last failure and before `since`, in `timelines`): what was still
+    /// failing when the window begins.
+    public func failingAtSince(_ since: Timestamp) -> [ObjectRef?: (first: Int64, last: Int64, count: Int)] {
+        let healthy = Recovery.index(timelines)
+        return failingBeforeSince.filter { k, v in
+            guard let object = k else { return true }
+            guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }) else { return true }
+            return r.time >= since
+        }
+    }
+
     /// `failingBeforeSince` as one warning, or nil when it is empty: how many failure records,
     /// of which objects (the first five, earliest first) and from when (UTC). An object healthy
     /// again before the window (a healthy event of it after its last failure and before `since`,
     /// in `timelines`) was no longer failing when the window begins and is not named (a trial:
     /// three Kustomizations recovered 9 minutes before the window were said to be under way).
     public func beforeSinceWarning(since: Timestamp) -> String? {
-        let healthy = Recovery.index(timelines)
-        let failing = failingBeforeSince.filter { k, v in
-            guard let object = k else { return true }
-            guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }) else { return true }
-            return r.time >= since
-        }
+        let failing = failingAtSince(since)
         guard !failing.isEmpty else { return nil }
         let total = failing.values.reduce(0) { $0 + $1.count }
         let named = failing.compactMap { k, v in k.map { ($0, v.first) } }

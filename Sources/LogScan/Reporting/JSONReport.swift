@@ -147,6 +147,11 @@ public enum JSONReport {
                 ("time", .string(a.time.rfc3339)), ("signature", .string(a.signature)),
                 ("source", a.location.map { .string($0.shown.file) } ?? .null), ("line", a.location.map { .int($0.shown.line) } ?? .null),
             ]) } ?? .null),
+            // Extension: with --since, the failure records before the window that this incident
+            // went on from (`UnderWay`), null when none.
+            ("under_way_before_since", i.underWay.map { u in .object([
+                ("first", .string(u.first.rfc3339)), ("last", .string(u.last.rfc3339)), ("records", .int(u.count)),
+            ]) } ?? .null),
             ("first_seen", .string(i.firstSeen.rfc3339)),
             ("last_seen", .string(i.lastSeen.rfc3339)),
             ("controllers", .array(i.controllers.map { .string($0) })),

@@ -350,9 +350,13 @@ public struct TextReport {
     /// The facts listed under an incident's heading, in order, each a label and a plain-text value
     /// (no colour): `when` (span), `began` (`beganLine`), `recovered`, `upstream`, `affected`
     /// (without the upstream), `controllers`, `downstream` (`downstreamSummary`), `earlier`
-    /// (`earlier(_:before:)`). Absent facts are left out. Shared by the text, Markdown and HTML reports.
+    /// (`earlier(_:before:)`); `under way` after `when` with `--since` (`Incident.underWay`). Absent facts are left out. Shared by the text, Markdown and HTML reports.
     func facts(_ i: Incident) -> [(label: String, value: String)] {
         var out: [(label: String, value: String)] = [("when", span(i))]
+        if let u = i.underWay {
+            out.append(("under way", "before --since: failing from \(Self.clock(u.first, from: i.firstSeen)) UTC, \(u.count) failure record(s) "
+                        + "up to \(Self.clock(u.last, from: i.firstSeen)) UTC left out"))
+        }
         if let b = beganLine(i) { out.append(("began", b)) }
         if let r = i.recovery { out.append(("recovered", recovered(r, after: i))) }
         if let u = i.upstream { out.append(("upstream", u.description)) }
