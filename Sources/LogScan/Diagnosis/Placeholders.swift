@@ -55,6 +55,10 @@ public struct PlaceholderFiller: Sendable {
     /// spec.targetNamespace or its own), so it fills `<workload-namespace>` when no wait log
     /// named the workloads (`learnWorkloads`).
     public var releaseNamespace: String?
+    /// The workloads (and Services) the first capture set that named any waited for, unique, in
+    /// its order: with several, a command about `<workload>` or `<workload-namespace>` that
+    /// `values` leaves unfilled is written once for each (`fillWorkloads`).
+    public var workloads: [ObjectRef] = []
     /// The namespace of the one HelmRelease the incident is about (Helm's storage namespace by
     /// default), nil with none or several.
     public var helmStorageNamespace: String?
@@ -229,6 +233,11 @@ public struct PlaceholderFiller: Sendable {
     public mutating func learnWorkloads(from captures: [String: String]) {
         guard values["workload-namespace"] == nil else { return }
         let found = Self.workloads(in: captures)
+        if workloads.isEmpty {
+            var unique: [ObjectRef] = []
+            for w in found where !unique.contains(w) { unique.append(w) }
+            workloads = unique
+        }
         guard let ns = found.first?.namespace, found.allSatisfy({ $0.namespace == ns }) else { return }
         values["workload-namespace"] = ns
         // A Service (Helm's LoadBalancer wait) gives the namespace only: its pods are not its own.
@@ -301,9 +310,47 @@ public struct PlaceholderFiller: Sendable {
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
         }
+        out = fillWorkloads(out)
         // A Helm release's workloads are in the release's namespace when no wait log named them.
         if let ns = releaseNamespace { out = out.replacingAll("<workload-namespace>", with: ns) }
         return out
+    }
+
+    /// A command about `<workload>` (`kubectl logs -n <workload-namespace> <workload> --previous`)
+    /// when the wait named 2 or 3 workloads, or about `<workload-namespace>` alone when they are
+    /// in 2 or 3 namespaces: one command each, chained with `&&` as `fillObjects` chains objects
+    /// (a trial: a health check of workloads in two namespaces kept `-n <workload-namespace>`).
+    /// A command that holds another placeholder (`kubectl describe pod -n <workload-namespace>
+    /// <pod>`: the pod is picked from the list) is left as it is; so is one with more workloads.
+    func fillWorkloads(_ text: String) -> String {
+        guard workloads.count > 1, text.holds("<workload") else { return text }
+        // Filled already by a later capture set (`learnWorkloads`): only its namespace's workloads.
+        let pool = values["workload-namespace"].map { ns in workloads.filter { $0.namespace == ns } } ?? workloads
+        var chars = Array(text)
+        var i = 0
+        let tokens = [Array("<workload-namespace>"), Array("<workload>")]
+        while i < chars.count {
+            guard tokens.contains(where: { i + $0.count <= chars.count && chars[i..<(i + $0.count)].elementsEqual($0) }) else {
+                i += 1; continue
+            }
+            let start = Self.commandStart(chars, before: i)
+            let end = Self.commandEnd(chars, after: i)
+            var command = String(chars[start..<end])
+            var trailing = ""
+            while command.last == " " { trailing.append(" "); command.removeLast() }
+            let names = command.holds("<workload>")
+            let units: [(namespace: String, workload: String)] = names
+                ? pool.filter { Self.workloadKinds.contains($0.kind) }.map { ($0.namespace, "\($0.kind.lowercased())/\($0.name)") }
+                : pool.reduce(into: [String]()) { if !$0.contains($1.namespace) { $0.append($1.namespace) } }.map { ($0, "") }
+            let rest = command.replacingAll("<workload-namespace>", with: "").replacingAll("<workload>", with: "")
+            guard (2...Self.maxObjects).contains(units.count), !rest.contains("<") else { i = end; continue }
+            let chained = units.map { u in
+                command.replacingAll("<workload-namespace>", with: u.namespace).replacingAll("<workload>", with: u.workload)
+            }.joined(separator: " && ") + trailing
+            chars.replaceSubrange(start..<end, with: Array(chained))
+            i = start + chained.count
+        }
+        return String(chars)
     }
 
     /// The kind named by the words just before `prefix`'s end (`... source git `), nil if none.
