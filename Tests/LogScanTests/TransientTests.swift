@@ -461,3 +461,35 @@ import Testing
         #expect(!h.evidenceFor.contains { $0.contains("could not unlock it") }, "\(h.evidenceFor)")
     }
 }
+
+/// `quotes:` (docs/PATTERNS.md): a mapping with `capture`, a named group of the regex, and
+/// `controller`, on a failure signature; anything else is named with file:line:column.
+@Suite struct QuotesFieldTests {
+    @Test func theBundledWaitQuotesSourceController() {
+        let q = PatternLoader.shipped().set.signature("helm-source-not-ready")?.quotes
+        #expect(q?.capture == "reason")
+        #expect(q?.controller == "source-controller")
+    }
+
+    @Test func badQuotesAreNamed() {
+        let yaml = """
+        version: 1
+        signatures:
+          - id: wait
+            severity: warning
+            quotes: {capture: why, controller: source-controller}
+            regex: 'not ready: (?<reason>.+)'
+          - id: started
+            severity: info
+            role: lifecycle
+            quotes: {capture: reason, controller: source-controller}
+            regex: 'started (?<reason>.+)'
+        """
+        var loader = PatternLoader()
+        loader.load(text: yaml, file: "user.yaml")
+        #expect(loader.diagnostics.map(\.description) == [
+            "user.yaml:5:13: error: quotes.capture `why` is not a named group of the regex",
+            "user.yaml:10:13: error: quotes applies to failure signatures only (this one is lifecycle)",
+        ])
+    }
+}

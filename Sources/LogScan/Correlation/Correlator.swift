@@ -117,6 +117,10 @@ public struct Incident: Sendable, Codable {
     /// and were left out, when the failure went on into the window (`UnderWay.of`), set by
     /// `IncidentStream`; nil without `--since` or when the incident began in the window.
     public var underWay: UnderWay?
+    /// The signatures of the errors its waits quote (`QuotedCause`: the capture `quoted` of its
+    /// events), sorted: the diagnosis reads them as the incident's own (`requires`, classes),
+    /// and an incident that quotes a cause someone must act on is not transient.
+    public var quotedCauses: [String] = []
 
     /// What makes two incidents the same failure at different times: the class and the object
     /// the failure is about (the upstream, else the affected objects, else the controllers for
@@ -534,7 +538,10 @@ public struct Correlator {
         let affected = Array(Set(occ.compactMap(\.object))).sorted()
         var objects = Set(affected.map(\.description))
         if let upstream { objects.insert(upstream.description) }
-        let severity = occ.map(\.severity).max() ?? .error
+        // The errors its waits quote count as its own (`QuotedCause`): a wait on a HelmChart
+        // whose pull is refused with 401 is an error, as the HelmChart's own record would be.
+        let quotedCauses = Set(occ.compactMap { $0.captures["quoted"] }).sorted()
+        let severity = (occ.map(\.severity) + quotedCauses.compactMap { patterns.signature($0)?.severity }).max() ?? .error
 
         // Signals: one per (signature, controller); the first occurrence gives captures and place,
         // the first kept text the example.
@@ -578,6 +585,8 @@ public struct Correlator {
 
         let sig = patterns.signature(primary.signature)
         var title = sig?.title ?? primary.signature
+        // A wait that quotes its source's error is titled by the error (`QuotedCause`).
+        if let q = primary.captures["quoted"], let quoted = patterns.signature(q) { title = quoted.title }
         if let delivery = wrappedDelivery {
             title = "\(patterns.signature(delivery.signature)?.title ?? delivery.signature) (\(title))"
         }
@@ -604,6 +613,7 @@ public struct Correlator {
             upstream: upstream, affected: affected, failureClass: primary.failureClass,
             signals: signals, signatures: Set(occ.map(\.signature)))
         incident.eventDelivery = eventDelivery
+        incident.quotedCauses = quotedCauses
         incident.runs = occ.compactMap { $0.run >= 0 ? $0.run : nil }
         TransientRule.apply(to: &incident, patterns: patterns)
         return incident

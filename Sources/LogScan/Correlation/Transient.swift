@@ -25,6 +25,7 @@ public enum TransientRule {
     ///    timed-out connection, a DNS timeout: faults that clear without anyone acting);
     /// 3. it is short: at most `maxRecordsPerObject` failure records per affected object, and its
     ///    events span at most `maxSpanMillis`;
+    ///    A wait that quotes its source's error (`Incident.quotedCauses`) counts as that error;
     /// 4. it holds no report of a failed reconcile (a signature declared `role: wrapper`, such as
     ///    `Reconciliation failed after 3m35s` once retryablehttp gave up, or `Reconciler error`),
     ///    unless the failure was a single record: one failed run, then success on the next.
@@ -50,6 +51,9 @@ public enum TransientRule {
                 && incident.lastSeen.millis - incident.firstSeen.millis <= oneRunMillis
         }
         guard failureKinds.allSatisfy({ patterns.signature($0.signature)?.transient == true }) else { return false }
+        // A wait that quotes its source's error (`QuotedCause`) is as transient as that error: a
+        // HelmChart's `401 Unauthorized` waits for new credentials, not for Flux's next retry.
+        guard incident.quotedCauses.allSatisfy({ patterns.signature($0)?.transient == true }) else { return false }
         // One record is one failure (its co-matching signatures are wrappers), so the failure
         // signals' counts are the failed records.
         let failedRecords = incident.signals.filter { $0.role == .failure }.reduce(0) { $0 + $1.count }

@@ -82,7 +82,13 @@ public struct Diagnoser {
             var out = incident
             let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
             var evidence = Evidence(pool)
-            let wants = wantedByClass[incident.failureClass] ?? unclassed
+            // The classes of the errors its waits quote (`Incident.quotedCauses`): hypotheses of
+            // those classes apply too, and read the window for their signals.
+            let classes = Set([incident.failureClass] + incident.quotedCauses.compactMap { patterns.signature($0)?.failureClass })
+            var wants = wantedByClass[incident.failureClass] ?? unclassed
+            for c in classes where c != incident.failureClass {
+                if let w = wantedByClass[c] { for n in w.indices where w[n] { wants[n] = true } }
+            }
             var i = candidates.lowerBound(from - bucket)
             while i < candidates.first.count, candidates.first[i] <= to {
                 if candidates.last[i] >= from, wants[Int(candidates.number[i])] {
@@ -112,11 +118,11 @@ public struct Diagnoser {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
             }
             // Once per incident, not per hypothesis: what `requires` tests, and the filler of the steps.
-            let signatures = incident.signatures.union(derived)
+            let signatures = incident.signatures.union(derived).union(incident.quotedCauses)
             let filler = PlaceholderFiller(incident: incident)
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
                 score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,
-                      signatures: signatures, filler: filler, activity: activity)
+                      signatures: signatures, classes: classes, filler: filler, activity: activity)
             }.sorted { a, b in a.confidence != b.confidence ? a.confidence > b.confidence : a.id < b.id }
             return out
         }
@@ -456,12 +462,14 @@ public struct Diagnoser {
     /// - Parameters:
     ///   - numbers: per condition of `h.supports` and of `h.contradicts`, its signals' numbers
     ///     (`numbers(_:_:)`).
-    ///   - signatures: the incident's signatures and the derived signals (what `requires` tests).
+    ///   - signatures: the incident's signatures, the errors it quotes and the derived signals
+    ///     (what `requires` tests).
+    ///   - classes: the incident's class and those of the errors it quotes (`Incident.quotedCauses`).
     ///   - filler: `PlaceholderFiller(incident: incident)`.
     func score(_ h: Hypothesis, numbers: (supports: [[Int]], contradicts: [[Int]]), incident: Incident, evidence: Evidence,
-               derived: Set<String>, signatures: Set<String>, filler: PlaceholderFiller,
+               derived: Set<String>, signatures: Set<String>, classes: Set<String>, filler: PlaceholderFiller,
                activity: [String: Set<Int64>]) -> RankedHypothesis? {
-        if !h.classes.isEmpty, !h.classes.contains(incident.failureClass) { return nil }
+        if !h.classes.isEmpty, !h.classes.contains(where: classes.contains) { return nil }
         // `requires` looks at the incident's own signals; supports/contradicts at the whole window.
         if !h.requiresAny.isEmpty, !h.requiresAny.contains(where: signatures.contains) { return nil }
         if !h.requiresAll.allSatisfy(signatures.contains) { return nil }

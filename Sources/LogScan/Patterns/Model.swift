@@ -68,6 +68,11 @@ public struct Signature: @unchecked Sendable {
     /// lease write the API server accepted, and the controller leads again). It resolves an
     /// incident about the controller itself (`Incident.resolutionTargets`), as a healthy event does.
     public var controllerHealthy = false
+    /// `quotes:` (extension, docs/PATTERNS.md; failure signatures only): a wait whose named
+    /// capture `capture` quotes another object's error as `controller` logged it (helm-controller's
+    /// `HelmChart 'ns/name' is not ready: <the HelmChart's Ready message>`, FLUX-LOGS.md 3.2,
+    /// 3.11). The quoted text is matched against `controller`'s signatures (`QuotedCause`).
+    public var quotes: (capture: String, controller: String)?
 
     public var healthy: Bool { role == .healthy }
 }

@@ -72,7 +72,7 @@ public struct PatternLoader {
 
     static let signatureFields: Set<String> = [
         "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
-        "literal", "regex", "examples", "source", "transient", "controller_healthy",
+        "literal", "regex", "examples", "source", "transient", "controller_healthy", "quotes",
     ]
 
     mutating func signature(_ node: Node, file: String) -> Signature? {
@@ -193,6 +193,25 @@ public struct PatternLoader {
                 fail(t, file, "controller_healthy applies to lifecycle signatures only (this one is \(role.rawValue); a healthy one already counts)"); return nil
             }
             signature.controllerHealthy = v
+        }
+        if let q = fields["quotes"] {
+            guard case .mapping(let m) = q else { fail(q, file, "`quotes` must be a mapping with `capture` and `controller`"); return nil }
+            var capture: String?, controller: String?
+            for (mk, mv) in m {
+                switch mk.string {
+                case "capture": capture = mv.string
+                case "controller": controller = mv.string
+                default: fail(mk, file, "unknown field `\(mk.string ?? "?")` in quotes (expected capture, controller)")
+                }
+            }
+            guard role == .failure else { fail(q, file, "quotes applies to failure signatures only (this one is \(role.rawValue))"); return nil }
+            guard let capture, let controller, !controller.isEmpty else {
+                fail(q, file, "`quotes` needs `capture` (a named group of the regex) and `controller`"); return nil
+            }
+            guard regex.names.contains(where: { $0.name == capture }) else {
+                fail(q, file, "quotes.capture `\(capture)` is not a named group of the regex"); return nil
+            }
+            signature.quotes = (capture, controller)
         }
         return signature
     }

@@ -243,9 +243,12 @@ public final class LogScanner {
         let failureClass: String
         /// UTF-8 length of the regex pattern (the tie-break between failure signatures).
         let patternLength: Int
+        /// `Signature.quotes`.
+        let quotes: (capture: String, controller: String)?
         init(_ s: Signature) {
             id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
             patternLength = s.regex.pattern.utf8.count
+            quotes = s.quotes
         }
     }
     let facts: [SignatureFacts]
@@ -1306,12 +1309,30 @@ public final class LogScanner {
             for hit in hits {
                 let sig = facts[hit.signature]
                 let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
-                newEvents.append(Event(
+                var event = Event(
                     time: record.time, controller: controller ?? "unknown", object: record.object,
                     signature: sig.id, severity: sig.severity, role: role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
                     text: cut(record.payload, at: 2000), stream: stream,
-                    signatureIndex: hit.signature, timeInherited: record.timeInherited))
+                    signatureIndex: hit.signature, timeInherited: record.timeInherited)
+                // A wait that quotes its source's error (`Signature.quotes`): the error's own
+                // signature names it, and joins as evidence (`QuotedCause`).
+                if let q = sig.quotes, let text = hit.captures[q.capture], !text.isEmpty,
+                   let quoted = QuotedCause.match(text, controller: q.controller, matcher: scanner.matcher, facts: facts,
+                                                  excluding: hit.signature) {
+                    let qf = facts[quoted.signature]
+                    event.captures["quoted"] = qf.id
+                    var evidence = Event(
+                        time: record.time, controller: controller ?? "unknown", object: record.object,
+                        signature: qf.id, severity: qf.severity, role: .lifecycle, failureClass: qf.failureClass,
+                        captures: quoted.captures, location: record.location, level: record.level,
+                        text: event.text, stream: stream, signatureIndex: quoted.signature, timeInherited: record.timeInherited)
+                    evidence.quoted = true
+                    newEvents.append(event)
+                    newEvents.append(evidence)
+                    continue
+                }
+                newEvents.append(event)
             }
             let mined = scanner.mining.unknownError(record, hits: hits)
             let note = scanner.lifetimes.roles.note(record, hits: hits)
@@ -1438,8 +1459,10 @@ public final class LogScanner {
             if !countsOnly, e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
             return
         }
-        state.stats.events += 1
-        eventCounts[e.signatureIndex] += 1
+        if !e.quoted {
+            state.stats.events += 1
+            eventCounts[e.signatureIndex] += 1
+        }
         if countsOnly {
             eventObserver?(e)
             return

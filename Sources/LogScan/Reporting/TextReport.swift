@@ -332,6 +332,13 @@ public struct TextReport {
             parts.append("\(Cascade.describe(of)) (\(names.joined(separator: ", ")))")
         }
         var waiting = "waiting on it"
+        // Waits more than a minute older than the root's first failure: the root's own log began
+        // later (a restarted source-controller's container) and the waits tell since when (trial
+        // 14: 50 minutes). Within a minute it is the order two controllers logged one failure in.
+        if let first = i.downstream.map(\.firstSeen).min(by: { $0.millis < $1.millis }), i.firstSeen.millis - first.millis > 60_000 {
+            let before = goDuration(seconds: Double(i.firstSeen.millis - first.millis) / 1000)
+            waiting += " from \(Self.clock(first, from: i.firstSeen)) UTC (\(before) before the first failure above)"
+        }
         if let last = i.downstream.map(\.lastSeen).max(by: { $0.millis < $1.millis }), last.millis > i.lastSeen.millis {
             let after = goDuration(seconds: Double(last.millis - i.lastSeen.millis) / 1000)
             waiting += ", the last at \(Self.clock(last, from: i.firstSeen)) UTC (\(after) after the last failure above)"
