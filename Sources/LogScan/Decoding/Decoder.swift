@@ -250,6 +250,10 @@ public enum RecordDecoder {
         func finish(into r: inout Record) {
             if r.message.isEmpty, let m = eventMessage { r.message = m }
             if r.logger == "events", let m = eventMessage { r.message = m }  // recorder lines: msg is the event message too
+            // notification-controller's `dispatching event` (logger `event-server`) carries the
+            // event it relays in `message` (internal/server/event_handlers.go): kept for
+            // `Signature.relays`.
+            else if !r.message.isEmpty, let m = eventMessage, r.message != m { r.fields["message"] = m }
 
             let kind = controllerKind ?? reconcilerKind ?? kindObject?.kind
             if let ko = kindObject {

@@ -17,18 +17,54 @@ enum QuotedCause {
     /// - Parameters:
     ///   - text: the quoted message (UTF-8, decoded: no JSON escapes).
     ///   - facts: per signature index, what the scanner knows of it (`LogScanner.facts`).
+    ///   - only: the signatures whose literals the prefilter found on the record's line (the
+    ///     quote is part of it), nil for all.
     static func match(_ text: String, controller: String, matcher: SignatureMatcher, facts: [LogScanner.SignatureFacts],
-                      excluding: Int) -> SignatureHit? {
+                      excluding: Int, only: [Int]? = nil) -> SignatureHit? {
         var record = Record(location: SourceLocation(file: "", line: 0))
         record.message = text
         record.payload = text
         record.controller = controller
-        let hits = matcher.match(record, only: nil).filter { $0.signature != excluding && facts[$0.signature].role == .failure }
+        let hits = matcher.match(record, only: only).filter { $0.signature != excluding && facts[$0.signature].role == .failure }
         return hits.max { a, b in
             let sa = facts[a.signature], sb = facts[b.signature]
             if sa.severity != sb.severity { return sa.severity < sb.severity }
             if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
             return sa.id > sb.id
+        }
+    }
+
+    /// The events a relayed message stands for (`Signature.relays`): `text` matched as a record of
+    /// `controller`, its failure and wrapper hits as events of that controller (one record, one
+    /// failure: the most specific failure is the cause, other failures wrappers, as the scanner
+    /// decides for a record of its own), marked `Event.quoted` (not counted as hits). Time, object,
+    /// place and text are the caller's to set. Trial 14: helm-controller at info level logs no
+    /// Helm error; notification-controller's `dispatching event` relayed `Helm upgrade failed ...
+    /// field is immutable` and the report said "the Helm error says why" without it.
+    /// - Parameter only: the signatures whose literals the prefilter found on the record's line,
+    ///   nil for all.
+    static func relayed(_ text: String, controller: String, matcher: SignatureMatcher, facts: [LogScanner.SignatureFacts],
+                        only: [Int]? = nil) -> [Event] {
+        var record = Record(location: SourceLocation(file: "", line: 0))
+        record.message = text
+        record.payload = text
+        record.controller = controller
+        let hits = matcher.match(record, only: only).filter { facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper }
+        let failures = hits.filter { facts[$0.signature].role == .failure }
+        let cause = failures.max { a, b in
+            let sa = facts[a.signature], sb = facts[b.signature]
+            if sa.severity != sb.severity { return sa.severity < sb.severity }
+            if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
+            return sa.id > sb.id
+        }?.signature
+        return hits.map { hit in
+            let f = facts[hit.signature]
+            var e = Event(time: nil, controller: controller, object: nil, signature: f.id, severity: f.severity,
+                          role: f.role == .failure && hit.signature != cause ? .wrapper : f.role, failureClass: f.failureClass,
+                          captures: hit.captures, location: record.location, level: .unknown, text: text, stream: 0,
+                          signatureIndex: hit.signature)
+            e.quoted = true
+            return e
         }
     }
 }

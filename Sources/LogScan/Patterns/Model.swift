@@ -73,6 +73,12 @@ public struct Signature: @unchecked Sendable {
     /// `HelmChart 'ns/name' is not ready: <the HelmChart's Ready message>`, FLUX-LOGS.md 3.2,
     /// 3.11). The quoted text is matched against `controller`'s signatures (`QuotedCause`).
     public var quotes: (capture: String, controller: String)?
+    /// `relays:` (extension, docs/PATTERNS.md): the record relays an event of the object it names,
+    /// whose message is the record's field of this name (notification-controller's `dispatching
+    /// event` with `message`, internal/server/event_handlers.go). The message is matched as a
+    /// record of the controller that reconciles the object's kind; its failure and wrapper hits
+    /// are events of that controller about the object (`QuotedCause.relayed`).
+    public var relays: String?
 
     public var healthy: Bool { role == .healthy }
 }

@@ -72,7 +72,7 @@ public struct PatternLoader {
 
     static let signatureFields: Set<String> = [
         "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
-        "literal", "regex", "examples", "source", "transient", "controller_healthy", "quotes",
+        "literal", "regex", "examples", "source", "transient", "controller_healthy", "quotes", "relays",
     ]
 
     mutating func signature(_ node: Node, file: String) -> Signature? {
@@ -212,6 +212,10 @@ public struct PatternLoader {
                 fail(q, file, "quotes.capture `\(capture)` is not a named group of the regex"); return nil
             }
             signature.quotes = (capture, controller)
+        }
+        if let r = fields["relays"] {
+            guard let field = r.string, !field.isEmpty else { fail(r, file, "relays must name a field of the record (message)"); return nil }
+            signature.relays = field
         }
         return signature
     }

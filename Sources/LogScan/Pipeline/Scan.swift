@@ -245,10 +245,13 @@ public final class LogScanner {
         let patternLength: Int
         /// `Signature.quotes`.
         let quotes: (capture: String, controller: String)?
+        /// `Signature.relays`.
+        let relays: String?
         init(_ s: Signature) {
             id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
             patternLength = s.regex.pattern.utf8.count
             quotes = s.quotes
+            relays = s.relays
         }
     }
     let facts: [SignatureFacts]
@@ -261,6 +264,9 @@ public final class LogScanner {
     /// not a generic wrapper (`ErrorRule.isGenericWrapper`), not a panic (whose `[recovered]`
     /// is read from the decoded text).
     let quick: [Bool]
+    /// Per signature: whether it relays another controller's event (`Signature.relays`): a record
+    /// it hits whose line holds another signature's literal is decoded in full (`StreamState.quick`).
+    let relaying: [Bool]
     /// The signatures that hit the record `StreamState.quick` reads (reused between records).
     var quickHits: [Int] = []
     /// Called with every matched event that passes the filters, once its controller is known
@@ -373,6 +379,7 @@ public final class LogScanner {
         self.store = EventStore(patterns: patterns, windowSeconds: windowSeconds)
         self.lifetimes = LifetimeTracker(patterns: patterns)
         let roles = lifetimes.roles, generic = mining.generic
+        self.relaying = patterns.signatures.map { $0.relays != nil }
         self.quick = patterns.signatures.indices.map { i in
             let s = patterns.signatures[i]
             return (s.role == .healthy || s.role == .lifecycle) && (s.field == .text || s.field == .message)
@@ -869,6 +876,9 @@ public final class LogScanner {
                 roles.apply(i, to: &note, capture: { matcher.lastCapture(named: $0, of: i, in: message) },
                             message: { String(decoding: message, as: UTF8.self) })
             }), hits.allSatisfy({ scanner.quick[$0] }) else { return false }
+            // A relayed event whose text may hold a failure (another signature's literal is on the
+            // line, in its `message`): decoded in full, where `Signature.relays` is read.
+            if hits.contains(where: { scanner.relaying[$0] }), candidates.contains(where: { !scanner.quick[$0] }) { return false }
             // No signature hit: what `process` does with a record that has no event, unless the
             // line holds a word that may make it an unknown error (`ErrorRule.isErrorRecord`
             // reads the message for them: the prefilter's extra literals) and it must be mined.
@@ -1319,7 +1329,7 @@ public final class LogScanner {
                 // signature names it, and joins as evidence (`QuotedCause`).
                 if let q = sig.quotes, let text = hit.captures[q.capture], !text.isEmpty,
                    let quoted = QuotedCause.match(text, controller: q.controller, matcher: scanner.matcher, facts: facts,
-                                                  excluding: hit.signature) {
+                                                  excluding: hit.signature, only: record.candidates) {
                     let qf = facts[quoted.signature]
                     event.captures["quoted"] = qf.id
                     var evidence = Event(
@@ -1333,6 +1343,22 @@ public final class LogScanner {
                     continue
                 }
                 newEvents.append(event)
+                // A relayed event of the record's object (`Signature.relays`): what its own
+                // controller's record of it would say.
+                if let field = sig.relays, let text = record.fields[field], !text.isEmpty, let object = record.object,
+                   let owner = FluxControllers.byKind[object.kind.lowercased()] {
+                    for var e in QuotedCause.relayed(text, controller: owner, matcher: scanner.matcher, facts: facts,
+                                                     only: record.candidates) {
+                        e.time = record.time
+                        e.object = object
+                        e.location = record.location
+                        e.level = record.level
+                        e.text = event.text
+                        e.stream = stream
+                        e.timeInherited = record.timeInherited
+                        newEvents.append(e)
+                    }
+                }
             }
             let mined = scanner.mining.unknownError(record, hits: hits)
             let note = scanner.lifetimes.roles.note(record, hits: hits)

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// notification-controller logs each event it forwards: `dispatching event` (logger
+/// `event-server`) with the event's `message` and `eventInvolvedObject` (internal/server/
+/// event_handlers.go, FLUX-LOGS.md 1.4). helm-controller at its default `--log-level=info` logs no
+/// Helm error; the `UpgradeFailed` event it records carries it, and notification-controller's
+/// relay may be its only copy (trial 14: the report said "the Helm error says why" without it).
+/// `notification-dispatching` declares `relays: message`: the message is matched as a record of
+/// the object's controller (Sources/LogScan/Matching/QuotedCause.swift `relayed`).
+@Suite struct RelayedEventTests {
+    /// helm-controller v1 at info level: out of sync, the upgrade, the failed state and the
+    /// terminal error (FLUX-LOGS.md 3.1, 3.7).
+    static let helmController = [
+        #"{"level":"info","ts":"2024-05-20T02:00:00.000Z","msg":"release out-of-sync with desired state: chart version changed","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"backend","namespace":"shop"},"namespace":"shop","name":"backend","reconcileID":"377e6ff8-8e83-5961-2e84-3b2c7e96ba87"}"#,
+        #"{"level":"info","ts":"2024-05-20T02:00:00.010Z","msg":"running 'upgrade' action with timeout of 5m0s","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"backend","namespace":"shop"},"namespace":"shop","name":"backend","reconcileID":"4b17653e-5213-dcb1-e833-7be0cf4b4d1f"}"#,
+        #"{"level":"info","ts":"2024-05-20T02:05:00.000Z","msg":"release is in a failed state","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"backend","namespace":"shop"},"namespace":"shop","name":"backend","reconcileID":"0718c1a4-b173-61da-cdd1-73e9522aeca5"}"#,
+        #"{"level":"error","ts":"2024-05-20T02:05:00.020Z","msg":"Reconciler error","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"backend","namespace":"shop"},"namespace":"shop","name":"backend","reconcileID":"10abffe1-5bfe-0688-5b80-4cd57c7573a5","error":"terminal error: exceeded maximum retries: cannot remediate failed release"}"#,
+    ]
+    /// The relayed `UpgradeFailed` event: helm-controller's `Helm upgrade failed for release %s/%s
+    /// with chart %s@%s: %s` (FLUX-LOGS.md 3.7), here an immutable Deployment selector.
+    static let notificationController = [
+        #"{"level":"info","ts":"2024-05-20T02:05:00.040Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"HelmRelease","namespace":"shop","name":"backend","uid":"7c1e2f3a-0b1c-4d5e-8f90-a1b2c3d4e5f6","apiVersion":"helm.toolkit.fluxcd.io/v2","resourceVersion":"99123"},"message":"Helm upgrade failed for release shop/backend with chart backend@2.0.0: cannot patch \"backend\" with kind Deployment: Deployment.apps \"backend\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"backend-v2\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n\nLast Helm logs:\n\npreparing upgrade for backend"}"#,
+    ]
+
+    func scan(_ files: [String: [String]], _ args: [String] = ["--format", "json"]) throws -> RunResult {
+        let dir = try scratch("relayed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, lines) in files {
+            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return try run(args + [dir.path])
+    }
+
+    @Test func theRelayedHelmErrorIsTheCause() throws {
+        let r = try scan(["helm-controller.log": Self.helmController, "notification-controller.log": Self.notificationController])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        let i = try #require(incidents.first)
+        let immutable = (i["signals"] as? [[String: Any]])?.first { $0["signature"] as? String == "apply-immutable-field" }
+        #expect(immutable?["controller"] as? String == "helm-controller")
+        #expect((immutable?["example"] as? [String: Any])?["line"] as? Int == 1)
+        #expect(((immutable?["example"] as? [String: Any])?["source"] as? String)?.hasSuffix("notification-controller.log") == true)
+        #expect((i["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "immutable-field-change")
+    }
+
+    /// Without it, the same HelmRelease has only helm-controller's state lines: no cause.
+    @Test func withoutTheRelayNoCauseIsNamed() throws {
+        let r = try scan(["helm-controller.log": Self.helmController])
+        let i = try #require((try json(r.stdout)["incidents"] as? [[String: Any]])?.first)
+        #expect((i["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "helm-action-failed")
+    }
+
+    /// A relayed healthy event is no failure, and a relay is not counted as a hit of what it
+    /// relays (`--counts` counts each signature's own records).
+    @Test func relaysAreNotCountedAndHealthyOnesAddNothing() throws {
+        let r = try scan(["notification-controller.log": Self.notificationController], ["--counts"])
+        let counts = Dictionary(uniqueKeysWithValues: r.text.split(separator: "\n").map { row in
+            let cols = row.split(separator: "\t")
+            return (String(cols[0]), Int(cols[1]) ?? -1)
+        })
+        #expect(counts["notification-dispatching"] == 1)
+        #expect(counts["apply-immutable-field"] == 0)
+        let healthy = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Reconciliation finished in 2.1s, next run in 10m0s"}"#
+        let quiet = try scan(["notification-controller.log": [healthy]])
+        #expect((try json(quiet.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
+    }
+}
