@@ -64,5 +64,10 @@ import Testing
         let healthy = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Reconciliation finished in 2.1s, next run in 10m0s"}"#
         let quiet = try scan(["notification-controller.log": [healthy]])
         #expect((try json(quiet.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
+        // A relayed wait (transient, `source-artifact-not-ready`) is kustomize-controller's own
+        // info line too: not taken twice.
+        let wait = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Source artifact not found, retrying in 30s"}"#
+        let waits = try scan(["notification-controller.log": [wait]])
+        #expect((try json(waits.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
     }
 }

@@ -37,7 +37,7 @@ enum QuotedCause {
     /// The events a relayed message stands for (`Signature.relays`): `text` matched as a record of
     /// `controller`, its failure and wrapper hits as events of that controller (one record, one
     /// failure: the most specific failure is the cause, other failures wrappers, as the scanner
-    /// decides for a record of its own), marked `Event.quoted` (not counted as hits). Time, object,
+    /// decides for a record of its own; transient failures left out), marked `Event.quoted` (not counted as hits). Time, object,
     /// place and text are the caller's to set. Trial 14: helm-controller at info level logs no
     /// Helm error; notification-controller's `dispatching event` relayed `Helm upgrade failed ...
     /// field is immutable` and the report said "the Helm error says why" without it.
@@ -49,7 +49,11 @@ enum QuotedCause {
         record.message = text
         record.payload = text
         record.controller = controller
-        let hits = matcher.match(record, only: only).filter { facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper }
+        // Not the transient ones (waits, refused connections): the object's own controller logs
+        // those at info, and a second copy of each would double what `TransientRule` counts.
+        let hits = matcher.match(record, only: only).filter {
+            (facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper) && !facts[$0.signature].transient
+        }
         let failures = hits.filter { facts[$0.signature].role == .failure }
         let cause = failures.max { a, b in
             let sa = facts[a.signature], sb = facts[b.signature]

@@ -247,11 +247,14 @@ public final class LogScanner {
         let quotes: (capture: String, controller: String)?
         /// `Signature.relays`.
         let relays: String?
+        /// `Signature.transient`.
+        let transient: Bool
         init(_ s: Signature) {
             id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
             patternLength = s.regex.pattern.utf8.count
             quotes = s.quotes
             relays = s.relays
+            transient = s.transient
         }
     }
     let facts: [SignatureFacts]
