@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import LogScan
+
+/// A HelmChart's source decides which checks and fixes apply (trial 14): an OCI HelmRepository
+/// (Helm's registry client, docker-registry secrets), an HTTP/S HelmRepository (Helm's HTTP
+/// getter, basic-auth secrets), or a GitRepository or Bucket the chart is packaged from (a path,
+/// no version). Records are Flux's current JSON shape (FLUX-LOGS.md 1.2 third era): source-
+/// controller's `Reconciler error` for the HelmChart (3.1, 3.8) and helm-controller's
+/// `HelmChart '<ns>/<name>' is not ready: <message>` (3.2, 3.11).
+@Suite struct HelmChartSourceTests {
+    /// source-controller's `Reconciler error` for HelmChart `namespace/name`.
+    static func chartError(_ ts: String, _ name: String, _ error: String, namespace: String = "flux-system") -> String {
+        #"{"level":"error","ts":"\#(ts)","msg":"Reconciler error","controller":"helmchart","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"HelmChart","HelmChart":{"name":"\#(name)","namespace":"\#(namespace)"},"namespace":"\#(namespace)","name":"\#(name)","reconcileID":"87751d4c-a850-4e2c-84dc-da6a797d76de","error":"\#(error.replacingOccurrences(of: "\"", with: "\\\""))"}"#
+    }
+
+    /// helm-controller v1 waiting on its HelmChart (helm-controller's `%s '%s/%s' is not ready: %s`).
+    static func waiting(_ ts: String, release: String, releaseNamespace: String, chart: String, _ message: String) -> String {
+        let msg = "HelmChart '\(chart)' is not ready: \(message)".replacingOccurrences(of: "\"", with: "\\\"")
+        return #"{"level":"info","ts":"\#(ts)","msg":"\#(msg)","controller":"helmrelease","controllerGroup":"helm.toolkit.fluxcd.io","controllerKind":"HelmRelease","HelmRelease":{"name":"\#(release)","namespace":"\#(releaseNamespace)"},"namespace":"\#(releaseNamespace)","name":"\#(release)","reconcileID":"71992790-f25b-4c8f-8c67-c515fcb4d02b"}"#
+    }
+
+    /// Ten retries of `error` by source-controller (09:00–09:45) and helm-controller waiting on the
+    /// chart every five minutes, scanned and diagnosed.
+    static func scan(chart: String, namespace: String = "flux-system", release: String, releaseNamespace: String,
+                     _ error: String, sourceLogs: Bool = true, helmLogs: Bool = true) throws -> [Incident] {
+        var files: [(String, [String])] = []
+        if sourceLogs {
+            files.append(("source-controller.log", (0..<10).map {
+                chartError("2024-10-22T09:\(String(format: "%02d", $0 * 5)):00.000Z", chart, error, namespace: namespace)
+            }))
+        }
+        if helmLogs {
+            files.append(("helm-controller.log", (0..<10).map {
+                waiting("2024-10-22T09:\(String(format: "%02d", $0 * 5)):01.000Z", release: release, releaseNamespace: releaseNamespace,
+                        chart: "\(namespace)/\(chart)", error)
+            }))
+        }
+        return try TransientTests.incidents(files)
+    }
+
+    // MARK: An OCI HelmRepository's pull refused by the registry (trial 14 defect 2)
+
+    /// controlplaneio-fluxcd/flux-operator#109 (Flux 2.4, HelmRepository type oci, url
+    /// oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator): the registry's token service
+    /// refused an anonymous pull. It was ranked helm-chart-unavailable ("Pin a chart version that
+    /// exists") and registry-auth-failed was not listed.
+    static let anonymousTokenRefused = "chart pull error: failed to download chart for remote reference: failed to get 'oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator/flux-operator:0.10.0': failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%!A(MISSING)controlplaneio-fluxcd%!F(MISSING)charts%!F(MISSING)flux-operator%!F(MISSING)flux-operator%!A(MISSING)pull&service=ghcr.io: 403 Forbidden"
+
+    @Test func anOCIChartPullRefusedByTheTokenServiceIsACredentialsFailure() throws {
+        let found = try Self.scan(chart: "flux-system-flux-operator", release: "flux-operator", releaseNamespace: "flux-system",
+                                  Self.anonymousTokenRefused)
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "registry-auth-failed")
+        // The registry and repository of the chart's reference (oci://ghcr.io/<repository>:0.10.0).
+        #expect(first.checks.contains { $0.hasPrefix("crane ls ghcr.io/controlplaneio-fluxcd/charts/flux-operator/flux-operator | tail") }, "\(first.checks)")
+        #expect(first.remediation.contains { $0.contains("flux create secret oci <secret> --url=ghcr.io ") }, "\(first.remediation)")
+        #expect(!(first.checks + first.remediation).contains { $0.contains("helm repo add") || $0.contains("Pin a chart version") })
+    }
+
+    /// helm-controller's line alone (no source-controller logs) quotes the same error; and the
+    /// wording of Helm >= 3.18 (oras-go v2), real in WirelessCar/nauth#57:
+    /// `GET "https://ghcr.io/token?...": response status code 403: denied: requested access to
+    /// the resource is denied`; and fluxcd/flux2#3438's older `unexpected status: 403 Forbidden`.
+    @Test(arguments: [
+        (anonymousTokenRefused, false),
+        ("chart pull error: failed to download chart for remote reference: failed to get 'oci://ghcr.io/wirelesscar/nauth/nauth:0.2.0': failed to perform \"FetchReference\" on source: GET \"https://ghcr.io/v2/wirelesscar/nauth/nauth/manifests/0.2.0\": GET \"https://ghcr.io/token?scope=repository%3Awirelesscar%2Fnauth%2Fnauth%3Apull&service=ghcr.io\": response status code 403: denied: requested access to the resource is denied", true),
+        ("chart pull error: failed to download chart for remote reference: failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden", true),
+    ])
+    func everyWordingOfTheRefusalIsACredentialsFailure(_ error: String, sourceLogs: Bool) throws {
+        let found = try Self.scan(chart: "nats-system-nats-auth", release: "nats-auth", releaseNamespace: "nats-system", error,
+                                  sourceLogs: sourceLogs)
+        #expect(found.first?.hypotheses.first?.id == "registry-auth-failed", "\(found.first?.hypotheses.map(\.id) ?? [])")
+    }
+}
