@@ -56,6 +56,8 @@ import Testing
         #expect(first.checks.contains { $0.hasPrefix("crane ls ghcr.io/controlplaneio-fluxcd/charts/flux-operator/flux-operator | tail") }, "\(first.checks)")
         #expect(first.remediation.contains { $0.contains("flux create secret oci <secret> --url=ghcr.io ") }, "\(first.remediation)")
         #expect(!(first.checks + first.remediation).contains { $0.contains("helm repo add") || $0.contains("Pin a chart version") })
+        // An OCI repository's secret is a docker-registry one: no basic-auth steps.
+        #expect(!(first.checks + first.remediation).contains { $0.contains("flux create secret helm") || $0.contains("{.data.username}") })
     }
 
     /// helm-controller's line alone (no source-controller logs) quotes the same error; and the
@@ -71,5 +73,38 @@ import Testing
         let found = try Self.scan(chart: "nats-system-nats-auth", release: "nats-auth", releaseNamespace: "nats-system", error,
                                   sourceLogs: sourceLogs)
         #expect(found.first?.hypotheses.first?.id == "registry-auth-failed", "\(found.first?.hypotheses.map(\.id) ?? [])")
+    }
+
+    // MARK: An HTTP/S Helm repository's 401 (trial 14 defect 5)
+
+    /// Helm's HTTP getter answers `failed to fetch <url> : 401 Unauthorized` (helm
+    /// pkg/getter/httpgetter.go `failed to fetch %s : %s`); only an HTTP/S HelmRepository pulls
+    /// through it. Its spec.secretRef holds basic auth, keys `username` and `password` (Flux CLI:
+    /// `flux create secret helm` "generates a Kubernetes secret with basic authentication
+    /// credentials", flags --username, --password). The steps read `.data.\.dockerconfigjson`,
+    /// ran `crane ls <registry>/<repo>` and told to `flux create secret oci`, a secret the HTTP
+    /// getter does not read.
+    static let chartUnauthorized = "chart pull error: failed to download chart for remote reference: failed to fetch https://charts.example.com/charts/postgresql-12.5.6.tgz : 401 Unauthorized"
+
+    @Test func anHTTPRepositorysRefusalGetsBasicAuthSteps() throws {
+        let found = try Self.scan(chart: "db-postgres", release: "postgres", releaseNamespace: "db", Self.chartUnauthorized)
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "registry-auth-failed")
+        let all = first.checks + first.remediation
+        #expect(!all.contains { $0.contains("dockerconfigjson") || $0.hasPrefix("crane ") || $0.contains("flux create secret oci") }, "\(all)")
+        #expect(first.checks.contains { $0.hasPrefix("kubectl -n flux-system get secret <secret> -o jsonpath='{.data.username}' | base64 -d") }, "\(first.checks)")
+        // The URL that answered 401, tried from outside with the same credentials.
+        #expect(first.checks.contains { $0.hasPrefix("curl -sS -o /dev/null -w '%{http_code}\\n' -u <user>:<password> https://charts.example.com/charts/postgresql-12.5.6.tgz") }, "\(first.checks)")
+        #expect(first.remediation.contains { $0.contains("flux create secret helm <secret> --username=<user> --password=<password>") }, "\(first.remediation)")
+        #expect(first.remediation.contains("Then retry at once: flux reconcile source chart db-postgres"))
+    }
+
+    /// The secret is a local reference of the HelmRepository: in its namespace, where the HelmChart
+    /// is too (helm-controller creates it in the namespace of spec.chart.spec.sourceRef).
+    @Test func theBasicAuthSecretIsInTheRepositorysNamespace() throws {
+        let found = try Self.scan(chart: "team-a-postgres", namespace: "team-a", release: "postgres", releaseNamespace: "team-a", Self.chartUnauthorized)
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.checks.contains { $0.hasPrefix("kubectl -n team-a get secret <secret> -o jsonpath='{.data.username}'") }, "\(first.checks)")
+        #expect(first.remediation.contains { $0.contains("flux create secret helm <secret> -n team-a --username=<user> --password=<password>") }, "\(first.remediation)")
     }
 }

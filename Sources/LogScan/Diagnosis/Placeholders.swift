@@ -12,7 +12,8 @@
 /// - `<controller>`: the incident's controller, when it has exactly one.
 /// - `<host>` and `<git-host>` (capture `host`), `<secret>`, `<chart>`, `<branch>`, `<tag>` (the
 ///   captures of the same name), `<release>` (capture `release` without its `namespace/`), `<url>`
-///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`): when the
+///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`; else the
+///   `url` of helm-repository-auth-failed, the Helm repository URL that answered 401/403): when the
 ///   incident's signals captured exactly one value.
 /// - RBAC denials (signature `apply-forbidden`): `system:serviceaccount:<namespace>:<serviceaccount>`,
 ///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
@@ -128,6 +129,12 @@ public struct PlaceholderFiller: Sendable {
                 let path = parts.dropFirst().joined(separator: "/")
                 values["host>/<org>/<repo"] = host + "/" + (path.hasSuffix(".git") ? String(path.dropLast(4)) : path)
             }
+        }
+        // An HTTP/S Helm repository's URL that answered 401/403 (Helm's HTTP getter: `failed to
+        // fetch <url> : 401 Unauthorized`, signature helm-repository-auth-failed), for registry.yaml's
+        // `curl -u <user>:<password> <url>` with the secret's basic-auth credentials.
+        if values["url"] == nil, let u = unique("url", where: { $0.signature == "helm-repository-auth-failed" }) {
+            values["url"] = u
         }
         // An OCI repository (registry.yaml's `crane ls <registry>/<repo>`, `oci://<registry>/<repo>`):
         // from a registry URL that names one, when the incident's signals name exactly one.
