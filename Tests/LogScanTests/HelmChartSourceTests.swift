@@ -107,4 +107,22 @@ import Testing
         #expect(first.checks.contains { $0.hasPrefix("kubectl -n team-a get secret <secret> -o jsonpath='{.data.username}'") }, "\(first.checks)")
         #expect(first.remediation.contains { $0.contains("flux create secret helm <secret> -n team-a --username=<user> --password=<password>") }, "\(first.remediation)")
     }
+
+    // MARK: A HelmRepository and its HelmChart outside flux-system (trial 14 defect 4)
+
+    /// samples/helmchart-cascade moved to namespace apps: helm-controller creates the HelmChart
+    /// `<release namespace>-<release name>` in the namespace of spec.chart.spec.sourceRef, the
+    /// HelmRepository's, and the HelmChart's own sourceRef is local (flux2
+    /// cmd/flux/reconcile_source_chart.go: its source is looked up in the HelmChart's namespace).
+    /// The steps looked the HelmRepository up in flux-system and reconciled it without `-n`.
+    @Test func theHelmRepositoryIsLookedUpInTheHelmChartsNamespace() throws {
+        let found = try Self.scan(chart: "podinfo-podinfo", namespace: "apps", release: "podinfo", releaseNamespace: "podinfo",
+                                  "chart pull error: failed to get chart version for remote reference: no 'podinfo' chart with version matching '6.9.9' found")
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "helm-chart-unavailable")
+        let lookup = "$(kubectl -n apps get helmchart podinfo-podinfo -o jsonpath='{.spec.sourceRef.name}')"
+        #expect(first.checks.contains { $0.hasPrefix("helm repo add probe \"$(kubectl -n apps get helmrepository \"\(lookup)\" -o jsonpath='{.spec.url}')\"") }, "\(first.checks)")
+        #expect(first.remediation.contains("Then: flux reconcile source helm \"\(lookup)\" -n apps && flux reconcile helmrelease podinfo -n podinfo --with-source"), "\(first.remediation)")
+        #expect(!(first.checks + first.remediation).contains { $0.contains("-n flux-system") })
+    }
 }
