@@ -271,6 +271,30 @@ import Testing
         #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
     }
 
+    /// `unless:` leaves a step out when one of its signals was seen, and the loader reads it and
+    /// checks its signals as it does `when:` (docs/PATTERNS.md).
+    @Test func aStepUnlessASignalWasSeen() {
+        let steps = ["pin a version", "fix the chart's path", "always"]
+        let kept = Diagnoser.byEvidence(steps, [[], ["helm-chart-build-error"], []], [[], [], []], onlyWhen: [[], ["helm-chart-build-error"], []],
+                                        unless: [["helm-chart-build-error"], [], []], objects: [], seen: { $0 == "helm-chart-build-error" })
+        #expect(kept == ["fix the chart's path", "always"])
+        let other = Diagnoser.byEvidence(steps, [[], ["helm-chart-build-error"], []], [[], [], []], onlyWhen: [[], ["helm-chart-build-error"], []],
+                                         unless: [["helm-chart-build-error"], [], []], objects: [], seen: { $0 == "helm-chart-version-not-found" })
+        #expect(other == ["pin a version", "always"])
+        var loader = PatternLoader()
+        loader.load(text: """
+            version: 1
+            hypotheses:
+              - id: helm-chart-unavailable
+                checks:
+                  - unless: [no-such-signal]
+                    text: "flux get sources chart -A"
+            """, file: "bad.yaml")
+        loader.validateReferences()
+        #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
+        #expect(loader.set.hypotheses.first?.checkUnless == [["no-such-signal"]])
+    }
+
     @Test func seenFirstThenAlwaysThenUnseen() {
         let ordered = Diagnoser.byEvidence(["panic", "always", "probe", "oom"], [["reconciler-panic"], [], ["controller-probe-killed"], ["controller-killed"]],
                                            seen: { $0 == "controller-probe-killed" })
