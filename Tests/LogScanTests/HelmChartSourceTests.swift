@@ -125,4 +125,41 @@ import Testing
         #expect(first.remediation.contains("Then: flux reconcile source helm \"\(lookup)\" -n apps && flux reconcile helmrelease podinfo -n podinfo --with-source"), "\(first.remediation)")
         #expect(!(first.checks + first.remediation).contains { $0.contains("-n flux-system") })
     }
+
+    // MARK: A chart packaged from a GitRepository (trial 14 defect 3)
+
+    /// A HelmChart whose spec.sourceRef is a GitRepository and whose spec.chart path holds no
+    /// Chart.yaml: source-controller's build reason ChartPackageError, `chart package error:
+    /// failed to load chart: Chart.yaml file is missing` (internal/helm/chart/errors.go; Helm's
+    /// loader; FLUX-LOGS.md 3.8). There is no HelmRepository to look up or reconcile and no
+    /// version to pin: the steps said `get helmrepository`, `flux reconcile source helm` and
+    /// "Pin a chart version".
+    @Test func aChartThatCannotBePackagedGetsStepsAboutItsSource() throws {
+        let found = try Self.scan(chart: "apps-web", release: "web", releaseNamespace: "apps",
+                                  "chart package error: failed to load chart: Chart.yaml file is missing")
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "helm-chart-unavailable")
+        let all = first.checks + first.remediation
+        #expect(!all.contains { $0.contains("get helmrepository") || $0.contains("source helm") || $0.contains("Pin a chart version") || $0.contains("helm repo add") }, "\(all)")
+        // The source's kind and the chart's path, first.
+        #expect(first.checks.first?.hasPrefix("kubectl -n flux-system get helmchart apps-web -o jsonpath='{.spec.sourceRef.kind}/{.spec.sourceRef.name} {.spec.chart}") == true, "\(first.checks)")
+        #expect(first.remediation.first?.hasPrefix("Fix the chart in its source, in Git: spec.chart.spec.chart is the path of the directory holding Chart.yaml") == true, "\(first.remediation)")
+        // Whatever the source's kind: reconcile_source_chart.go's --with-source reconciles it.
+        #expect(first.remediation.contains("Then: flux reconcile source chart apps-web --with-source && flux reconcile helmrelease web -n apps --with-source"), "\(first.remediation)")
+    }
+
+    /// An OCI HelmRepository has no index for `helm repo add` to read (Helm: `helm repo add` is for
+    /// chart repositories; OCI charts are pulled by reference): its probe lists the repository's
+    /// tags and shows the chart by its `oci://` reference. The 404 is oras-go v2's for a tag that
+    /// does not exist (`response status code 404: manifest unknown`).
+    @Test func anOCIChartsProbeUsesItsReference() throws {
+        let found = try Self.scan(chart: "apps-podinfo", namespace: "apps", release: "podinfo", releaseNamespace: "apps",
+                                  "chart pull error: failed to download chart for remote reference: failed to get 'oci://ghcr.io/stefanprodan/charts/podinfo:9.9.9': failed to perform \"FetchReference\" on source: GET \"https://ghcr.io/v2/stefanprodan/charts/podinfo/manifests/9.9.9\": response status code 404: manifest unknown: manifest unknown")
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "helm-chart-unavailable")
+        #expect(!first.checks.contains { $0.contains("helm repo add") }, "\(first.checks)")
+        #expect(first.checks.contains { $0.hasPrefix("crane ls ghcr.io/stefanprodan/charts/podinfo | tail; helm show chart oci://ghcr.io/stefanprodan/charts/podinfo --version <version>") }, "\(first.checks)")
+        // A chart pull error: the source is a HelmRepository, reconciled in the chart's namespace.
+        #expect(first.remediation.contains { $0.hasPrefix("Then: flux reconcile source helm \"$(kubectl -n apps get helmchart apps-podinfo -o jsonpath='{.spec.sourceRef.name}')\" -n apps && ") }, "\(first.remediation)")
+    }
 }
