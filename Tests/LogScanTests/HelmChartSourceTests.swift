@@ -94,9 +94,24 @@ import Testing
         #expect(!all.contains { $0.contains("dockerconfigjson") || $0.hasPrefix("crane ") || $0.contains("flux create secret oci") }, "\(all)")
         #expect(first.checks.contains { $0.hasPrefix("kubectl -n flux-system get secret <secret> -o jsonpath='{.data.username}' | base64 -d") }, "\(first.checks)")
         // The URL that answered 401, tried from outside with the same credentials.
-        #expect(first.checks.contains { $0.hasPrefix("curl -sS -o /dev/null -w '%{http_code}\\n' -u <user>:<password> https://charts.example.com/charts/postgresql-12.5.6.tgz") }, "\(first.checks)")
+        #expect(first.checks.contains { $0.hasPrefix("helm pull https://charts.example.com/charts/postgresql-12.5.6.tgz --username <user> --password <password>") }, "\(first.checks)")
         #expect(first.remediation.contains { $0.contains("flux create secret helm <secret> --username=<user> --password=<password>") }, "\(first.remediation)")
         #expect(first.remediation.contains("Then retry at once: flux reconcile source chart db-postgres"))
+    }
+
+    /// The index of HelmRepository team-a/internal answers 401 (helm-chart.yaml's
+    /// helm-repository-auth-failed example, source-controller's `failed to fetch Helm repository
+    /// index: %w`): the index is tried with the secret's credentials, not a chart URL.
+    @Test func anIndexRefusedIsTriedAsARepository() throws {
+        let lines = (0..<6).map { m in
+            #"{"level":"error","ts":"2025-03-04T09:0\#(m):00.000Z","msg":"Reconciler error","controller":"helmrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"HelmRepository","HelmRepository":{"name":"internal","namespace":"team-a"},"namespace":"team-a","name":"internal","reconcileID":"4a5b6c7d-8e9f-4a0b-9c2d-3e4f5a6b7c8d","error":"failed to fetch Helm repository index: failed to cache index to temporary file: failed to fetch https://charts.internal.example.com/index.yaml : 401 Unauthorized"}"#
+        }
+        let found = try TransientTests.incidents([("source-controller.log", lines)])
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "registry-auth-failed")
+        #expect(first.checks.contains("helm repo add probe \"$(kubectl -n team-a get helmrepository internal -o jsonpath='{.spec.url}')\" --username <user> --password <password>   # the index, with the secret's username and password"), "\(first.checks)")
+        #expect(!first.checks.contains { $0.hasPrefix("helm pull ") || $0.contains("dockerconfigjson") }, "\(first.checks)")
+        #expect(first.remediation.contains("Then retry at once: flux reconcile source helm internal -n team-a"), "\(first.remediation)")
     }
 
     /// The secret is a local reference of the HelmRepository: in its namespace, where the HelmChart

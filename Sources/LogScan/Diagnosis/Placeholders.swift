@@ -132,7 +132,8 @@ public struct PlaceholderFiller: Sendable {
         }
         // An HTTP/S Helm repository's URL that answered 401/403 (Helm's HTTP getter: `failed to
         // fetch <url> : 401 Unauthorized`, signature helm-repository-auth-failed), for registry.yaml's
-        // `curl -u <user>:<password> <url>` with the secret's basic-auth credentials.
+        // `helm pull <url> --username <user> --password <password>` with the secret's basic-auth
+        // credentials.
         if values["url"] == nil, let u = unique("url", where: { $0.signature == "helm-repository-auth-failed" }) {
             values["url"] = u
         }
