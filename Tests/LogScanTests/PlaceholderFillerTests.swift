@@ -38,6 +38,28 @@ import Testing
         #expect(home.fill("flux create secret tls <name> --ca-crt-file=ca.crt") == "flux create secret tls <name> --ca-crt-file=ca.crt")
     }
 
+    /// A HelmChart's spec.sourceRef is a local reference (LocalHelmChartSourceReference has no
+    /// namespace; flux2 cmd/flux/reconcile_source_chart.go looks the source up in the HelmChart's
+    /// namespace): helm.yaml's HelmRepository lookup and `flux reconcile source helm "$(...)"`
+    /// about HelmChart apps/podinfo-podinfo are in apps (trial 14 #4: they said `kubectl -n
+    /// flux-system get helmrepository` and no `-n`). In flux-system only the chart's name is filled.
+    @Test func whatAHelmChartsSourceRefNamesIsInTheChartsNamespace() {
+        let probe = "helm repo add probe \"$(kubectl -n flux-system get helmrepository \"$(kubectl -n flux-system get helmchart <namespace>-<release> -o jsonpath='{.spec.sourceRef.name}')\" -o jsonpath='{.spec.url}')\" && helm search repo probe/<chart> --versions | head"
+        let reconcile = "Then: flux reconcile source helm \"$(kubectl -n flux-system get helmchart <namespace>-<release> -o jsonpath='{.spec.sourceRef.name}')\" && flux reconcile helmrelease <name> -n <namespace> --with-source"
+        let apps = PlaceholderFiller(objects: [ObjectRef(kind: "HelmChart", namespace: "apps", name: "podinfo-podinfo")])
+        let inApps = "$(kubectl -n apps get helmchart podinfo-podinfo -o jsonpath='{.spec.sourceRef.name}')"
+        #expect(apps.fill(probe) == "helm repo add probe \"$(kubectl -n apps get helmrepository \"\(inApps)\" -o jsonpath='{.spec.url}')\" && helm search repo probe/<chart> --versions | head")
+        #expect(apps.fill(reconcile) == "Then: flux reconcile source helm \"\(inApps)\" -n apps && flux reconcile helmrelease <name> -n <namespace> --with-source")
+        let home = PlaceholderFiller(objects: [ObjectRef(kind: "HelmChart", namespace: "flux-system", name: "podinfo-podinfo")])
+        let inHome = "$(kubectl -n flux-system get helmchart podinfo-podinfo -o jsonpath='{.spec.sourceRef.name}')"
+        #expect(home.fill(probe) == "helm repo add probe \"$(kubectl -n flux-system get helmrepository \"\(inHome)\" -o jsonpath='{.spec.url}')\" && helm search repo probe/<chart> --versions | head")
+        #expect(home.fill(reconcile) == "Then: flux reconcile source helm \"\(inHome)\" && flux reconcile helmrelease <name> -n <namespace> --with-source")
+        // A Kustomization's spec.sourceRef may name another namespace: the command it feeds keeps its own.
+        let ks = PlaceholderFiller(objects: [team])
+        #expect(ks.fill("flux reconcile source git \"$(kubectl -n flux-system get kustomization <name> -o jsonpath='{.spec.sourceRef.name}')\"")
+            == "flux reconcile source git \"$(kubectl -n team-a get kustomization team-a -o jsonpath='{.spec.sourceRef.name}')\"")
+    }
+
     /// helm.yaml's forced reconcile starts over a release whose retries are exhausted: only the
     /// incident's own HelmRelease (db/postgres), not one folded under it that waits on it
     /// (shop/checkout: a trial saw `--force` written for both). Other steps name both.
@@ -247,6 +269,30 @@ import Testing
             """, file: "bad.yaml")
         loader.validateReferences()
         #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
+    }
+
+    /// `unless:` leaves a step out when one of its signals was seen, and the loader reads it and
+    /// checks its signals as it does `when:` (docs/PATTERNS.md).
+    @Test func aStepUnlessASignalWasSeen() {
+        let steps = ["pin a version", "fix the chart's path", "always"]
+        let kept = Diagnoser.byEvidence(steps, [[], ["helm-chart-build-error"], []], [[], [], []], onlyWhen: [[], ["helm-chart-build-error"], []],
+                                        unless: [["helm-chart-build-error"], [], []], objects: [], seen: { $0 == "helm-chart-build-error" })
+        #expect(kept == ["fix the chart's path", "always"])
+        let other = Diagnoser.byEvidence(steps, [[], ["helm-chart-build-error"], []], [[], [], []], onlyWhen: [[], ["helm-chart-build-error"], []],
+                                         unless: [["helm-chart-build-error"], [], []], objects: [], seen: { $0 == "helm-chart-version-not-found" })
+        #expect(other == ["pin a version", "always"])
+        var loader = PatternLoader()
+        loader.load(text: """
+            version: 1
+            hypotheses:
+              - id: helm-chart-unavailable
+                checks:
+                  - unless: [no-such-signal]
+                    text: "flux get sources chart -A"
+            """, file: "bad.yaml")
+        loader.validateReferences()
+        #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
+        #expect(loader.set.hypotheses.first?.checkUnless == [["no-such-signal"]])
     }
 
     @Test func seenFirstThenAlwaysThenUnseen() {

@@ -517,21 +517,23 @@ public struct Diagnoser {
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,
-            checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, onlyWhen: h.checkOnlyWhen, objects: filler.objects,
-                                    seen: seen).map(filler.fill),
+            checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, onlyWhen: h.checkOnlyWhen, unless: h.checkUnless,
+                                    objects: filler.objects, seen: seen).map(filler.fill),
             remediation: Self.byEvidence(h.remediation, h.remediationSignals, h.remediationKinds, onlyWhen: h.remediationOnlyWhen,
-                                         objects: filler.objects, seen: seen).map(filler.fill))
+                                         unless: h.remediationUnless, objects: filler.objects, seen: seen).map(filler.fill))
     }
 
-    /// `steps` without those about other kinds of object and those whose evidence is missing: a
-    /// step with `kinds` stays when one of `objects` has one of them, or when the incident names no
-    /// object; a step with `onlyWhen` signals stays when one of them was seen; then in
-    /// `byEvidence`'s order.
-    /// - Parameters: `when`, `kinds` and `onlyWhen` per step (missing or empty: any).
+    /// `steps` without those about other kinds of object, those whose evidence is missing and
+    /// those whose evidence says they do not apply: a step with `kinds` stays when one of
+    /// `objects` has one of them, or when the incident names no object; a step with `onlyWhen`
+    /// signals stays when one of them was seen; a step with `unless` signals stays when none of
+    /// them was seen; then in `byEvidence`'s order.
+    /// - Parameters: `when`, `kinds`, `onlyWhen` and `unless` per step (missing or empty: any).
     static func byEvidence(_ steps: [String], _ when: [[String]], _ kinds: [[String]], onlyWhen: [[String]] = [],
-                           objects: [ObjectRef], seen: (String) -> Bool) -> [String] {
+                           unless: [[String]] = [], objects: [ObjectRef], seen: (String) -> Bool) -> [String] {
         let kept = steps.indices.filter { k in
             if k < onlyWhen.count, !onlyWhen[k].isEmpty, !onlyWhen[k].contains(where: seen) { return false }
+            if k < unless.count, unless[k].contains(where: seen) { return false }
             guard k < kinds.count, !kinds[k].isEmpty, !objects.isEmpty else { return true }
             return objects.contains { kinds[k].contains($0.kind) }
         }

@@ -12,7 +12,8 @@
 /// - `<controller>`: the incident's controller, when it has exactly one.
 /// - `<host>` and `<git-host>` (capture `host`), `<secret>`, `<chart>`, `<branch>`, `<tag>` (the
 ///   captures of the same name), `<release>` (capture `release` without its `namespace/`), `<url>`
-///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`): when the
+///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`; else the
+///   `url` of helm-repository-auth-failed, the Helm repository URL that answered 401/403): when the
 ///   incident's signals captured exactly one value.
 /// - RBAC denials (signature `apply-forbidden`): `system:serviceaccount:<namespace>:<serviceaccount>`,
 ///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
@@ -128,6 +129,13 @@ public struct PlaceholderFiller: Sendable {
                 let path = parts.dropFirst().joined(separator: "/")
                 values["host>/<org>/<repo"] = host + "/" + (path.hasSuffix(".git") ? String(path.dropLast(4)) : path)
             }
+        }
+        // An HTTP/S Helm repository's URL that answered 401/403 (Helm's HTTP getter: `failed to
+        // fetch <url> : 401 Unauthorized`, signature helm-repository-auth-failed), for registry.yaml's
+        // `helm pull <url> --username <user> --password <password>` with the secret's basic-auth
+        // credentials.
+        if values["url"] == nil, let u = unique("url", where: { $0.signature == "helm-repository-auth-failed" }) {
+            values["url"] = u
         }
         // An OCI repository (registry.yaml's `crane ls <registry>/<repo>`, `oci://<registry>/<repo>`):
         // from a registry URL that names one, when the incident's signals name exactly one.
@@ -443,8 +451,50 @@ public struct PlaceholderFiller: Sendable {
                 .joined(separator: " && ") + trailing
             chars.replaceSubrange(start..<end, with: Array(command))
             i = start + command.count
+            if candidates.count == 1 { Self.fillEnclosing(&chars, lookup: start, end: &i, object: candidates[0]) }
         }
         return String(chars)
+    }
+
+    /// Whether a lookup command (`kubectl ... get helmchart podinfo-podinfo -o jsonpath=...`) reads
+    /// a local reference of `object`: a name that the API resolves in `object`'s own namespace.
+    /// A HelmChart's spec.sourceRef (LocalHelmChartSourceReference: no namespace; `flux reconcile
+    /// source chart --with-source` looks its source up in the HelmChart's namespace,
+    /// flux2 cmd/flux/reconcile_source_chart.go) and any spec.secretRef are; a Kustomization's or a
+    /// HelmRelease's sourceRef may name another namespace and is not.
+    static func readsLocalReference(_ lookup: String, of object: ObjectRef) -> Bool {
+        lookup.holds("{.spec.secretRef.name}") || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
+    }
+
+    /// A command whose argument is a command substitution reading a local reference of `object`
+    /// (`kubectl -n flux-system get helmrepository "$(kubectl -n apps get helmchart podinfo-podinfo
+    /// -o jsonpath='{.spec.sourceRef.name}')"`, `flux reconcile source helm "$(...)"`) is about an
+    /// object in `object`'s namespace: its `-n flux-system` becomes that namespace, and a `flux`
+    /// command without `-n` gets `-n <namespace>` after the substitution (a trial: a HelmRepository
+    /// and its HelmChart in namespace apps were looked up in flux-system). Nothing changes in
+    /// flux-system, or when the lookup at `lookup..<end` is no such substitution.
+    /// - Parameters:
+    ///   - lookup: where the filled lookup command starts in `chars` (after `$(`).
+    ///   - end: where it ends; moved by what is inserted or replaced before it.
+    static func fillEnclosing(_ chars: inout [Character], lookup: Int, end: inout Int, object: ObjectRef) {
+        let ns = object.namespace
+        guard !ns.isEmpty, ns != "flux-system", lookup >= 2, chars[lookup - 2] == "$", chars[lookup - 1] == "(",
+              readsLocalReference(String(chars[lookup..<end]), of: object),
+              let close = chars[end...].firstIndex(of: ")") else { return }
+        // The command the substitution is an argument of: it runs on to the substitution's `(`.
+        let outer = commandStart(chars, before: lookup - 2)
+        guard commandEnd(chars, after: outer) == lookup - 1 else { return }
+        var after = close + 1
+        if after < chars.count, chars[after] == "\"" { after += 1 }
+        let head = String(chars[outer..<(lookup - 2)])
+        let tail = String(chars[after..<commandEnd(chars, after: after)])
+        if head.hasPrefix("flux "), !head.holds(" -n "), !tail.holds(" -n "), !head.holds("--namespace"), !tail.holds("--namespace") {
+            chars.insert(contentsOf: Array(" -n \(ns)"), at: after)
+        } else if head.hasPrefix("kubectl "), head.holds("-n flux-system ") {
+            let filled = head.replacingAll("-n flux-system ", with: "-n \(ns) ")
+            chars.replaceSubrange(outer..<(lookup - 2), with: Array(filled))
+            end += filled.count - head.count
+        }
     }
 
     /// `<namespace>` in commands that read Helm's storage (`helm ...`, `kubectl ... -l

@@ -147,13 +147,19 @@ public struct Hypothesis: Sendable {
     public var checkOnlyWhen: [[String]] = []
     /// For each of `remediation`, as `checkOnlyWhen`.
     public var remediationOnlyWhen: [[String]] = []
+    /// For each of `checks`, the signals with which a report leaves it out (YAML `unless:`,
+    /// docs/PATTERNS.md): none of them may have been seen (as `when` counts them); empty for a
+    /// check no signal excludes. `explain` prints every step.
+    public var checkUnless: [[String]] = []
+    /// For each of `remediation`, as `checkUnless`.
+    public var remediationUnless: [[String]] = []
     public var explain: String
     public var source: String
     public var position: FilePosition
 
-    /// Every signal its steps name (`when:` and `only_when:` of its checks and fixes).
+    /// Every signal its steps name (`when:`, `only_when:` and `unless:` of its checks and fixes).
     public var stepSignals: [String] {
-        (checkSignals + remediationSignals + checkOnlyWhen + remediationOnlyWhen).flatMap { $0 }
+        (checkSignals + remediationSignals + checkOnlyWhen + remediationOnlyWhen + checkUnless + remediationUnless).flatMap { $0 }
     }
 }
 
@@ -168,7 +174,7 @@ public struct PatternSet: @unchecked Sendable {
 
     /// Ids of the signals some hypothesis reads: as evidence (`supports`, `contradicts`) or in its
     /// check and remediation steps (`checkSignals`, `remediationSignals`, `checkOnlyWhen`,
-    /// `remediationOnlyWhen`). The diagnosis looks at
+    /// `remediationOnlyWhen`, `checkUnless`, `remediationUnless`). The diagnosis looks at
     /// no other signal's occurrences or timelines (`Diagnoser.session`).
     public var evidenceSignals: Set<String> {
         Set(hypotheses.flatMap {

@@ -268,37 +268,42 @@ public struct PatternLoader {
         h.remediationKinds = remediation.map(\.kinds)
         h.checkOnlyWhen = checks.map(\.onlyWhen)
         h.remediationOnlyWhen = remediation.map(\.onlyWhen)
+        h.checkUnless = checks.map(\.unless)
+        h.remediationUnless = remediation.map(\.unless)
         return h
     }
 
     /// `checks` / `remediation`: a list whose items are a string, or a mapping `{when: [signal,
-    /// ...], only_when: [signal, ...], kinds: [Kind, ...], text: "..."}` for a step about some
-    /// signals or some Flux kinds only (docs/PATTERNS.md). A kind must be one of
+    /// ...], only_when: [signal, ...], unless: [signal, ...], kinds: [Kind, ...], text: "..."}` for
+    /// a step about some signals or some Flux kinds only (docs/PATTERNS.md). A kind must be one of
     /// `FluxControllers.kindSpelling`'s.
-    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String], kinds: [String], onlyWhen: [String])] {
+    mutating func steps(_ node: Node?, file: String) -> [(text: String, when: [String], kinds: [String], onlyWhen: [String], unless: [String])] {
         guard let node else { return [] }
-        guard case .sequence(let items) = node else { return strings(node).map { ($0, [], [], []) } }
-        var out: [(text: String, when: [String], kinds: [String], onlyWhen: [String])] = []
+        guard case .sequence(let items) = node else { return strings(node).map { ($0, [], [], [], []) } }
+        var out: [(text: String, when: [String], kinds: [String], onlyWhen: [String], unless: [String])] = []
         let known = Set(FluxControllers.kindSpelling.values)
         for item in items {
-            if let s = item.string { out.append((s, [], [], [])); continue }
-            guard case .mapping(let m) = item else { fail(item, file, "a check or fix must be a string or a mapping with `text` and `when`, `only_when` or `kinds`"); continue }
-            var text: String?, when: [String] = [], kinds: [String] = [], onlyWhen: [String] = []
+            if let s = item.string { out.append((s, [], [], [], [])); continue }
+            guard case .mapping(let m) = item else {
+                fail(item, file, "a check or fix must be a string or a mapping with `text` and `when`, `only_when`, `unless` or `kinds`"); continue
+            }
+            var text: String?, when: [String] = [], kinds: [String] = [], onlyWhen: [String] = [], unless: [String] = []
             for (k, v) in m {
                 switch k.string {
                 case "text": text = v.string
                 case "when": when = strings(v)
                 case "only_when": onlyWhen = strings(v)
+                case "unless": unless = strings(v)
                 case "kinds":
                     kinds = strings(v)
                     for kind in kinds where !known.contains(kind) {
                         fail(v, file, "unknown Flux kind `\(kind)` in `kinds` (expected \(known.sorted().joined(separator: ", ")))")
                     }
-                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when, only_when, kinds)")
+                default: fail(k, file, "unknown field `\(k.string ?? "?")` in a check or fix (expected text, when, only_when, unless, kinds)")
                 }
             }
             guard let text, !text.isEmpty else { fail(item, file, "a check or fix without `text`"); continue }
-            out.append((text, when, kinds, onlyWhen))
+            out.append((text, when, kinds, onlyWhen, unless))
         }
         return out
     }
@@ -369,8 +374,7 @@ public struct PatternLoader {
     public mutating func validateReferences() {
         let known = Set(set.signatures.map(\.id)).union(DerivedSignal.all)
         for h in set.hypotheses {
-            let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals)
-                + h.checkSignals.flatMap { $0 } + h.remediationSignals.flatMap { $0 }
+            let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals) + h.stepSignals
             for name in named where !known.contains(name) {
                 diagnostics.append(PatternDiagnostic(position: h.position, message: "hypothesis `\(h.id)` names unknown signal `\(name)`"))
             }
