@@ -131,4 +131,27 @@ import Testing
         #expect(r.text.contains("when:        2024-05-20 03:00:05–03:20:05 UTC"), "\(r.text)")
         #expect(r.text.contains("1 HelmRelease (db/postgres) waiting on it from 02:10:04 UTC (50m1s before the first failure above)"), "\(r.text)")
     }
+
+    /// The quoted 401 names the incident's cause even when another release waits on this one
+    /// (HelmRelease db/app with `dependsOn: db/postgres` logs `dependencies do not meet ready
+    /// condition (dependency 'db/postgres' is not ready): retrying in 30s`, FLUX-LOGS.md 3.11,
+    /// every 30 s): trial 15 got `dependency-not-ready` first (90 %, read from db/app's waits)
+    /// for db/postgres, which has no dependsOn.
+    @Test func aQuotedCauseOutranksWaitingAsSuch() throws {
+        var text = Self.helmController(reason: Self.unauthorized)
+        for second in stride(from: 0, to: 25 * 60, by: 30) {
+            let object: [String: Any] = [
+                "level": "info", "ts": String(format: "2024-05-20T02:%02d:%02d.500Z", 10 + second / 60, second % 60),
+                "msg": "dependencies do not meet ready condition (dependency 'db/postgres' is not ready): retrying in 30s",
+                "controller": "helmrelease", "controllerGroup": "helm.toolkit.fluxcd.io", "controllerKind": "HelmRelease",
+                "HelmRelease": ["name": "app", "namespace": "db"], "namespace": "db", "name": "app",
+                "reconcileID": "dd84bcfa-0fad-4a10-933e-98fe63f28ea0",
+            ]
+            text += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        let incidents = try #require(try json(try scan(text).stdout)["incidents"] as? [[String: Any]])
+        let postgres = try #require(incidents.first { ($0["objects"] as? [String] ?? []).contains("HelmRelease/db/postgres") })
+        #expect((postgres["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "registry-auth-failed")
+        #expect((postgres["hypotheses"] as? [[String: Any]] ?? []).allSatisfy { $0["id"] as? String != "dependency-not-ready" })
+    }
 }

@@ -37,11 +37,16 @@ import Testing
         let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
         #expect(incidents.count == 1)
         let i = try #require(incidents.first)
-        let immutable = (i["signals"] as? [[String: Any]])?.first { $0["signature"] as? String == "apply-immutable-field" }
-        #expect(immutable?["controller"] as? String == "helm-controller")
-        #expect((immutable?["example"] as? [String: Any])?["line"] as? Int == 1)
-        #expect(((immutable?["example"] as? [String: Any])?["source"] as? String)?.hasSuffix("notification-controller.log") == true)
-        #expect((i["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "immutable-field-change")
+        // Evidence, not a failure of its own: the incident's signals are helm-controller's lines.
+        let signals = (i["signals"] as? [[String: Any]] ?? []).compactMap { $0["signature"] as? String }
+        #expect(!signals.contains("apply-immutable-field"), "\(signals)")
+        let first = try #require((i["hypotheses"] as? [[String: Any]])?.first)
+        #expect(first["id"] as? String == "immutable-field-change")
+        // Its evidence is the relaying record, notification-controller.log:1 (20 ms after the last
+        // failure of helm-controller's log: the window reaches a relay a minute late).
+        let evidence = (first["evidence_for"] as? [String] ?? []).joined(separator: "\n")
+        #expect(evidence.contains("[apply-immutable-field, first 02:05:00, "), "\(evidence)")
+        #expect(evidence.contains("notification-controller.log:1]"), "\(evidence)")
     }
 
     /// Without it, the same HelmRelease has only helm-controller's state lines: no cause.
@@ -64,10 +69,27 @@ import Testing
         let healthy = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Reconciliation finished in 2.1s, next run in 10m0s"}"#
         let quiet = try scan(["notification-controller.log": [healthy]])
         #expect((try json(quiet.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
-        // A relayed wait (transient, `source-artifact-not-ready`) is kustomize-controller's own
-        // info line too: not taken twice.
+        // With kustomize-controller's own log, a relayed copy of its failure adds no count (trial
+        // 15: `health-check-timeout ×4` for 2 records): relays are evidence, not failures.
+        let kc = [
+            #"{"level":"info","ts":"2025-03-04T10:15:02.100Z","msg":"Source artifact not found, retrying in 30s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"8b0e6f5c-2d4a-4f3b-9c1e-7a6d5e4f3b2a"}"#,
+            #"{"level":"info","ts":"2025-03-04T10:15:40.000Z","msg":"Reconciliation finished in 2.1s, next run in 10m0s","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"9c1f7a6d-3e5b-4a4c-8d2f-8b7e6f5a4c3b"}"#,
+        ]
         let wait = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps"},"message":"Source artifact not found, retrying in 30s"}"#
-        let waits = try scan(["notification-controller.log": [wait]])
-        #expect((try json(waits.stdout)["incidents"] as? [[String: Any]])?.isEmpty == true)
+        let both = try #require(try json(try scan(["kustomize-controller.log": kc, "notification-controller.log": [wait]]).stdout)["incidents"] as? [[String: Any]])
+        #expect(both.count == 1)
+        let waits = (both.first?["signals"] as? [[String: Any]])?.filter { $0["signature"] as? String == "source-artifact-not-ready" }
+        #expect(waits?.map { $0["count"] as? Int } == [1])
+        #expect(both.first?["transient"] as? Bool == true)
+    }
+
+    /// Without any record of the object's controller (kustomize-controller's log not given), the
+    /// relay is all there is: its failures make the incident (trial 15: no incident at all).
+    @Test func withoutTheControllersLogTheRelayIsTheFailure() throws {
+        let failed = #"{"level":"info","ts":"2025-03-04T10:15:02.130Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"HelmRelease","namespace":"shop","name":"backend"},"message":"Helm upgrade failed for release shop/backend with chart backend@2.0.0: cannot patch \"backend\" with kind Deployment: Deployment.apps \"backend\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"backend-v2\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"}"#
+        let incidents = try #require(try json(try scan(["notification-controller.log": [failed]]).stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(incidents.first?["objects"] as? [String] == ["HelmRelease/shop/backend"])
+        #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "immutable-field-change")
     }
 }

@@ -379,7 +379,12 @@ public final class EventStore {
     private lazy var keepsEntries: [Bool] = {
         let read = patterns.evidenceSignals
         // A Helm action's start is read for the report's `began:` (`ActionStart`).
-        return patterns.signatures.map { $0.role == .healthy || $0.controllerHealthy || read.contains($0.id) || ActionStart.signatures.contains($0.id) }
+        // A failure's or wrapper's timeline holds evidence relayed or quoted from another record
+        // (`QuotedCause`), which an incident of its object reads as its own (`requires`).
+        return patterns.signatures.map {
+            $0.role == .healthy || $0.role == .failure || $0.role == .wrapper || $0.controllerHealthy || read.contains($0.id)
+                || ActionStart.signatures.contains($0.id)
+        }
     }()
     /// Per signature: what one of its events says is healthy. 1: its object and its controller
     /// (`healthy: true`); 2: its controller only (`controller_healthy: true`, a lifecycle signal

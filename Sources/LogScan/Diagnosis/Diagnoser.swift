@@ -21,6 +21,11 @@ public struct Diagnoser {
         self.windowMillis = Int64(windowSeconds * 1000)
     }
 
+    /// How long after an incident's last event a relayed failure of its objects is still read as
+    /// its evidence: one minute (notification-controller logs `dispatching event` when the event
+    /// reaches it, milliseconds to seconds after the controller recorded it).
+    static let relayLagMillis: Int64 = 60_000
+
     /// Fills `hypotheses` of every incident, ranked by confidence (ties by id).
     /// - Parameters:
     ///   - occurrences: every occurrence of the scan (any role), used as context.
@@ -56,6 +61,10 @@ public struct Diagnoser {
             candidates.append(index: i, first: context[i].first.millis, last: context[i].last.millis, number: n)
         }
         var pool = EvidencePool(context: context, extra: namedExtra, timelines: namedTimelines, number: number)
+        // Failures another controller relayed about an object (`QuotedCause.relayed`: the capture
+        // `relayed`): read as the object's own by an incident about it (`requires`, classes).
+        let relayed = timelines.filter { $0.object != nil && ($0.captures["relayed"] != nil || $0.otherCaptures.contains { $0["relayed"] != nil }) }
+            .filter { patterns.signature($0.signature).map { $0.role == .failure || $0.role == .wrapper } ?? false }
         // The healthy timelines of the controllers an `unless_healthy_since` condition names.
         let watched = Set(patterns.hypotheses.flatMap { $0.supports + $0.contradicts }.filter(\.unlessHealthySince).compactMap(\.controller))
         for t in timelines where t.role == .healthy && watched.contains(t.controller) { pool.healthy[t.controller, default: []].append(t) }
@@ -80,12 +89,30 @@ public struct Diagnoser {
         let unclassed = wanted { $0.classes.isEmpty }
         let one: (Incident) -> Incident = { [self] incident in
             var out = incident
-            let from = incident.firstSeen.millis - windowMillis, to = incident.lastSeen.millis
+            let from = incident.firstSeen.millis - windowMillis
+            var to = incident.lastSeen.millis
             var evidence = Evidence(pool)
-            // The classes of the errors its waits quote (`Incident.quotedCauses`): hypotheses of
-            // those classes apply too, and read the window for their signals.
-            let classes = Set([incident.failureClass] + incident.quotedCauses.compactMap { patterns.signature($0)?.failureClass })
-            var wants = wantedByClass[incident.failureClass] ?? unclassed
+            // Failures of its own objects that another controller relayed (`QuotedCause.relayed`),
+            // up to `relayLagMillis` after its last event (notification-controller forwards an
+            // event after the controller recorded it): the window reaches them.
+            let own = Set([incident.upstream].compactMap { $0 } + incident.affected)
+            var relayedIds: Set<String> = []
+            for t in relayed where own.contains(t.object!) {
+                guard let w = t.within(from: from, to: to + Self.relayLagMillis) else { continue }
+                relayedIds.insert(t.signature)
+                to = max(to, w.last)
+            }
+            // The classes of the errors its waits quote (`Incident.quotedCauses`) or that were
+            // relayed: hypotheses of those classes apply too, and read the window for their signals.
+            let quoted = Set(incident.quotedCauses).union(relayedIds)
+            // A wait that quotes its source's error is about that error: the hypotheses of its
+            // class apply, not those of waiting as such (trial 15: `dependency-not-ready` ranked
+            // above the quoted 401's `registry-auth-failed`, read from another release's waits).
+            // Relayed failures add their classes to the incident's own.
+            let quotedClasses = incident.quotedCauses.compactMap { patterns.signature($0)?.failureClass }
+            let classes = Set((quotedClasses.isEmpty ? [incident.failureClass] : quotedClasses)
+                              + relayedIds.compactMap { patterns.signature($0)?.failureClass })
+            var wants = classes.contains(incident.failureClass) ? wantedByClass[incident.failureClass] ?? unclassed : unclassed
             for c in classes where c != incident.failureClass {
                 if let w = wantedByClass[c] { for n in w.indices where w[n] { wants[n] = true } }
             }
@@ -118,7 +145,7 @@ public struct Diagnoser {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
             }
             // Once per incident, not per hypothesis: what `requires` tests, and the filler of the steps.
-            let signatures = incident.signatures.union(derived).union(incident.quotedCauses)
+            let signatures = incident.signatures.union(derived).union(quoted)
             let filler = PlaceholderFiller(incident: incident)
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
                 score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,

@@ -34,41 +34,59 @@ enum QuotedCause {
         }
     }
 
-    /// The events a relayed message stands for (`Signature.relays`): `text` matched as a record of
-    /// `controller`, its failure and wrapper hits as events of that controller (one record, one
-    /// failure: the most specific failure is the cause, other failures wrappers, as the scanner
-    /// decides for a record of its own; transient failures left out), marked `Event.quoted` (not counted as hits). Time, object,
-    /// place and text are the caller's to set. Trial 14: helm-controller at info level logs no
-    /// Helm error; notification-controller's `dispatching event` relayed `Helm upgrade failed ...
-    /// field is immutable` and the report said "the Helm error says why" without it.
+    /// The evidence a relayed message holds (`Signature.relays`): `text` matched as a record of
+    /// `controller`; each hit that is not healthy becomes an event of its signature with role
+    /// `lifecycle`, marked `Event.quoted` (not counted as a hit) and with the capture `relayed`
+    /// (the relaying signature's id), which the diagnosis reads as a failure of the object the
+    /// event is about (`Diagnoser`: `requires`, classes). A message that hits a healthy signature
+    /// is a success: only its healthy hits, as healthy events. Time, object, place and text are
+    /// the caller's to set.
+    ///
+    /// Evidence, not failures: the object's own controller logs the same failure (a second copy
+    /// made every count double, trial 15) except what helm-controller at info level leaves out,
+    /// the Helm error and Helm's wait log that the `UpgradeFailed` event carries (trial 14: the
+    /// report said "the Helm error says why" without it).
     /// - Parameter only: the signatures whose literals the prefilter found on the record's line,
     ///   nil for all.
-    static func relayed(_ text: String, controller: String, matcher: SignatureMatcher, facts: [LogScanner.SignatureFacts],
-                        only: [Int]? = nil) -> [Event] {
+    static func relayed(_ text: String, controller: String, by relaying: String, matcher: SignatureMatcher,
+                        facts: [LogScanner.SignatureFacts], only: [Int]? = nil) -> [Event] {
         var record = Record(location: SourceLocation(file: "", line: 0))
         record.message = text
         record.payload = text
         record.controller = controller
-        // Not the transient ones (waits, refused connections): the object's own controller logs
-        // those at info, and a second copy of each would double what `TransientRule` counts.
-        let hits = matcher.match(record, only: only).filter {
-            (facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper) && !facts[$0.signature].transient
-        }
-        let failures = hits.filter { facts[$0.signature].role == .failure }
-        let cause = failures.max { a, b in
-            let sa = facts[a.signature], sb = facts[b.signature]
-            if sa.severity != sb.severity { return sa.severity < sb.severity }
-            if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
-            return sa.id > sb.id
-        }?.signature
+        var hits = matcher.match(record, only: only)
+        // A success is only that: its healthy hits, as healthy events of the object (what
+        // resolves an incident known from relayed failures alone, `relayedFailures`).
+        let healthy = hits.contains { facts[$0.signature].role == .healthy }
+        if healthy { hits.removeAll { facts[$0.signature].role != .healthy } }
         return hits.map { hit in
             let f = facts[hit.signature]
+            var captures = hit.captures
+            captures["relayed"] = relaying
             var e = Event(time: nil, controller: controller, object: nil, signature: f.id, severity: f.severity,
-                          role: f.role == .failure && hit.signature != cause ? .wrapper : f.role, failureClass: f.failureClass,
-                          captures: hit.captures, location: record.location, level: .unknown, text: text, stream: 0,
-                          signatureIndex: hit.signature)
+                          role: healthy ? .healthy : .lifecycle, failureClass: f.failureClass, captures: captures,
+                          location: record.location, level: .unknown, text: text, stream: 0, signatureIndex: hit.signature)
             e.quoted = true
             return e
         }
+    }
+
+    /// Failures relayed about objects whose controller's log is not in the input at all (no
+    /// record of it was read, `activity`): then the relay is all there is, and its failures are
+    /// the object's (trial 15: notification-controller's log alone showed no incident). One
+    /// occurrence per timeline entry (a bucket of half the window), role as the signature
+    /// declares. Timelines that hold relayed events are those whose captures name `relayed`.
+    static func relayedFailures(_ timelines: [Timeline], activity: [String: Set<Int64>], patterns: PatternSet) -> [Occurrence] {
+        var out: [Occurrence] = []
+        for t in timelines where t.object != nil && (activity[t.controller]?.isEmpty ?? true) {
+            guard t.captures["relayed"] != nil || t.otherCaptures.contains(where: { $0["relayed"] != nil }),
+                  let role = patterns.signature(t.signature)?.role, role == .failure || role == .wrapper else { continue }
+            let packed = PackedCaptures.pack(t.captures), other = t.otherCaptures.map(PackedCaptures.pack)
+            t.entries.forEach(reaching: .min) { e in
+                out.append(t.occurrence((Int(e.count), e, e.last), packed: packed, packedOther: other))
+                return true
+            }
+        }
+        return out
     }
 }

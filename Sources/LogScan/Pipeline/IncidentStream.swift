@@ -89,6 +89,7 @@ public final class IncidentStream {
         // Sorted once, in place; the correlator and the diagnoser both read this order.
         var occurrences = scan.occurrences
         scan.occurrences = []
+        occurrences += QuotedCause.relayedFailures(scan.timelines, activity: scan.activity, patterns: patterns)
         Correlator.sort(&occurrences)
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)
             .correlate(sorted: occurrences, healthyUntil: scan.healthyUntil, learned: scan.learnedUpstreams)

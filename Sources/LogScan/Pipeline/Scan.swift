@@ -1307,11 +1307,16 @@ public final class LogScanner {
             let minute = record.time.map { $0.millis / 60_000 }
 
             var newEvents: [Event] = []
-            let hits = scanner.matcher.match(record, only: record.candidates)
+            var hits = scanner.matcher.match(record, only: record.candidates)
             // One record is one failure: when several failure signatures hit it (a DNS error in an
             // event delivery line), the most specific names the cause and the others join its
             // incident as wrappers. Most specific: highest severity, then the longest regex.
             let facts = scanner.facts
+            // A healthy record is no failure: a commit subject inside `stored artifact for commit
+            // 'fix x509: certificate signed by unknown authority'` made a TLS incident (trial 15).
+            if hits.contains(where: { facts[$0.signature].role == .healthy }) {
+                hits.removeAll { facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper }
+            }
             let failures = hits.filter { facts[$0.signature].role == .failure }
             let cause = failures.max { a, b in
                 let sa = facts[a.signature], sb = facts[b.signature]
@@ -1350,7 +1355,7 @@ public final class LogScanner {
                 // controller's record of it would say.
                 if let field = sig.relays, let text = record.fields[field], !text.isEmpty, let object = record.object,
                    let owner = FluxControllers.byKind[object.kind.lowercased()] {
-                    for var e in QuotedCause.relayed(text, controller: owner, matcher: scanner.matcher, facts: facts,
+                    for var e in QuotedCause.relayed(text, controller: owner, by: sig.id, matcher: scanner.matcher, facts: facts,
                                                      only: record.candidates) {
                         e.time = record.time
                         e.object = object
