@@ -154,4 +154,18 @@ import Testing
         #expect((postgres["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "registry-auth-failed")
         #expect((postgres["hypotheses"] as? [[String: Any]] ?? []).allSatisfy { $0["id"] as? String != "dependency-not-ready" })
     }
+
+    /// samples/helmchart-cascade's helm-controller.log alone (source-controller's log not read):
+    /// the wait on HelmChart flux-system/podinfo-podinfo stands in for the HelmChart, and
+    /// podinfo/frontend, whose dependsOn names podinfo/podinfo (`dependency 'podinfo/podinfo' is
+    /// not ready`), folds under it as with every log given (the sample's expected.json: one
+    /// incident, frontend downstream). Trial 15: two incidents.
+    @Test func aHelmChartWaitStandsInForTheChart() throws {
+        let r = try run(["--format", "json", "samples/helmchart-cascade/helm-controller.log"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        #expect(incidents.first?["upstream"] as? String == "HelmChart/flux-system/podinfo-podinfo")
+        #expect(incidents.first?["downstream"] as? [String] == ["HelmRelease/podinfo/frontend"])
+        #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "helm-chart-unavailable")
+    }
 }

@@ -163,8 +163,11 @@ public struct Cascade {
         var standIn: [Set<ObjectRef>] = Array(repeating: [], count: n)
         for i in 0..<n {
             guard let w = waits[i], let read = controllersRead else { continue }
+            // A HelmChart too: helm-controller's `HelmChart 'ns/name' is not ready` with
+            // source-controller's log not read (trial 15: a HelmRelease with dependsOn on the
+            // waiting one stayed an incident of its own, samples/helmchart-cascade's frontend too).
             standIn[i] = w.named.filter { obj in
-                Cascade.sourceKinds.contains(obj.kind) && byObject[obj] == nil
+                (Cascade.sourceKinds.contains(obj.kind) || obj.kind == "HelmChart") && byObject[obj] == nil
                     && !read.contains(FluxControllers.controller(kind: obj.kind) ?? "source-controller")
             }
             for obj in standIn[i] where byKind[obj.kind]?.last != i { byKind[obj.kind, default: []].append(i) }
