@@ -61,3 +61,33 @@ import Testing
         #expect(!steps.contains { $0.contains("team-b/git-credentials") }, "\(steps)")
     }
 }
+
+/// apply-forbidden's `kubectl auth can-i` check asks about the verb the API server denied
+/// (`User "%s" cannot %s resource "%s" in API group "%s" in the namespace "%s"`, kubernetes
+/// apiserver; signature apply-forbidden captures it as `verb`), not always `patch`.
+@Suite struct ForbiddenVerbStepsTests {
+    /// apply-forbidden's checks for the first incident about Kustomization tenant-a/apps.
+    static func checks(error: String) throws -> [String] {
+        let line = SopsSecretStepsTests.failed("2026-11-25T14:00:01.000Z", error, name: "apps", namespace: "tenant-a")
+        let found = try TransientTests.incidents([("kustomize-controller.log", [line])])
+        let h = try #require(found.first?.hypotheses.first { $0.id == "apply-forbidden" })
+        return h.checks
+    }
+
+    /// A prune denied by RBAC: fluxcd/pkg ssa ResourceManager.DeleteAll returns `delete failed,
+    /// errors: %s`, each entry `%s delete failed: %w` and `;` (ssa/manager_delete.go; FLUX-LOGS.md
+    /// 3.10). The tenant may patch ConfigMaps, so `can-i patch` answered yes (a trial).
+    @Test func aDeniedDeleteIsCheckedAsADelete() throws {
+        let checks = try Self.checks(error: #"delete failed, errors: ConfigMap/apps/old-settings delete failed: configmaps \"old-settings\" is forbidden: User \"system:serviceaccount:tenant-a:flux-reconciler\" cannot delete resource \"configmaps\" in API group \"\" in the namespace \"apps\";"#)
+        #expect(checks.contains("kubectl auth can-i delete configmaps -n apps --as=system:serviceaccount:tenant-a:flux-reconciler"), "\(checks)")
+        #expect(!checks.contains { $0.contains("can-i patch") || $0.contains("<verb>") }, "\(checks)")
+    }
+
+    /// The server-side apply's dry-run (`%s dry-run failed (%s): %s`, ssa/errors/errors.go;
+    /// FLUX-LOGS.md 3.10) denied `patch`: the check stays `can-i patch`.
+    @Test func aDeniedPatchIsCheckedAsAPatch() throws {
+        let checks = try Self.checks(error: #"Deployment/apps/web dry-run failed (Forbidden): deployments.apps \"web\" is forbidden: User \"system:serviceaccount:tenant-a:flux-reconciler\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"apps\""#)
+        #expect(checks.contains("kubectl auth can-i patch deployments -n apps --as=system:serviceaccount:tenant-a:flux-reconciler"), "\(checks)")
+        #expect(!checks.contains { $0.contains("<verb>") }, "\(checks)")
+    }
+}

@@ -17,8 +17,8 @@
 ///   `url` of helm-repository-auth-failed, the Helm repository URL that answered 401/403): when the
 ///   incident's signals captured exactly one value.
 /// - RBAC denials (signature `apply-forbidden`): `system:serviceaccount:<namespace>:<serviceaccount>`,
-///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
-///   its captures `user`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
+///   `<serviceaccount>`, `<verb>`, `<resource>` and `<namespace>` (the namespace of the denied
+///   request) from its captures `user`, `verb`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
 ///   captured `object` (`Deployment/podinfo/podinfo`) of apply failures.
 /// - `<registry>` and `<repo>`: the registry host and repository of a captured registry `url`
 ///   (`oci://host/repo`, `https://host/v2/repo/tags/list`), when the incident's signals name one.
@@ -170,6 +170,9 @@ public struct PlaceholderFiller: Sendable {
             values["serviceaccount"] = String(user.split(separator: ":")[3])
             values["system:serviceaccount:<namespace>:<serviceaccount"] = user
         }
+        // The verb the API server denied (`cannot delete resource "configmaps"`: a prune), for
+        // `kubectl auth can-i <verb> ...`.
+        if let verb = unique("verb", where: { $0.signature == "apply-forbidden" }) { values["verb"] = verb }
         if let r = unique("resource"), values["serviceaccount"] != nil {
             values["resource"] = r
             if let ns = unique("namespace") { values["namespace"] = ns }
