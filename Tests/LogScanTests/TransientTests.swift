@@ -131,6 +131,44 @@ import Testing
         #expect(found.first?.signatures.contains("dns-timeout") == true)
     }
 
+    /// HelmChart flux-system/podinfo-podinfo's pull fails once: source-controller's `Reconciler
+    /// error` (FLUX-LOGS.md 3.1) with `chart pull error: ` (3.8, ChartPullError) around `error`.
+    func chartPullFailed(_ ts: String, _ error: String) -> String {
+        line("error", ts, "HelmChart", "podinfo-podinfo", "Reconciler error", extra: #","error":"chart pull error: \#(error)""#)
+    }
+
+    /// The retry pulls it (`pulled '%s' chart with version '%s'`, FLUX-LOGS.md 3.15).
+    func chartPulled(_ ts: String) -> String {
+        line("info", ts, "HelmChart", "podinfo-podinfo", "pulled 'podinfo' chart with version '6.5.4'")
+    }
+
+    /// helm-controller quotes the HelmChart's Ready message (`HelmChart '%s/%s' is not ready: %s`,
+    /// info; FLUX-LOGS.md 3.2, 3.11), then the release is in sync (3.15).
+    func releaseWaited(_ ts: String, _ error: String, synced: String) -> [String] {
+        [line("info", ts, "HelmRelease", "podinfo", "HelmChart 'flux-system/podinfo-podinfo' is not ready: chart pull error: \(error)", ns: "podinfo"),
+         line("info", synced, "HelmRelease", "podinfo", "release in-sync with desired state", ns: "podinfo")]
+    }
+
+    /// The index lookup's DNS timeout (FLUX-LOGS.md 3.5, `read udp ...: i/o timeout` [real
+    /// source-controller#393]) inside the chart pull.
+    let chartDNSTimeout = #"failed to get chart version for remote reference: Get \"https://charts.example.com/index.yaml\": dial tcp: lookup charts.example.com on 10.96.0.10:53: read udp 10.244.0.5:51234->10.96.0.10:53: i/o timeout"#
+
+    /// One DNS timeout in a chart pull, retried 6 s later, is the same noise as a Git clone's
+    /// (docs/SCORING.md "Transient incidents"), whether or not source-controller's log, which
+    /// holds the failed run's report (`Reconciler error`), is given: the HelmRelease's wait that
+    /// quotes it is no second failed run (a trial: ERROR with both logs, INFO with helm-controller's).
+    @Test func oneChartPullDNSTimeoutIsTransientWithEitherLog() throws {
+        let source = [chartPullFailed("2026-11-25T04:03:00.000Z", chartDNSTimeout), chartPulled("2026-11-25T04:03:06.000Z")]
+        let helm = releaseWaited("2026-11-25T04:03:01.000Z", chartDNSTimeout, synced: "2026-11-25T04:03:08.000Z")
+        let both = try Self.incidents([("source-controller.log", source), ("helm-controller.log", helm)])
+        #expect(both.map(\.severity) == [.info])
+        #expect(both.map(\.transient) == [true])
+        #expect(both.first?.signatures.contains("helm-chart-pull-error") == true)
+        let alone = try Self.incidents([("helm-controller.log", helm)])
+        #expect(alone.map(\.severity) == [.info])
+        #expect(alone.map(\.transient) == [true])
+    }
+
     // MARK: Near misses that keep their severity
 
     /// Two failed runs are not a blip.
@@ -138,6 +176,38 @@ import Testing
         let found = try Self.incidents([("source-controller.log", [cloneTimeout("2026-03-02T01:30:37.820Z"), cloneTimeout("2026-03-02T01:31:48.020Z"), noChanges("2026-03-02T01:32:49.113Z")])])
         #expect(found.map(\.severity) == [.error])
         #expect(found.first?.transient == false)
+    }
+
+    /// Chart pull errors that need someone to act keep their severity with both logs, each failed
+    /// once then pulled: a 401 from the chart repository (helm/helm pkg/getter/httpgetter.go
+    /// `failed to fetch %s : %s`, FLUX-LOGS.md 3.8) and a version the index does not have
+    /// (source-controller `no '%s' chart with version matching '%s' found`).
+    @Test(arguments: [
+        #"failed to download chart for remote reference: failed to fetch https://charts.example.com/charts/podinfo-6.5.4.tgz : 401 Unauthorized"#,
+        "failed to get chart version for remote reference: no 'podinfo' chart with version matching '9.9.9' found",
+    ])
+    func aChartPullErrorToActOnKeepsItsSeverity(error: String) throws {
+        let found = try Self.incidents([
+            ("source-controller.log", [chartPullFailed("2026-11-25T04:03:00.000Z", error), chartPulled("2026-11-25T04:03:06.000Z")]),
+            ("helm-controller.log", releaseWaited("2026-11-25T04:03:01.000Z", error, synced: "2026-11-25T04:03:08.000Z")),
+        ])
+        #expect(found.map(\.severity) == [.error])
+        #expect(found.first?.status == .resolved)
+        #expect(found.first?.transient == false)
+    }
+
+    /// Two failed pulls, each reported (`Reconciler error`), are two failed runs of the HelmChart,
+    /// as two failed clones are (`repeatedCloneTimeoutsKeepTheirSeverity`), with the HelmRelease's
+    /// wait or without it.
+    @Test func repeatedChartPullDNSTimeoutsKeepTheirSeverity() throws {
+        let source = [chartPullFailed("2026-11-25T04:03:00.000Z", chartDNSTimeout), chartPullFailed("2026-11-25T04:03:05.000Z", chartDNSTimeout),
+                      chartPulled("2026-11-25T04:03:16.000Z")]
+        let helm = releaseWaited("2026-11-25T04:03:01.000Z", chartDNSTimeout, synced: "2026-11-25T04:03:18.000Z")
+        for files in [[("source-controller.log", source), ("helm-controller.log", helm)], [("source-controller.log", source)]] {
+            let found = try Self.incidents(files)
+            #expect(found.map(\.severity) == [.error])
+            #expect(found.first?.transient == false)
+        }
     }
 
     /// Refused until retryablehttp gave up: kustomize-controller reports the failed reconcile

@@ -28,7 +28,8 @@ public enum TransientRule {
     ///    A wait that quotes its source's error (`Incident.quotedCauses`) counts as that error;
     /// 4. it holds no report of a failed reconcile (a signature declared `role: wrapper`, such as
     ///    `Reconciliation failed after 3m35s` once retryablehttp gave up, or `Reconciler error`),
-    ///    unless the failure was a single record: one failed run, then success on the next.
+    ///    unless the reports are of a single failed run (`failedRuns`): one failed record of the
+    ///    controllers that report it, then success on the next.
     /// An incident with no failure signal (no signature knows the cause, only a failed
     /// reconcile's reports) is transient when it is resolved and was one failed run: each
     /// report once, within `oneRunMillis`.
@@ -58,7 +59,22 @@ public enum TransientRule {
         // signals' counts are the failed records.
         let failedRecords = incident.signals.filter { $0.role == .failure }.reduce(0) { $0 + $1.count }
         guard failedRecords <= maxRecordsPerObject * max(1, incident.affected.count) else { return false }
-        return reports.isEmpty || failedRecords == 1
+        return reports.isEmpty || failedRuns(reportedIn: incident, reports: reports) == 1
+    }
+
+    /// The failed runs that `reports` (signals of signatures declared `role: wrapper`) report:
+    /// for each controller that logged one, its failure records (one record, one failed run: the
+    /// cause and its wrappers share it), or its most repeated report when no signature named the
+    /// cause. A report says that its own controller's reconcile failed. Another controller's
+    /// records that report no failed run of their own (helm-controller's `HelmChart '%s/%s' is
+    /// not ready: %s` at info, quoting the HelmChart's error: FLUX-LOGS.md 3.2, 3.11) are not more
+    /// failed runs of it, so one failed chart pull reads the same with helm-controller's log
+    /// alone (no report) as with source-controller's `Reconciler error` beside it (a trial).
+    static func failedRuns(reportedIn incident: Incident, reports: [SignalSummary]) -> Int {
+        Set(reports.map(\.controller)).reduce(0) { total, controller in
+            let records = incident.signals.filter { $0.role == .failure && $0.controller == controller }.reduce(0) { $0 + $1.count }
+            return total + (records > 0 ? records : reports.filter { $0.controller == controller }.map(\.count).max() ?? 0)
+        }
     }
 
     /// Marks a transient incident and reports it at `info`.

@@ -10,14 +10,15 @@
 ///   namespace>`, and a `flux` command without `-n` gets one when the namespace is not flux-system.
 ///   With none or several objects of that kind, the placeholder stays.
 /// - `<controller>`: the incident's controller, when it has exactly one.
-/// - `<host>` and `<git-host>` (capture `host`), `<secret>`, `<chart>`, `<branch>`, `<tag>` (the
+/// - `<host>` and `<git-host>` (capture `host`), `<secret>` (capture `secret` without its
+///   `namespace/`, which Flux writes before a Secret's name), `<chart>`, `<branch>`, `<tag>` (the
 ///   captures of the same name), `<release>` (capture `release` without its `namespace/`), `<url>`
 ///   (capture `url` of a Git signature, which also gives `<host>`, `<org>` and `<repo>`; else the
 ///   `url` of helm-repository-auth-failed, the Helm repository URL that answered 401/403): when the
 ///   incident's signals captured exactly one value.
 /// - RBAC denials (signature `apply-forbidden`): `system:serviceaccount:<namespace>:<serviceaccount>`,
-///   `<serviceaccount>`, `<resource>` and `<namespace>` (the namespace of the denied request) from
-///   its captures `user`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
+///   `<serviceaccount>`, `<verb>`, `<resource>` and `<namespace>` (the namespace of the denied
+///   request) from its captures `user`, `verb`, `resource` and `namespace`; `<kind> <name> -n <namespace>` from the
 ///   captured `object` (`Deployment/podinfo/podinfo`) of apply failures.
 /// - `<registry>` and `<repo>`: the registry host and repository of a captured registry `url`
 ///   (`oci://host/repo`, `https://host/v2/repo/tags/list`), when the incident's signals name one.
@@ -64,8 +65,9 @@ public struct PlaceholderFiller: Sendable {
     /// default), nil with none or several.
     public var helmStorageNamespace: String?
     /// The namespace of the Secrets the steps name (`kubectl -n flux-system get secret <secret>`,
-    /// `flux create secret git <secret> ...`): that of the object that references them, nil when
-    /// the incident's objects are in several (see `init`).
+    /// `flux create secret git <secret> ...`): that of the captured `namespace/name` Secret, else
+    /// that of the object that references them, nil when the incident's objects are in several
+    /// (see `init`).
     public var secretNamespace: String?
 
     /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
@@ -92,7 +94,21 @@ public struct PlaceholderFiller: Sendable {
             values["host"] = bare
             values["git-host"] = bare
         }
-        for key in ["secret", "chart", "branch", "tag"] { if let v = unique(key) { values[key] = v } }
+        for key in ["chart", "branch", "tag"] { if let v = unique(key) { values[key] = v } }
+        // Flux names a Secret as `namespace/name` (`cannot get sops decryption Secret
+        // 'apps/sops-gpg': ...`, `failed to get secret 'team-b/git-credentials': ...`: kustomize-controller
+        // internal/decryptor/decryptor.go, source-controller; FLUX-LOGS.md 3.4, 3.9): a command
+        // takes its name, in its namespace (`secretNamespace`).
+        var capturedSecretNamespace: String?
+        if let v = unique("secret") {
+            let parts = v.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty {
+                values["secret"] = String(parts[1])
+                capturedSecretNamespace = String(parts[0])
+            } else {
+                values["secret"] = v
+            }
+        }
         if let r = unique("release") {
             values["release"] = r.split(separator: "/").last.map(String.init) ?? r
             // `namespace/name` (install and upgrade failures): the release's namespace, where its
@@ -154,6 +170,9 @@ public struct PlaceholderFiller: Sendable {
             values["serviceaccount"] = String(user.split(separator: ":")[3])
             values["system:serviceaccount:<namespace>:<serviceaccount"] = user
         }
+        // The verb the API server denied (`cannot delete resource "configmaps"`: a prune), for
+        // `kubectl auth can-i <verb> ...`.
+        if let verb = unique("verb", where: { $0.signature == "apply-forbidden" }) { values["verb"] = verb }
         if let r = unique("resource"), values["serviceaccount"] != nil {
             values["resource"] = r
             if let ns = unique("namespace") { values["namespace"] = ns }
@@ -182,9 +201,11 @@ public struct PlaceholderFiller: Sendable {
         self.values = values
         // A Secret a Flux object names (`spec.secretRef`, `certSecretRef`, `decryption.secretRef`,
         // a Receiver's `secretRef`) is a local reference: it lives in that object's namespace
-        // (Flux's source, kustomize and notification APIs). The failing source's, else the one
-        // namespace of every object of the incident.
-        if let u = incident.upstream, !u.namespace.isEmpty {
+        // (Flux's source, kustomize and notification APIs). The namespace of the Secret a line
+        // names, else the failing source's, else the one namespace of every object of the incident.
+        if let ns = capturedSecretNamespace {
+            secretNamespace = ns
+        } else if let u = incident.upstream, !u.namespace.isEmpty {
             secretNamespace = u.namespace
         } else if let first = objects.first, !first.namespace.isEmpty, objects.allSatisfy({ $0.namespace == first.namespace }) {
             secretNamespace = first.namespace
