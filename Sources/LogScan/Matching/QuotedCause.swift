@@ -21,17 +21,18 @@ enum QuotedCause {
     ///     quote is part of it), nil for all.
     static func match(_ text: String, controller: String, matcher: SignatureMatcher, facts: [LogScanner.SignatureFacts],
                       excluding: Int, only: [Int]? = nil) -> SignatureHit? {
+        hits(text, controller: controller, matcher: matcher, only: only)
+            .filter { $0.signature != excluding && facts[$0.signature].role == .failure }
+            .max { facts[$0.signature].isLessSpecific(than: facts[$1.signature]) }
+    }
+
+    /// The signatures of `controller` that hit `text` read as a record of its own (its message).
+    static func hits(_ text: String, controller: String, matcher: SignatureMatcher, only: [Int]?) -> [SignatureHit] {
         var record = Record(location: SourceLocation(file: "", line: 0))
         record.message = text
         record.payload = text
         record.controller = controller
-        let hits = matcher.match(record, only: only).filter { $0.signature != excluding && facts[$0.signature].role == .failure }
-        return hits.max { a, b in
-            let sa = facts[a.signature], sb = facts[b.signature]
-            if sa.severity != sb.severity { return sa.severity < sb.severity }
-            if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
-            return sa.id > sb.id
-        }
+        return matcher.match(record, only: only)
     }
 
     /// The evidence a relayed message holds (`Signature.relays`): `text` matched as a record of
@@ -50,22 +51,19 @@ enum QuotedCause {
     ///   nil for all.
     static func relayed(_ text: String, controller: String, by relaying: String, matcher: SignatureMatcher,
                         facts: [LogScanner.SignatureFacts], only: [Int]? = nil) -> [Event] {
-        var record = Record(location: SourceLocation(file: "", line: 0))
-        record.message = text
-        record.payload = text
-        record.controller = controller
-        var hits = matcher.match(record, only: only)
+        var found = hits(text, controller: controller, matcher: matcher, only: only)
         // A success is only that: its healthy hits, as healthy events of the object (what
         // resolves an incident known from relayed failures alone, `relayedFailures`).
-        let healthy = hits.contains { facts[$0.signature].role == .healthy }
-        if healthy { hits.removeAll { facts[$0.signature].role != .healthy } }
-        return hits.map { hit in
+        let healthy = found.contains { facts[$0.signature].role == .healthy }
+        if healthy { found.removeAll { facts[$0.signature].role != .healthy } }
+        return found.map { hit in
             let f = facts[hit.signature]
             var captures = hit.captures
             captures["relayed"] = relaying
             var e = Event(time: nil, controller: controller, object: nil, signature: f.id, severity: f.severity,
                           role: healthy ? .healthy : .lifecycle, failureClass: f.failureClass, captures: captures,
-                          location: record.location, level: .unknown, text: text, stream: 0, signatureIndex: hit.signature)
+                          location: SourceLocation(file: "", line: 0), level: .unknown, text: text, stream: 0,
+                          signatureIndex: hit.signature)
             e.quoted = true
             return e
         }

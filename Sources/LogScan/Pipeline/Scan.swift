@@ -256,6 +256,13 @@ public final class LogScanner {
             relays = s.relays
             transient = s.transient
         }
+        /// Whether `other` names a record's cause better than this one: a higher severity, then
+        /// a longer regex, then the lower id (one record, one failure: `processNow`, `QuotedCause`).
+        func isLessSpecific(than other: SignatureFacts) -> Bool {
+            if severity != other.severity { return severity < other.severity }
+            if patternLength != other.patternLength { return patternLength < other.patternLength }
+            return id > other.id
+        }
     }
     let facts: [SignatureFacts]
     /// The multi-literal prefilter; nil when disabled or when Vectorscan refused the literals.
@@ -1318,12 +1325,7 @@ public final class LogScanner {
                 hits.removeAll { facts[$0.signature].role == .failure || facts[$0.signature].role == .wrapper }
             }
             let failures = hits.filter { facts[$0.signature].role == .failure }
-            let cause = failures.max { a, b in
-                let sa = facts[a.signature], sb = facts[b.signature]
-                if sa.severity != sb.severity { return sa.severity < sb.severity }
-                if sa.patternLength != sb.patternLength { return sa.patternLength < sb.patternLength }
-                return sa.id > sb.id
-            }?.signature
+            let cause = failures.max { facts[$0.signature].isLessSpecific(than: facts[$1.signature]) }?.signature
             for hit in hits {
                 let sig = facts[hit.signature]
                 let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
