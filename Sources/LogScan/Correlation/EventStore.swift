@@ -379,12 +379,7 @@ public final class EventStore {
     private lazy var keepsEntries: [Bool] = {
         let read = patterns.evidenceSignals
         // A Helm action's start is read for the report's `began:` (`ActionStart`).
-        // A failure's or wrapper's timeline holds evidence relayed or quoted from another record
-        // (`QuotedCause`), which an incident of its object reads as its own (`requires`).
-        return patterns.signatures.map {
-            $0.role == .healthy || $0.role == .failure || $0.role == .wrapper || $0.controllerHealthy || read.contains($0.id)
-                || ActionStart.signatures.contains($0.id)
-        }
+        return patterns.signatures.map { $0.role == .healthy || $0.controllerHealthy || read.contains($0.id) || ActionStart.signatures.contains($0.id) }
     }()
     /// Per signature: what one of its events says is healthy. 1: its object and its controller
     /// (`healthy: true`); 2: its controller only (`controller_healthy: true`, a lifecycle signal
@@ -691,6 +686,11 @@ public final class EventStore {
                 t.keepsEntries = keepsEntries[Int(sig)]
                 timelines[ek] = t
             }
+            // Evidence relayed or quoted from another record (`QuotedCause`): an incident of its
+            // object reads it as its own (`requires`), whatever its signature; kept per timeline,
+            // not per signature (settled runs of every failure signature kept theirs too, and a
+            // 10 GiB stream peaked 9 MiB higher).
+            if e.quoted, !t.keepsEntries { t.keepsEntries = true }
             guard t.keepsEntries else { return }
             let bucket = time / bucketMillis
             if var entry = t.entries.last, entry.first / bucketMillis == bucket, entry.file == file,
