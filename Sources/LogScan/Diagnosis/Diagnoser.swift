@@ -491,7 +491,8 @@ public struct Diagnoser {
     ///     (`numbers(_:_:)`).
     ///   - signatures: the incident's signatures, the errors it quotes and the derived signals
     ///     (what `requires` tests).
-    ///   - classes: the incident's class and those of the errors it quotes (`Incident.quotedCauses`).
+    ///   - classes: the classes of the errors it quotes (`Incident.quotedCauses`), else its own
+    ///     class, and those of failures relayed about its objects.
     ///   - filler: `PlaceholderFiller(incident: incident)`.
     func score(_ h: Hypothesis, numbers: (supports: [[Int]], contradicts: [[Int]]), incident: Incident, evidence: Evidence,
                derived: Set<String>, signatures: Set<String>, classes: Set<String>, filler: PlaceholderFiller,

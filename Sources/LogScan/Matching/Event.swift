@@ -23,9 +23,10 @@ public struct Event: Sendable {
     /// True when the record had no time of its own and took a neighbour's (`Record.timeInherited`):
     /// then equal time and text do not make two events copies of one record (`EventStore.add`).
     public var timeInherited = false
-    /// Evidence read from another record's quote (`QuotedCause`): the error a wait quotes, as its
-    /// own signature, with role `lifecycle`. Kept as context for the diagnosis; not counted as a
-    /// hit of its signature (`--counts`), since no record of the signature's controllers said it.
+    /// Evidence read from another record (`QuotedCause`): the error a wait quotes, or an event
+    /// notification-controller forwards, as its own signature, with role `lifecycle` (`healthy`
+    /// for a forwarded success). Kept for the diagnosis; not counted as a hit of its signature
+    /// (`--counts`, `stats.events`), since no record of the signature's controllers said it.
     public var quoted = false
 
     /// The upstream object named by `source_kind`/`source_namespace`/`source_name` captures

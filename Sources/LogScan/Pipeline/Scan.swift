@@ -247,14 +247,11 @@ public final class LogScanner {
         let quotes: (capture: String, controller: String)?
         /// `Signature.relays`.
         let relays: String?
-        /// `Signature.transient`.
-        let transient: Bool
         init(_ s: Signature) {
             id = s.id; severity = s.severity; role = s.role; failureClass = s.failureClass
             patternLength = s.regex.pattern.utf8.count
             quotes = s.quotes
             relays = s.relays
-            transient = s.transient
         }
         /// Whether `other` names a record's cause better than this one: a higher severity, then
         /// a longer regex, then the lower id (one record, one failure: `processNow`, `QuotedCause`).
