@@ -46,6 +46,9 @@ extension LogScanner {
             .correlate(sorted: occurrences, healthyUntil: store.healthyUntil, learned: learned)
         let cascade = Cascade(windowSeconds: windowSeconds).fold(correlated, occurrences: occurrences,
                                                                     controllersRead: Set(state.activity.keys))
+        // Not read again: freed before the runs settle, whose timelines grow meanwhile (the
+        // occurrences of a close, 4 MB at the end of a 10 GiB stream, were part of its peak).
+        occurrences = []
         func start(_ i: Incident) -> Int64 { min(i.firstSeen.millis, i.downstream.map(\.firstSeen.millis).min() ?? .max) }
         func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min) }
         var isReady = cascade.incidents.map { end($0) < cutoff }
