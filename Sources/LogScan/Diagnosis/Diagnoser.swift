@@ -306,6 +306,17 @@ public struct Diagnoser {
             return !indices[n].isEmpty || !extraIndices[n].isEmpty || !timelineHits[n].isEmpty || !own[n].isEmpty
         }
 
+        /// Whether the window holds `signature` about one of `objects` or about no object (a
+        /// controller's restart, its silence, a lifetime).
+        func contains(_ signature: String, about objects: [ObjectRef]) -> Bool {
+            guard let n = pool.number[signature] else { return false }
+            func ours(_ o: ObjectRef?) -> Bool { o.map { objects.contains($0) } ?? true }
+            return indices[n].contains { ours(pool.context[Int($0)].object) }
+                || extraIndices[n].contains { ours(pool.extra[Int($0)].object) }
+                || timelineHits[n].contains { ours(pool.timelines[$0.timeline].object) }
+                || own[n].contains { ours($0.object) }
+        }
+
         /// Where an item of evidence is: which list of signal number `n`, at which position.
         enum Item {
             case context(Int), extra(Int), timeline(n: Int, Int), own(n: Int, Int)
@@ -541,7 +552,15 @@ public struct Diagnoser {
         let confidence = 1 / (1 + exp(-logOdds))
         // Steps about what was seen come first (docs/SCORING.md "Checks and fixes"); the commands
         // name this incident's objects where it knows them (docs/OUTPUT.md).
-        let seen: (String) -> Bool = { evidence.contains($0) || signatures.contains($0) }
+        // What a step's `when`, `only_when` and `unless` test: the incident's own signals, and the
+        // window's evidence about its objects, the source its supporting evidence named
+        // (`learnSource`), or no object; another object's failure in the same window is another
+        // incident's (a window with an image registry's 401 and an HTTP Helm repository's 401
+        // gave both incidents the docker-registry and the basic-auth steps).
+        let objects = filler.objects + filler.learned
+        let seen: (String) -> Bool = {
+            signatures.contains($0) || (objects.isEmpty ? evidence.contains($0) : evidence.contains($0, about: objects))
+        }
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,
