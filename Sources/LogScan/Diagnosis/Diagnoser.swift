@@ -146,7 +146,8 @@ public struct Diagnoser {
             }
             // Once per incident, not per hypothesis: what `requires` tests, and the filler of the steps.
             let signatures = incident.signatures.union(derived).union(quoted)
-            let filler = PlaceholderFiller(incident: incident)
+            var filler = PlaceholderFiller(incident: incident)
+            if let source = Self.sourceByURL(of: incident, in: evidence) { filler.learnSource(source) }
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
                 score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,
                       signatures: signatures, classes: classes, filler: filler, activity: activity)
@@ -154,6 +155,31 @@ public struct Diagnoser {
             return out
         }
         return Session(score: one, jobs: jobs)
+    }
+
+    /// The source object (GitRepository, OCIRepository, HelmRepository, Bucket) whose failures in
+    /// the incident's window name the same `url` as the incident's own signals, when the incident
+    /// names no source and exactly one such object is found; nil otherwise. An
+    /// ImageUpdateAutomation clones its GitRepository's URL with its credentials (FLUX-LOGS.md
+    /// 3.4): a trial's automation in team-a failing `unable to clone 'https://github.com/acme/fleet'`
+    /// beside GitRepository team-a/fleet failing on the same URL was told to look for
+    /// `gitrepository <name>` in flux-system.
+    static func sourceByURL(of incident: Incident, in evidence: Evidence) -> ObjectRef? {
+        let own = [incident.upstream].compactMap { $0 } + incident.affected
+        guard !own.contains(where: { PlaceholderFiller.sourceWords[$0.kind] != nil }) else { return nil }
+        let urls = Set(incident.signals.compactMap { $0.captures["url"] }.filter { !$0.isEmpty })
+        guard !urls.isEmpty else { return nil }
+        var found: Set<ObjectRef> = []
+        let pool = evidence.pool
+        for list in evidence.indices {
+            for i in list {
+                let o = pool.context[Int(i)]
+                guard let object = o.object, PlaceholderFiller.sourceWords[object.kind] != nil, !found.contains(object),
+                      let url = PackedCaptures.value(of: "url", in: o.packedCaptures), urls.contains(url) else { continue }
+                found.insert(object)
+            }
+        }
+        return found.count == 1 ? found.first : nil
     }
 
     /// Scores incidents against the evidence of one finished scan (`session(sorted:extra:timelines:activity:)`).
