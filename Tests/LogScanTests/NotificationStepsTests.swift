@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import LogScan
+
+/// notification-controller's own failures get steps about notification-controller, its Alert and
+/// Provider, in the Alert's namespace, and event-delivery failures name the controller that gave up
+/// (trial 16, defects 01, 03 and 06).
+///
+/// Records are Flux's current JSON shape. notification-controller's event-server logs
+/// `failed to send notification` with the alert as `{name, namespace, providerName}` and the
+/// provider's error (FLUX-LOGS.md 1.4, 3.13; internal/server/event_handlers.go); the error text is
+/// Go's (`tls: failed to verify certificate: x509: ...`, FLUX-LOGS.md 3.6; `dial tcp ...: i/o
+/// timeout`, 3.4/3.5). Controllers that cannot reach notification-controller log `unable to record
+/// event ... giving up after 5 attempt(s)` (FLUX-LOGS.md 3.14, fluxcd/pkg runtime/events/recorder.go).
+@Suite struct NotificationStepsTests {
+    static func sendFailed(_ ts: String, _ error: String) -> String {
+        #"{"level":"error","ts":"\#(ts)","logger":"event-server","msg":"failed to send notification","eventInvolvedObject":{"kind":"Kustomization","namespace":"team-a","name":"apps"},"alert":{"name":"team-slack","namespace":"team-a","providerName":"slack-bot"},"error":"\#(error)"}"#
+    }
+
+    static func providerIncident(_ error: String) throws -> Incident {
+        let found = try TransientTests.incidents([("notification-controller.log", [
+            sendFailed("2026-11-24T10:15:41.002Z", error), sendFailed("2026-11-24T10:25:41.002Z", error),
+        ])])
+        return try #require(found.first)
+    }
+
+    /// A Provider answering 404 for an Alert in team-a: the Provider and Alert are looked up in
+    /// team-a, the Provider by the name the log gives (`providerName`).
+    @Test func providerChecksUseTheAlertsNamespaceAndTheProvidersName() throws {
+        let incident = try Self.providerIncident("postMessage failed: request failed with status code 404: no_team")
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "notification-provider-rejected")
+        #expect(h.checks.contains("kubectl -n team-a get provider slack-bot -o wide   # type, channel, address; Ready"), "\(h.checks)")
+        #expect(h.checks.contains("kubectl -n team-a get alert team-slack -o jsonpath='{.spec.providerRef.name}'   # the Provider this Alert posts to"), "\(h.checks)")
+        #expect(!h.checks.contains { $0.contains("-n flux-system") }, "\(h.checks)")
+    }
+
+    /// The Alert's NotificationDispatchFailed event names no Provider: the Provider's name stays a
+    /// placeholder, its namespace is still the Alert's (spec.providerRef is a local reference).
+    @Test func anUnnamedProviderIsStillInTheAlertsNamespace() throws {
+        // [reconstructed] the Alert's event (`failed to send notification for %s: %s`, FLUX-LOGS.md 3.13)
+        func event(_ ts: String) -> String {
+            #"{"level":"debug","ts":"\#(ts)","logger":"events","msg":"failed to send notification for Kustomization/team-a/apps: postMessage failed: request failed with status code 403: invalid_token","type":"Warning","object":{"kind":"Alert","namespace":"team-a","name":"team-slack","uid":"2f7f7c1e-8d3a-4b5c-9e6f-0a1b2c3d4e5f","apiVersion":"notification.toolkit.fluxcd.io/v1beta3","resourceVersion":"48213"},"reason":"NotificationDispatchFailed"}"#
+        }
+        let found = try TransientTests.incidents([("notification-controller.log", [event("2026-11-24T10:15:41.010Z"), event("2026-11-24T10:25:41.010Z")])])
+        let h = try #require(found.first?.hypotheses.first { $0.id == "notification-provider-rejected" })
+        #expect(h.checks.contains("kubectl -n team-a get provider <name> -o wide   # type, channel, address; Ready"), "\(h.checks)")
+    }
+}
