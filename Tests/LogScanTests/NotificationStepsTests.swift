@@ -24,6 +24,36 @@ import Testing
         return try #require(found.first)
     }
 
+    /// Slack's certificate not trusted by notification-controller: the Provider's CA, not a
+    /// GitRepository's; and notification-controller's own x509 failure counts as evidence (the
+    /// hypothesis was at its 55 % prior with no evidence).
+    @Test func aProvidersTLSFailureIsAboutTheProvider() throws {
+        let incident = try Self.providerIncident(
+            #"postMessage failed: Post \"https://hooks.slack.com/services/T000/B000/XXXX\": tls: failed to verify certificate: x509: certificate signed by unknown authority"#)
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "tls-verification-failed")
+        #expect(h.evidenceFor.contains { $0.contains("[tls-unknown-authority ×2") }, "\(h.evidenceFor)")
+        #expect(h.confidence > 0.55)
+        let steps = h.checks + h.remediation
+        #expect(!steps.contains { $0.lowercased().contains("gitrepository") || $0.contains("flux reconcile source") }, "\(steps)")
+        #expect(steps.contains("kubectl -n team-a get provider slack-bot -o yaml   # spec.address (or the address in spec.secretRef), spec.certSecretRef, spec.proxy"), "\(steps)")
+        #expect(steps.contains("kubectl -n team-a get alert team-slack -o jsonpath='{.spec.providerRef.name}'   # the Alert's Provider"), "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("Private CA or a TLS-inspecting proxy") && $0.contains("kubectl -n team-a create secret generic") }, "\(steps)")
+    }
+
+    /// Slack's address timing out from notification-controller: egress of notification-controller's
+    /// pods, not source-controller's.
+    @Test func aProvidersEgressTimeoutIsAboutNotificationController() throws {
+        let incident = try Self.providerIncident(
+            #"postMessage failed: Post \"https://hooks.slack.com/services/T000/B000/XXXX\": dial tcp 54.192.23.41:443: i/o timeout"#)
+        let h = try #require(incident.hypotheses.first { $0.id == "egress-blocked-external" })
+        let steps = h.checks + h.remediation
+        #expect(!steps.contains { $0.contains("source-controller") || $0.lowercased().contains("gitrepository") || $0.contains("flux get sources") }, "\(steps)")
+        #expect(steps.contains { $0.contains("--labels=app=notification-controller") && $0.contains("https://hooks.slack.com/") }, "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("kubectl -n team-a get provider slack-bot -o jsonpath=") }, "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("Allow egress from notification-controller") }, "\(steps)")
+    }
+
     /// A Provider answering 404 for an Alert in team-a: the Provider and Alert are looked up in
     /// team-a, the Provider by the name the log gives (`providerName`).
     @Test func providerChecksUseTheAlertsNamespaceAndTheProvidersName() throws {
