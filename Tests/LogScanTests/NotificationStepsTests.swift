@@ -76,4 +76,27 @@ import Testing
         let h = try #require(found.first?.hypotheses.first { $0.id == "notification-provider-rejected" })
         #expect(h.checks.contains("kubectl -n team-a get provider <name> -o wide   # type, channel, address; Ready"), "\(h.checks)")
     }
+
+    /// image-reflector-controller gives up posting events while its scans succeed: the check reads
+    /// its own --events-addr, and its successful scans count as "reconciliations still succeed".
+    @Test func eventDeliveryNamesTheControllerThatGaveUp() throws {
+        func scan(_ ts: String, _ msg: String, _ id: String) -> String {
+            #"{"level":"info","ts":"\#(ts)","msg":"\#(msg)","controller":"imagerepository","controllerGroup":"image.toolkit.fluxcd.io","controllerKind":"ImageRepository","ImageRepository":{"name":"checkout-api","namespace":"shop"},"namespace":"shop","name":"checkout-api","reconcileID":"\#(id)"}"#
+        }
+        func lost(_ ts: String) -> String {
+            #"{"level":"error","ts":"\#(ts)","msg":"unable to record event","name":"checkout-api","namespace":"shop","reconciler kind":"ImageRepository","error":"POST http://notification-controller.flux-system.svc.cluster.local./ giving up after 5 attempt(s): Post \"http://notification-controller.flux-system.svc.cluster.local./\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"}"#
+        }
+        let found = try TransientTests.incidents([("image-reflector-controller.log", [
+            scan("2026-11-24T10:00:00.412Z", "successful scan: found 42 tags", "4a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"),
+            lost("2026-11-24T10:00:45.420Z"),
+            scan("2026-11-24T10:05:00.397Z", "no new tags found, next scan in 5m0s", "5a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"),
+            scan("2026-11-24T10:10:00.397Z", "successful scan: found 43 tags", "6a5b6c7d-8e9f-4a0b-1c2d-3e4f5a6b7c8d"),
+            lost("2026-11-24T10:10:45.420Z"),
+        ])])
+        let h = try #require(found.first?.hypotheses.first)
+        #expect(h.id == "notification-controller-unreachable")
+        #expect(h.checks.contains { $0.hasPrefix("kubectl -n flux-system get deploy image-reflector-controller -o jsonpath=") }, "\(h.checks)")
+        #expect(!h.checks.contains { $0.contains("kustomize-controller") }, "\(h.checks)")
+        #expect(h.evidenceFor.contains { $0.hasPrefix("the reconciliations themselves succeeded") && $0.contains("[image-scan-succeeded ×3") }, "\(h.evidenceFor)")
+    }
 }
