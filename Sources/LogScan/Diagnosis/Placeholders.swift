@@ -9,6 +9,9 @@
 ///   `<namespace>` and `<ns>` become that object's namespace, `-n flux-system` becomes `-n <its
 ///   namespace>`, and a `flux` command without `-n` gets one when the namespace is not flux-system.
 ///   With none or several objects of that kind, the placeholder stays.
+/// - `<name>` after `provider` (`kubectl -n flux-system get provider <name>`): the Provider of the
+///   incident's Alert, in the Alert's namespace, named by the captured `provider` (the log's
+///   `providerName`); with no name captured, `-n flux-system` still becomes the Alert's namespace.
 /// - `<controller>`: the incident's controller, when it has exactly one.
 /// - `<host>` and `<git-host>` (capture `host`), `<secret>` (capture `secret` without its
 ///   `namespace/`, which Flux writes before a Secret's name), `<chart>`, `<branch>`, `<tag>` (the
@@ -69,6 +72,10 @@ public struct PlaceholderFiller: Sendable {
     /// that of the object that references them, nil when the incident's objects are in several
     /// (see `init`).
     public var secretNamespace: String?
+    /// The namespace of the Provider of the incident's Alert(s) (that of the Alerts, when they
+    /// are all in one and no Provider is among the objects): a command about a Provider whose
+    /// name no line gives (`kubectl -n flux-system get provider <name>`) still looks there.
+    public var providerNamespace: String?
 
     /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
     public init(incident: Incident) {
@@ -211,6 +218,15 @@ public struct PlaceholderFiller: Sendable {
             secretNamespace = first.namespace
         }
         for signal in incident.signals { learnWorkloads(from: signal.captures) }
+        // An Alert's Provider: spec.providerRef is a local reference (notification-controller's
+        // Alert API), so the Provider is in the Alert's namespace; notification-controller names
+        // it as the alert's `providerName` when a send fails (internal/server/event_handlers.go;
+        // FLUX-LOGS.md 1.4, 3.13), captured as `provider` by the notification signatures.
+        let alertNamespaces = Set(objects.filter { $0.kind == "Alert" }.map(\.namespace))
+        if alertNamespaces.count == 1, let ns = alertNamespaces.first, !ns.isEmpty, !objects.contains(where: { $0.kind == "Provider" }) {
+            providerNamespace = ns
+            if let provider = unique("provider") { learned.append(ObjectRef(kind: "Provider", namespace: ns, name: provider)) }
+        }
     }
 
     /// The resource name RBAC and `kubectl auth can-i` use for a kind: lowercase plural
@@ -455,6 +471,15 @@ public struct PlaceholderFiller: Sendable {
                     break
                 }
                 i += token.count
+                continue
+            }
+            // A Provider no line names, of an Alert in another namespace: `<name>` stays, the
+            // command looks in the Alert's namespace (`providerNamespace`).
+            if candidates.isEmpty, kind == "Provider", let ns = providerNamespace, ns != "flux-system", head.hasPrefix("kubectl "),
+               head.holds("-n flux-system ") {
+                let filled = head.replacingAll("-n flux-system ", with: "-n \(ns) ")
+                chars.replaceSubrange(start..<i, with: Array(filled))
+                i = start + filled.count + token.count
                 continue
             }
             if String(chars[(i + token.count)..<end]).contains("--force") || head.contains("--force") {
