@@ -18,8 +18,9 @@ import Testing
     ]
 
     /// Programs a check may run: kubectl and flux above all, plus the few tools that confirm what
-    /// the cluster cannot show (the Git host's keys, a certificate, a registry's tags).
-    static let tools: Set<String> = ["kubectl", "flux", "helm", "git", "ssh-keyscan", "openssl", "crane", "kustomize", "grep"]
+    /// the cluster cannot show (the Git host's keys, a certificate, a registry's tags, a storage
+    /// bucket's answer to the Bucket's keys, an artifact's signatures).
+    static let tools: Set<String> = ["kubectl", "flux", "helm", "git", "ssh-keyscan", "openssl", "crane", "kustomize", "grep", "aws", "cosign"]
 
     @Test func contractListsTwentyEightDistinctIDs() {
         #expect(Self.contractIDs.count == 28)
