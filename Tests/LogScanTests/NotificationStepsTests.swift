@@ -79,6 +79,36 @@ import Testing
 
     /// image-reflector-controller gives up posting events while its scans succeed: the check reads
     /// its own --events-addr, and its successful scans count as "reconciliations still succeed".
+    /// The Provider's host does not resolve: notification-controller's own lookup (Go's `dial tcp:
+    /// lookup <host> on <dns>: no such host`, FLUX-LOGS.md 3.5). No hypothesis applied (the
+    /// incident's class is the Provider's, and DNS was only for sources).
+    @Test func aProvidersHostThatDoesNotResolveIsDNS() throws {
+        let incident = try Self.providerIncident(
+            #"postMessage failed: Post \"https://hooks.slack.com/services/T000/B000/XXXX\": dial tcp: lookup hooks.slack.com on 10.96.0.10:53: no such host"#)
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "dns-resolution-failed")
+        let steps = h.checks + h.remediation
+        #expect(steps.contains { $0.contains("nslookup hooks.slack.com") }, "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("Fix CoreDNS (its upstream forwarders) or the host name in the Provider's address") }, "\(steps)")
+        #expect(!steps.contains { $0.lowercased().contains("gitrepository") }, "\(steps)")
+    }
+
+    /// The provider answers 503 (`request failed with status code 503: <body>`, internal/notifier/
+    /// client.go; FLUX-LOGS.md 3.13): an outage on its side, not the Alert's configuration. No
+    /// hypothesis applied.
+    @Test func aProviderAnswering5xxIsItsOutage() throws {
+        let incident = try Self.providerIncident(
+            "postMessage failed: request failed: request failed with status code 503: upstream connect error or disconnect/reset before headers")
+        #expect(incident.signals.first { $0.signature == "notification-send-failed" }?.captures["status"] == "503")
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "notification-provider-unavailable")
+        #expect(h.confidence > 0.8)
+        #expect(h.checks.contains { $0.hasPrefix("kubectl -n team-a get provider slack-bot -o wide") }, "\(h.checks)")
+        // A 4xx is the Provider's configuration: the outage is not offered first.
+        let refused = try Self.providerIncident(#"postMessage failed: request failed: request failed with status code 404: no_team"#)
+        #expect(refused.hypotheses.first?.id == "notification-provider-rejected")
+    }
+
     @Test func eventDeliveryNamesTheControllerThatGaveUp() throws {
         func scan(_ ts: String, _ msg: String, _ id: String) -> String {
             #"{"level":"info","ts":"\#(ts)","msg":"\#(msg)","controller":"imagerepository","controllerGroup":"image.toolkit.fluxcd.io","controllerKind":"ImageRepository","ImageRepository":{"name":"checkout-api","namespace":"shop"},"namespace":"shop","name":"checkout-api","reconcileID":"\#(id)"}"#
