@@ -91,7 +91,8 @@ import Testing
         #expect(ownSource.fill(step) == step)
         var elsewhere = PlaceholderFiller(objects: [ObjectRef(kind: "ImageUpdateAutomation", namespace: "apps", name: "podinfo")])
         elsewhere.learnSource(suspended)
-        #expect(elsewhere.fill(step) == step)
+        // Not flux-system's GitRepository: the automation's own spec.sourceRef, looked up in its namespace.
+        #expect(elsewhere.fill(step) == #"resume it (flux resume source git "$(kubectl -n apps get imageupdateautomation podinfo -o jsonpath='{.spec.sourceRef.name}')" -n apps)"#)
         // Not a source: nothing learned.
         var notSource = PlaceholderFiller(objects: [apps])
         notSource.learnSource(ObjectRef(kind: "Kustomization", namespace: "flux-system", name: "infra"))

@@ -36,6 +36,21 @@ import Testing
         #expect(!steps.contains { $0.contains("-n flux-system") && $0.contains("gitrepository") }, "\(steps)")
     }
 
+    /// The automation's log alone: its GitRepository is its spec.sourceRef, looked up in the
+    /// automation's namespace (a sourceRef without a namespace is there), not `<name>` in flux-system.
+    @Test func withoutTheSourcesLogTheAutomationsSourceRefIsLookedUp() throws {
+        let found = try TransientTests.incidents([
+            ("image-automation-controller.log", [Self.automation("2026-11-24T21:00:40.458Z"), Self.automation("2026-11-24T21:05:40.458Z")]),
+        ])
+        let first = try #require(found.first?.hypotheses.first)
+        #expect(first.id == "git-auth-failed")
+        let lookup = #""$(kubectl -n team-a get imageupdateautomation podinfo-auto -o jsonpath='{.spec.sourceRef.name}')""#
+        let steps = first.checks + first.remediation
+        #expect(steps.contains { $0.hasPrefix("kubectl -n team-a get gitrepository \(lookup) -o jsonpath=") }, "\(steps)")
+        #expect(steps.contains { $0.hasSuffix("flux reconcile source git \(lookup) -n team-a") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("gitrepository <name>") || $0.contains("source git <name>") }, "\(steps)")
+    }
+
     /// Another repository's failure names no source for it: the steps keep their placeholders.
     @Test func anotherURLIsNotItsSource() throws {
         let steps = try Self.automationSteps(sourceURL: "https://github.com/acme/other")

@@ -12,6 +12,8 @@
 /// - `<name>` after `provider` (`kubectl -n flux-system get provider <name>`): the Provider of the
 ///   incident's Alert, in the Alert's namespace, named by the captured `provider` (the log's
 ///   `providerName`); with no name captured, `-n flux-system` still becomes the Alert's namespace.
+/// - `<name>` after `gitrepository` or `source git` for an ImageUpdateAutomation whose source no
+///   line names: the lookup of its `spec.sourceRef.name`, in the automation's namespace.
 /// - `<controller>`: the incident's controller, when it has exactly one.
 /// - `<host>` and `<git-host>` (capture `host`), `<secret>` (capture `secret` without its
 ///   `namespace/`, which Flux writes before a Secret's name), `<chart>`, `<branch>`, `<tag>` (the
@@ -471,6 +473,29 @@ public struct PlaceholderFiller: Sendable {
                     break
                 }
                 i += token.count
+                continue
+            }
+            // The GitRepository of an ImageUpdateAutomation whose source no line names (its
+            // source-controller log not read): the automation's spec.sourceRef, looked up, in the
+            // automation's namespace, where a sourceRef without a namespace is (image-automation-
+            // controller's CrossNamespaceSourceReference). A trial's automation in team-a was told
+            // `kubectl -n flux-system get gitrepository <name>`.
+            if candidates.isEmpty, kind.lowercased() == "gitrepository", token == tokens[0],
+               !(objects + learned).contains(where: { Self.sourceWords[$0.kind] != nil }),
+               case let automations = objects.filter({ $0.kind == "ImageUpdateAutomation" }), automations.count == 1,
+               head.hasPrefix("kubectl ") || head.hasPrefix("flux ") {
+                let a = automations[0]
+                var filled = head
+                if a.namespace != "flux-system", filled.hasPrefix("kubectl "), filled.holds("-n flux-system ") {
+                    filled = filled.replacingAll("-n flux-system ", with: "-n \(a.namespace) ")
+                }
+                filled += "\"$(kubectl -n \(a.namespace) get imageupdateautomation \(a.name) -o jsonpath='{.spec.sourceRef.name}')\""
+                let rest = String(chars[(i + token.count)..<end])
+                if a.namespace != "flux-system", head.hasPrefix("flux "), !head.holds(" -n "), !rest.holds(" -n "), !rest.holds("--namespace") {
+                    filled += " -n \(a.namespace)"
+                }
+                chars.replaceSubrange(start..<(i + token.count), with: Array(filled))
+                i = start + filled.count
                 continue
             }
             // A Provider no line names, of an Alert in another namespace: `<name>` stays, the
