@@ -49,6 +49,11 @@ import Testing
         #expect(steps.contains { $0.hasPrefix("kubectl -n team-a get gitrepository \(lookup) -o jsonpath=") }, "\(steps)")
         #expect(steps.contains { $0.hasSuffix("flux reconcile source git \(lookup) -n team-a") }, "\(steps)")
         #expect(!steps.contains { $0.contains("gitrepository <name>") || $0.contains("source git <name>") }, "\(steps)")
+        // A clone that failed (`failed to checkout source:`) made no commit: the push hypothesis
+        // says so, not that the commit never reached Git.
+        let push = try #require(found.first?.hypotheses.first { $0.id == "image-automation-push-failed" })
+        #expect(push.evidenceFor.contains { $0.contains("could not check out the branch (failed to checkout source)") }, "\(push.evidenceFor)")
+        #expect(!push.evidenceFor.contains { $0.contains("the commit was made") }, "\(push.evidenceFor)")
     }
 
     /// Another repository's failure names no source for it: the steps keep their placeholders.
