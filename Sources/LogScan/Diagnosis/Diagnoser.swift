@@ -63,8 +63,7 @@ public struct Diagnoser {
         var pool = EvidencePool(context: context, extra: namedExtra, timelines: namedTimelines, number: number)
         // Failures another controller relayed about an object (`QuotedCause.relayed`: the capture
         // `relayed`): read as the object's own by an incident about it (`requires`, classes).
-        let relayed = timelines.filter { $0.object != nil && ($0.captures["relayed"] != nil || $0.otherCaptures.contains { $0["relayed"] != nil }) }
-            .filter { patterns.signature($0.signature).map { $0.role == .failure || $0.role == .wrapper } ?? false }
+        let relayed = timelines.filter { QuotedCause.holdsRelayedFailures($0, patterns: patterns) }
         // The healthy timelines of the controllers an `unless_healthy_since` condition names.
         let watched = Set(patterns.hypotheses.flatMap { $0.supports + $0.contradicts }.filter(\.unlessHealthySince).compactMap(\.controller))
         for t in timelines where t.role == .healthy && watched.contains(t.controller) { pool.healthy[t.controller, default: []].append(t) }
@@ -158,15 +157,14 @@ public struct Diagnoser {
     }
 
     /// The source object (GitRepository, OCIRepository, HelmRepository, Bucket) whose failures in
-    /// the incident's window name the same `url` as the incident's own signals, when the incident
-    /// names no source and exactly one such object is found; nil otherwise. An
+    /// the incident's window name the same `url` as the incident's own signals, when exactly one
+    /// such object is found; nil otherwise (`PlaceholderFiller.learnSource` takes it only when the
+    /// incident names no source of its own). An
     /// ImageUpdateAutomation clones its GitRepository's URL with its credentials (FLUX-LOGS.md
     /// 3.4): a trial's automation in team-a failing `unable to clone 'https://github.com/acme/fleet'`
     /// beside GitRepository team-a/fleet failing on the same URL was told to look for
     /// `gitrepository <name>` in flux-system.
     static func sourceByURL(of incident: Incident, in evidence: Evidence) -> ObjectRef? {
-        let own = [incident.upstream].compactMap { $0 } + incident.affected
-        guard !own.contains(where: { PlaceholderFiller.sourceWords[$0.kind] != nil }) else { return nil }
         let urls = Set(incident.signals.compactMap { $0.captures["url"] }.filter { !$0.isEmpty })
         guard !urls.isEmpty else { return nil }
         var found: Set<ObjectRef> = []

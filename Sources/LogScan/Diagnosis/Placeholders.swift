@@ -478,25 +478,14 @@ public struct PlaceholderFiller: Sendable {
             // The GitRepository of an ImageUpdateAutomation whose source no line names (its
             // source-controller log not read): the automation's spec.sourceRef, looked up, in the
             // automation's namespace, where a sourceRef without a namespace is (image-automation-
-            // controller's CrossNamespaceSourceReference). A trial's automation in team-a was told
-            // `kubectl -n flux-system get gitrepository <name>`.
+            // controller's CrossNamespaceSourceReference), written as any object is (`command`).
+            // A trial's automation in team-a was told `kubectl -n flux-system get gitrepository <name>`.
             if candidates.isEmpty, kind.lowercased() == "gitrepository", token == tokens[0],
                !(objects + learned).contains(where: { Self.sourceWords[$0.kind] != nil }),
-               case let automations = objects.filter({ $0.kind == "ImageUpdateAutomation" }), automations.count == 1,
-               head.hasPrefix("kubectl ") || head.hasPrefix("flux ") {
+               case let automations = objects.filter({ $0.kind == "ImageUpdateAutomation" }), automations.count == 1 {
                 let a = automations[0]
-                var filled = head
-                if a.namespace != "flux-system", filled.hasPrefix("kubectl "), filled.holds("-n flux-system ") {
-                    filled = filled.replacingAll("-n flux-system ", with: "-n \(a.namespace) ")
-                }
-                filled += "\"$(kubectl -n \(a.namespace) get imageupdateautomation \(a.name) -o jsonpath='{.spec.sourceRef.name}')\""
-                let rest = String(chars[(i + token.count)..<end])
-                if a.namespace != "flux-system", head.hasPrefix("flux "), !head.holds(" -n "), !rest.holds(" -n "), !rest.holds("--namespace") {
-                    filled += " -n \(a.namespace)"
-                }
-                chars.replaceSubrange(start..<(i + token.count), with: Array(filled))
-                i = start + filled.count
-                continue
+                let lookup = "\"$(kubectl -n \(a.namespace) get imageupdateautomation \(a.name) -o jsonpath='{.spec.sourceRef.name}')\""
+                candidates = [ObjectRef(kind: "GitRepository", namespace: a.namespace, name: lookup)]
             }
             // A Provider no line names, of an Alert in another namespace: `<name>` stays, the
             // command looks in the Alert's namespace (`providerNamespace`).
@@ -633,7 +622,8 @@ public struct PlaceholderFiller: Sendable {
     static let maxObjects = 3
 
     /// `head` + the object's name + `tail`, in the object's namespace: `<namespace>`/`<ns>` filled,
-    /// `-n flux-system` changed, `-n` added to a `flux` command that has none.
+    /// `-n flux-system` changed, `-n` added after the name to a `flux` command that has none
+    /// (the name may be a command substitution with a `-n` of its own).
     static func command(head: String, object o: ObjectRef, tail: String) -> String {
         var command = head + o.name + tail
         let ns = o.namespace
@@ -641,7 +631,8 @@ public struct PlaceholderFiller: Sendable {
         command = command.replacingAll("<namespace>", with: ns).replacingAll("<ns>", with: ns)
         guard ns != "flux-system" else { return command }
         command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
-        if command.hasPrefix("flux "), !command.contains(" -n "), !command.contains("--namespace") {
+        // Not the name's own `-n` (a name may be a lookup: `"$(kubectl -n apps get ...)"`).
+        if command.hasPrefix("flux "), !(head + tail).contains(" -n "), !(head + tail).contains("--namespace") {
             let chars = Array(command), nameEnd = head.count + o.name.count
             command = String(chars[0..<nameEnd]) + " -n \(ns)" + String(chars[nameEnd...])
         }

@@ -69,6 +69,14 @@ enum QuotedCause {
         }
     }
 
+    /// Whether `t` holds failures (or wrappers) another controller relayed about an object: its
+    /// captures name `relayed` (`relayed(_:controller:by:...)`).
+    static func holdsRelayedFailures(_ t: Timeline, patterns: PatternSet) -> Bool {
+        guard t.object != nil, t.captures["relayed"] != nil || t.otherCaptures.contains(where: { $0["relayed"] != nil }),
+              let role = patterns.signature(t.signature)?.role else { return false }
+        return role == .failure || role == .wrapper
+    }
+
     /// Failures relayed about objects whose controller's log is not in the input at all (no
     /// record of it was read, `activity`): then the relay is all there is, and its failures are
     /// the object's (trial 15: notification-controller's log alone showed no incident). One
@@ -76,9 +84,8 @@ enum QuotedCause {
     /// declares. Timelines that hold relayed events are those whose captures name `relayed`.
     static func relayedFailures(_ timelines: [Timeline], activity: [String: Set<Int64>], patterns: PatternSet) -> [Occurrence] {
         var out: [Occurrence] = []
-        for t in timelines where t.object != nil && (activity[t.controller]?.isEmpty ?? true) {
-            guard t.captures["relayed"] != nil || t.otherCaptures.contains(where: { $0["relayed"] != nil }),
-                  let role = patterns.signature(t.signature)?.role, role == .failure || role == .wrapper else { continue }
+        for t in timelines where activity[t.controller]?.isEmpty ?? true {
+            guard holdsRelayedFailures(t, patterns: patterns) else { continue }
             let packed = PackedCaptures.pack(t.captures), other = t.otherCaptures.map(PackedCaptures.pack)
             t.entries.forEach(reaching: .min) { e in
                 out.append(t.occurrence((Int(e.count), e, e.last), packed: packed, packedOther: other))
