@@ -92,4 +92,31 @@ import Testing
         #expect(incidents.first?["objects"] as? [String] == ["HelmRelease/shop/backend"])
         #expect((incidents.first?["hypotheses"] as? [[String: Any]])?.first?["id"] as? String == "immutable-field-change")
     }
+
+    /// A relayed success after relayed failures, with no record of the object's controller: the
+    /// incident known from the relay is resolved by it, as the object's own `Reconciliation
+    /// finished` would resolve it (kustomize-controller's formats since v1.2.0, FLUX-LOGS.md 1.4 and 3.4). The
+    /// success was dropped when its `dispatching event` record was read in place (a healthy
+    /// signature's literal in `message` did not send it to the full decoder), so the incident
+    /// stayed `open` unless `-v` or `--no-prefilter` decoded every record.
+    @Test func aRelayedSuccessResolvesAnIncidentKnownFromRelaysAlone() throws {
+        func dispatch(_ ts: String, _ message: String) -> String {
+            #"{"level":"info","ts":"2025-03-04T\#(ts)Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"Kustomization","namespace":"flux-system","name":"apps","uid":"c2ceeb1c-dbdb-46c5-8863-a3315f1af406","apiVersion":"kustomize.toolkit.fluxcd.io/v1","resourceVersion":"9915876"},"message":"\#(message)"}"#
+        }
+        let failed = "health check failed after 5m0.012s: timeout waiting for: [Deployment/apps/podinfo status: 'InProgress']"
+        let lines = [
+            dispatch("10:00:00.000", failed), dispatch("10:10:00.000", failed),
+            dispatch("10:20:00.000", "Reconciliation finished in 2.1s, next run in 10m0s"),
+        ]
+        for flags in [[], ["--no-prefilter"]] {
+            let r = try scan(["notification-controller.log": lines], flags + ["--format", "json"])
+            let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+            #expect(incidents.count == 1, "\(flags)")
+            #expect(incidents.first?["objects"] as? [String] == ["Kustomization/flux-system/apps"], "\(flags)")
+            #expect(incidents.first?["status"] as? String == "resolved", "\(flags)")
+            let recovery = incidents.first?["recovery"] as? [String: Any]
+            #expect(recovery?["time"] as? String == "2025-03-04T10:20:00.000Z", "\(flags)")
+            #expect(recovery?["line"] as? Int == 3, "\(flags)")
+        }
+    }
 }

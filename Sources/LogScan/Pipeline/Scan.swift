@@ -883,9 +883,10 @@ public final class LogScanner {
                 roles.apply(i, to: &note, capture: { matcher.lastCapture(named: $0, of: i, in: message) },
                             message: { String(decoding: message, as: UTF8.self) })
             }), hits.allSatisfy({ scanner.quick[$0] }) else { return false }
-            // A relayed event whose text may hold a failure (another signature's literal is on the
-            // line, in its `message`): decoded in full, where `Signature.relays` is read.
-            if hits.contains(where: { scanner.relaying[$0] }), candidates.contains(where: { !scanner.quick[$0] }) { return false }
+            // A relayed event whose text may hold another signature's record (its literal is on
+            // the line, in its `message`: a failure, or a success that resolves an incident known
+            // from relayed failures): decoded in full, where `Signature.relays` is read.
+            if hits.contains(where: { scanner.relaying[$0] }), candidates.contains(where: { !hits.contains($0) }) { return false }
             // No signature hit: what `process` does with a record that has no event, unless the
             // line holds a word that may make it an unknown error (`ErrorRule.isErrorRecord`
             // reads the message for them: the prefilter's extra literals) and it must be mined.
