@@ -15,7 +15,9 @@
 # Then the count check: an independent decoder (bench.py, python3 json) writes the text each
 # signature sees (msg + " " + error, JSON escapes decoded) as NUL-terminated records, and
 # `grep -P -z -c` counts each signature's regex over them; every count must equal flux-logscan's
-# `--counts`. A difference fails the harness (exit 1) and names the signatures.
+# `--counts`. A difference fails the harness (exit 1) and names the signatures. And the report
+# check: `--format json` with and without `--no-prefilter` (every record decoded in full instead of
+# read in place) must be the same bytes, or the harness fails.
 #
 # Installs what is missing through apt (ripgrep, hyperfine, time, util-linux, python3-yaml) and
 # builds flux-logscan and corpus-gen in release mode with the scratch path .build-bench.
@@ -29,7 +31,7 @@ Options:
   --runs N          at least N timed runs per program (default 3; at least 3 for a median)
   --errors PCT      failure-line share of the corpus (default 3)
   --seed N          corpus seed (default 42)
-  --no-check        skip the per-signature count check
+  --no-check        skip the per-signature count check and the report check
   --stream SIZE     also stream SIZE (e.g. 10GiB) from corpus-gen into flux-logscan (stdin),
                     never stored: time and peak RSS of the full pipeline, once
   --binary PATH     time this flux-logscan instead of building the work tree's
@@ -194,6 +196,20 @@ for SIZE in $SIZES; do
         rm -rf "$OUT/decoded"
         [ "$rc" -eq 0 ] || mismatch=1
         { echo "Per-signature counts, $SIZE corpus:"; echo; cat "$OUT/counts.md"; echo; } >> "$REPORT"
+
+        # The records read in place (the prefilter chooses them) must change no byte of the
+        # report: the same JSON with --no-prefilter, every record decoded in full.
+        say "report check $SIZE: --format json with and without the prefilter"
+        "$FLS" --format json --jobs 1 "$CORPUS" > "$OUT/report-fast.json" || [ $? -le 1 ]
+        "$FLS" --format json --jobs 1 --no-prefilter "$CORPUS" > "$OUT/report-full.json" || [ $? -le 1 ]
+        if cmp -s "$OUT/report-fast.json" "$OUT/report-full.json"; then
+            line="report check $SIZE: identical with and without the prefilter"
+        else
+            line="report check $SIZE: the report differs without the prefilter ($OUT/report-fast.json, $OUT/report-full.json)"
+            mismatch=1
+        fi
+        echo "$line"
+        { echo "$line"; echo; } >> "$REPORT"
     fi
 done
 
@@ -213,6 +229,6 @@ fi
 { echo "rg translation of the signatures:"; echo; cat "$RESULTS/translation.md"; } >> "$REPORT"
 say "report: $REPORT"
 if [ "$mismatch" = 1 ]; then
-    echo "run.sh: per-signature counts differ (see above); failing" >&2
+    echo "run.sh: per-signature counts or reports differ (see above); failing" >&2
     exit 1
 fi
