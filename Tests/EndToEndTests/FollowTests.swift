@@ -394,6 +394,47 @@ import Glibc
         #expect(stopped.stderr.contains("0.log: its container restarted"), "\(stopped.stderr)")
     }
 
+    /// The kubelet rotates a running container's log (`0.log.<YYYYMMDD-hhmmss>`, gzipped later,
+    /// pkg/kubelet/logs/container_log_manager.go) and the container goes on writing `0.log`. A
+    /// sidecar started after a rotation reads the rotated file as history: its end is not the
+    /// controller's. samples/unknown-errors as a pods tree, kustomize-controller's log rotated in
+    /// the middle of its failures (41 ms before the next record), source-controller's 23 minutes
+    /// later: `follow` reported
+    /// "kustomize-controller killed: its log ends at 09:36:22 with no shutdown line" (a trial),
+    /// `scan` of the same tree no kill. Followed to its end it leaves what `scan` reports.
+    @Test func aRotatedFileFoundAtStartIsNoKill() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = packageRoot.appendingPathComponent("samples/unknown-errors")
+        func cri(_ lines: ArraySlice<String>) -> String { lines.map { RewrapTests.kubelet($0) + " stderr F \($0)" }.joined(separator: "\n") + "\n" }
+        func lines(_ file: String) throws -> [String] {
+            try String(contentsOf: sample.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let sc = dir.appendingPathComponent("pods/\(ArchiveTests.podDir("source-controller.log"))/manager")
+        let kc = dir.appendingPathComponent("pods/\(ArchiveTests.podDir("kustomize-controller.log"))/manager")
+        for d in [sc, kc] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        // Each controller's log rotated once: at a record's time, the rest in the live 0.log.
+        func rotate(_ file: String, at ts: String, into folder: URL) throws -> String {
+            let all = try lines(file)
+            let cut = try #require(all.firstIndex { $0.contains("\"ts\":\"\(ts)\"") })
+            let rotated = "0.log." + ts.prefix(19).filter { $0.isNumber || $0 == "T" }.replacingOccurrences(of: "T", with: "-")
+            try cri(all[...cut]).write(to: folder.appendingPathComponent(rotated), atomically: true, encoding: .utf8)
+            try sh(["gzip", "-n", rotated], in: folder)
+            try cri(all[(cut + 1)...]).write(to: folder.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+            return all[cut]
+        }
+        let last = try rotate("kustomize-controller.log", at: "2026-11-24T09:36:22.270Z", into: kc)
+        #expect(last.contains("\"level\":\"error\""), "the rotation falls among failures")
+        _ = try rotate("source-controller.log", at: "2026-11-24T09:59:09.272Z", into: sc)
+        #expect(FileManager.default.fileExists(atPath: kc.appendingPathComponent("0.log.20261124-093622.gz").path))
+        let pods = dir.appendingPathComponent("pods").path
+        let r = try run(["follow", "--until-caught-up", pods])
+        #expect(r.status == 0, "\(r.stderr)")
+        let followed = try Self.finalState(r.stdout)
+        #expect(!followed.values.contains { ($0["title"] as? String ?? "").contains("killed") }, "\(followed.values.map { $0["title"] ?? "" })")
+        #expect(followed == (try Self.scanned([pods])))
+    }
+
     /// CONTRACT.md lists `-v/--verbose` (print matched events) and `-q/--quiet` among the options
     /// every user expects; `follow` refused both ("Unknown option '-v'", a trial). samples/git-auth-
     /// failed (one incident, 24 events: its expected.json and `scan --counts`).

@@ -188,6 +188,12 @@ public struct LifetimeFindings: Sendable {
                               // A stream cut by a damaged archive ends where the damage is, not
                               // where the controller stopped.
                               !scan.cutStreams.contains(life.lastLocation.file),
+                              // Nor does a file the kubelet rotated (`0.log.20261124-093622[.gz]`):
+                              // it rotates a running container's log, which goes on in the live
+                              // file. `follow` reads rotated files found at start as history, and
+                              // the live file's lifetime, still open, is not here to join it
+                              // (a trial: "kustomize-controller killed" at every rotation).
+                              PodLogPath(life.lastLocation.file)?.rotated == nil,
                               other - life.last.millis > max(windowMillis, 3 * longestGap * 60_000) {
                         j.killed = true
                         j.stoppedWhileOthersLogged = true
