@@ -1293,30 +1293,6 @@ The OCIRepository tenant-a/tenant-a follows `oci://ghcr.io/acme/tenant-a` (spec.
                            "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1 (Reconciler error), 3.15 (OCIRepository: stored artifact with revision '%s' from '%s'); source-controller internal/controller/ocirepository_controller.go (failed to verify the signature using provider '%s': %w), internal/oci/cosign/cosign.go (no matching signatures were found for '%s')."))
 
 
-def case_notification_provider_unavailable():
-    n = Log("notification-controller-7f5cbc5c9d-b6w4p")
-    alert = {"name": "team-slack", "namespace": "team-a", "providerName": "slack-bot"}
-    body = "upstream connect error or disconnect/reset before headers. reset reason: overflow"
-    events = [("Kustomization", "apps", "Reconciliation finished in 2.3s, next run in 10m0s"),
-              ("HelmRelease", "checkout", "Helm upgrade succeeded for release shop/checkout.v42 with chart checkout@2.14.3"),
-              ("Kustomization", "apps", "Reconciliation finished in 1.9s, next run in 10m0s"),
-              ("Kustomization", "apps", "Reconciliation finished in 2.1s, next run in 10m0s"),
-              ("HelmRelease", "checkout", "Helm upgrade succeeded for release shop/checkout.v43 with chart checkout@2.14.4")]
-    for i, (kind, name, msg) in enumerate(events):
-        t = T(D, 10, 14 + i * 9, 2, jit(0, 900, "npu", i))
-        obj = {"kind": kind, "namespace": "team-a", "name": name}
-        n.emit(t, {"logger": "event-server", "msg": "dispatching event", "eventInvolvedObject": obj, "message": msg})
-        n.emit(t + jit(900, 2_400, "npu-f", i) * MS,
-               {"level": "error", "logger": "event-server", "msg": "failed to send notification", "eventInvolvedObject": obj,
-                "alert": alert, "error": "postMessage failed: request failed: request failed with status code 503: " + body})
-    write_case("notification-provider-unavailable", {"notification-controller.log": n},
-               ("notification-provider-unavailable", 1, ["Alert/team-a/team-slack"], "open"),
-               readme_text("notification-provider-unavailable (the chat service's gateway answers 503)", """
-Team A's Alert team-slack (namespace team-a) sends the events of its Kustomization apps and HelmRelease checkout to the Provider slack-bot, a Slack incoming webhook. From 10:14 the webhook endpoint is in a partial outage: its gateway answers 503 `upstream connect error or disconnect/reset before headers. reset reason: overflow`. notification-controller receives every event (`dispatching event`) and logs `failed to send notification` for each, with the Alert `{name, namespace, providerName}` and `request failed with status code 503: <body>`. The reconciliations themselves succeed; nobody in the channel hears about them.
-""", "the provider answered every post with 5xx (its own outage), never a 4xx (which would be the Provider's address or token) and no network error before an answer.",
-                           "FLUX-LOGS.md 1.1, 1.2, 1.4 (notification-controller event-server: dispatching event, failed to send notification with alert {name, namespace, providerName}), 3.13 (request failed with status code %d: <body>)."))
-
-
 # ---------------------------------------------------------------- the five misleading pairs
 
 def case_pair_1():
@@ -1439,7 +1415,7 @@ ROOT_CAUSE_CASES = {
     "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
     "helm-release-locked", "helm-chart-unavailable", "controller-restarting", "apiserver-unreachable", "storage-full",
     "image-automation-push-failed", "image-scan-failed", "image-policy-no-match",
-    "bucket-not-found", "source-signature-unverified", "notification-provider-unavailable",
+    "bucket-not-found", "source-signature-unverified",
 }
 
 
@@ -1451,7 +1427,7 @@ def root_cause_samples():
               case_apply_rejected, case_dependency_not_ready, case_health_check_timeout, case_helm_action_failed,
               case_helm_release_locked, case_helm_chart_unavailable, case_controller_restarting, case_apiserver_unreachable,
               case_storage_full, case_image_automation_push_failed, case_image_scan_failed, case_image_policy_no_match,
-              case_bucket_not_found, case_source_signature_unverified, case_notification_provider_unavailable,
+              case_bucket_not_found, case_source_signature_unverified,
               case_pair_1, case_pair_2, case_pair_3, case_pair_4, case_pair_5]:
         f()
 
