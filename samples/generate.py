@@ -1240,6 +1240,59 @@ The checkout team moved the ImagePolicy checkout-api to `semver: range: ~3.0` at
                            "FLUX-LOGS.md 1.1, 1.2 (third era), 1.4 (image-reflector eventLogf: error holds the reason); image-reflector-controller internal/policy/semver.go (unable to determine latest version from provided list), internal/controller/imagepolicy_controller.go (reason Failure)."))
 
 
+def retry_backoff(first, count, *key):
+    """Times of `count` failed reconciles from `first`: controller-runtime's per-item rate limiter as
+    Flux sets it (--min-retry-delay 750ms doubling to --max-retry-delay 15m), plus the attempt's own
+    few milliseconds."""
+    times, t, delay = [], first, 750 * MS
+    for i in range(count):
+        times.append(t)
+        t += delay + jit(3, 60, *key, i) * MS
+        delay = min(delay * 2, 900 * S)
+    return times
+
+
+def case_bucket_not_found():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    bx = lambda rid: srcx("bucket", "Bucket", "manifests", rid)
+    # Before the change: the Bucket stored the MinIO bucket's manifests, then finds them unchanged
+    # every 5 minutes (eventLogf's trace events are logged at info, bucket_controller.go).
+    revision = "sha256:" + sha256hex("bnf", "index")
+    s.emit(T(D, 9, 40, 12, jit(0, 900, "bnf-ok", 0)),
+           {"msg": "stored artifact with 14 fetched files from 'prod-manifests' bucket", **bx(uid("bnf", "ok", 0))})
+    for i, m in enumerate([45, 50], start=1):
+        s.emit(T(D, 9, m, 12, jit(0, 900, "bnf-ok", i)),
+               {"msg": "artifact up-to-date with remote revision: '%s'" % revision, **bx(uid("bnf", "ok", i))})
+    # 09:53: a commit renames spec.bucketName to 'prod-manifest' (a typo); kustomize-controller applies it.
+    for i, t in enumerate(retry_backoff(T(D, 9, 53, 41, 207), 13, "bnf")):
+        src_error(s, t, "bucket", "Bucket", "manifests", "bucket 'prod-manifest' not found")
+    write_case("bucket-not-found", {"source-controller.log": s},
+               ("bucket-not-found", 1, ["Bucket/flux-system/manifests"], "open"),
+               readme_text("bucket-not-found (spec.bucketName typo in a refactoring commit)", """
+The Bucket manifests reads `prod-manifests` on the platform's MinIO (spec.provider generic) and stored its artifact at 09:40 (`stored artifact with 14 fetched files from 'prod-manifests' bucket`); the next reconciles find nothing new (`artifact up-to-date with remote revision: 'sha256:…'`). At 09:53 a refactoring commit, applied by the flux-system Kustomization, renames spec.bucketName to `prod-manifest`. MinIO answers the existence check with no such bucket: source-controller logs `bucket 'prod-manifest' not found` (`Reconciler error`, reason BucketOperationFailed) and retries with controller-runtime's backoff, 750ms doubling up to 15m. The endpoint answered and the keys work; the Kustomizations keep applying the last artifact.
+""", "`bucket '<name>' not found` from source-controller: the store was reached and took the credentials, and named no such bucket.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1 (Reconciler error), 3.15 (Bucket: stored artifact with %d fetched files from '%s' bucket); source-controller internal/controller/bucket_controller.go fetchEtagIndex (bucket '%s' not found)."))
+
+
+def case_source_signature_unverified():
+    s = Log("source-controller-6ff87cdb64-8wv2j")
+    ox = lambda rid: srcx("ocirepository", "OCIRepository", "tenant-a", rid, "tenant-a")
+    old = sha256hex("ssu", "v1.4.2")
+    s.emit(T(D, 15, 2, 9, 311), {"msg": "stored artifact with revision 'v1.4.2@sha256:%s' from 'oci://ghcr.io/acme/tenant-a'" % old,
+                                 **ox(uid("ssu", "ok"))})
+    new = sha256hex("ssu", "v1.4.3")
+    err = ("failed to verify the signature using provider 'cosign': no matching signatures were found for "
+           "'ghcr.io/acme/tenant-a@sha256:%s'" % new)
+    for i, t in enumerate(retry_backoff(T(D, 15, 12, 9, 540), 12, "ssu")):
+        src_error(s, t, "ocirepository", "OCIRepository", "tenant-a", err, "tenant-a")
+    write_case("source-signature-unverified", {"source-controller.log": s},
+               ("source-signature-unverified", 1, ["OCIRepository/tenant-a/tenant-a"], "open"),
+               readme_text("source-signature-unverified (CI pushed a release without signing it)", """
+The OCIRepository tenant-a/tenant-a follows `oci://ghcr.io/acme/tenant-a` (spec.ref.semver) with `spec.verify.provider: cosign` and the team's public key in spec.verify.secretRef. Release v1.4.2 was signed and stored at 15:02. A rewrite of the release pipeline dropped the `cosign sign` step: v1.4.3, pushed at 15:12, has no signature, and every reconcile of the new tag fails with `failed to verify the signature using provider 'cosign': no matching signatures were found for 'ghcr.io/acme/tenant-a@sha256:…'` (`Reconciler error`, reason VerificationError), retried with controller-runtime's backoff. The tenant keeps running v1.4.2.
+""", "the cosign verification error from source-controller on the pulled digest, after the registry answered and the tag resolved.",
+                           "FLUX-LOGS.md 1.1, 1.2 (third era), 3.1 (Reconciler error), 3.15 (OCIRepository: stored artifact with revision '%s' from '%s'); source-controller internal/controller/ocirepository_controller.go (failed to verify the signature using provider '%s': %w), internal/oci/cosign/cosign.go (no matching signatures were found for '%s')."))
+
+
 # ---------------------------------------------------------------- the five misleading pairs
 
 def case_pair_1():
@@ -1362,6 +1415,7 @@ ROOT_CAUSE_CASES = {
     "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
     "helm-release-locked", "helm-chart-unavailable", "controller-restarting", "apiserver-unreachable", "storage-full",
     "image-automation-push-failed", "image-scan-failed", "image-policy-no-match",
+    "bucket-not-found", "source-signature-unverified",
 }
 
 
@@ -1373,6 +1427,7 @@ def root_cause_samples():
               case_apply_rejected, case_dependency_not_ready, case_health_check_timeout, case_helm_action_failed,
               case_helm_release_locked, case_helm_chart_unavailable, case_controller_restarting, case_apiserver_unreachable,
               case_storage_full, case_image_automation_push_failed, case_image_scan_failed, case_image_policy_no_match,
+              case_bucket_not_found, case_source_signature_unverified,
               case_pair_1, case_pair_2, case_pair_3, case_pair_4, case_pair_5]:
         f()
 

@@ -109,6 +109,23 @@ import Testing
         #expect(refused.hypotheses.first?.id == "notification-provider-rejected")
     }
 
+    /// The provider answers 429 (`request failed with status code 429: <body>`, internal/notifier/
+    /// client.go; FLUX-LOGS.md 1.4, 3.13): Slack throttles the Alert's events. The steps are about
+    /// the Alert (which events it sends) and its Provider, in the Alert's namespace, not a
+    /// registry's pull secret or the sources' intervals (they were the only steps).
+    @Test func aProviderAnswering429IsAboutTheAlertsVolume() throws {
+        let incident = try Self.providerIncident("postMessage failed: request failed: request failed with status code 429: rate limited")
+        #expect(incident.signals.first { $0.signature == "provider-rate-limited" }?.captures["provider"] == "slack-bot")
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "rate-limited")
+        let steps = h.checks + h.remediation
+        #expect(!steps.contains { $0.contains("secret") || $0.contains("ocirepository") || $0.contains("flux get sources") || $0.contains("spec.interval") }, "\(steps)")
+        #expect(h.checks.contains { $0.hasPrefix("kubectl -n team-a get alert team-slack -o jsonpath=") && $0.contains("{.spec.eventSeverity}") && $0.contains("{.spec.exclusionList}") }, "\(h.checks)")
+        #expect(h.checks.contains { $0.hasPrefix("kubectl -n team-a get provider slack-bot -o jsonpath=") && $0.contains("{.spec.proxySecretRef.name}") }, "\(h.checks)")
+        #expect(h.remediation.contains { $0.hasPrefix("Send fewer events to the Provider") && $0.contains("spec.eventSeverity") && $0.contains("spec.exclusionList") }, "\(h.remediation)")
+        #expect(!steps.contains { $0.contains("-n flux-system get alert") || $0.contains("-n flux-system get provider") }, "\(steps)")
+    }
+
     @Test func eventDeliveryNamesTheControllerThatGaveUp() throws {
         func scan(_ ts: String, _ msg: String, _ id: String) -> String {
             #"{"level":"info","ts":"\#(ts)","msg":"\#(msg)","controller":"imagerepository","controllerGroup":"image.toolkit.fluxcd.io","controllerKind":"ImageRepository","ImageRepository":{"name":"checkout-api","namespace":"shop"},"namespace":"shop","name":"checkout-api","reconcileID":"\#(id)"}"#

@@ -72,6 +72,76 @@ import Testing
         #expect(!(first.checks + first.remediation).contains { $0.contains("flux create secret oci") || $0.contains(".dockerconfigjson") || $0.contains("flux get sources oci") })
     }
 
+    // MARK: Bucket secret
+
+    /// source-controller validates the Bucket's spec.secretRef before any request
+    /// (bucket_controller.go reconcileSource, reason AuthenticationFailed): the minio provider
+    /// (generic, aws: pkg/minio ValidateSecret), gcp (pkg/gcp) and azure (pkg/azure) each name the
+    /// keys they need. No signature knew them (`Reconciler error`, no hypothesis).
+    @Test(arguments: [
+        ("invalid 'minio-credentials' secret data: required fields 'accesskey' and 'secretkey'", "required fields 'accesskey' and 'secretkey'"),
+        ("invalid 'minio-credentials' secret data: required fields 'serviceaccount'", "required fields 'serviceaccount'"),
+        ("invalid 'minio-credentials' secret data: requires a 'clientId' or 'accountKey' field, a combination of 'tenantId', 'clientId' and 'clientSecret', or 'tenantId', 'clientId' and 'clientCertificate'",
+         "requires a 'clientId' or 'accountKey' field, a combination of 'tenantId', 'clientId' and 'clientSecret', or 'tenantId', 'clientId' and 'clientCertificate'"),
+    ])
+    func aBucketSecretWithoutTheProvidersKeysIsACredentialsFailure(_ error: String, reason: String) throws {
+        let found = try Self.incidents(kind: "Bucket", namespace: "flux-system", name: "manifests", error)
+        #expect(found.count == 1)
+        let incident = try #require(found.first)
+        #expect(!incident.title.hasPrefix("Reconciler error"), "\(incident.title)")
+        let signal = try #require(incident.signals.first { $0.signature == "bucket-secret-invalid" })
+        #expect(signal.captures["secret"] == "minio-credentials")
+        #expect(signal.captures["reason"] == reason)
+        let first = try #require(incident.hypotheses.first)
+        #expect(first.id == "registry-auth-failed")
+        #expect(first.checks.contains { $0.hasPrefix("kubectl -n flux-system get secret minio-credentials -o jsonpath='{.data}' | jq 'keys'") }, "\(first.checks)")
+        #expect(first.remediation.contains { $0.contains("generic and aws: accesskey and secretkey") && $0.contains("gcp: serviceaccount") }, "\(first.remediation)")
+        #expect(first.remediation.contains { $0 == "Then retry at once: flux reconcile source bucket manifests" })
+        #expect(!(first.checks + first.remediation).contains { $0.contains("flux create secret oci") || $0.contains(".dockerconfigjson") || $0.contains("flux get sources oci") })
+    }
+
+    /// The Bucket's secret does not exist (bucket_controller.go getSecret: `failed to get secret
+    /// '%s': %w`, the API server's `secrets "<name>" not found`): the same words as a
+    /// GitRepository's, which made it "Git credentials secret missing" with SSH deploy-key steps.
+    @Test func aBucketsMissingSecretIsNotAGitSecret() throws {
+        let found = try Self.incidents(kind: "Bucket", namespace: "flux-system", name: "manifests",
+                                       #"failed to get secret 'flux-system/minio-credentials': secrets "minio-credentials" not found"#)
+        #expect(found.count == 1)
+        let incident = try #require(found.first)
+        #expect(!incident.title.contains("Git"), "\(incident.title)")
+        let signal = try #require(incident.signals.first { $0.signature == "bucket-secret-missing" })
+        #expect(signal.captures["secret"] == "flux-system/minio-credentials")
+        let first = try #require(incident.hypotheses.first)
+        #expect(first.id == "registry-auth-failed")
+        #expect(!incident.hypotheses.contains { $0.id == "git-auth-failed" })
+        #expect(!(first.checks + first.remediation).contains { $0.contains("identity + known_hosts") || $0.contains("deploy key") || $0.contains("flux create secret git") || $0.contains("flux get sources git") }, "\(first.checks + first.remediation)")
+        #expect(first.checks.contains { $0.hasPrefix("kubectl -n flux-system get secret minio-credentials") }, "\(first.checks)")
+    }
+
+    // MARK: Bucket region
+
+    /// spec.region is not the bucket's: S3 refuses the request's signature scope
+    /// (AuthorizationHeaderMalformed). AWS's message on the listing, MinIO's on the existence
+    /// check (its HEAD answer's x-minio-error-code and x-minio-error-desc, read by minio-go).
+    @Test(arguments: [
+        ("indexation of objects from bucket 'prod-manifests' failed: listing objects from bucket 'prod-manifests' failed: The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'", "eu-west-1"),
+        ("failed to confirm existence of 'prod-manifests' bucket: The authorization header is malformed; the region is wrong; expecting 'eu-west-1'.", "eu-west-1"),
+    ])
+    func aWrongRegionIsTheBucketsRegion(_ error: String, region: String) throws {
+        let found = try Self.incidents(kind: "Bucket", namespace: "flux-system", name: "manifests", error)
+        #expect(found.count == 1)
+        let incident = try #require(found.first)
+        #expect(!incident.title.hasPrefix("Reconciler error"), "\(incident.title)")
+        let signal = try #require(incident.signals.first { $0.signature == "bucket-region-mismatch" })
+        #expect(signal.captures["bucket"] == "prod-manifests")
+        #expect(signal.captures["region"] == region)
+        let first = try #require(incident.hypotheses.first)
+        #expect(first.id == "bucket-not-found")
+        #expect(first.checks.contains { $0.hasPrefix("kubectl -n flux-system get bucket manifests -o jsonpath=") && $0.contains("{.spec.region}") }, "\(first.checks)")
+        #expect(first.remediation.first?.hasPrefix("Set spec.region to the bucket's region, eu-west-1") == true, "\(first.remediation)")
+        #expect(!first.remediation.contains { $0.hasPrefix("Set spec.bucketName") }, "\(first.remediation)")
+    }
+
     // MARK: Bucket not found
 
     /// minio-go / Azure (`bucket '%s' not found`) and GCS (`storage: bucket doesn't exist`).

@@ -103,7 +103,9 @@ public struct PlaceholderFiller: Sendable {
             values["host"] = bare
             values["git-host"] = bare
         }
-        for key in ["chart", "branch", "tag"] { if let v = unique(key) { values[key] = v } }
+        // `region`: the one a Bucket's store expects (bucket-region-mismatch), for `--region
+        // <region>` and `spec.region`.
+        for key in ["chart", "branch", "tag", "region"] { if let v = unique(key) { values[key] = v } }
         // Flux names a Secret as `namespace/name` (`cannot get sops decryption Secret
         // 'apps/sops-gpg': ...`, `failed to get secret 'team-b/git-credentials': ...`: kustomize-controller
         // internal/decryptor/decryptor.go, source-controller; FLUX-LOGS.md 3.4, 3.9): a command
