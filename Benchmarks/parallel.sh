@@ -8,6 +8,7 @@
 # and prints MB/s (10^6 bytes) and the ratio of the parallel rate to the single-file rate. It also
 # checks that --jobs 1 and --jobs 2 print byte-identical JSON reports (exit 1 if not).
 #   Benchmarks/parallel.sh [SIZE] [RUNS]      # SIZE per file, default 256MiB; RUNS default 3
+#   FLS=/path/to/flux-logscan Benchmarks/parallel.sh    # time a given build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-256MiB}
@@ -20,9 +21,12 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-swift build -c release --scratch-path .build-release 2>&1 | tail -n 1
+# FLS=PATH times that flux-logscan (a static build, say) instead of building the work tree's.
+if [ -z "${FLS:-}" ]; then
+  swift build -c release --scratch-path .build-release 2>&1 | tail -n 1
+  FLS=.build-release/release/flux-logscan
+fi
 swift build -c release --package-path Benchmarks --scratch-path Benchmarks/.build-bench 2>&1 | tail -n 1
-FLS=.build-release/release/flux-logscan
 mkdir -p Benchmarks/corpus
 for seed in 1 2; do
   f=Benchmarks/corpus/flux-$size-seed$seed.log
