@@ -435,6 +435,45 @@ import Glibc
         #expect(followed == (try Self.scanned([pods])))
     }
 
+    /// A kubelet container file that stops while the other controllers log is a controller gone
+    /// quiet, not a kill: the kubelet restarts a killed container into `<n+1>.log` (trial 17:
+    /// a sidecar reported "source-controller killed" for a live `0.log` that had only gone
+    /// quiet). samples/unknown-errors with source-controller's log ending at 09:59:09, an hour
+    /// before kustomize-controller's: as a pods tree, no kill in `scan` or `follow`; as
+    /// `kubectl logs` captures (plain files, no kubelet layout), the end of the log is the only
+    /// sign and the kill is still reported (docs/PATTERNS.md `controller-killed`).
+    @Test func aQuietKubeletFileIsNoKill() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = packageRoot.appendingPathComponent("samples/unknown-errors")
+        func lines(_ file: String) throws -> [String] {
+            try String(contentsOf: sample.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let source = try lines("source-controller.log"), kustomize = try lines("kustomize-controller.log")
+        let end = try #require(source.firstIndex { $0.contains("\"ts\":\"2026-11-24T09:59:09.272Z\"") })
+        func cri(_ l: ArraySlice<String>) -> String { l.map { RewrapTests.kubelet($0) + " stderr F \($0)" }.joined(separator: "\n") + "\n" }
+        let sc = dir.appendingPathComponent("pods/\(ArchiveTests.podDir("source-controller.log"))/manager")
+        let kc = dir.appendingPathComponent("pods/\(ArchiveTests.podDir("kustomize-controller.log"))/manager")
+        for d in [sc, kc] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try cri(source[...end]).write(to: sc.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+        try cri(kustomize[...]).write(to: kc.appendingPathComponent("0.log"), atomically: true, encoding: .utf8)
+        let pods = dir.appendingPathComponent("pods").path
+        func titles(_ incidents: [String: NSDictionary]) -> [String] { incidents.values.compactMap { $0["title"] as? String } }
+        let scanned = try Self.scanned([pods])
+        #expect(!titles(scanned).contains { $0.contains("killed") }, "\(titles(scanned))")
+        let r = try run(["follow", "--until-caught-up", pods])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.finalState(r.stdout) == scanned)
+        // The same records as `kubectl logs` captures.
+        let plain = dir.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+        try (source[...end].joined(separator: "\n") + "\n").write(to: plain.appendingPathComponent("source-controller.log"), atomically: true, encoding: .utf8)
+        try (kustomize.joined(separator: "\n") + "\n").write(to: plain.appendingPathComponent("kustomize-controller.log"), atomically: true, encoding: .utf8)
+        let captured = titles(try Self.scanned([plain.path]))
+        #expect(captured.contains { $0.hasPrefix("source-controller killed: its log ends at 09:59:09") && $0.hasSuffix("while the other controllers kept logging") },
+                "\(captured)")
+    }
+
     /// CONTRACT.md lists `-v/--verbose` (print matched events) and `-q/--quiet` among the options
     /// every user expects; `follow` refused both ("Unknown option '-v'", a trial). samples/git-auth-
     /// failed (one incident, 24 events: its expected.json and `scan --counts`).

@@ -188,12 +188,17 @@ public struct LifetimeFindings: Sendable {
                               // A stream cut by a damaged archive ends where the damage is, not
                               // where the controller stopped.
                               !scan.cutStreams.contains(life.lastLocation.file),
-                              // Nor does a file the kubelet rotated (`0.log.20261124-093622[.gz]`):
-                              // it rotates a running container's log, which goes on in the live
-                              // file. `follow` reads rotated files found at start as history, and
-                              // the live file's lifetime, still open, is not here to join it
-                              // (a trial: "kustomize-controller killed" at every rotation).
-                              PodLogPath(life.lastLocation.file)?.rotated == nil,
+                              // Nor does a kubelet container file (`/var/log/pods/.../<n>.log`):
+                              // the kubelet restarts a killed container into `<n+1>.log` (a
+                              // successor, above) and rotates a running one's log into
+                              // `<n>.log.<time>[.gz]`, which goes on in `<n>.log`. A file that
+                              // stops with neither is a controller gone quiet (hung, or its pod
+                              // moved off this node), not a kill the files show. (Trial 17:
+                              // `follow` read rotated files found at start as history, the live
+                              // file's lifetime, still open, was not there to join them, and
+                              // every rotation among failures was "kustomize-controller killed";
+                              // a live file that went quiet was "source-controller killed".)
+                              PodLogPath(life.lastLocation.file) == nil,
                               other - life.last.millis > max(windowMillis, 3 * longestGap * 60_000) {
                         j.killed = true
                         j.stoppedWhileOthersLogged = true
