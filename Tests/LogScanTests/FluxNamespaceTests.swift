@@ -13,6 +13,13 @@ import Testing
 /// (FLUX-LOGS.md 3.2), leases `<ns>/<controller>-leader-election` (3.12), the event address
 /// `notification-controller.<ns>.svc.cluster.local.` (3.14).
 @Suite struct FluxNamespaceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func sample(_ path: String) throws -> [String] {
+        try String(contentsOf: root.appendingPathComponent("samples/\(path)"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
     static func line(_ level: String, _ ts: String, _ kind: String, _ ns: String, _ name: String, _ msg: String, extra: String = "") -> String {
         let group = kind == "Kustomization" ? "kustomize.toolkit.fluxcd.io" : "source.toolkit.fluxcd.io"
         return #"{"level":"\#(level)","ts":"\#(ts)","msg":"\#(msg)","controller":"\#(kind.lowercased())","controllerGroup":"\#(group)","controllerKind":"\#(kind)","\#(kind)":{"name":"\#(name)","namespace":"\#(ns)"},"namespace":"\#(ns)","name":"\#(name)","reconcileID":"5edd4a48-c4f4-4c6b-8c25-bedd346af378"\#(extra)}"#
@@ -41,11 +48,115 @@ import Testing
         return [("kustomize-controller.log", kustomize), ("source-controller.log", source)]
     }
 
+    static func steps(_ h: RankedHypothesis) -> [String] { h.checks + h.remediation }
 
+    /// The trial's case: every artifact URL names source-controller.flux.svc.cluster.local.: the
+    /// NetworkPolicy, endpoints and probe steps look in `flux`, and the Kustomizations' own steps
+    /// in their namespace, once (`-n flux`, not rewritten twice).
+    @Test func theArtifactHostNamesFluxsNamespace() throws {
+        let incidents = try TransientTests.incidents(Self.blockedDownloads(flux: "flux", ns: "flux"))
+        let incident = try #require(incidents.first { $0.affected.contains(ObjectRef(kind: "Kustomization", namespace: "flux", name: "apps")) })
+        let h = try #require(incident.hypotheses.first)
+        #expect(h.id == "networkpolicy-blocks-artifact-port")
+        let steps = Self.steps(h)
+        #expect(steps.contains("kubectl -n flux get networkpolicy"), "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("kubectl -n flux get endpoints source-controller   #") }, "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("kubectl -n flux run artifact-probe ") && $0.contains(" http://source-controller.flux.svc.cluster.local./ ") }, "\(steps)")
+        #expect(steps.contains { $0.contains("(`kubectl -n flux edit networkpolicy <name>`") }, "\(steps)")
+        #expect(steps.contains { $0.contains("flux reconcile kustomization apps -n flux --with-source") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("flux-system") }, "\(steps)")
+        // The runner-up's steps too: source-controller's pods, logs and lease are in flux.
+        let unavailable = try #require(incident.hypotheses.first { $0.id == "source-controller-unavailable" })
+        #expect(Self.steps(unavailable).contains("kubectl -n flux logs deploy/source-controller --previous"), "\(Self.steps(unavailable))")
+        #expect(Self.steps(unavailable).contains("kubectl -n flux get lease source-controller-leader-election -o yaml"))
+        #expect(!Self.steps(unavailable).contains { $0.contains("flux-system") }, "\(Self.steps(unavailable))")
+    }
 
+    /// Objects in their own namespace (team-a) with Flux in `flux`: each step keeps its own.
+    @Test func objectsKeepTheirNamespaceAndFluxItsOwn() throws {
+        let incidents = try TransientTests.incidents(Self.blockedDownloads(flux: "flux", ns: "team-a"))
+        let h = try #require(incidents.first?.hypotheses.first)
+        let steps = Self.steps(h)
+        #expect(steps.contains("kubectl -n flux get networkpolicy"), "\(steps)")
+        #expect(steps.contains { $0.contains("flux reconcile kustomization apps -n team-a --with-source") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("-n flux-system") || $0.contains("-n team-a get networkpolicy") }, "\(steps)")
+    }
 
+    /// The default install: the same steps as ever (samples/*/expected.json hold the rest).
+    @Test func theDefaultInstallStaysInFluxSystem() throws {
+        let incidents = try TransientTests.incidents(Self.blockedDownloads(flux: "flux-system", ns: "flux-system"))
+        let steps = Self.steps(try #require(incidents.first?.hypotheses.first))
+        #expect(steps.contains("kubectl -n flux-system get networkpolicy"), "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("kubectl -n flux-system run artifact-probe ") && $0.contains(" http://source-controller.flux-system.svc.cluster.local./ ") })
+        #expect(steps.contains { $0.contains("flux reconcile kustomization apps --with-source") }, "\(steps)")
+        // A `flux` command about Flux itself has no `-n flux-system` (samples/controller-restarting).
+        let restarting = try #require(try TransientTests.incidents([("kustomize-controller.log", try Self.sample("controller-restarting/kustomize-controller.log"))]).first?.hypotheses.first)
+        #expect(Self.steps(restarting).contains("flux check"), "\(Self.steps(restarting))")
+        #expect(Self.steps(restarting).contains("kubectl -n flux-system get pods -o wide   # RESTARTS"))
+        #expect(Self.steps(restarting).contains { $0.hasPrefix("Panic: upgrade to a Flux release that fixes it (flux install / bump the flux-system manifests)") })
+    }
 
+    /// No artifact URL, but the kubelet's path of source-controller's log: its pod runs in `flux`.
+    /// samples/dns-resolution-failed: GitRepository flux-system/platform cannot resolve gitlab.com;
+    /// the DNS probe and the policy steps run in `flux`, the source's reconcile stays in flux-system.
+    @Test func theKubeletPathNamesFluxsNamespace() throws {
+        let path = "/var/log/pods/flux_source-controller-6d9c7c8f5-x7k2p_0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e/manager/0.log"
+        let incidents = try TransientTests.incidents([(path, try Self.sample("dns-resolution-failed/source-controller.log"))])
+        let h = try #require(incidents.first?.hypotheses.first)
+        #expect(h.id == "dns-resolution-failed")
+        let steps = Self.steps(h)
+        #expect(steps.contains("kubectl -n flux run dns-probe --rm -it --restart=Never --image=busybox:1.36 -- nslookup gitlab.com"), "\(steps)")
+        #expect(steps.contains { $0.hasPrefix("kubectl -n flux get networkpolicy -o yaml") }, "\(steps)")
+        #expect(steps.contains { $0.hasSuffix("flux reconcile source git platform") }, "\(steps)")
+        // An application's pod in another namespace says nothing about Flux's.
+        let other = "/var/log/pods/shop_checkout-7f9c8d6b5-abcde_0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e/checkout/0.log"
+        let scanner = LogScanner(patterns: TransientTests.patterns)
+        let (fd, temp) = try tempFile(Array("{\"level\":\"info\",\"ts\":\"2026-11-24T00:00:00.000Z\",\"msg\":\"started\"}\n".utf8))
+        defer { try? fd.close(); unlink(temp) }
+        scanner.scan(fd: fd, name: other, fileName: other)
+        #expect(scanner.result.fluxNamespace.isEmpty)
+    }
 
+    /// No artifact URL and no kubelet path (`kubectl logs` output): the leader lease the
+    /// controller names, in client-go's text (`attempting to acquire leader lease flux/...`) and
+    /// in its JSON `lock` member (client-go >= v0.35). samples/controller-restarting's
+    /// kustomize-controller restarts; its pods, describe and logs steps look in `flux`.
+    @Test func theLeaderLeaseNamesFluxsNamespace() throws {
+        let lines = try Self.sample("controller-restarting/kustomize-controller.log")
+        let texts = lines.map { $0.replacingOccurrences(of: "lease flux-system/", with: "lease flux/") }
+        let locks = lines.map { l in
+            l.contains("leader lease") || l.contains("acquired lease")
+                ? l.replacingOccurrences(of: #""msg":"attempting to acquire leader lease flux-system/kustomize-controller-leader-election...\n""#,
+                                         with: #""msg":"Attempting to acquire leader lease...","lock":"flux/kustomize-controller-leader-election""#)
+                   .replacingOccurrences(of: #""msg":"successfully acquired lease flux-system/kustomize-controller-leader-election\n""#,
+                                         with: #""msg":"Successfully acquired lease","lock":"flux/kustomize-controller-leader-election""#)
+                : l
+        }
+        #expect(locks.contains { $0.contains(#""lock":"flux/"#) } && !locks.contains { $0.contains("lease flux-system/") })
+        for variant in [texts, locks] {
+            let h = try #require(try TransientTests.incidents([("kustomize-controller.log", variant)]).first?.hypotheses.first)
+            #expect(h.id == "controller-restarting")
+            let steps = Self.steps(h)
+            #expect(steps.contains("kubectl -n flux get pods -o wide   # RESTARTS"), "\(steps)")
+            #expect(steps.contains { $0.hasPrefix("kubectl -n flux logs deploy/kustomize-controller --previous") }, "\(steps)")
+            #expect(steps.contains("flux check -n flux"), "\(steps)")
+            #expect(!steps.contains { $0.contains("flux-system") }, "\(steps)")
+        }
+    }
+
+    /// Events not delivered to `notification-controller.flux.svc.cluster.local.`: its Deployment,
+    /// Service and endpoints are looked for in `flux` (samples/notification-controller-unreachable,
+    /// its address moved to flux; its Kustomization stays in flux-system).
+    @Test func theEventAddressNamesFluxsNamespace() throws {
+        let lines = try Self.sample("notification-controller-unreachable/kustomize-controller.log")
+            .map { $0.replacingOccurrences(of: "notification-controller.flux-system.svc", with: "notification-controller.flux.svc") }
+        let h = try #require(try TransientTests.incidents([("kustomize-controller.log", lines)]).first?.hypotheses.first)
+        #expect(h.id == "notification-controller-unreachable")
+        let steps = Self.steps(h)
+        #expect(steps.contains("kubectl -n flux get deploy,svc,endpoints notification-controller"), "\(steps)")
+        #expect(steps.contains { $0.contains("(flux install -n flux, or reconcile the flux Kustomization)") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("-n flux-system") }, "\(steps)")
+    }
 
     /// What each kind of evidence says, and which wins: the artifact host over the kubelet path
     /// over the lease over the event address; within one, the namespace named most (ties:
@@ -99,6 +210,29 @@ import Testing
         #expect(c.counts.map { $0.keys.sorted() } == [["flux"], [], ["leases"], ["events"]])
     }
 
+    /// `<flux-namespace>` as PlaceholderFiller fills it: everywhere the namespace; ` -n
+    /// <flux-namespace>` of a `flux` command left out in flux-system (the flux CLI's default), so
+    /// the default install reads as before. The steps about an object are the object's: one step
+    /// with both says each namespace once.
+    @Test func theFillerWritesFluxsNamespace() {
+        var f = PlaceholderFiller(objects: [ObjectRef(kind: "Kustomization", namespace: "apps", name: "web")])
+        f.fluxNamespace = "flux"
+        #expect(f.fill("kubectl -n <flux-namespace> get endpoints source-controller") == "kubectl -n flux get endpoints source-controller")
+        #expect(f.fill("run flux reconcile kustomization <flux-namespace> -n <flux-namespace> --with-source to catch up.")
+            == "run flux reconcile kustomization flux -n flux --with-source to catch up.")
+        #expect(f.fill("kubectl -n flux-system get kustomization <name> -o yaml && kubectl -n <flux-namespace> logs deploy/kustomize-controller")
+            == "kubectl -n apps get kustomization web -o yaml && kubectl -n flux logs deploy/kustomize-controller")
+        #expect(f.fill("(flux install -n <flux-namespace>, or reconcile the <flux-namespace> Kustomization)")
+            == "(flux install -n flux, or reconcile the flux Kustomization)")
+        let home = PlaceholderFiller(objects: [ObjectRef(kind: "Kustomization", namespace: "apps", name: "web")])
+        #expect(home.fluxNamespace == "flux-system")
+        #expect(home.fill("kubectl -n <flux-namespace> get endpoints source-controller") == "kubectl -n flux-system get endpoints source-controller")
+        #expect(home.fill("run flux reconcile kustomization <flux-namespace> -n <flux-namespace> --with-source to catch up.")
+            == "run flux reconcile kustomization flux-system --with-source to catch up.")
+        #expect(home.fill("(flux install -n <flux-namespace>, or reconcile the <flux-namespace> Kustomization)")
+            == "(flux install, or reconcile the flux-system Kustomization)")
+        #expect(home.fill("flux check -n <flux-namespace>") == "flux check")
+    }
 
     /// Several inputs read in parallel (`--jobs`) learn what one reader learns.
     @Test func partsOfAScanAddUp() throws {
