@@ -118,5 +118,13 @@ import Testing
             #expect(recovery?["time"] as? String == "2025-03-04T10:20:00.000Z", "\(flags)")
             #expect(recovery?["line"] as? Int == 3, "\(flags)")
         }
+        // The success is read in place (its text matched as kustomize-controller's record there),
+        // the two failures decoded in full: a relayed success costs no full decode.
+        let dir = try scratch("relayed-in-place")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("notification-controller.log")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try ClosingTests.debugCount(["--format", "json", file.path], "records read in place") == 1)
+        #expect(try ClosingTests.debugCount(["--format", "json", file.path], "decoded") == 2)
     }
 }

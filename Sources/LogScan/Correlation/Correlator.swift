@@ -483,10 +483,14 @@ public struct Correlator {
             // `list` is in `Correlator.before` order, so are ascending indices.
             let idx = d.sorted()
             // A shared cause (`sharedCause`) has no upstream object, whatever its wrappers name;
-            // downloads from the artifact server keep theirs while they all name one source.
+            // downloads from the artifact server (and lookups of its name) keep theirs while they
+            // all name one source.
             let shared = idx.contains { list[$0].role == .failure && Self.sharedCause(list[$0]) != nil }
             var upstream = shared ? nil : idx.lazy.compactMap { ups[$0] }.first
-            if shared, idx.allSatisfy({ list[$0].role != .failure || Self.artifactServerFailures.contains(list[$0].signature) }) {
+            if shared, idx.allSatisfy({
+                list[$0].role != .failure || Self.artifactServerFailures.contains(list[$0].signature)
+                    || Self.artifactServerLookups.contains(list[$0].signature)
+            }) {
                 let sources = Set(idx.filter { list[$0].role == .failure }.compactMap { ups[$0] })
                 if sources.count == 1 { upstream = sources.first }
             }
@@ -507,7 +511,7 @@ public struct Correlator {
     /// make one incident with every object affected instead of one incident per object (a trial:
     /// 20 Kustomizations whose events could not reach notification-controller were 20
     /// incidents, four GitRepositories behind one timing-out cluster DNS four):
-    /// - a name that does not resolve (`dns-no-such-host`): the name (capture `host`);
+    /// - a name that does not resolve (`nameNotFound`): the name (capture `host`);
     /// - the cluster DNS failing (`dns-timeout`, `dns-server-misbehaving`, `dns-refused`): the
     ///   DNS server's address (capture `dns_ip`, Go's `lookup <host> on <ip>:53`);
     /// - events not delivered (class `event-delivery`): notification-controller's host;
@@ -518,8 +522,9 @@ public struct Correlator {
     /// Nil for every other failure (grouped by its upstream or object).
     static func sharedCause(_ o: Occurrence) -> String? {
         if o.failureClass == "dns" {
-            if o.signature == "dns-no-such-host", let h = o.captures["host"], !h.isEmpty { return "dns name " + h }
-            if o.signature != "dns-no-such-host", let ip = o.captures["dns_ip"], !ip.isEmpty { return "dns server " + ip }
+            let name = Self.nameNotFound.contains(o.signature)
+            if name, let h = o.captures["host"], !h.isEmpty { return "dns name " + h }
+            if !name, let ip = o.captures["dns_ip"], !ip.isEmpty { return "dns server " + ip }
         }
         if o.failureClass == "event-delivery", let h = o.captures["host"], !h.isEmpty { return "events to " + h }
         if Self.artifactServerFailures.contains(o.signature), let h = o.captures["host"], !h.isEmpty { return "artifact server " + h }
@@ -535,6 +540,15 @@ public struct Correlator {
     /// one per GitRepository, some diagnosed as a NetworkPolicy and some as the restart). A
     /// missing artifact (`artifact-not-found`, a 404) stays its source's own incident.
     static let artifactServerFailures: Set<String> = ["artifact-fetch-connection-refused", "artifact-fetch-timeout", "artifact-fetch-unreachable"]
+
+    /// Lookups of the artifact server's own name that failed (dns.yaml: NXDOMAIN, timeouts,
+    /// SERVFAIL or refused for the host of an artifact URL). Their incident is the name's or the
+    /// DNS server's (`sharedCause`), and keeps the source the URLs name while they all name one,
+    /// as downloads that never reached the server do (`artifactServerFailures`).
+    static let artifactServerLookups: Set<String> = ["dns-artifact-server-no-such-host", "dns-artifact-server-timeout", "dns-artifact-server-failed"]
+
+    /// NXDOMAIN failures: one incident per name that does not exist, whatever asked for it.
+    static let nameNotFound: Set<String> = ["dns-no-such-host", "dns-artifact-server-no-such-host"]
 
     func build(_ occ: [Occurrence], upstream: ObjectRef?, healthyUntil: [ObjectRef: Int64]) -> Incident {
         // The cause names the incident: its first failure, else its first wrapper that is not a

@@ -385,6 +385,25 @@ public final class EventStore {
     /// (`healthy: true`); 2: its controller only (`controller_healthy: true`, a lifecycle signal
     /// such as a leader lease acquired); 0: nothing.
     private lazy var health: [UInt8] = patterns.signatures.map { $0.role == .healthy ? 1 : $0.controllerHealthy ? 2 : 0 }
+    /// Per signature: the controllers that log it at the end of every reconcile, failed or not
+    /// (`Signature.endsFailedReconciles`); empty for most.
+    private lazy var endsFailed: [[String]] = patterns.signatures.map(\.endsFailedReconciles)
+    /// How soon after a failure or wrapper event of its object such a line ends that failed
+    /// reconcile (milliseconds): helm-controller v0.x records the failure's event, updates the
+    /// status, then logs `reconcilation finished` (2 to 10 ms apart in a trial's logs; one second
+    /// allows a slow status update).
+    static let endsFailedReconcileMillis: Int64 = 1000
+
+    /// Whether a healthy event of `signature` ends a failed reconcile of `object` rather than
+    /// showing it healthy (`Signature.endsFailedReconciles`).
+    @inline(__always)
+    private func endsFailedReconcile(signature: Int32, object: Int32, controller: Int32, time: Int64) -> Bool {
+        let by = endsFailed[Int(signature)]
+        guard !by.isEmpty, object > 0, Int(object) < lastFailureByObject.count,
+              lastFailureByObject[Int(object)] >= time - Self.endsFailedReconcileMillis,
+              Int(controller) < controllers.count, by.contains(controllers[Int(controller)]) else { return false }
+        return true
+    }
     /// Signatures some hypothesis names in `supports` or `contradicts` (`Diagnoser`).
     private lazy var named: Set<Int32> = {
         let ids = Set(patterns.hypotheses.flatMap { ($0.supports + $0.contradicts).flatMap(\.signals) })
@@ -606,6 +625,10 @@ public final class EventStore {
     /// - Parameter time: milliseconds, UTC.
     func add(to t: TimelineState, signature: Int32, object: Int32, controller: Int32, time: Int64, file: Int32, line: Int) {
         eventCount += 1
+        if endsFailedReconcile(signature: signature, object: object, controller: controller, time: time) {
+            noteHealthy(object: 0, controller: controller, time: time)
+            return
+        }
         let health = health[Int(signature)]
         let healthy = health == 1
         if health != 0 { noteHealthy(object: healthy ? object : 0, controller: controller, time: time) }
@@ -674,6 +697,12 @@ public final class EventStore {
         let ek = ExampleKey(signature: sig, controller: controller, object: object)
 
         if e.role == .healthy || e.role == .lifecycle {
+            // The end of a failed reconcile: the controller works, its object is not healthy
+            // (no timeline entry, which `Recovery` would read as the object's recovery).
+            if endsFailedReconcile(signature: sig, object: object, controller: controller, time: time) {
+                noteHealthy(object: 0, controller: controller, time: time)
+                return
+            }
             let health = health[Int(sig)]
             if health != 0 { noteHealthy(object: health == 1 ? object : 0, controller: controller, time: time) }
             if startsProcess[Int(sig)] { noteBreak(controller: controller, time: time) }

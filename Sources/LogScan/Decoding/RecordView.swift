@@ -33,6 +33,12 @@ struct JSONRecordView {
     /// notification-controller's `eventInvolvedObject` (or `object`): its `kind`, `name` and
     /// `namespace` bytes, the last of each member as `JSONScanner.objectRef(kind: nil)` reads them.
     var involved: (kind: Range<Int>, name: Range<Int>, namespace: Range<Int>?)?
+    /// The `message` member (the event notification-controller's `dispatching event` forwards,
+    /// `Signature.relays`): its bytes when it is one string without escapes; `messageReadable`
+    /// is false when it is not (an escape, another JSON value, a second `message` member), and
+    /// a relay must then be read from the fully decoded record.
+    var relayedMessage: Range<Int>?
+    var messageReadable = true
 
     /// Reads `json` (one object, no whitespace around it); nil when the record is not of the
     /// plain shape described above or is not well formed.
@@ -66,7 +72,11 @@ struct JSONRecordView {
                 } else if tag == .involved {
                     guard json[s.i] == UInt8(ascii: "{"), let o = s.kindObject(readsKind: true), let kind = o.kind else { return nil }
                     v.involved = (kind, o.name, o.namespace)
+                } else if tag == .message, json[s.i] == UInt8(ascii: "\""), v.relayedMessage == nil, v.messageReadable,
+                          let raw = s.plainStringRange() {
+                    v.relayedMessage = raw
                 } else if tag == .name || tag == .namespace || tag == .field || tag == .message {
+                    if tag == .message { v.messageReadable = false; v.relayedMessage = nil }
                     // Values a record read in place never needs (the object comes from a kind or
                     // involved object, the message is `msg`, never empty here, and the logger is
                     // not `events`): validated as the decoder reads them (`string()` or
@@ -169,6 +179,14 @@ struct JSONRecordView {
 }
 
 extension JSONScanner {
+    /// At a string's opening quote (`i`): the range of its bytes when it holds no escape, and `i`
+    /// moves past its closing quote; nil when it holds one (or is not closed), and `i` stays.
+    mutating func plainStringRange() -> Range<Int>? {
+        let start = i + 1
+        guard let raw = plainString() else { return nil }
+        return start..<(start + raw.count)
+    }
+
     /// Reads an object member at `i` as `objectRef(kind:into:)` does, for the plain shape: the
     /// members it reads strings without escapes, the others validated and skipped as it skips
     /// them. With `readsKind` (`objectRef(kind: nil)`) the first `kind` is read too; without it

@@ -463,7 +463,18 @@ public struct PlaceholderFiller: Sendable {
     /// lesson one of that kind, and its namespace is that of every object of the incident (a
     /// `sourceRef` without a namespace is in its consumer's: the Kustomization, HelmRelease and
     /// ImageUpdateAutomation APIs), so that a source in another namespace is not taken for theirs.
+    /// A HelmChart is taken when it is the one helm-controller made for one of the incident's
+    /// HelmReleases: named `<namespace>-<name>` of the HelmRelease (helm-controller's
+    /// `GetHelmChartName`), in whatever namespace its source is (the chart is created in its
+    /// HelmRepository's), so that `flux resume source chart <name>` names a suspended chart.
     public mutating func learnSource(_ object: ObjectRef) {
+        if object.kind == "HelmChart" {
+            guard !objects.contains(where: { Self.sourceWords[$0.kind] != nil || $0.kind == "HelmChart" }),
+                  !learned.contains(where: { $0.kind == "HelmChart" }),
+                  objects.contains(where: { $0.kind == "HelmRelease" && "\($0.namespace)-\($0.name)" == object.name }) else { return }
+            learned.append(object)
+            return
+        }
         guard Self.sourceWords[object.kind] != nil,
               !objects.contains(where: { Self.sourceWords[$0.kind] != nil || $0.kind == "HelmChart" }),
               !learned.contains(where: { $0.kind == object.kind }),

@@ -68,6 +68,13 @@ public struct Signature: @unchecked Sendable {
     /// lease write the API server accepted, and the controller leads again). It resolves an
     /// incident about the controller itself (`Incident.resolutionTargets`), as a healthy event does.
     public var controllerHealthy = false
+    /// `ends_failed_reconciles: [controller, ...]` (extension, docs/PATTERNS.md; healthy
+    /// signatures only): these controllers log the line at the end of every reconcile, failed or
+    /// not (helm-controller <= v0.36's `reconcilation finished in %s, next run in %s` after
+    /// `r.reconcile` whatever its error, controllers/helmrelease_controller.go). Such an event
+    /// within `EventStore.endsFailedReconcileMillis` after a failure or wrapper event of its object
+    /// ends that failed reconcile: it shows the controller working, not the object healthy.
+    public var endsFailedReconciles: [String] = []
     /// `quotes:` (extension, docs/PATTERNS.md; failure signatures only): a wait whose named
     /// capture `capture` quotes another object's error as `controller` logged it (helm-controller's
     /// `HelmChart 'ns/name' is not ready: <the HelmChart's Ready message>`, FLUX-LOGS.md 3.2,

@@ -72,7 +72,7 @@ public struct PatternLoader {
 
     static let signatureFields: Set<String> = [
         "id", "title", "controllers", "severity", "healthy", "role", "class", "field", "caseless",
-        "literal", "regex", "examples", "source", "transient", "controller_healthy", "quotes", "relays",
+        "literal", "regex", "examples", "source", "transient", "controller_healthy", "ends_failed_reconciles", "quotes", "relays",
     ]
 
     mutating func signature(_ node: Node, file: String) -> Signature? {
@@ -193,6 +193,22 @@ public struct PatternLoader {
                 fail(t, file, "controller_healthy applies to lifecycle signatures only (this one is \(role.rawValue); a healthy one already counts)"); return nil
             }
             signature.controllerHealthy = v
+        }
+        if let t = fields["ends_failed_reconciles"] {
+            guard case .sequence(let items) = t, !items.isEmpty else {
+                fail(t, file, "ends_failed_reconciles must be a list of controllers"); return nil
+            }
+            guard role == .healthy else {
+                fail(t, file, "ends_failed_reconciles applies to healthy signatures only (this one is \(role.rawValue))"); return nil
+            }
+            var names: [String] = []
+            for item in items {
+                guard let name = item.string, signature.controllers.isEmpty || signature.controllers.contains(name) else {
+                    fail(item, file, "ends_failed_reconciles: \(item.string ?? "?") is not one of the signature's controllers"); return nil
+                }
+                names.append(name)
+            }
+            signature.endsFailedReconciles = names
         }
         if let q = fields["quotes"] {
             guard case .mapping(let m) = q else { fail(q, file, "`quotes` must be a mapping with `capture` and `controller`"); return nil }

@@ -899,9 +899,25 @@ public final class LogScanner {
                             message: { String(decoding: message, as: UTF8.self) })
             }), hits.allSatisfy({ scanner.quick[$0] }) else { return false }
             // A relayed event whose text may hold another signature's record (its literal is on
-            // the line, in its `message`: a failure, or a success that resolves an incident known
-            // from relayed failures): decoded in full, where `Signature.relays` is read.
-            if hits.contains(where: { scanner.relaying[$0] }), candidates.contains(where: { !hits.contains($0) }) { return false }
+            // the line, in its `message`): a failure is decoded in full, where `Signature.relays`
+            // is read; a success or lifecycle record (every candidate read in place) is matched
+            // here as its object's controller's record, as `QuotedCause.relayed` matches it (a
+            // success relayed after relayed failures resolves their incident; it was dropped).
+            var relayed: (hits: [Int], healthy: Bool, text: UnsafeRawBufferPointer, owner: String, by: String)?
+            if let relaying = hits.first(where: { scanner.relaying[$0] }), candidates.contains(where: { !hits.contains($0) }) {
+                guard scanner.facts[relaying].relays == "message", view.messageReadable,
+                      candidates.allSatisfy({ scanner.quick[$0] }) else { return false }
+                let kind = view.kind ?? view.involved.map { String(decoding: UnsafeRawBufferPointer(rebasing: json[$0.kind]), as: UTF8.self) }
+                if let r = view.relayedMessage, !r.isEmpty, let kind, let owner = FluxControllers.byKind[kind.lowercased()] {
+                    let text = UnsafeRawBufferPointer(rebasing: json[r])
+                    guard JSONRecordView.isASCII(text) else { return false }
+                    var found: [Int] = []
+                    guard matcher.quickMatch(text, controller: owner, only: candidates, hits: &found, onHit: { _ in }) else { return false }
+                    let healthy = found.contains { scanner.facts[$0].role == .healthy }
+                    if healthy { found.removeAll { scanner.facts[$0].role != .healthy } }
+                    if !found.isEmpty { relayed = (found, healthy, text, owner, scanner.facts[relaying].id) }
+                }
+            }
             // No signature hit: what `process` does with a record that has no event, unless the
             // line holds a word that may make it an unknown error (`ErrorRule.isErrorRecord`
             // reads the message for them: the prefilter's extra literals) and it must be mined.
@@ -969,6 +985,31 @@ public final class LogScanner {
                     role: facts.role, failureClass: facts.failureClass, captures: matcher.captures(of: i, in: message),
                     location: SourceLocation(file: name, line: number), level: view.level,
                     text: cut(String(decoding: payload, as: UTF8.self), at: 2000), stream: stream, signatureIndex: i))
+            }
+            // The relayed record's events (`QuotedCause.relayed`): evidence of the object's own
+            // controller, marked quoted (not counted as hits), their timelines keeping entries.
+            if let relayed, !scanner.countsOnly {
+                let ownerId = store.intern(controller: relayed.owner)
+                for i in relayed.hits {
+                    if let t = time?.millis, let timeline = object.timeline(Int32(i), ownerId, in: store) {
+                        if !timeline.keepsEntries { timeline.keepsEntries = true }
+                        store.add(to: timeline, signature: Int32(i), object: object.id, controller: ownerId, time: t,
+                                  file: fileId, line: number)
+                        if scanner.closeBudget != nil, t > scanner.closingWatermark { scanner.closingWatermark = t }
+                        continue
+                    }
+                    let facts = scanner.facts[i]
+                    var captures = matcher.captures(of: i, in: relayed.text)
+                    captures["relayed"] = relayed.by
+                    var e = Event(
+                        time: time, controller: relayed.owner, object: object.ref, signature: facts.id, severity: facts.severity,
+                        role: relayed.healthy ? .healthy : .lifecycle, failureClass: facts.failureClass, captures: captures,
+                        location: SourceLocation(file: name, line: number), level: view.level,
+                        text: cut(String(decoding: payload, as: UTF8.self), at: 2000), stream: stream, signatureIndex: i)
+                    e.quoted = true
+                    e.timeInherited = time != nil && view.time == nil && !fromEnvelope
+                    scanner.emit(e)
+                }
             }
             note.millis = time?.millis
             note.object = object.ref
