@@ -132,6 +132,34 @@ import Testing
         #expect(literal.map(\.position) == [FilePosition(file: "t.yaml", line: 7, column: 46)])
     }
 
+    /// Steps about Flux itself say `<flux-namespace>`, which a report fills with the namespace the
+    /// logs show Flux in (trial 18: `kubectl -n flux-system get endpoints source-controller` for a
+    /// Flux installed in `flux`): flux-system written for its endpoints, its Service's address or
+    /// `flux check` is a warning at the step, and so is a misspelled placeholder; steps about an
+    /// object (`get kustomization <name>`) and `<flux-namespace>` itself are fine.
+    @Test func stepsAboutFluxItselfSayFluxNamespace() {
+        let yaml = """
+        version: 1
+        hypotheses:
+          - id: t
+            checks:
+              - "kubectl -n flux-system get endpoints source-controller   # ready endpoints"
+              - "kubectl -n flux-system get kustomization <name> -o yaml"
+              - "curl http://source-controller.flux-system.svc.cluster.local./"
+              - "flux check"
+              - "kubectl -n <flux-ns> get pods"
+            remediation:
+              - "kubectl -n <flux-namespace> logs deploy/<controller> && flux check -n <flux-namespace>"
+              - "Restore it (flux install, or reconcile the flux-system Kustomization)."
+        """
+        let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
+        #expect(report.errors.map(\.description) == [])
+        #expect(report.warnings.map(\.position) == [5, 7, 8, 9, 12].map { FilePosition(file: "t.yaml", line: $0, column: 10) })
+        #expect(report.warnings.first?.message.contains("runs `endpoints` in flux-system") == true)
+        #expect(report.warnings.first?.message.contains("write `-n <flux-namespace>`") == true)
+        #expect(report.warnings.map(\.message).contains { $0.contains("holds `<flux-ns>`, which nothing fills") })
+    }
+
     // MARK: - Shape
 
     func issues(_ pattern: String, caseless: Bool = false) -> [RegexShape.Issue] {

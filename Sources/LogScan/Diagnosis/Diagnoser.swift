@@ -15,6 +15,9 @@ public struct Diagnoser {
     public var silence: SilenceIndex?
     /// Threads that score incidents (`--jobs`); the result does not depend on it.
     public var jobs = 1
+    /// The namespace Flux's controllers run in as the whole input says (`FluxNamespaceClues.namespace`),
+    /// nil when nothing says: the steps' `<flux-namespace>` (`PlaceholderFiller.fluxNamespace`).
+    public var fluxNamespace: String?
 
     public init(patterns: PatternSet, windowSeconds: Double = 900) {
         self.patterns = patterns
@@ -145,7 +148,7 @@ public struct Diagnoser {
             }
             // Once per incident, not per hypothesis: what `requires` tests, and the filler of the steps.
             let signatures = incident.signatures.union(derived).union(quoted)
-            var filler = PlaceholderFiller(incident: incident)
+            var filler = PlaceholderFiller(incident: incident, fluxNamespace: fluxNamespace)
             if let source = Self.sourceByURL(of: incident, in: evidence) { filler.learnSource(source) }
             out.hypotheses = patterns.hypotheses.indices.compactMap { k in
                 score(patterns.hypotheses[k], numbers: conditions[k], incident: incident, evidence: evidence, derived: derived,

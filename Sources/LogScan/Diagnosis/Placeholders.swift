@@ -15,6 +15,9 @@
 /// - `<name>` after `gitrepository` or `source git` for an ImageUpdateAutomation whose source no
 ///   line names: the lookup of its `spec.sourceRef.name`, in the automation's namespace.
 /// - `<controller>`: the incident's controller, when it has exactly one.
+/// - `<flux-namespace>`: the namespace Flux's controllers run in (`fluxNamespace`), in the steps
+///   about Flux itself (its Deployments, pods, Services, NetworkPolicies, leases); in a `flux`
+///   command ` -n <flux-namespace>` is left out for flux-system, the flux CLI's default.
 /// - `<host>` and `<git-host>` (capture `host`), `<secret>` (capture `secret` without its
 ///   `namespace/`, which Flux writes before a Secret's name), `<chart>`, `<branch>`, `<tag>` (the
 ///   captures of the same name), `<release>` (capture `release` without its `namespace/`), `<url>`
@@ -78,9 +81,17 @@ public struct PlaceholderFiller: Sendable {
     /// are all in one and no Provider is among the objects): a command about a Provider whose
     /// name no line gives (`kubectl -n flux-system get provider <name>`) still looks there.
     public var providerNamespace: String?
+    /// The namespace Flux's controllers run in, for `<flux-namespace>`: that of the Flux Service
+    /// the incident's own signals name (`source-controller.flux.svc.cluster.local.` of a download
+    /// that failed, `notification-controller.flux.svc...` of an event not delivered), when they
+    /// name one; else what the whole input says (`FluxNamespaceClues`); else flux-system.
+    public var fluxNamespace = FluxNamespaceClues.standard
 
-    /// - Parameter incident: the incident whose objects, controllers and captures fill the text.
-    public init(incident: Incident) {
+    /// - Parameters:
+    ///   - incident: the incident whose objects, controllers and captures fill the text.
+    ///   - fluxNamespace: the namespace Flux runs in as the whole input says
+    ///     (`FluxNamespaceClues.namespace`), nil when nothing says.
+    public init(incident: Incident, fluxNamespace learnt: String? = nil) {
         var objects: [ObjectRef] = []
         for o in [incident.upstream].compactMap({ $0 }) + incident.affected where !objects.contains(o) { objects.append(o) }
         let own = objects.count
@@ -93,6 +104,12 @@ public struct PlaceholderFiller: Sendable {
         ownObjects = own
         var values: [String: String] = [:]
         if incident.controllers.count == 1 { values["controller"] = incident.controllers[0] }
+        // The Flux Services the incident's own signals name: the source-controller its consumers
+        // could not download from is the one the steps are about.
+        let named = Set(incident.signals.flatMap { s in
+            [s.captures["host"], s.captures["url"].flatMap(FluxNamespaceClues.host(ofURL:))].compactMap { $0 }
+        }.compactMap { FluxNamespaceClues.service(host: $0)?.namespace })
+        fluxNamespace = named.count == 1 ? named.first! : learnt ?? FluxNamespaceClues.standard
         func unique(_ key: String, where keep: (SignalSummary) -> Bool = { _ in true }) -> String? {
             let found = Set(incident.signals.filter(keep).compactMap { $0.captures[key] }.filter { !$0.isEmpty })
             return found.count == 1 ? found.first : nil
@@ -362,7 +379,31 @@ public struct PlaceholderFiller: Sendable {
         out = fillWorkloads(out)
         // A Helm release's workloads are in the release's namespace when no wait log named them.
         if let ns = releaseNamespace { out = out.replacingAll("<workload-namespace>", with: ns) }
-        return out
+        // Last: every `-n flux-system` above is an object's, rewritten for it already.
+        return fillFluxNamespace(out)
+    }
+
+    /// `<flux-namespace>` → `fluxNamespace` (see the type's comment). In flux-system, ` -n
+    /// <flux-namespace>` of a `flux` command is left out: the flux CLI's `--namespace` defaults
+    /// to it, so the default install reads `flux reconcile kustomization flux-system --with-source`
+    /// as it always did, and a `kubectl` command says `-n flux-system`.
+    func fillFluxNamespace(_ text: String) -> String {
+        guard text.holds("<flux-namespace>") else { return text }
+        var chars = Array(text)
+        if fluxNamespace == FluxNamespaceClues.standard {
+            let token = Array(" -n <flux-namespace>"), program = Array("flux ")
+            var i = 0
+            while i + token.count <= chars.count {
+                guard chars[i..<(i + token.count)].elementsEqual(token) else { i += 1; continue }
+                let start = Self.commandStart(chars, before: i)
+                if start + program.count <= i, chars[start..<(start + program.count)].elementsEqual(program) {
+                    chars.removeSubrange(i..<(i + token.count))
+                } else {
+                    i += token.count
+                }
+            }
+        }
+        return String(chars).replacingAll("<flux-namespace>", with: fluxNamespace)
     }
 
     /// A command about `<workload>` (`kubectl logs -n <workload-namespace> <workload> --previous`)

@@ -57,7 +57,9 @@ public struct LintReport: Sendable {
 ///   `.*`) and by a run of the examples and of adversarial strings built from them under a low PCRE2
 ///   match limit (`lintMatchLimit`) and a small JIT stack;
 /// - warnings for signatures that lack a `source`, a prefilter literal, two match examples or a
-///   no_match example.
+///   no_match example;
+/// - warnings for hypothesis steps that name flux-system for Flux itself instead of
+///   `<flux-namespace>`, and for misspelled `<flux-...>` placeholders (`checkFluxNamespace`).
 public enum PatternLint {
     /// The PCRE2 match limit for the run check (`pcre2_set_match_limit`). Scanning uses 1,000,000.
     /// With the JIT every shipped example and its adversarial variants complete under 2,000, so
@@ -123,6 +125,8 @@ public enum PatternLint {
             }
             if let f = checkRun(sig, shape: shape, entry: entry) { findings.append(f) }
         }
+        let texts = Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { _, last in last })
+        for h in loader.set.hypotheses { findings += checkFluxNamespace(h, text: texts[h.position.file]) }
         let examples = loader.set.signatures.reduce(0) { $0 + $1.matches.count + $1.noMatches.count }
         return LintReport(findings: sorted(findings), signatures: loader.set.signatures.count,
                           hypotheses: loader.set.hypotheses.count, examples: examples)
@@ -137,6 +141,99 @@ public enum PatternLint {
         if sig.literal.isEmpty { warn("no `literal` and none can be derived: the regex runs on every record") }
         if sig.matches.count < 2 { warn("\(sig.matches.count) match example(s): give at least two, from different versions where the wording changed") }
         if sig.noMatches.isEmpty { warn("no `no_match` example: add a near miss that must not match") }
+        return out
+    }
+
+    /// Resources and kubectl subcommands that are about Flux's own controllers when a step runs
+    /// them in flux-system: their pods and Deployments, Services, endpoints, NetworkPolicies,
+    /// leader leases, logs, probe pods (`kubectl run`).
+    static let fluxOwnWords: Set<String> = [
+        "networkpolicy", "networkpolicies", "netpol", "endpoints", "ep", "lease", "leases", "pod", "pods", "po",
+        "deploy", "deployment", "deployments", "svc", "service", "services",
+        "run", "logs", "exec", "top", "rollout",
+    ]
+    /// flux CLI subcommands about Flux itself, which take the namespace it runs in (`--namespace`,
+    /// default flux-system: flux2 cmd/flux/check.go lists the controllers there).
+    static let fluxOwnCommands = ["flux check", "flux install", "flux uninstall"]
+
+    /// A hypothesis' steps about Flux itself should say `<flux-namespace>` (docs/PATTERNS.md "The
+    /// namespace Flux runs in"), which a report fills with the namespace the logs show: a
+    /// `kubectl -n flux-system` command about a pod, Deployment, Service, endpoints,
+    /// NetworkPolicy, lease, logs or a probe pod (`fluxOwnWords`); a
+    /// `source-controller.flux-system.svc` or `notification-controller.flux-system.svc` address;
+    /// `flux check`, `flux install` or `flux uninstall` without `-n`. A `<flux...>` placeholder
+    /// other than `<flux-namespace>` is a misspelling (nothing fills it). Warnings, at the step's
+    /// line in `text` (the hypothesis' file) when found there, else at the hypothesis.
+    static func checkFluxNamespace(_ h: Hypothesis, text: String?) -> [LintFinding] {
+        var out: [LintFinding] = []
+        let lines = text.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+        func position(of step: String) -> FilePosition {
+            // The step's first words, up to a character YAML may have escaped.
+            let key = String(step.prefix { $0 != "\"" && $0 != "\\" && $0 != "'" && $0 != "\n" })
+            guard key.count >= 8 else { return h.position }
+            for n in max(0, h.position.line - 1)..<lines.count {
+                if let r = lines[n].range(of: key) {
+                    return FilePosition(file: h.position.file, line: n + 1, column: lines[n].distance(from: lines[n].startIndex, to: r.lowerBound) + 1)
+                }
+            }
+            return h.position
+        }
+        func warn(_ step: String, _ message: String) {
+            let shown = step.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
+            out.append(LintFinding(position: position(of: step), level: .warning,
+                                   message: "hypothesis `\(h.id)`: step `\(shown)` \(message)"))
+        }
+        for step in h.checks + h.remediation {
+            let chars = Array(step)
+            var said = false
+            // kubectl commands run in flux-system about Flux's own objects.
+            var i = 0
+            while !said, let r = String(chars[i...]).range(of: "kubectl ") {
+                let rest = String(chars[i...])
+                let start = i + rest.distance(from: rest.startIndex, to: r.lowerBound)
+                i = start + 8
+                if start > 0, chars[start - 1].isLetter || chars[start - 1] == "-" { continue }
+                let command = String(chars[start..<PlaceholderFiller.commandEnd(chars, after: start + 8)])
+                let words = command.split(separator: " ").map(String.init)
+                let inFluxSystem = zip(words, words.dropFirst()).contains { $0 == "-n" && $1 == "flux-system" || $0 == "--namespace" && $1 == "flux-system" }
+                    || words.contains("--namespace=flux-system") || words.contains("-nflux-system")
+                guard inFluxSystem else { continue }
+                let parts = words.flatMap { $0.split(whereSeparator: { $0 == "," || $0 == "/" }).map(String.init) }
+                if let own = parts.first(where: { fluxOwnWords.contains($0) }) {
+                    warn(step, "runs `\(own)` in flux-system, Flux's own namespace only by default: write `-n <flux-namespace>`, which a report fills with the namespace the logs show Flux in")
+                    said = true
+                }
+            }
+            for service in ["source-controller", "notification-controller"] where !said && step.contains("\(service).flux-system.svc") {
+                warn(step, "names \(service).flux-system.svc: write \(service).<flux-namespace>.svc, which a report fills with the namespace the logs show Flux in")
+                said = true
+            }
+            for command in fluxOwnCommands where !said {
+                var from = step.startIndex
+                while !said, let r = step.range(of: command, range: from..<step.endIndex) {
+                    from = r.upperBound
+                    // A word of its own (`flux install,` in prose; not `flux installs`).
+                    if r.upperBound < step.endIndex, step[r.upperBound].isLetter || step[r.upperBound] == "-" { continue }
+                    let c = Array(step), at = step.distance(from: step.startIndex, to: r.lowerBound)
+                    let words = String(c[at..<PlaceholderFiller.commandEnd(c, after: at + command.count)]).split(separator: " ")
+                    if !words.contains(where: { $0 == "-n" || $0 == "--namespace" || $0.hasPrefix("--namespace=") }) {
+                        warn(step, "runs `\(command)` in the flux CLI's default namespace: write `\(command) -n <flux-namespace>` (left out of the report in flux-system)")
+                        said = true
+                    }
+                }
+            }
+            // Misspelt placeholders: `<flux-ns>`, `<flux_namespace>`, `<flux-system>`.
+            var rest = Substring(step)
+            while let open = rest.range(of: "<flux") {
+                let after = rest[open.upperBound...]
+                guard let close = after.firstIndex(of: ">") else { break }
+                let token = "<flux" + after[..<close] + ">"
+                if token != "<flux-namespace>", !token.contains(" ") {
+                    warn(step, "holds `\(token)`, which nothing fills: the namespace Flux runs in is `<flux-namespace>`")
+                }
+                rest = after[close...]
+            }
+        }
         return out
     }
 

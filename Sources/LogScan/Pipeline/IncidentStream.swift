@@ -107,6 +107,7 @@ public final class IncidentStream {
         var diagnoser = Diagnoser(patterns: patterns, windowSeconds: windowSeconds)
         diagnoser.silence = SilenceIndex(marks: scan.activityMarks, inputEnd: scan.inputEnd)
         diagnoser.jobs = jobs
+        diagnoser.fluxNamespace = scan.fluxNamespace.namespace
         // Closed incidents are scored with the rest, on the whole input's evidence: their runs'
         // evidence stayed as timelines (`EventStore.settle(runs:)`).
         session = diagnoser.session(sorted: occurrences, extra: restarts + lifetimes.evidence, timelines: scan.timelines,

@@ -39,6 +39,7 @@ extension ScanResult {
         inputErrors += o.inputErrors
         vanished += o.vanished
         cutStreams.formUnion(o.cutStreams)
+        fluxNamespace.absorb(o.fluxNamespace)
         supersededStreams.formUnion(o.supersededStreams)
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }

@@ -128,6 +128,9 @@ public struct ScanResult: Sendable {
     /// none named): the first and last one's time (milliseconds, UTC) and how many, so the report
     /// can say an incident was under way before the window (its `when:` starts at the window).
     public var failingBeforeSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)] = [:]
+    /// What the input said of the namespace Flux's controllers run in (Diagnosis/FluxNamespace.swift):
+    /// artifact and event addresses, leader leases, kubelet log paths.
+    public var fluxNamespace = FluxNamespaceClues()
     public init() {}
 
     /// `failingBeforeSince` without the objects healthy again before `since` (a healthy event
@@ -274,6 +277,10 @@ public final class LogScanner {
     /// Per signature: whether it relays another controller's event (`Signature.relays`): a record
     /// it hits whose line holds another signature's literal is decoded in full (`StreamState.quick`).
     let relaying: [Bool]
+    /// Per signature: whether its events may name the namespace Flux runs in (its regex captures
+    /// `host`, `url` or `lease`: `FluxNamespaceClues.note(captures:text:)`), and whether it is
+    /// about leader leases (a `lease` group: client-go >= v0.35 names the lease in `"lock"` only).
+    let namespaceClues: [(any: Bool, lease: Bool)]
     /// The signatures that hit the record `StreamState.quick` reads (reused between records).
     var quickHits: [Int] = []
     /// Called with every matched event that passes the filters, once its controller is known
@@ -387,6 +394,9 @@ public final class LogScanner {
         self.lifetimes = LifetimeTracker(patterns: patterns)
         let roles = lifetimes.roles, generic = mining.generic
         self.relaying = patterns.signatures.map { $0.relays != nil }
+        self.namespaceClues = patterns.signatures.map { s in
+            (s.regex.names.contains { ["host", "url", "lease"].contains($0.name) }, s.regex.names.contains { $0.name == "lease" })
+        }
         self.quick = patterns.signatures.indices.map { i in
             let s = patterns.signatures[i]
             return (s.role == .healthy || s.role == .lifecycle) && (s.field == .text || s.field == .message)
@@ -548,6 +558,11 @@ public final class LogScanner {
                                 fixed: fileName.flatMap { FluxControllers.controller(inName: $0) })
         reading.fileTime = modified ?? fileTime
         streamCount += 1
+        // A Flux controller's kubelet log path names the pod's namespace (FluxNamespaceClues).
+        if let fileName, let p = PodLogPath(fileName) ?? PodLogPath(containersLink: fileName),
+           FluxControllers.controller(pod: p.pod, container: p.container) != nil {
+            state.fluxNamespace.note(.podLogPath, p.namespace)
+        }
         var reader = LineReader(lineCap: lineCap)
         if let prefilter { reader.regionHook = { prefilter.scan($0) } }
         do {
@@ -1511,6 +1526,9 @@ public final class LogScanner {
     /// lifecycle events are kept whatever the filters say: they are the context hypotheses are
     /// judged in (`--controller kustomize` must not hide that source-controller was up).
     func emit(_ e: Event) {
+        // Whatever the filters say: the steps name Flux's namespace for every incident shown.
+        let clues = namespaceClues[e.signatureIndex]
+        if clues.any { state.fluxNamespace.note(captures: e.captures, text: clues.lease ? e.text : nil) }
         let accepted = filter.accepts(e)
         if !accepted {
             state.stats.filteredEvents += 1

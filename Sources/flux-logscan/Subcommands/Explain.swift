@@ -35,6 +35,11 @@ struct Explain: ParsableCommand {
             }
             out += "\n"
         }
+        // Steps are printed as written; the one placeholder every step about Flux itself holds is
+        // said once (docs/OUTPUT.md "The namespace Flux runs in").
+        if (h.checks + h.remediation).contains(where: { $0.contains("<flux-namespace>") }) {
+            out += "<flux-namespace>: the namespace Flux's controllers run in, flux-system unless Flux was installed elsewhere (flux install --namespace); a report fills it from the logs (artifact URLs, kubelet log paths, leader leases).\n\n"
+        }
         if !h.source.isEmpty { out += "Source: \(h.source)\n" }
         Output.stdout(out)
     }
