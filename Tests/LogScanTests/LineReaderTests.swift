@@ -9,7 +9,7 @@ import Glibc
 func tempFile(_ bytes: [UInt8]) throws -> (FileDescriptor, String) {
     var template = Array("/tmp/flux-logscan-test-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    let path = String(cString: template)
+    let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     let d = FileDescriptor(rawValue: fd)
     _ = try bytes.withUnsafeBytes { try d.writeAll($0) }
     _ = try d.seek(offset: 0, from: .start)

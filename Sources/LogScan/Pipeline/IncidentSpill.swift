@@ -37,7 +37,8 @@ public final class IncidentSpill: @unchecked Sendable {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
         self.fd = fd
-        self.path = String(cString: template)
+        // `mkstemp` wrote the name over the X's; the array ends in its NUL.
+        self.path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         unlink(path)
     }
 
