@@ -157,7 +157,8 @@ for SIZE in $SIZES; do
     OUT="$RESULTS/$SIZE"
     mkdir -p "$OUT"
     say "corpus $SIZE"
-    if [ ! -s "$CORPUS" ] || [ "$GEN" -nt "$CORPUS" ]; then
+    # A corpus kept without its summary (the summary is corpus-gen's standard error) is written again.
+    if [ ! -s "$CORPUS" ] || [ ! -s "$CORPUS.summary" ] || [ "$GEN" -nt "$CORPUS" ]; then
         "$GEN" --size "$SIZE" --errors "$ERRORS" --seed "$SEED" --out "$CORPUS" 2> "$CORPUS.summary"
     fi
     head -n 1 "$CORPUS.summary"
