@@ -52,10 +52,7 @@ enum QuotedCause {
     static func relayed(_ text: String, controller: String, by relaying: String, matcher: SignatureMatcher,
                         facts: [LogScanner.SignatureFacts], only: [Int]? = nil) -> [Event] {
         var found = hits(text, controller: controller, matcher: matcher, only: only)
-        // A success is only that: its healthy hits, as healthy events of the object (what
-        // resolves an incident known from relayed failures alone, `relayedFailures`).
-        let healthy = found.contains { facts[$0.signature].role == .healthy }
-        if healthy { found.removeAll { facts[$0.signature].role != .healthy } }
+        let healthy = keepSuccess(&found, signature: \.signature, facts: facts)
         return found.map { hit in
             let f = facts[hit.signature]
             var captures = hit.captures
@@ -67,6 +64,16 @@ enum QuotedCause {
             e.quoted = true
             return e
         }
+    }
+
+    /// A relayed success is only that: when a hit is healthy, only the healthy hits stay, as
+    /// healthy events of the object (what resolves an incident known from relayed failures alone,
+    /// `relayedFailures`). True when so (the events' role is then `healthy`, else `lifecycle`).
+    /// Shared by `relayed` and the in-place read of a relay (`StreamState.quick`).
+    static func keepSuccess<T>(_ found: inout [T], signature: (T) -> Int, facts: [LogScanner.SignatureFacts]) -> Bool {
+        let healthy = found.contains { facts[signature($0)].role == .healthy }
+        if healthy { found.removeAll { facts[signature($0)].role != .healthy } }
+        return healthy
     }
 
     /// Whether `t` holds failures (or wrappers) another controller relayed about an object: its

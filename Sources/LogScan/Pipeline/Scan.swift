@@ -913,8 +913,7 @@ public final class LogScanner {
                     guard JSONRecordView.isASCII(text) else { return false }
                     var found: [Int] = []
                     guard matcher.quickMatch(text, controller: owner, only: candidates, hits: &found, onHit: { _ in }) else { return false }
-                    let healthy = found.contains { scanner.facts[$0].role == .healthy }
-                    if healthy { found.removeAll { scanner.facts[$0].role != .healthy } }
+                    let healthy = QuotedCause.keepSuccess(&found, signature: { $0 }, facts: scanner.facts)
                     if !found.isEmpty { relayed = (found, healthy, text, owner, scanner.facts[relaying].id) }
                 }
             }
@@ -1086,16 +1085,9 @@ public final class LogScanner {
         /// client-go >= v0.35; `attempting to acquire leader lease flux-system/...` before), for a
         /// record that names no controller otherwise (FLUX-LOGS.md 3.12).
         static func leaseController(_ r: Record) -> String? {
-            // client-go leaderelection.go: `attempting to acquire leader lease %v...`, `successfully
-            // acquired lease %v`, `error retrieving resource lock %v: %v`, `failed to renew lease
-            // %v: %v`; controller-runtime's `"lock":"ns/name"` member.
-            for key in ["\"lock\":\"", "leader lease ", "acquired lease ", "resource lock ", "renew lease "] {
-                guard let range = r.payload.range(of: key) else { continue }
-                let rest = r.payload[range.upperBound...]
-                var value = rest.prefix { $0 != "\"" && $0 != " " && $0 != "\\" }
-                while value.last == ":" { value = value.dropLast() }
-                guard value.hasSuffix("-leader-election") || value.contains("-leader-election.") else { continue }
-                if let c = FluxControllers.controller(inName: String(value)) { return c }
+            // The leases client-go's and controller-runtime's wordings name (`FluxNamespaceClues.leases`).
+            for lease in FluxNamespaceClues.leases(in: r.payload) {
+                if let c = FluxControllers.controller(inName: String(lease)) { return c }
             }
             return nil
         }
