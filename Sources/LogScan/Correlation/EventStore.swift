@@ -296,14 +296,18 @@ public final class EventStore {
     final class TimelineState {
         var captures: Int32
         var example: Int32
-        var entries = Timeline.Entries()
+        var entries: Timeline.Entries
         var sorted = true
         /// False for a lifecycle signal no hypothesis reads (`keepsEntries`): its events are
         /// counted, its entries are not kept.
         var keepsEntries = true
         /// Other capture sets of the runs of a context timeline (`settle(runs:)`).
         var variants: [Int32] = []
-        init(captures: Int32, example: Int32) { self.captures = captures; self.example = example }
+        init(captures: Int32, example: Int32, spill: TimelineSpill?) {
+            self.captures = captures
+            self.example = example
+            entries = Timeline.Entries(spill: spill)
+        }
 
         /// Appends an entry.
         @inline(__always)
@@ -315,11 +319,14 @@ public final class EventStore {
             var all = Array(entries)
             all.sort(by: areInIncreasingOrder)
             Timeline.Entries.dropCopies(&all)
-            entries = Timeline.Entries(all)
+            entries = Timeline.Entries(all, spill: entries.spill)
             sorted = true
         }
     }
 
+    /// Where timelines' frozen entries go once they leave memory (`TimelineSpill`): `scan` sets
+    /// one, `follow` does not (it prunes them).
+    public var timelineSpill: TimelineSpill?
     private var controllers: [String] = []
     private var controllerIndex: [String: Int32] = [:]
     private var objects: [ObjectRef?] = [nil]
@@ -711,7 +718,8 @@ public final class EventStore {
             if let existing = timelines[ek] {
                 t = existing
             } else {
-                t = TimelineState(captures: intern(captures: e.captures, signature: sig), example: keepExample(e, ek, time: time, limit: 1))
+                t = TimelineState(captures: intern(captures: e.captures, signature: sig), example: keepExample(e, ek, time: time, limit: 1),
+                                  spill: timelineSpill)
                 t.keepsEntries = keepsEntries[Int(sig)]
                 timelines[ek] = t
             }
@@ -874,9 +882,9 @@ public final class EventStore {
                 mine.entries.append(contentsOf: entries)
                 mine.sorted = false
             } else {
-                let state = TimelineState(captures: key.captures, example: -1)
+                let state = TimelineState(captures: key.captures, example: -1, spill: timelineSpill)
                 state.variants = key.variants
-                state.entries = Timeline.Entries(entries)
+                state.entries = Timeline.Entries(entries, spill: timelineSpill)
                 state.sorted = t.sorted
                 context[key] = state
             }
@@ -893,9 +901,9 @@ public final class EventStore {
                 mine.entries.append(contentsOf: entries)
                 mine.sorted = false
             } else {
-                let state = TimelineState(captures: captures(t.captures, k.signature), example: example(t.example))
+                let state = TimelineState(captures: captures(t.captures, k.signature), example: example(t.example), spill: timelineSpill)
                 state.keepsEntries = t.keepsEntries
-                state.entries = Timeline.Entries(entries)
+                state.entries = Timeline.Entries(entries, spill: timelineSpill)
                 state.sorted = t.sorted
                 timelines[key] = state
             }
@@ -991,7 +999,7 @@ public final class EventStore {
             }
             let ck = ContextKey(signature: k.signature, controller: k.controller, object: k.object, captures: captures, variants: variants)
             let t = self.context[ck] ?? {
-                let t = TimelineState(captures: captures, example: -1)
+                let t = TimelineState(captures: captures, example: -1, spill: timelineSpill)
                 t.variants = variants
                 self.context[ck] = t
                 return t

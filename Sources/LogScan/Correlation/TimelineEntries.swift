@@ -13,6 +13,10 @@ extension Timeline {
     /// 7 bytes, plus 24 bytes of block header per 16 entries. Each block header keeps the
     /// newest `last` of all entries up to its end, so that readers skip the blocks that end
     /// before the time they look for (`forEach(reaching:)`).
+    ///
+    /// With a `TimelineSpill` (a `scan`), frozen blocks leave memory once they hold the spill's
+    /// `segmentBytes`: written as one segment (the block headers, 24 bytes each, then the entries' bytes),
+    /// of which memory keeps 24 bytes (`Segment`). Readers load a segment at a time.
     public struct Entries: Sendable, Sequence {
         /// Entries per frozen block.
         static let blockSize = 16
@@ -26,20 +30,38 @@ extension Timeline {
             var line: Int32
         }
 
+        /// Frozen blocks written to the spill, oldest first: where (bytes into the file) and how
+        /// long, how many blocks, and the `reach` of its last block.
+        struct Segment: Sendable {
+            var reach: Int64
+            var offset: Int64
+            var blocks: Int32
+            var size: Int32
+        }
+
+        /// Bytes of one block header in a segment: `reach`, `first`, `offset`, `line`.
+        static let headerSize = 24
+
         private var bytes: [UInt8] = []
         private var blocks: [Block] = []
         private var tail: [Entry] = []
+        private var segments: [Segment] = []
+        private var spilledBlocks = 0
+        /// Where frozen blocks go (nil: they stay in memory).
+        private(set) var spill: TimelineSpill?
         /// The newest `last` of all entries (milliseconds, UTC); `Int64.min` when empty.
         public private(set) var reach: Int64 = .min
 
-        public init() {}
+        /// No entries; frozen blocks go to `spill` when there is one.
+        public init(spill: TimelineSpill? = nil) { self.spill = spill }
 
-        /// The entries of `entries`, in their order.
-        public init<S: Sequence>(_ entries: S) where S.Element == Entry {
+        /// The entries of `entries`, in their order; frozen blocks go to `spill` when there is one.
+        public init<S: Sequence>(_ entries: S, spill: TimelineSpill? = nil) where S.Element == Entry {
+            self.spill = spill
             for e in entries { append(e) }
         }
 
-        public var count: Int { blocks.count * Self.blockSize + tail.count }
+        public var count: Int { (spilledBlocks + blocks.count) * Self.blockSize + tail.count }
         /// True when there is no entry (the tail holds at least one entry whenever any exists).
         public var isEmpty: Bool { tail.isEmpty }
         /// The entry appended last.
@@ -53,6 +75,7 @@ extension Timeline {
         /// `FLUX_LOGSCAN_DEBUG`.
         var bytesHeld: Int {
             bytes.capacity + blocks.capacity * MemoryLayout<Block>.stride + tail.capacity * MemoryLayout<Entry>.stride
+                + segments.capacity * MemoryLayout<Segment>.stride
         }
 
         /// Appends `e`, freezing the tail into a block when it is full.
@@ -79,7 +102,7 @@ extension Timeline {
         mutating func removeAll(where drop: (Entry) -> Bool) -> Int {
             guard contains(where: drop) else { return 0 }
             let before = count
-            self = Entries(filter { !drop($0) })
+            self = Entries(filter { !drop($0) }, spill: spill)
             return before - count
         }
 
@@ -120,12 +143,12 @@ extension Timeline {
         func sorted(by areInIncreasingOrder: (Entry, Entry) -> Bool) -> Entries {
             var all = Array(self)
             all.sort(by: areInIncreasingOrder)
-            return Entries(all)
+            return Entries(all, spill: spill)
         }
 
         private mutating func freeze() {
             guard let head = tail.first else { return }
-            let previous = blocks.last?.reach ?? .min
+            let previous = blocks.last?.reach ?? segments.last?.reach ?? .min
             let newest = tail.reduce(previous) { Swift.max($0, $1.last) }
             // Room for a block of about 12 bytes an entry, grown by an eighth (at least 256 bytes):
             // timelines grow with the input and are never freed while reading, so the room held
@@ -149,6 +172,43 @@ extension Timeline {
             // Not keeping the room: most context timelines get a few entries per close, and 4,000
             // of them each holding room for 16 (448 bytes) were 1.9 MB of a 10 GiB stream.
             tail.removeAll()
+            if let spill, bytes.count >= spill.segmentBytes { moveBlocks(to: spill) }
+        }
+
+        /// Writes the frozen blocks to `spill` as one segment and lets them go; keeps them when
+        /// the spill cannot take them.
+        private mutating func moveBlocks(to spill: TimelineSpill) {
+            var out = [UInt8]()
+            out.reserveCapacity(blocks.count * Self.headerSize + bytes.count)
+            for b in blocks {
+                withUnsafeBytes(of: b.reach.littleEndian) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: b.first.littleEndian) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: b.offset.littleEndian) { out.append(contentsOf: $0) }
+                withUnsafeBytes(of: b.line.littleEndian) { out.append(contentsOf: $0) }
+            }
+            out.append(contentsOf: bytes)
+            guard let at = spill.append(out) else { return }
+            segments.append(Segment(reach: blocks[blocks.count - 1].reach, offset: at, blocks: Int32(blocks.count), size: Int32(out.count)))
+            spilledBlocks += blocks.count
+            blocks = []
+            bytes = []
+        }
+
+        /// The blocks and bytes of `segment`, read back; nil when they cannot be (the spill
+        /// counts it).
+        private func load(_ segment: Segment) -> (blocks: [Block], bytes: [UInt8])? {
+            guard let spill, let data = spill.read(at: segment.offset, count: Int(segment.size)) else { return nil }
+            let n = Int(segment.blocks)
+            let blocks = data.withUnsafeBytes { raw in
+                (0..<n).map { k in
+                    let at = k * Self.headerSize
+                    return Block(reach: Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self)),
+                                 first: Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: Int64.self)),
+                                 offset: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)),
+                                 line: Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 20, as: Int32.self)))
+                }
+            }
+            return (blocks, Array(data[(n * Self.headerSize)...]))
         }
 
         @inline(__always) static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v &<< 1) ^ (v &>> 63)) }
@@ -170,22 +230,38 @@ extension Timeline {
         /// some given may too. Stops when `body` returns false.
         @inline(__always)
         func forEach(reaching time: Int64, _ body: (Entry) -> Bool) {
+            if !segments.isEmpty {
+                var lo = 0, hi = segments.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if segments[mid].reach < time { lo = mid + 1 } else { hi = mid }
+                }
+                for segment in segments[lo...] {
+                    guard let (blocks, bytes) = load(segment) else { continue }
+                    guard Self.decode(blocks, bytes, reaching: time, body) else { return }
+                }
+            }
+            guard Self.decode(blocks, bytes, reaching: time, body) else { return }
+            for e in tail { guard body(e) else { return } }
+        }
+
+        /// Calls `body` with the entries of `blocks` (their bytes `bytes`) from the first block
+        /// that reaches `time`; false when `body` stopped.
+        @inline(__always)
+        private static func decode(_ blocks: [Block], _ bytes: [UInt8], reaching time: Int64, _ body: (Entry) -> Bool) -> Bool {
             var lo = 0, hi = blocks.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if blocks[mid].reach < time { lo = mid + 1 } else { hi = mid }
             }
-            if lo < blocks.count {
-                let go = bytes.withUnsafeBufferPointer { p -> Bool in
-                    for b in blocks[lo...] {
-                        var d = Decoder(b)
-                        for _ in 0..<Self.blockSize { guard body(d.next(p)) else { return false } }
-                    }
-                    return true
+            guard lo < blocks.count else { return true }
+            return bytes.withUnsafeBufferPointer { p -> Bool in
+                for b in blocks[lo...] {
+                    var d = Decoder(b)
+                    for _ in 0..<Self.blockSize { guard body(d.next(p)) else { return false } }
                 }
-                guard go else { return }
+                return true
             }
-            for e in tail { guard body(e) else { return } }
         }
 
         /// Decodes the entries of one frozen block, in order.
@@ -225,24 +301,46 @@ extension Timeline {
             }
         }
 
-        /// Decodes the frozen blocks, then yields the tail.
+        /// Decodes the spilled segments (one loaded at a time), then the frozen blocks in
+        /// memory, then yields the tail.
         public struct Iterator: IteratorProtocol {
             private let entries: Entries
+            /// The next segment to load; `segments.count` once the blocks in memory are the ones read.
+            private var segment = 0
+            private var inMemory = false
+            private var blocks: [Block]
+            private var bytes: [UInt8]
             private var block = 0
             private var inBlock = 0
             private var tailIndex = 0
             private var decoder: Decoder?
 
-            init(_ entries: Entries) { self.entries = entries }
+            init(_ entries: Entries) {
+                self.entries = entries
+                blocks = []
+                bytes = []
+            }
 
             public mutating func next() -> Entry? {
-                guard block < entries.blocks.count else {
-                    guard tailIndex < entries.tail.count else { return nil }
-                    tailIndex += 1
-                    return entries.tail[tailIndex - 1]
+                while block == blocks.count {
+                    // The blocks read so far are done: the next segment, then those in memory.
+                    block = 0
+                    inBlock = 0
+                    if segment < entries.segments.count {
+                        (blocks, bytes) = entries.load(entries.segments[segment]) ?? ([], [])
+                        segment += 1
+                    } else if !inMemory {
+                        inMemory = true
+                        (blocks, bytes) = (entries.blocks, entries.bytes)
+                    } else {
+                        blocks = []
+                        guard tailIndex < entries.tail.count else { return nil }
+                        tailIndex += 1
+                        return entries.tail[tailIndex - 1]
+                    }
                 }
-                if inBlock == 0 { decoder = Decoder(entries.blocks[block]) }
-                let e = entries.bytes.withUnsafeBufferPointer { decoder!.next($0) }
+                if inBlock == 0 { decoder = Decoder(blocks[block]) }
+                let e = bytes.withUnsafeBufferPointer { decoder!.next($0) }
                 inBlock += 1
                 if inBlock == Entries.blockSize { inBlock = 0; block += 1 }
                 return e

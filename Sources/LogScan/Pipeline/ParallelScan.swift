@@ -70,6 +70,7 @@ extension LogScanner {
         w.eventObserver = eventObserver
         w.recordObserver = recordObserver
         w.countsOnly = countsOnly
+        w.timelineSpill = timelineSpill
         return w
     }
 
@@ -89,6 +90,7 @@ extension LogScanner {
         lifetimes = LifetimeTracker(patterns: patterns)
         state = ScanResult()
         store = EventStore(patterns: patterns, windowSeconds: Double(store.windowMillis) / 1000)
+        store.timelineSpill = timelineSpill
         podLogs = []
         matcher.resetLimitHits()
         return part

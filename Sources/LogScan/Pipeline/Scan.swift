@@ -208,6 +208,11 @@ public final class LogScanner {
     /// instead of keeping them in memory to the end: `scan` sets it; `follow` takes its closed
     /// incidents as they close. When the file cannot be created or written, they stay in memory.
     public var spillClosed = false
+    /// Where timelines' frozen entries go once they leave memory (`TimelineSpill`): `scan` sets
+    /// one (shared by the workers of a scan of several inputs), `follow` does not.
+    public var timelineSpill: TimelineSpill? {
+        didSet { store.timelineSpill = timelineSpill }
+    }
     /// With `spillClosed`: how many closed incidents stay in memory; once more close, all of them
     /// go to disk (`keepClosed`), so that a long stream's memory at the end holds none. Spilling
     /// costs about a third of a millisecond of CPU per incident (written once, read twice: 6 % of
@@ -336,6 +341,7 @@ public final class LogScanner {
         store.sizes + ", incidents closed while reading \(state.closed.count + state.spills.reduce(0) { $0 + $1.count })"
             + ", of them on disk \(state.spills.reduce(0) { $0 + $1.count }), runs merged while reading \(mergedRuns)"
             + ", records read in place \(readInPlace), by header only \(headerOnly), decoded \(state.stats.records - readInPlace - headerOnly)"
+            + ", timeline bytes on disk \(timelineSpill?.bytesWritten ?? 0)"
     }
     /// Records read in place (`StreamState.quick`) and by their header only (`processLight`).
     var readInPlace = 0

@@ -116,6 +116,8 @@ struct Scan: ParsableCommand {
         if closeAfterRuns > 0, !counts { scanner.closeBudget = closeAfterRuns }
         // Incidents closed while reading wait on disk for the report (LogScan IncidentSpill).
         scanner.spillClosed = true
+        // So do timelines' older entries (LogScan TimelineSpill): memory stays flat as input grows.
+        scanner.timelineSpill = TimelineSpill()
         scanner.closedInMemory = max(0, closedInMemory)
         scanner.countsOnly = counts
         let useColor = color == .always || (color == .auto && Output.stdoutIsTTY)
@@ -252,12 +254,17 @@ struct Scan: ParsableCommand {
         }
         // An incident closed while reading that could not be read back from its temporary file.
         for e in stream.readErrors { Output.stderr("flux-logscan: error: \(e)\n") }
+        // Timeline entries that could not be read back: the diagnosis read less evidence than there was.
+        let lostSegments = scanner.timelineSpill?.readFailures ?? 0
+        if lostSegments > 0 {
+            Output.stderr("flux-logscan: error: \(lostSegments) segment(s) of healthy and lifecycle evidence could not be read back from \(scanner.timelineSpill?.path ?? "the temporary file"); the report was diagnosed without them\n")
+        }
 
         memory("the report")
         if getenv("FLUX_LOGSCAN_DEBUG") != nil { Output.stderr(stream.lifetimes.lifetimeReport + "\n") }
         // CONTRACT.md: stopped by SIGINT/SIGTERM, the report of what was read, then 130/143.
         if interrupted != 0 { throw ExitCode(128 + interrupted) }
-        if !scan.inputErrors.isEmpty || patternProblems > 0 || !stream.readErrors.isEmpty { throw ExitCode(2) }
+        if !scan.inputErrors.isEmpty || patternProblems > 0 || !stream.readErrors.isEmpty || lostSegments > 0 { throw ExitCode(2) }
         if selected.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 
