@@ -92,6 +92,24 @@ import Testing
         return scanner.result
     }
 
+    /// A segment that cannot be read back (here: the file cut to nothing under the reader) is
+    /// left out and counted, and the entries still in memory come back; nothing traps.
+    @Test func anUnreadableSegmentIsCountedNotFatal() throws {
+        let entries = TimelineEntriesTests.mixed(100)
+        let spill = Self.smallSpill()
+        let stored = Timeline.Entries(entries, spill: spill)
+        let fd = try #require(spill.file?.fd)
+        #expect(ftruncate(fd, 0) == 0)
+        let back = Array(stored)
+        // 100 entries: 6 blocks of 16 went to disk (one segment each), the newest 4 stayed.
+        #expect(back.map(Self.fields) == entries.suffix(4).map(Self.fields))
+        #expect(spill.readFailures == 6)
+        var given = 0
+        stored.forEach(reaching: .min) { _ in given += 1; return true }
+        #expect(given == 4)
+        #expect(spill.readFailures == 12)
+    }
+
     /// Bundled samples whose timelines grow past one block (16 entries) at a 1-minute window
     /// (30-second buckets): the :9090 case and its timeout variant, source-controller OOM-killed
     /// (restarts, recoveries), a pair's second half, and the unknown-error miner's sample (117

@@ -19,7 +19,7 @@ import Foundation
 public final class TimelineSpill: @unchecked Sendable {
     private let lock = NSLock()
     private let directory: String?
-    private var file: UnlinkedFile?
+    private(set) var file: UnlinkedFile?
     /// True once creating or writing the file failed: nothing more is tried.
     private var unavailable = false
     private var end: Int64 = 0
