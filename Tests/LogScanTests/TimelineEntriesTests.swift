@@ -59,9 +59,11 @@ import Testing
         #expect(Array(Timeline.Entries(entries)).map(Self.fields) == entries.map(Self.fields))
     }
 
-    /// The store changes the newest entry of its bucket in place: also right after a block froze.
-    @Test func theLastEntryChangesInPlace() {
-        var stored = Timeline.Entries()
+    /// The store changes the newest entry of its bucket in place: also right after a block froze,
+    /// and after it went to disk (`TimelineSpill`, a segment per block).
+    @Test(arguments: [false, true])
+    func theLastEntryChangesInPlace(spilled: Bool) {
+        var stored = Timeline.Entries(spill: spilled ? TimelineSpill(segmentBytes: 16) : nil)
         var plain: [Entry] = []
         for (i, e) in Self.mixed(100).enumerated() {
             stored.append(e); plain.append(e)
