@@ -287,4 +287,59 @@ import Testing
         #expect(Set(small.occurrences().compactMap { $0.captures["ip"] }).count == 100)
         #expect(small.foldedCaptures.values.reduce(0, +) == 44)
     }
+
+    /// Whether a record's text is kept depends on its own input only, and a run's text is its
+    /// first record's: a sidecar read a rotated `0.log.<time>.gz` after the live `0.log` (one
+    /// store, `follow`), the live file's records used up the three texts kept per (signature,
+    /// controller, object), and the run showed the rotated file's line 10 with a live record's
+    /// text; `follow` and `scan` gave the incident different ids. Here the live file's three
+    /// refused fetches of one minute come first, then the rotated file's earlier one: the run's
+    /// place and text are the rotated file's record, in one store or in two merged.
+    @Test func theEarliestRecordGivesTheRunItsTextInAnyOrder() throws {
+        func events() throws -> [Event] {
+            try [(50, 3), (40, 2), (30, 1), (10, 10)].map { (second: Int64, line: Int) in
+                var e = try Self.refused(second, object: "apps", file: line == 10 ? "0.log.20261124-093622.gz" : "0.log", line: line)
+                e.stream = line == 10 ? 1 : 0
+                return e
+            }
+        }
+        let one = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        for e in try events() { one.add(e, signatureIndex: e.signatureIndex) }
+        let live = EventStore(patterns: Self.patterns, windowSeconds: 120), rotated = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        for e in try events() { (e.stream == 0 ? live : rotated).add(e, signatureIndex: e.signatureIndex) }
+        live.absorb(rotated)
+        for store in [one, live] {
+            let runs = store.occurrences()
+            #expect(runs.count == 1 && runs.first?.count == 4)
+            #expect(runs.first?.location == SourceLocation(file: "0.log.20261124-093622.gz", line: 10))
+            #expect(runs.first?.example?.location == runs.first?.location)
+            #expect(runs.first?.example?.text.hasSuffix("}10") == true)
+        }
+    }
+
+    /// A run whose first record's text was not kept (three earlier minutes of the object in its
+    /// input used the three) shows no text, not a later record's text from another input at the
+    /// first one's place: read into one store and merged from two.
+    @Test func anEarlierRunWithoutTextTakesNoLaterText() throws {
+        let later = try Self.refused(190, object: "apps", file: "0.log", line: 1)
+        let earlier = try ([0, 60, 120, 185] as [Int64]).enumerated().map { (i, second) in
+            var e = try Self.refused(second, object: "apps", file: "0.log.gz", line: i + 1)
+            e.stream = 1
+            return e
+        }
+        let one = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        for e in [later] + earlier { one.add(e, signatureIndex: e.signatureIndex) }
+        let live = EventStore(patterns: Self.patterns, windowSeconds: 120), rotated = EventStore(patterns: Self.patterns, windowSeconds: 120)
+        live.add(later, signatureIndex: later.signatureIndex)
+        for e in earlier { rotated.add(e, signatureIndex: e.signatureIndex) }
+        live.absorb(rotated)
+        for store in [one, live] {
+            let runs = store.occurrences()
+            #expect(runs.count == 4)
+            for run in runs where run.example != nil { #expect(run.example?.location == run.location) }
+            let third = try #require(runs.first { $0.first.millis == 1_772_442_000_000 + 185_000 })
+            #expect(third.count == 2 && third.location == SourceLocation(file: "0.log.gz", line: 4))
+            #expect(third.example == nil)
+        }
+    }
 }

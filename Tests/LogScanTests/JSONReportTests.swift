@@ -41,4 +41,24 @@ import Testing
         #expect(streamed == JSONReport.document(incidents: [], stats: ScanStats()).pretty() + "\n")
         #expect(streamed.contains("\"incidents\": []"))
     }
+
+    /// CONTRACT.md: a signal's `example` is one record (`source`, `line`, `text`). When the
+    /// signal's first event kept no text, the text shown is a later record's, and so is the place
+    /// (the report showed the first event's place with another record's text). The record is
+    /// samples/networkpolicy-9090/kustomize-controller.log line 2; the first event, without text,
+    /// its line 1.
+    @Test func anExampleIsOneRecordsPlaceAndText() throws {
+        let lines = try String(contentsOf: Self.samples.appendingPathComponent("networkpolicy-9090/kustomize-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let file = "samples/networkpolicy-9090/kustomize-controller.log"
+        let signal = SignalSummary(signature: "artifact-fetch-connection-refused", controller: "kustomize-controller", count: 2,
+                                   firstSeen: Timestamp(millis: 1_795_488_072_479), lastSeen: Timestamp(millis: 1_795_488_077_508),
+                                   captures: [:], location: SourceLocation(file: file, line: 1),
+                                   example: Example(location: SourceLocation(file: file, line: 2), text: lines[1]), role: .failure)
+        let rendered = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.signal(signal).rendered.utf8)) as? [String: Any])
+        let example = try #require(rendered["example"] as? [String: Any])
+        #expect(example["line"] as? Int == 2)
+        #expect(example["source"] as? String == file)
+        #expect(example["text"] as? String == lines[1])
+    }
 }

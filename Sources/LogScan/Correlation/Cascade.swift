@@ -544,6 +544,9 @@ public struct DownstreamSignal: Sendable {
     /// The earliest event's place and kept text (ties: the smaller text, then place).
     public var location: SourceLocation
     public var example: Example?
+
+    /// Where the shown record is: `example`'s own place, else `location` (see `SignalSummary.examplePlace`).
+    public var examplePlace: SourceLocation { example?.location ?? location }
 }
 
 extension Incident {

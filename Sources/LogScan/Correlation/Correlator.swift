@@ -12,6 +12,11 @@ public struct SignalSummary: Sendable, Codable {
     /// The first kept text among the signal's events (see `EventStore`).
     public var example: Example?
     public var role: SignalRole
+
+    /// Where the shown record is: the kept text's own place (a later event's when the first
+    /// kept none), else the first event's. The reports print it next to `example`'s text, so that
+    /// a place and a text are always one record's (CONTRACT.md `example`: source, line, text).
+    public var examplePlace: SourceLocation { example?.location ?? location }
 }
 
 /// Whether an incident's objects recovered after its last failure (CONTRACT.md `status`).

@@ -252,8 +252,12 @@ public struct Timeline: Sendable {
 /// `foldedCaptures` and reported as a warning: which sets came first depends on the reading
 /// order, and the folded events show another event's captures). An event's
 /// text is kept when its (signature, controller, object) has fewer than `examplesPerKey` kept
-/// texts, or when it comes more than the window after that key's previous event in the same
-/// stream (where a new incident may start); otherwise only its location is kept.
+/// texts in the same stream, or when it comes more than the window after that key's previous
+/// event in the same stream (where a new incident may start); otherwise only its location is
+/// kept. Counted per stream, whether a text is kept depends on its own input's order only: the
+/// same whether the inputs are read into one store (`follow`) or one store each (`scan`), in
+/// any interleaving. A run's text is its first event's or none (never a later record's text
+/// at the first one's place).
 public final class EventStore {
     public var windowMillis: Int64
     /// 4,096: a day of one signature's `Reconciliation failed after <duration>` lines (every
@@ -419,8 +423,9 @@ public final class EventStore {
     private var files: [String] = []
     private var fileIndex: [String: Int32] = [:]
     private var examples: [Example?] = []
-    private var examplesKept: [ExampleKey: Int] = [:]
-    private var lastSeen: [Int: [ExampleKey: Int64]] = [:]
+    /// Per stream and example key: the time of the latest event (UTC milliseconds) and how many
+    /// texts were kept.
+    private var seenByStream: [Int: [ExampleKey: (time: Int64, kept: Int)]] = [:]
     /// The newest healthy event per object (milliseconds), for `resolved`; and per controller,
     /// whatever its object, under `ObjectRef.controller(name)` (for incidents about the
     /// controller itself, `Incident.resolutionTargets`).
@@ -556,12 +561,11 @@ public final class EventStore {
     }
 
     func keepExample(_ e: Event, _ ek: ExampleKey, time: Int64, limit: Int) -> Int32 {
-        var keep = examplesKept[ek, default: 0] < limit
-        if let prev = lastSeen[e.stream]?[ek], time - prev > windowMillis { keep = true }
-        lastSeen[e.stream, default: [:]][ek] = time
+        let seen = seenByStream[e.stream]?[ek]
+        let keep = (seen?.kept ?? 0) < limit || seen.map { time - $0.time > windowMillis } == true
+        seenByStream[e.stream, default: [:]][ek] = (time, (seen?.kept ?? 0) + (keep ? 1 : 0))
         guard keep else { return -1 }
         examples.append(Example(location: e.location, text: e.text))
-        examplesKept[ek, default: 0] += 1
         return Int32(examples.count - 1)
     }
 
@@ -773,8 +777,6 @@ public final class EventStore {
                 run.first = time
                 run.location = e.location
                 swap(&run.captures, &other)
-                if exampleIndex >= 0 { run.example = exampleIndex }
-            } else if run.example < 0, exampleIndex >= 0 {
                 run.example = exampleIndex
             }
             if other != run.captures, !run.variants.contains(other), run.variants.count < captureVariantsPerRun {
@@ -801,7 +803,7 @@ public final class EventStore {
     /// Merges the events of `other` (the store of another input, built with the same patterns and
     /// window) into this one. Runs with the same key merge: counts add, less the records both
     /// saw (the same record read from two inputs counts once, as in `add`); first/last widen and
-    /// the earliest event (by time, then place) gives the run's place and example. Timeline entries
+    /// the earliest event (by time, then place) gives the run's place and text (none when its store kept none). Timeline entries
     /// are appended. The result does not depend on which thread built which store, only on the
     /// order of the `absorb` calls, and for everything the reports show not even on that.
     public func absorb(_ other: EventStore) {
@@ -819,7 +821,6 @@ public final class EventStore {
         func exampleKey(_ k: ExampleKey) -> ExampleKey {
             ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
         }
-        for (k, n) in other.examplesKept { examplesKept[exampleKey(k), default: 0] += n }
         for (i, t) in other.healthyUntilByObject.enumerated() where t != .min {
             Self.raise(&healthyUntilByObject, object: objectMap[i], to: t, objects: objects.count)
         }
@@ -857,8 +858,6 @@ public final class EventStore {
                 run.first = r.first
                 run.location = r.location
                 swap(&run.captures, &others[0])
-                if r.example >= 0 { run.example = example(r.example) }
-            } else if run.example < 0, r.example >= 0 {
                 run.example = example(r.example)
             }
             run.last = max(run.last, r.last)
@@ -919,7 +918,7 @@ public final class EventStore {
         retiredCaptures = other.retiredCaptures
         runs = other.runs; runList = other.runList; timelines = other.timelines
         files = other.files; fileIndex = other.fileIndex
-        examples = other.examples; examplesKept = other.examplesKept
+        examples = other.examples
         healthyUntilByObject = other.healthyUntilByObject
         healthyUntilByController = other.healthyUntilByController
         lastFailureByObject = other.lastFailureByObject
@@ -946,8 +945,7 @@ public final class EventStore {
         contextSets = [""]
         contextSetIndex = ["": 0]
         examples = []
-        examplesKept = [:]
-        lastSeen = [:]
+        seenByStream = [:]
         // The capture sets too: what was taken holds its own references to those it uses (the
         // rest, some 12 MiB for a 2 GiB archive, stayed alive through the whole diagnosis).
         captureSets = [""]
@@ -1198,7 +1196,7 @@ public final class EventStore {
     }
 
     /// Ends a stream: its per-key "last seen" times are no longer needed.
-    public func endStream(_ stream: Int) { lastSeen[stream] = nil }
+    public func endStream(_ stream: Int) { seenByStream[stream] = nil }
 
     /// The failure and wrapper runs, in no particular order.
     /// Built at its exact size (an occurrence is about 260 bytes and a close reads every run held:

@@ -174,8 +174,8 @@ public enum JSONReport {
             ("first_seen", s.firstSeen.map { .string($0.rfc3339) } ?? .null),
             ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
             ("example", .object([
-                ("source", .string(s.location.shown.file)),
-                ("line", .int(s.location.shown.line)),
+                ("source", .string(s.examplePlace.shown.file)),
+                ("line", .int(s.examplePlace.shown.line)),
                 ("text", .string(s.example?.text ?? "")),
             ])),
         ])
@@ -190,8 +190,8 @@ public enum JSONReport {
             ("last_seen", s.lastSeen.map { .string($0.rfc3339) } ?? .null),
             ("captures", .object(s.captures.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("example", .object([
-                ("source", .string(s.location.shown.file)),
-                ("line", .int(s.location.shown.line)),
+                ("source", .string(s.examplePlace.shown.file)),
+                ("line", .int(s.examplePlace.shown.line)),
                 ("text", .string(s.example?.text ?? "")),
             ])),
         ])

@@ -162,7 +162,7 @@ public struct MarkupReport {
             var item = m.strong(m.code(s.signature)) + " " + m.text("×\(s.count)") + " " + m.text(s.controller)
             for c in t.captures(s) { item += " " + m.code("\(c.key)=\(c.value)") }
             let record = ellipsize(s.example?.summary ?? "", at: TextReport.evidenceTextLimit).trimmingTrailingWhitespace()
-            item += m.lineBreak + m.code(s.location.description)
+            item += m.lineBreak + m.code(s.examplePlace.description)
             if record.contains(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
                 item += "\n" + m.codeBlock(record, language: "")
             } else if !record.isEmpty {

@@ -258,7 +258,7 @@ public struct TextReport {
         for s in i.signals {
             let caps = captures(s).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             out += "    \(bold(s.signature)) ×\(s.count)  \(s.controller)  \(caps)\n"
-            out += "      " + dim(s.location.description) + "  " + indented(ellipsize(s.example?.summary ?? "", at: Self.evidenceTextLimit), by: 8) + "\n"
+            out += "      " + dim(s.examplePlace.description) + "  " + indented(ellipsize(s.example?.summary ?? "", at: Self.evidenceTextLimit), by: 8) + "\n"
         }
         if i.hypotheses.isEmpty {
             out += "  hypotheses: " + Self.noHypothesis + "\n"
