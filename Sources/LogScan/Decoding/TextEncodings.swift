@@ -49,7 +49,8 @@ enum TextEncodings {
     /// after the envelope peeled the timestamp: `<level> Kind/name.namespace - <msg> <error>`. The
     /// message and error are not separable (one space between them), so both become `message`,
     /// which is what `field: text` sees for JSON too. HTML escapes of CLI < v0.27 (`&#34;`) are
-    /// decoded.
+    /// decoded. A line with an empty kind names its controller by its message's opening
+    /// (`FluxControllers.controller(kindlessMessage:)`: notification-controller's).
     static func fluxLogs(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
         guard let sp = body.firstIndex(of: 32), sp > 0 else { return false }
         let levelText = string(body, 0..<sp)
@@ -70,9 +71,16 @@ enum TextEncodings {
                 r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: String(nameNs[nameNs.index(after: dot)...]),
                                      name: String(nameNs[..<dot]))
             }
-            if r.controller == nil { r.controller = FluxControllers.controller(kind: kind) }
-        } else if !kindPart.isEmpty, r.controller == nil {
-            r.controller = FluxControllers.controller(kind: String(kindPart))
+            if r.controller == nil {
+                r.controller = kind.isEmpty ? FluxControllers.controller(kindlessMessage: r.message) : FluxControllers.controller(kind: kind)
+            }
+        } else if r.controller == nil {
+            // No kind: `flux logs` prints an empty kind for records with neither `reconciler kind`
+            // nor `controllerKind`, which are notification-controller's event and receiver
+            // server lines among others; its own message openings name it (a trial: its
+            // provider failures were read as the stream's controller's and no signature knew them).
+            r.controller = kindPart.isEmpty ? FluxControllers.controller(kindlessMessage: r.message)
+                : FluxControllers.controller(kind: String(kindPart))
         }
         return true
     }
