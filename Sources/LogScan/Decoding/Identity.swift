@@ -47,6 +47,42 @@ public enum FluxControllers {
 
     static func controller(kind: String) -> String? { byKind[kind.lowercased()] }
 
+    /// How notification-controller's own records open, lowercase: the messages its event server
+    /// and receiver server log without a `reconciler kind` or `controllerKind` (they carry
+    /// `eventInvolvedObject` or nothing), which `flux logs` prints with an empty kind
+    /// (`<ts> error  - failed to send notification <error>`, FLUX-LOGS.md 2). Sources, fluxcd/
+    /// notification-controller: `internal/server/event_handlers.go` (`failed to get alerts for the
+    /// event`, `discarding event, no alerts found for the involved object`, `dispatching event`,
+    /// `failed to dispatch notification` with `failed to read provider: ...` and the other
+    /// provider errors, `failed to send notification`, `event dropped for commit status|change
+    /// request providers ...`, `failed to compile inclusion|exclusion regex: %s`; before commit
+    /// 80f7237 `Dispatching event: %s`, `listing alerts failed`, `failed to compile regex: %s`),
+    /// `internal/server/event_server.go` (`reading|closing|decoding the request body failed`,
+    /// `Discarding event, rate limiting duplicate events`, `Event server crashed`, `Event server
+    /// graceful shutdown failed`, `Event server stopped`), `internal/server/receiver_handlers.go`
+    /// (`handling request: %s`, `unable to list receivers`). Each is an opening no other Flux
+    /// controller logs.
+    static let notificationOpenings: [String] = [
+        "failed to send notification", "failed to dispatch notification", "failed to get alerts for the event",
+        "dispatching event", "discarding event, no alerts found for the involved object",
+        "discarding event, rate limiting duplicate events", "event dropped for commit status providers",
+        "event dropped for change request providers", "failed to compile inclusion regex",
+        "failed to compile exclusion regex", "failed to compile regex: ", "listing alerts failed",
+        "reading the request body failed", "closing the request body failed", "decoding the request body failed",
+        "event server crashed", "event server graceful shutdown failed", "event server stopped",
+        "handling request: ", "unable to list receivers",
+    ]
+
+    /// The controller of a record that names no kind (a `flux logs` line whose kind part is empty:
+    /// `<ts> <level>  - <message>`, FLUX-LOGS.md 2), read from how its message opens:
+    /// `notification-controller` when it opens with one of `notificationOpenings` (ASCII case
+    /// ignored: the capitalised spellings of older releases count), else nil.
+    static func controller(kindlessMessage message: some StringProtocol) -> String? {
+        let head = message.utf8.prefix(64).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        for opening in notificationOpenings where head.starts(with: opening.utf8) { return "notification-controller" }
+        return nil
+    }
+
     /// `controller(group:kind:)` from the group's and the kind's bytes (no string built per
     /// record); nil for any other group, and for `image.toolkit.fluxcd.io` without `kind` (the
     /// caller then asks `controller(group:kind:)`).

@@ -151,6 +151,18 @@ public struct Record: Sendable {
 
     public init(location: SourceLocation) { self.location = location }
 
+    /// The text a signature with `field: raw` sees: the record as written (`payload`), except a
+    /// zap console record (`--log-encoding=console`, FLUX-LOGS.md 1.3), which is given as the zap
+    /// JSON record the same controller writes with `--log-encoding=json` (FLUX-LOGS.md 1.1:
+    /// `{"level":"error","ts":...,"logger":...,"msg":...,<fields>}`, no spaces), because `raw`
+    /// signatures are written against the JSON text (`"providerName":"slack"`). Built on each
+    /// call, and only for console records: the matcher asks for it once per record, and only when
+    /// a `field: raw` signature is tried (`SignatureMatcher.match`).
+    public var raw: String {
+        guard format == .console else { return payload }
+        return TextEncodings.consoleAsZapJSON(payload) ?? payload
+    }
+
     /// The text a signature with `field: text` sees: message, then a space and the error
     /// (the `flux logs` template `{{.Message}} {{.Error}}`, FLUX-LOGS.md 2).
     public var text: String { error.isEmpty ? message : message + " " + error }

@@ -7,11 +7,12 @@ enum TextEncodings {
 
     // MARK: zap console
 
-    /// zap console encoding (uber-go/zap `zapcore/console_encoder.go`, Flux `--log-encoding=console`):
-    /// `<ISO8601 ts>\t<LEVEL>\t[<logger>\t]<msg>[\t<fields as JSON>]` (FLUX-LOGS.md 1.3).
-    static func console(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+    /// A console record cut at its tabs: the time, its text's end, the level's spelling and the
+    /// parts after it (logger, message, fields; the message may hold tabs, and newlines when
+    /// continuation lines were joined). Nil when `body` is not `<ISO8601 ts>\t<LEVEL>\t...`.
+    private static func consoleParts(_ body: UnsafeRawBufferPointer) -> (time: Timestamp, stampEnd: Int, level: String, rest: [Range<Int>])? {
         guard body.count > 24, Envelope.isDigit(body[0]),
-              let (time, len) = Timestamp.parsePrefix(body), len < body.count, body[len] == 9 else { return false }
+              let (time, len) = Timestamp.parsePrefix(body), len < body.count, body[len] == 9 else { return nil }
         var parts: [Range<Int>] = []
         var start = len + 1
         for i in start..<body.count where body[i] == 9 {
@@ -19,27 +20,152 @@ enum TextEncodings {
             start = i + 1
         }
         parts.append(start..<body.count)
-        guard parts.count >= 2 else { return false }
+        guard parts.count >= 2 else { return nil }
         let levelText = string(body, parts[0])
-        let level = Level(spelling: levelText)
-        guard level != .unknown || levelText.hasPrefix("Level(") else { return false }
-        var rest = Array(parts.dropFirst())
-        var fields: [(String, JSONScanner.Value)] = []
-        if rest.count >= 2, let last = rest.last, body[last.lowerBound] == UInt8(ascii: "{"),
-           let members = JSONScanner.parseObject(UnsafeRawBufferPointer(rebasing: body[last])) {
-            fields = members
-            rest.removeLast()
-        }
+        guard Level(spelling: levelText) != .unknown || levelText.hasPrefix("Level(") else { return nil }
+        return (time, len, levelText, Array(parts.dropFirst()))
+    }
+
+    /// The trailing `{...}` part of a console record's parts, parsed (zap writes the fields as
+    /// one JSON object after the message), and the parts before it; nil when the last part is not
+    /// such an object or is the only part.
+    private static func consoleFields(_ body: UnsafeRawBufferPointer, _ rest: [Range<Int>]) -> (fields: [(String, JSONScanner.Value)], head: [Range<Int>])? {
+        guard rest.count >= 2, let last = rest.last, !last.isEmpty, body[last.lowerBound] == UInt8(ascii: "{"),
+              let members = JSONScanner.parseObject(UnsafeRawBufferPointer(rebasing: body[last])) else { return nil }
+        return (members, Array(rest.dropLast()))
+    }
+
+    /// Logger and message of a console record's parts before its fields: with two or more parts
+    /// the first is the logger and the rest, joined by tabs, the message.
+    private static func consoleLoggerAndMessage(_ body: UnsafeRawBufferPointer, _ head: [Range<Int>]) -> (logger: String?, message: String) {
+        if head.count >= 2 { return (string(body, head[0]), head.dropFirst().map { string(body, $0) }.joined(separator: "\t")) }
+        return (nil, string(body, head[0]))
+    }
+
+    /// zap console encoding (uber-go/zap `zapcore/console_encoder.go`, Flux `--log-encoding=console`):
+    /// `<ISO8601 ts>\t<LEVEL>\t[<logger>\t]<msg>[\t<fields as JSON>]` (FLUX-LOGS.md 1.3).
+    static func console(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
+        guard let (time, _, levelText, rest) = consoleParts(body) else { return false }
+        let split = consoleFields(body, rest)
+        let (logger, message) = consoleLoggerAndMessage(body, split?.head ?? rest)
         var members: [(String, JSONScanner.Value)] = [("level", .string(levelText))]
-        if rest.count >= 2 {
-            members.append(("logger", .string(string(body, rest[0]))))
-            members.append(("msg", .string(rest.dropFirst().map { string(body, $0) }.joined(separator: "\t"))))
-        } else {
-            members.append(("msg", .string(string(body, rest[0]))))
-        }
-        RecordDecoder.decodeJSON(members + fields, into: &r)
+        if let logger { members.append(("logger", .string(logger))) }
+        members.append(("msg", .string(message)))
+        RecordDecoder.decodeJSON(members + (split?.fields ?? []), into: &r)
         r.time = time
         return true
+    }
+
+    /// The zap JSON record a console record stands for (`Record.raw`): what the same controller
+    /// writes with `--log-encoding=json` (FLUX-LOGS.md 1.1, uber-go/zap `zapcore/json_encoder.go`
+    /// `EncodeEntry`): `{"level":...,"ts":...,"logger":...,"msg":...,<fields>,"stacktrace":...}`,
+    /// no spaces, the level in lowercase (`LowercaseLevelEncoder`; `LEVEL(-2)` as `Level(-2)`),
+    /// `ts` as written, `logger` only when the record names one, the fields in their order and
+    /// strings escaped as zap escapes them (`zapJSONString`). zap's console encoder writes a
+    /// stacktrace on the lines after the fields: when the fields end a line before the last, the
+    /// lines after it are the `stacktrace`. Nil when `payload` is not a console record.
+    /// - Parameter payload: the record without its envelope, continuation lines joined by `\n`.
+    static func consoleAsZapJSON(_ payload: String) -> String? {
+        var bytes = Array(payload.utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        bytes.removeFirst(start)
+        return bytes.withUnsafeBytes { body -> String? in
+            guard let (_, stampEnd, levelText, rest) = consoleParts(body) else { return nil }
+            var head = rest, fields: [(String, JSONScanner.Value)] = [], stack: String?
+            if let split = consoleFields(body, rest) {
+                (fields, head) = (split.fields, split.head)
+            } else {
+                // Fields that end a line before the last: a stacktrace follows them.
+                var n = stampEnd
+                while let nl = body[n...].firstIndex(of: 10) {
+                    let line = UnsafeRawBufferPointer(rebasing: body[..<nl])
+                    if let (_, _, _, lineRest) = consoleParts(line), let split = consoleFields(line, lineRest) {
+                        (fields, head) = (split.fields, split.head)
+                        stack = string(body, (nl + 1)..<body.count)
+                        break
+                    }
+                    n = nl + 1
+                }
+            }
+            let (logger, message) = consoleLoggerAndMessage(body, head)
+            let level = levelText.hasPrefix("LEVEL(") ? "Level(" + levelText.dropFirst(6) : levelText.lowercased()
+            var out: [UInt8] = []
+            out.reserveCapacity(body.count + 64)
+            func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+            raw("{\"level\":")
+            zapJSONString(level, into: &out)
+            raw(",\"ts\":")
+            zapJSONString(string(body, 0..<stampEnd), into: &out)
+            if let logger {
+                raw(",\"logger\":")
+                zapJSONString(logger, into: &out)
+            }
+            raw(",\"msg\":")
+            zapJSONString(message, into: &out)
+            for (key, value) in fields {
+                raw(",")
+                zapJSONString(key, into: &out)
+                raw(":")
+                zapJSONValue(value, into: &out)
+            }
+            if let stack {
+                raw(",\"stacktrace\":")
+                zapJSONString(stack, into: &out)
+            }
+            raw("}")
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Appends `s` as a JSON string the way zap's JSON encoder writes it (`safeAddString`):
+    /// `"` and `\` escaped, `\n` `\r` `\t` by name, other bytes below 0x20 as `\u00xx`
+    /// (lowercase hex), everything else (`<>&`, non-ASCII) as it is.
+    static func zapJSONString(_ s: String, into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22, 0x5C: out.append(0x5C); out.append(b)
+            case 10: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 13: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 9: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0..<0x20: out.append(contentsOf: "\\u00".utf8); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+            default: out.append(b)
+            }
+        }
+        out.append(0x22)
+    }
+
+    /// Appends a field's value as zap's JSON encoder writes it: strings re-escaped, objects with
+    /// no spaces, any other value (numbers, booleans, null, arrays, deeper objects) as its text
+    /// without the spaces the console encoder puts after `,` and `:` (outside strings).
+    static func zapJSONValue(_ value: JSONScanner.Value, into out: inout [UInt8]) {
+        switch value {
+        case .string(let s):
+            zapJSONString(s, into: &out)
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (k, (key, v)) in members.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                zapJSONString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                zapJSONValue(v, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .other(let text):
+            var inString = false, escaped = false
+            for b in text.utf8 {
+                if inString {
+                    if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                } else if b == 0x22 {
+                    inString = true
+                } else if b == 32 || b == 9 || b == 10 || b == 13 {
+                    continue
+                }
+                out.append(b)
+            }
+        }
     }
 
     // MARK: flux logs
@@ -49,7 +175,8 @@ enum TextEncodings {
     /// after the envelope peeled the timestamp: `<level> Kind/name.namespace - <msg> <error>`. The
     /// message and error are not separable (one space between them), so both become `message`,
     /// which is what `field: text` sees for JSON too. HTML escapes of CLI < v0.27 (`&#34;`) are
-    /// decoded.
+    /// decoded. A line with an empty kind names its controller by its message's opening
+    /// (`FluxControllers.controller(kindlessMessage:)`: notification-controller's).
     static func fluxLogs(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
         guard let sp = body.firstIndex(of: 32), sp > 0 else { return false }
         let levelText = string(body, 0..<sp)
@@ -70,9 +197,16 @@ enum TextEncodings {
                 r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: String(nameNs[nameNs.index(after: dot)...]),
                                      name: String(nameNs[..<dot]))
             }
-            if r.controller == nil { r.controller = FluxControllers.controller(kind: kind) }
-        } else if !kindPart.isEmpty, r.controller == nil {
-            r.controller = FluxControllers.controller(kind: String(kindPart))
+            if r.controller == nil {
+                r.controller = kind.isEmpty ? FluxControllers.controller(kindlessMessage: r.message) : FluxControllers.controller(kind: kind)
+            }
+        } else if r.controller == nil {
+            // No kind: `flux logs` prints an empty kind for records with neither `reconciler kind`
+            // nor `controllerKind`, which are notification-controller's event and receiver
+            // server lines among others; its own message openings name it (a trial: its
+            // provider failures were read as the stream's controller's and no signature knew them).
+            r.controller = kindPart.isEmpty ? FluxControllers.controller(kindlessMessage: r.message)
+                : FluxControllers.controller(kind: String(kindPart))
         }
         return true
     }

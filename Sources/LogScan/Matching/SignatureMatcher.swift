@@ -184,7 +184,7 @@ public final class SignatureMatcher {
             case 0: if subjects.0 == nil { subjects.0 = record.text }; subject = subjects.0!
             case 1: if subjects.1 == nil { subjects.1 = record.message }; subject = subjects.1!
             case 2: if subjects.2 == nil { subjects.2 = record.error }; subject = subjects.2!
-            default: if subjects.3 == nil { subjects.3 = record.payload }; subject = subjects.3!
+            default: if subjects.3 == nil { subjects.3 = record.raw }; subject = subjects.3!  // JSON for console records
             }
             if subject.isEmpty { continue }
             if !entry.literal.isEmpty {

@@ -320,7 +320,7 @@ public enum PatternLint {
         case .text: return record.text
         case .message: return record.message
         case .error: return record.error
-        case .raw: return record.payload
+        case .raw: return record.raw
         }
     }
 
