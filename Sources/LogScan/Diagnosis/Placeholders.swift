@@ -576,8 +576,13 @@ public struct PlaceholderFiller: Sendable {
     /// source chart --with-source` looks its source up in the HelmChart's namespace,
     /// flux2 cmd/flux/reconcile_source_chart.go) and any spec.secretRef are; a Kustomization's or a
     /// HelmRelease's sourceRef may name another namespace and is not.
+    /// An ImagePolicy's spec.imageRepositoryRef names its ImageRepository, in the policy's own
+    /// namespace when it names none (image-reflector-controller's ImagePolicy API); the lookup
+    /// reads only the name, so it is taken as the policy's namespace, as an ImageUpdateAutomation's
+    /// sourceRef is (`fillObjects`).
     static func readsLocalReference(_ lookup: String, of object: ObjectRef) -> Bool {
         lookup.holds("{.spec.secretRef.name}") || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
+            || (object.kind == "ImagePolicy" && lookup.holds("{.spec.imageRepositoryRef.name}"))
     }
 
     /// A command whose argument is a command substitution reading a local reference of `object`
@@ -602,7 +607,8 @@ public struct PlaceholderFiller: Sendable {
         if after < chars.count, chars[after] == "\"" { after += 1 }
         let head = String(chars[outer..<(lookup - 2)])
         let tail = String(chars[after..<commandEnd(chars, after: after)])
-        if head.hasPrefix("flux "), !head.holds(" -n "), !tail.holds(" -n "), !head.holds("--namespace"), !tail.holds("--namespace") {
+        if head.hasPrefix("flux "), StepCommands.isFluxOrKubectlCommand(head),
+           !head.holds(" -n "), !tail.holds(" -n "), !head.holds("--namespace"), !tail.holds("--namespace") {
             chars.insert(contentsOf: Array(" -n \(ns)"), at: after)
         } else if head.hasPrefix("kubectl "), head.holds("-n flux-system ") {
             let filled = head.replacingAll("-n flux-system ", with: "-n \(ns) ")
@@ -648,7 +654,9 @@ public struct PlaceholderFiller: Sendable {
             var command = String(chars[start..<end])
             if command.hasPrefix("kubectl "), command.holds("-n flux-system ") {
                 command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
-            } else if command.hasPrefix("flux create secret "), !command.holds(" -n "), !command.holds("--namespace") {
+            } else if command.hasPrefix("flux create secret "), !command.holds(" -n "), !command.holds("--namespace"),
+                      StepCommands.createsNamedSecret(command.split(separator: " ")) {
+                // Not prose that names the command (`flux create secret git without --private-key-file`).
                 // `flux create secret git <secret> -n team-b --url=...`
                 var words = command.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
                 words.insert(contentsOf: ["-n", ns], at: min(5, words.count))
@@ -677,7 +685,8 @@ public struct PlaceholderFiller: Sendable {
 
     /// `head` + the object's name + `tail`, in the object's namespace: `<namespace>`/`<ns>` filled,
     /// `-n flux-system` changed, `-n` added after the name to a `flux` command that has none
-    /// (the name may be a command substitution with a `-n` of its own).
+    /// (the name may be a command substitution with a `-n` of its own). Prose that names the
+    /// tool but calls no subcommand of it (`flux to check the ...`) is not a command: no `-n`.
     static func command(head: String, object o: ObjectRef, tail: String) -> String {
         var command = head + o.name + tail
         let ns = o.namespace
@@ -685,8 +694,11 @@ public struct PlaceholderFiller: Sendable {
         command = command.replacingAll("<namespace>", with: ns).replacingAll("<ns>", with: ns)
         guard ns != "flux-system" else { return command }
         command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
-        // Not the name's own `-n` (a name may be a lookup: `"$(kubectl -n apps get ...)"`).
-        if command.hasPrefix("flux "), !(head + tail).contains(" -n "), !(head + tail).contains("--namespace") {
+        // Not the name's own `-n` (a name may be a lookup: `"$(kubectl -n apps get ...)"`); only
+        // into a command: prose that names the tool (`Use flux to check the gitrepository
+        // <name> spec`) is no `flux` command and gets no `-n` (StepCommands).
+        if command.hasPrefix("flux "), StepCommands.isFluxOrKubectlCommand(head),
+           !(head + tail).contains(" -n "), !(head + tail).contains("--namespace") {
             let chars = Array(command), nameEnd = head.count + o.name.count
             command = String(chars[0..<nameEnd]) + " -n \(ns)" + String(chars[nameEnd...])
         }

@@ -59,7 +59,10 @@ public struct LintReport: Sendable {
 /// - warnings for signatures that lack a `source`, a prefilter literal, two match examples or a
 ///   no_match example;
 /// - warnings for hypothesis steps that name flux-system for Flux itself instead of
-///   `<flux-namespace>`, and for misspelled `<flux-...>` placeholders (`checkFluxNamespace`).
+///   `<flux-namespace>`, and for misspelled `<flux-...>` placeholders (`checkFluxNamespace`);
+/// - warnings for a check (printed as a command) that reads as prose, and for prose that names
+///   `flux` or `kubectl` without a subcommand, which the filler would take for a command
+///   (`checkStepCommands`).
 public enum PatternLint {
     /// The PCRE2 match limit for the run check (`pcre2_set_match_limit`). Scanning uses 1,000,000.
     /// With the JIT every shipped example and its adversarial variants complete under 2,000, so
@@ -126,7 +129,10 @@ public enum PatternLint {
             if let f = checkRun(sig, shape: shape, entry: entry) { findings.append(f) }
         }
         let texts = Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { _, last in last })
-        for h in loader.set.hypotheses { findings += checkFluxNamespace(h, text: texts[h.position.file]) }
+        for h in loader.set.hypotheses {
+            findings += checkFluxNamespace(h, text: texts[h.position.file])
+            findings += checkStepCommands(h, text: texts[h.position.file])
+        }
         let examples = loader.set.signatures.reduce(0) { $0 + $1.matches.count + $1.noMatches.count }
         return LintReport(findings: sorted(findings), signatures: loader.set.signatures.count,
                           hypotheses: loader.set.hypotheses.count, examples: examples)
@@ -232,6 +238,47 @@ public enum PatternLint {
                     warn(step, "holds `\(token)`, which nothing fills: the namespace Flux runs in is `<flux-namespace>`")
                 }
                 rest = after[close...]
+            }
+        }
+        return out
+    }
+
+    /// Where `step` is written in `text` (the hypothesis' file): the line and column of its first
+    /// words (up to a character YAML may have escaped), searched from the hypothesis on; the
+    /// hypothesis' own position when not found.
+    static func stepPosition(_ step: String, of h: Hypothesis, text: String?) -> FilePosition {
+        let lines = text.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+        let key = String(step.prefix { $0 != "\"" && $0 != "\\" && $0 != "'" && $0 != "\n" })
+        guard key.count >= 8 else { return h.position }
+        for n in max(0, h.position.line - 1)..<lines.count {
+            if let r = lines[n].range(of: key) {
+                return FilePosition(file: h.position.file, line: n + 1, column: lines[n].distance(from: lines[n].startIndex, to: r.lowerBound) + 1)
+            }
+        }
+        return h.position
+    }
+
+    /// Commands and prose in a hypothesis' steps (docs/PATTERNS.md "Commands and prose in
+    /// steps", `StepCommands`): a check is printed as a command (`$ ...`, a `sh` block), so one
+    /// that reads as prose (`Check the ...`, `flux to ...`) is a warning; so is a step whose
+    /// prose uses `flux ` or `kubectl ` as a word with no subcommand after it, which the filler
+    /// would take for a command and give `-n <namespace>` (`Use flux to check the gitrepository
+    /// <name> spec` became `... <name> -n team-a spec`). Warnings at the step's line.
+    static func checkStepCommands(_ h: Hypothesis, text: String?) -> [LintFinding] {
+        var out: [LintFinding] = []
+        func warn(_ step: String, _ message: String) {
+            let shown = step.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
+            out.append(LintFinding(position: stepPosition(step, of: h, text: text), level: .warning,
+                                   message: "hypothesis `\(h.id)`: step `\(shown)` \(message)"))
+        }
+        for step in h.checks {
+            if let why = StepCommands.proseInCheck(step) {
+                warn(step, "is a check, printed as a command, but reads as prose (\(why)): write the command, or make it a `remediation` step")
+            }
+        }
+        for step in h.checks + h.remediation {
+            for words in StepCommands.proseCommandWords(step) {
+                warn(step, "uses `\(words)` as prose: no \(words.hasPrefix("flux") ? "flux" : "kubectl") subcommand follows, yet the filler takes it for a command; write Flux (capitalised) or the command in full")
             }
         }
         return out
