@@ -351,6 +351,7 @@ public struct Cascade {
                         firstSeen: d.firstSeen, lastSeen: d.lastSeen, signals: d.signals,
                         waitsOn: (Array(w.named) + charts).uniqueSorted()))
                     inc.severity = max(inc.severity, d.severity)
+                    if let due = d.nextTryDue { inc.nextTryDue = max(inc.nextTryDue ?? due, due) }
                     inc.runs += d.runs
                 }
                 inc.downstream = DownstreamIncident.merged(inc.downstream)

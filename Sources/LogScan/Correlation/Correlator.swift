@@ -62,12 +62,17 @@ public struct UnderWay: Sendable, Codable, Equatable {
     /// `since` of objects not healthy again before it) belongs to an incident about `objects`
     /// whose first event is `firstSeen`: the records of those objects, when the last of them is
     /// within `gapMillis` (`Correlator.failureGap`) of the incident's first event, so that it is
-    /// the same failure going on, not one that stopped and came back. nil when none.
+    /// the same failure going on, not one that stopped and came back, or when the incident
+    /// begins within the reach of a next try those records announced (`nextTries`:
+    /// `ScanResult.nextTryBeforeSince`, UTC milliseconds per object; `Correlator.nextTryReach`).
+    /// nil when none.
     public static func of(objects: [ObjectRef], firstSeen: Timestamp, gapMillis: Int64,
-                          failing: [ObjectRef?: (first: Int64, last: Int64, count: Int)]) -> UnderWay? {
+                          failing: [ObjectRef?: (first: Int64, last: Int64, count: Int)],
+                          nextTries: [ObjectRef?: Int64] = [:]) -> UnderWay? {
         var out: UnderWay?
         for o in Set(objects) {
-            guard let f = failing[o], firstSeen.millis - f.last <= gapMillis else { continue }
+            guard let f = failing[o],
+                  firstSeen.millis - f.last <= gapMillis || firstSeen.millis <= (nextTries[o] ?? .min) else { continue }
             if var u = out {
                 u.first = Timestamp(millis: min(u.first.millis, f.first))
                 u.last = Timestamp(millis: max(u.last.millis, f.last))
@@ -166,6 +171,12 @@ public struct Incident: Sendable, Codable {
     /// the leader reconciles: controller-runtime's manager starts the controllers once elected),
     /// so it is the healthy signal such an incident waits for (CONTRACT.md `resolved`).
     static let controllerScoped: Set<String> = ["apiserver", "leader-election"]
+    /// How far the incident's announced next tries reach (UTC milliseconds,
+    /// `Correlator.nextTryReach`): a failure of its objects until then still joins it, so it is
+    /// not closed while reading before then (Pipeline/Closing.swift). Includes what folded under
+    /// it (`Cascade`). nil when none announced one, or the window is below
+    /// `Correlator.maxRetryDelayMillis`. `lastSeen` stays the last real event.
+    public var nextTryDue: Int64?
     /// The event store's runs the incident (and what folded under it) was built from, for
     /// closing it while reading (`EventStore.settle(runs:)`).
     var runs: [Int32] = []
@@ -290,7 +301,12 @@ public struct Correlator {
         self.patterns = patterns
         self.windowMillis = Int64(windowSeconds * 1000)
         quoting = Set(patterns.signatures.filter { $0.quotes != nil }.map(\.id))
+        announcing = Set(patterns.signatures.filter { !$0.healthy && $0.regex.names.contains { $0.name == "next" } }.map(\.id))
     }
+
+    /// Ids of the failure and wrapper signatures whose regex captures `next` (a next try the
+    /// record announces, `nextTryReach`): only their occurrences are unpacked to look.
+    let announcing: Set<String>
 
     /// Flux controllers retry a failing object after an exponential backoff capped at
     /// `--max-retry-delay`, 15 minutes by default (fluxcd/pkg runtime/controller/rate_limiter.go:
@@ -308,6 +324,48 @@ public struct Correlator {
     /// window, and the retry allowance when the window holds Flux's retry cap.
     public static func failureGap(windowMillis: Int64) -> Int64 {
         windowMillis >= maxRetryDelayMillis ? windowMillis + retryAllowanceMillis : windowMillis
+    }
+
+    /// A failed reconciliation that Flux logs with the time of its next attempt continues its
+    /// incident until that attempt is due: kustomize-controller's `Reconciliation failed after
+    /// 1.2s, next try in 1h0m0s` (`kustomization-reconciliation-failed`, captures `duration` and
+    /// `next`; kustomize-controller internal/controller/kustomization_controller.go, FLUX-LOGS.md
+    /// 3.1) requeues the object after `next` (its `spec.retryInterval`, else `spec.interval`), and
+    /// the next failure is logged when that attempt ends. An object with an interval of 1h fails
+    /// once an hour, each failure more than a window after the one before: it was one incident
+    /// per hour (a trial user). The reach of such a failure is the time it was logged plus `next`,
+    /// plus the attempt's own duration (`duration`, the `after` of the line, as the next attempt's
+    /// estimate), plus `nextTryGraceMillis`; the next failure of the same object within it joins
+    /// the incident, whatever the gap. Only at a window of at least `maxRetryDelayMillis` (the
+    /// default, `followsNextTries`): a shorter window is the user's choice to see attempts apart,
+    /// as for the capped retry delay (`failureGap`).
+    /// What the next attempt may take beyond the announced time and the last attempt's own
+    /// duration (milliseconds): 2 minutes.
+    public static let nextTryGraceMillis: Int64 = 2 * 60_000
+    /// The longest announced wait (`next` plus `duration`) a reach counts, in seconds: 7 days
+    /// (an interval longer than that is not a retry a report waits for; it also keeps a bogus
+    /// capture from overflowing the milliseconds).
+    public static let nextTryLimitSeconds: Double = 7 * 86_400
+
+    /// Whether announced next tries continue incidents at this window (milliseconds): when the
+    /// window holds Flux's retry cap (`maxRetryDelayMillis`, 15 minutes; the default window).
+    public static func followsNextTries(windowMillis: Int64) -> Bool { windowMillis >= maxRetryDelayMillis }
+
+    /// The reach of a failure logged at `millis` (UTC milliseconds) whose record announced its
+    /// next try (captures `next` and `duration`, Go durations as `time.Duration.String` writes
+    /// them: `1h0m0s`, `1.2s`): `millis` plus `next`, plus `duration`, plus `nextTryGraceMillis`,
+    /// the largest over the capture sets given (a run's first event's and its variants). nil
+    /// when none holds a positive `next`. Announced waits are counted up to `nextTryLimitSeconds`.
+    public static func nextTryReach(captures: [[String: String]], at millis: Int64) -> Int64? {
+        var best: Int64?
+        for c in captures {
+            guard let next = c["next"].flatMap(parseGoDuration), next > 0 else { continue }
+            let after = c["duration"].flatMap(parseGoDuration) ?? 0
+            let wait = min(next + max(after, 0), nextTryLimitSeconds)
+            let reach = millis + Int64(wait * 1000) + nextTryGraceMillis
+            best = max(best ?? reach, reach)
+        }
+        return best
     }
 
     /// Deterministic order: time, then content, then place.
@@ -397,25 +455,64 @@ public struct Correlator {
             }
         }
 
+        // Announced next tries (`nextTryReach`): each occurrence's own, and per object when and
+        // how far each reaches, by the time it was logged (its run's last event).
+        let followNext = Self.followsNextTries(windowMillis: windowMillis) && !announcing.isEmpty
+        var ownReach: [Int: Int64] = [:]
+        var announced: [ObjectRef: [(at: Int64, reach: Int64)]] = [:]
+        if followNext {
+            for (i, o) in list.enumerated() where announcing.contains(o.signature) {
+                guard let r = Self.nextTryReach(captures: [o.captures] + o.otherCaptures, at: o.last.millis) else { continue }
+                ownReach[i] = r
+                if let obj = o.object { announced[obj, default: []].append((o.last.millis, r)) }
+            }
+            for k in announced.keys { announced[k]!.sort { $0.at != $1.at ? $0.at < $1.at : $0.reach < $1.reach } }
+        }
+        // How far occurrence `i` reaches (UTC milliseconds): its own announcement, else the
+        // furthest of those its object's records made during its run (the wrapper line that
+        // carries `next try in` is its failure's record: `Reconciliation failed after 1.2s, next
+        // try in 1h0m0s` with the cause in `error`). nil when none.
+        func reach(_ i: Int) -> Int64? {
+            guard followNext else { return nil }
+            if let r = ownReach[i] { return r }
+            let o = list[i]
+            guard let obj = o.object, let a = announced[obj] else { return nil }
+            var lo = 0, hi = a.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if a[mid].at < o.first.millis { lo = mid + 1 } else { hi = mid }
+            }
+            var best: Int64?
+            while lo < a.count, a[lo].at <= o.last.millis {
+                best = max(best ?? a[lo].reach, a[lo].reach)
+                lo += 1
+            }
+            return best
+        }
+
         // 1. Failures grouped by (class, upstream), split by the gap (the window, with the retry
-        // allowance: `failureGap`).
+        // allowance: `failureGap`), except where an object's announced next try reaches (`reach`).
         let gap = Self.failureGap(windowMillis: windowMillis)
         struct Key: Hashable { var cls: String; var upstream: String }
         func group<S: Sequence>(_ items: S, key: (Int) -> Key) -> [[Int]] where S.Element == Int {
             var groups: [Key: [[Int]]] = [:]
             var lastEnd: [Key: Int64] = [:]
+            // Per key and object, how far the group's announced next tries reach.
+            var due: [Key: [ObjectRef: Int64]] = [:]
             var order: [Key] = []
             for i in items {
                 let o = list[i]
                 let k = key(i)
                 if groups[k] == nil { order.append(k) }
+                let awaited = o.object.flatMap { due[k]?[$0] }.map { o.first.millis <= $0 } ?? false
                 // Mutated in place: copying the key's runs out and back made grouping quadratic.
-                if let end = lastEnd[k], o.first.millis - end <= gap {
+                if let end = lastEnd[k], o.first.millis - end <= gap || awaited {
                     groups[k, default: []][groups[k]!.count - 1].append(i)
                 } else {
                     groups[k, default: []].append([i])
                 }
                 lastEnd[k] = max(lastEnd[k] ?? Int64.min, o.last.millis)
+                if let obj = o.object, let r = reach(i) { due[k, default: [:]][obj] = max(due[k]?[obj] ?? r, r) }
             }
             return order.flatMap { groups[$0]! }
         }
@@ -499,7 +596,9 @@ public struct Correlator {
                 let sources = Set(idx.filter { list[$0].role == .failure }.compactMap { ups[$0] })
                 if sources.count == 1 { upstream = sources.first }
             }
-            incidents.append(build(idx.map { list[$0] }, upstream: upstream, healthyUntil: healthyUntil))
+            var incident = build(idx.map { list[$0] }, upstream: upstream, healthyUntil: healthyUntil)
+            if followNext { incident.nextTryDue = idx.compactMap(reach).max() }
+            incidents.append(incident)
         }
         incidents.sort { $0.precedes(inReport: $1) }
         return incidents

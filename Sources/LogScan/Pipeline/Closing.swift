@@ -8,7 +8,10 @@
 /// began, is closed: kept as it is, and its runs leave
 /// the store (those some hypothesis names stay as compact evidence, `EventStore.settle(runs:)`).
 /// No event newer than the watermark can join it: a later event is at least two windows after its
-/// end, and the correlator splits at one. A downstream wait (class `dependency` or `health-check`)
+/// end, and the correlator splits at one. An incident whose last failure announced its next try
+/// (`Incident.nextTryDue`, `Correlator.nextTryReach`) ends, for closing, at that try's reach: it
+/// stays open until the try is overdue by two windows, then closes (memory stays bounded when
+/// the try never comes), with its `lastSeen` still its last real event. A downstream wait (class `dependency` or `health-check`)
 /// and the incidents it overlaps within the window close together or not at all: which root it
 /// folds under depends on all of them (`Cascade`).
 ///
@@ -50,7 +53,9 @@ extension LogScanner {
         // occurrences of a close, 4 MB at the end of a 10 GiB stream, were part of its peak).
         occurrences = []
         func start(_ i: Incident) -> Int64 { min(i.firstSeen.millis, i.downstream.map(\.firstSeen.millis).min() ?? .max) }
-        func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min) }
+        // An incident whose failure announced its next try (`Incident.nextTryDue`) may still be
+        // joined until that try is overdue: it ends, for closing, at the try's reach.
+        func end(_ i: Incident) -> Int64 { max(i.lastSeen.millis, i.downstream.map(\.lastSeen.millis).max() ?? .min, i.nextTryDue ?? .min) }
         var isReady = cascade.incidents.map { end($0) < cutoff }
         let spans = cascade.incidents.map { (start($0), end($0), Cascade.symptomClasses.contains($0.failureClass)) }
         var changed = true

@@ -260,7 +260,8 @@ public final class IncidentStream {
                 i.actionStart = ActionStart.of(i, timelines: scan.timelines, windowMillis: windowMillis, byRelease: startsByRelease)
                 if !failingAtSince.isEmpty {
                     i.underWay = UnderWay.of(objects: [i.upstream].compactMap { $0 } + i.affected, firstSeen: i.firstSeen,
-                                             gapMillis: Correlator.failureGap(windowMillis: windowMillis), failing: failingAtSince)
+                                             gapMillis: Correlator.failureGap(windowMillis: windowMillis), failing: failingAtSince,
+                                             nextTries: Correlator.followsNextTries(windowMillis: windowMillis) ? scan.nextTryBeforeSince : [:])
                 }
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)

@@ -44,6 +44,7 @@ extension ScanResult {
         for (c, minutes) in o.activity { activity[c, default: []].formUnion(minutes) }
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }
         for (k, v) in o.countsBySignature { countsBySignature[k, default: 0] += v }
+        for (k, v) in o.nextTryBeforeSince { nextTryBeforeSince[k] = max(nextTryBeforeSince[k] ?? v, v) }
         for (k, v) in o.failingBeforeSince {
             let mine = failingBeforeSince[k]
             failingBeforeSince[k] = (min(mine?.first ?? v.first, v.first), max(mine?.last ?? v.last, v.last), (mine?.count ?? 0) + v.count)

@@ -128,6 +128,11 @@ public struct ScanResult: Sendable {
     /// none named): the first and last one's time (milliseconds, UTC) and how many, so the report
     /// can say an incident was under way before the window (its `when:` starts at the window).
     public var failingBeforeSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)] = [:]
+    /// Of the failure and wrapper events before `--since` that announced their next try
+    /// (`Correlator.nextTryReach`, `next try in 1h0m0s`), per object (nil: none named): the
+    /// furthest reach, in milliseconds UTC. An incident of the object that begins within it went
+    /// on from them (`UnderWay.of`), at windows of 15m or more (`Correlator.followsNextTries`).
+    public var nextTryBeforeSince: [ObjectRef?: Int64] = [:]
     /// What the input said of the namespace Flux's controllers run in (Diagnosis/FluxNamespace.swift):
     /// artifact and event addresses, leader leases, kubelet log paths.
     public var fluxNamespace = FluxNamespaceClues()
@@ -1536,6 +1541,11 @@ public final class LogScanner {
             // that the incident an object waits on can still be found; the filters then choose
             // which incidents are shown (`ScanFilter.accepts(_: Incident)`).
             if let u = filter.until, let t = e.time, t > u { return }
+            if let since = filter.since, let t = e.time, t < since, e.role == .failure || e.role == .wrapper,
+               let r = Correlator.nextTryReach(captures: [e.captures], at: t.millis) {
+                // Any event of the record: the `next try in` line is often its wrapper's.
+                state.nextTryBeforeSince[e.object] = max(state.nextTryBeforeSince[e.object] ?? r, r)
+            }
             if let since = filter.since, let t = e.time, t < since, e.role == .failure || e.role == .wrapper,
                e.location != lastBeforeSince {
                 // Records, not events: a record's events come one after another.
