@@ -753,6 +753,34 @@ The GitHub webhook of the fleet repository was re-created with a new secret, but
                            "FLUX-LOGS.md 1.4 (notification-controller receiver-server lines), 5 (webhook-receiver, /hook/<sha256>)."))
 
 
+def case_alert_provider_missing():
+    n = Log("notification-controller-6c8f4b5f9d-2kxlp")
+    notfound = 'Provider.notification.toolkit.fluxcd.io "slack" not found'
+    events = [((10, 2, 7), "Kustomization", "apps", "Reconciliation finished in 1.9s, next run in 10m0s", True),
+              ((10, 4, 31), "HelmChart", "flux-system-podinfo", "Pulled 'podinfo' chart with version '6.5.4'", False),
+              ((10, 12, 9), "Kustomization", "apps", "Reconciliation finished in 2.2s, next run in 10m0s", True),
+              ((10, 19, 44), "HelmRelease", "podinfo", "Helm upgrade succeeded", True),
+              ((10, 22, 8), "Kustomization", "apps", "Reconciliation finished in 1.8s, next run in 10m0s", True),
+              ((10, 32, 10), "Kustomization", "apps", "Reconciliation finished in 2.0s, next run in 10m0s", True)]
+    for i, ((h, m, s), kind, name, message, selected) in enumerate(events):
+        t = T(D, h, m, s, jit(0, 900, "apm", i))
+        obj = {"reconciler kind": kind, "name": name, "namespace": NS}
+        if not selected:
+            n.emit(t, {"logger": "event-server", "msg": "Discarding event, no alerts found for the involved object", **obj})
+            continue
+        n.emit(t, {"logger": "event-server", "msg": "Dispatching event: " + message, **obj})
+        n.emit(t + jit(2, 9, "apm2", i) * MS, {"level": "error", "logger": "event-server", "msg": "failed to read provider",
+                                              "reconciler kind": "Provider", "name": "slack", "namespace": NS,
+                                              "error": notfound})
+    write_case("alert-provider-missing", {"notification-controller.log": n},
+               ("alert-provider-missing", 1, ["Provider/flux-system/slack"], "open"),
+               readme_text("alert-provider-missing (an Alert still names a renamed Provider)", """
+The team moved its Flux notifications to a new Slack channel and renamed the Provider `slack` to `slack-ops` in Git, but the Alert `on-call` in flux-system still has `spec.providerRef.name: slack`. Every event the Alert selects reaches notification-controller (`Dispatching event: ...` for the Kustomization apps and the HelmRelease podinfo) and is dropped: the Provider lookup in the Alert's namespace answers NotFound, logged as `failed to read provider` about Provider flux-system/slack with `Provider.notification.toolkit.fluxcd.io "slack" not found`. A HelmChart event no Alert selects is discarded as usual. The reconciliations succeed; nobody hears about them.
+Lines are in the shape notification-controller logged before commit 80f7237 (2023-11): `failed to read provider` with `reconciler kind: Provider` and the Provider's name in the Alert's namespace. Current releases log `failed to dispatch notification` with `failed to read provider: ...` and the alert as `{name, namespace, providerName}` (Patterns/signatures/notification.yaml, alert-provider-not-found), whose nested fields `flux logs` and the console and logfmt re-encodings do not keep alike (RewrapTests).
+""", "`failed to read provider` with the API's NotFound for the Provider on every event the Alert selects, while the event server keeps dispatching: the Alert names a Provider that is not in its namespace.",
+                           "FLUX-LOGS.md 1.4 (notification-controller event-server lines, `Dispatching event: %s` and `Discarding event, ...` before commit 80f7237); notification-controller internal/server/event_handlers.go (failed to read provider)."))
+
+
 def case_git_auth_failed():
     s = Log("source-controller-6ff87cdb64-8wv2j")
     sha = sha_of("gaf", "podinfo")
@@ -1409,7 +1437,7 @@ The self-hosted Git server git.acme.example:2222 was reinstalled at 09:04 and ca
 
 
 ROOT_CAUSE_CASES = {
-    "notification-controller-unreachable", "receiver-misconfigured", "git-auth-failed", "git-known-hosts-mismatch",
+    "notification-controller-unreachable", "receiver-misconfigured", "alert-provider-missing", "git-auth-failed", "git-known-hosts-mismatch",
     "git-ref-not-found", "dns-resolution-failed", "egress-blocked-external", "tls-verification-failed",
     "registry-auth-failed", "rate-limited", "kustomize-build-failed", "sops-decryption-failed", "apply-forbidden",
     "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
@@ -1420,7 +1448,7 @@ ROOT_CAUSE_CASES = {
 
 
 def root_cause_samples():
-    for f in [case_notification_controller_unreachable, case_receiver_misconfigured, case_git_auth_failed,
+    for f in [case_notification_controller_unreachable, case_receiver_misconfigured, case_alert_provider_missing, case_git_auth_failed,
               case_git_known_hosts_mismatch_2021, case_git_ref_not_found, case_dns_resolution_failed,
               case_egress_blocked_external, case_tls_verification_failed, case_registry_auth_failed, case_rate_limited,
               case_kustomize_build_failed, case_sops_decryption_failed, case_apply_forbidden, case_immutable_field_change,
