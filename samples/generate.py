@@ -756,29 +756,26 @@ The GitHub webhook of the fleet repository was re-created with a new secret, but
 def case_alert_provider_missing():
     n = Log("notification-controller-6c8f4b5f9d-2kxlp")
     notfound = 'Provider.notification.toolkit.fluxcd.io "slack" not found'
-    events = [((10, 2, 7), "Kustomization", "apps", "Reconciliation finished in 1.9s, next run in 10m0s", True),
-              ((10, 4, 31), "HelmChart", "flux-system-podinfo", "Pulled 'podinfo' chart with version '6.5.4'", False),
-              ((10, 12, 9), "Kustomization", "apps", "Reconciliation finished in 2.2s, next run in 10m0s", True),
-              ((10, 19, 44), "HelmRelease", "podinfo", "Helm upgrade succeeded", True),
-              ((10, 22, 8), "Kustomization", "apps", "Reconciliation finished in 1.8s, next run in 10m0s", True),
-              ((10, 32, 10), "Kustomization", "apps", "Reconciliation finished in 2.0s, next run in 10m0s", True)]
-    for i, ((h, m, s), kind, name, message, selected) in enumerate(events):
+    digest = sha256hex("receiver", "github", "flux-system")
+    for i, (h, m, s) in enumerate([(10, 2, 7), (10, 9, 51), (10, 17, 30), (10, 24, 12), (10, 31, 46)]):
         t = T(D, h, m, s, jit(0, 900, "apm", i))
-        obj = {"reconciler kind": kind, "name": name, "namespace": NS}
-        if not selected:
-            n.emit(t, {"logger": "event-server", "msg": "Discarding event, no alerts found for the involved object", **obj})
-            continue
-        n.emit(t, {"logger": "event-server", "msg": "Dispatching event: " + message, **obj})
-        n.emit(t + jit(2, 9, "apm2", i) * MS, {"level": "error", "logger": "event-server", "msg": "failed to read provider",
-                                              "reconciler kind": "Provider", "name": "slack", "namespace": NS,
-                                              "error": notfound})
+        # A push: the Receiver github accepts the hook and annotates the GitRepository (healthy).
+        n.emit(t, {"logger": "receiver-server", "msg": "handling request: " + digest})
+        n.emit(t + jit(2, 6, "apm-rcv", i) * MS, {"logger": "receiver-server",
+                                                 "msg": "resource 'GitRepository/flux-system.flux-system' annotated",
+                                                 "reconciler kind": "Receiver", "name": "github", "namespace": NS})
+        # The reconciliations it starts post their events; the Alert on-call selects them and its
+        # Provider lookup fails.
+        for k, after in enumerate([jit(1800, 3200, "apm-src", i), jit(4200, 7900, "apm-ks", i)]):
+            n.emit(t + after * MS, {"level": "error", "logger": "event-server", "msg": "failed to read provider",
+                                    "reconciler kind": "Provider", "name": "slack", "namespace": NS, "error": notfound})
     write_case("alert-provider-missing", {"notification-controller.log": n},
                ("alert-provider-missing", 1, ["Provider/flux-system/slack"], "open"),
                readme_text("alert-provider-missing (an Alert still names a renamed Provider)", """
-The team moved its Flux notifications to a new Slack channel and renamed the Provider `slack` to `slack-ops` in Git, but the Alert `on-call` in flux-system still has `spec.providerRef.name: slack`. Every event the Alert selects reaches notification-controller (`Dispatching event: ...` for the Kustomization apps and the HelmRelease podinfo) and is dropped: the Provider lookup in the Alert's namespace answers NotFound, logged as `failed to read provider` about Provider flux-system/slack with `Provider.notification.toolkit.fluxcd.io "slack" not found`. A HelmChart event no Alert selects is discarded as usual. The reconciliations succeed; nobody hears about them.
-Lines are in the shape notification-controller logged before commit 80f7237 (2023-11): `failed to read provider` with `reconciler kind: Provider` and the Provider's name in the Alert's namespace. Current releases log `failed to dispatch notification` with `failed to read provider: ...` and the alert as `{name, namespace, providerName}` (Patterns/signatures/notification.yaml, alert-provider-not-found), whose nested fields `flux logs` and the console and logfmt re-encodings do not keep alike (RewrapTests).
-""", "`failed to read provider` with the API's NotFound for the Provider on every event the Alert selects, while the event server keeps dispatching: the Alert names a Provider that is not in its namespace.",
-                           "FLUX-LOGS.md 1.4 (notification-controller event-server lines, `Dispatching event: %s` and `Discarding event, ...` before commit 80f7237); notification-controller internal/server/event_handlers.go (failed to read provider)."))
+The team moved its Flux notifications to a new Slack channel and renamed the Provider `slack` to `slack-ops` in Git, but the Alert `on-call` in flux-system still has `spec.providerRef.name: slack`. Pushes keep arriving: the Receiver `github` accepts each hook and annotates the GitRepository (`handling request: <digest>`, `resource 'GitRepository/flux-system.flux-system' annotated`), and the reconciliations that follow post their events. The Alert selects them, and each is dropped: the Provider lookup in the Alert's namespace answers NotFound, logged as `failed to read provider` about Provider flux-system/slack with `Provider.notification.toolkit.fluxcd.io "slack" not found`. The reconciliations succeed; nobody hears about them.
+Lines are in the shape notification-controller logged before commit 80f7237 (2023-11): `failed to read provider` with `reconciler kind: Provider`, the Provider's name and the Alert's namespace. Current releases log `failed to dispatch notification` with `failed to read provider: ...` and the alert as `{name, namespace, providerName}` (Patterns/signatures/notification.yaml, alert-provider-not-found; Tests/LogScanTests/AlertProviderMissingTests.swift); that record's object is in nested fields that `flux logs` and the console and logfmt re-encodings do not keep alike, and so are the forwarded events of `Dispatching event: %s` (RewrapTests), so this sample has neither.
+""", "`failed to read provider` with the API's NotFound for the Provider after every push, while the Receiver keeps working: the Alert names a Provider that is not in its namespace.",
+                           "FLUX-LOGS.md 1.4 (notification-controller event-server and receiver-server lines); notification-controller internal/server/event_handlers.go before commit 80f7237 (failed to read provider), receiver_handlers.go (handling request: %s, resource '%s/%s.%s' annotated)."))
 
 
 def case_git_auth_failed():
