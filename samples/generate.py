@@ -753,6 +753,31 @@ The GitHub webhook of the fleet repository was re-created with a new secret, but
                            "FLUX-LOGS.md 1.4 (notification-controller receiver-server lines), 5 (webhook-receiver, /hook/<sha256>)."))
 
 
+def case_alert_provider_missing():
+    n = Log("notification-controller-6c8f4b5f9d-2kxlp")
+    notfound = 'Provider.notification.toolkit.fluxcd.io "slack" not found'
+    digest = sha256hex("receiver", "github", "flux-system")
+    for i, (h, m, s) in enumerate([(10, 2, 7), (10, 9, 51), (10, 17, 30), (10, 24, 12), (10, 31, 46)]):
+        t = T(D, h, m, s, jit(0, 900, "apm", i))
+        # A push: the Receiver github accepts the hook and annotates the GitRepository (healthy).
+        n.emit(t, {"logger": "receiver-server", "msg": "handling request: " + digest})
+        n.emit(t + jit(2, 6, "apm-rcv", i) * MS, {"logger": "receiver-server",
+                                                 "msg": "resource 'GitRepository/flux-system.flux-system' annotated",
+                                                 "reconciler kind": "Receiver", "name": "github", "namespace": NS})
+        # The reconciliations it starts post their events; the Alert on-call selects them and its
+        # Provider lookup fails.
+        for k, after in enumerate([jit(1800, 3200, "apm-src", i), jit(4200, 7900, "apm-ks", i)]):
+            n.emit(t + after * MS, {"level": "error", "logger": "event-server", "msg": "failed to read provider",
+                                    "reconciler kind": "Provider", "name": "slack", "namespace": NS, "error": notfound})
+    write_case("alert-provider-missing", {"notification-controller.log": n},
+               ("alert-provider-missing", 1, ["Provider/flux-system/slack"], "open"),
+               readme_text("alert-provider-missing (an Alert still names a renamed Provider)", """
+The team moved its Flux notifications to a new Slack channel and renamed the Provider `slack` to `slack-ops` in Git, but the Alert `on-call` in flux-system still has `spec.providerRef.name: slack`. Pushes keep arriving: the Receiver `github` accepts each hook and annotates the GitRepository (`handling request: <digest>`, `resource 'GitRepository/flux-system.flux-system' annotated`), and the reconciliations that follow post their events. The Alert selects them, and each is dropped: the Provider lookup in the Alert's namespace answers NotFound, logged as `failed to read provider` about Provider flux-system/slack with `Provider.notification.toolkit.fluxcd.io "slack" not found`. The reconciliations succeed; nobody hears about them.
+Lines are in the shape notification-controller logged before commit 80f7237 (2023-11): `failed to read provider` with `reconciler kind: Provider`, the Provider's name and the Alert's namespace. Current releases log `failed to dispatch notification` with `failed to read provider: ...` and the alert as `{name, namespace, providerName}` (Patterns/signatures/notification.yaml, alert-provider-not-found; Tests/LogScanTests/AlertProviderMissingTests.swift); that record's object is in nested fields that `flux logs` and the console and logfmt re-encodings do not keep alike, and so are the forwarded events of `Dispatching event: %s` (RewrapTests), so this sample has neither.
+""", "`failed to read provider` with the API's NotFound for the Provider after every push, while the Receiver keeps working: the Alert names a Provider that is not in its namespace.",
+                           "FLUX-LOGS.md 1.4 (notification-controller event-server and receiver-server lines); notification-controller internal/server/event_handlers.go before commit 80f7237 (failed to read provider), receiver_handlers.go (handling request: %s, resource '%s/%s.%s' annotated)."))
+
+
 def case_git_auth_failed():
     s = Log("source-controller-6ff87cdb64-8wv2j")
     sha = sha_of("gaf", "podinfo")
@@ -1409,7 +1434,7 @@ The self-hosted Git server git.acme.example:2222 was reinstalled at 09:04 and ca
 
 
 ROOT_CAUSE_CASES = {
-    "notification-controller-unreachable", "receiver-misconfigured", "git-auth-failed", "git-known-hosts-mismatch",
+    "notification-controller-unreachable", "receiver-misconfigured", "alert-provider-missing", "git-auth-failed", "git-known-hosts-mismatch",
     "git-ref-not-found", "dns-resolution-failed", "egress-blocked-external", "tls-verification-failed",
     "registry-auth-failed", "rate-limited", "kustomize-build-failed", "sops-decryption-failed", "apply-forbidden",
     "immutable-field-change", "apply-rejected", "dependency-not-ready", "health-check-timeout", "helm-action-failed",
@@ -1420,7 +1445,7 @@ ROOT_CAUSE_CASES = {
 
 
 def root_cause_samples():
-    for f in [case_notification_controller_unreachable, case_receiver_misconfigured, case_git_auth_failed,
+    for f in [case_notification_controller_unreachable, case_receiver_misconfigured, case_alert_provider_missing, case_git_auth_failed,
               case_git_known_hosts_mismatch_2021, case_git_ref_not_found, case_dns_resolution_failed,
               case_egress_blocked_external, case_tls_verification_failed, case_registry_auth_failed, case_rate_limited,
               case_kustomize_build_failed, case_sops_decryption_failed, case_apply_forbidden, case_immutable_field_change,

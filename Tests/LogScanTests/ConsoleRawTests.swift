@@ -53,7 +53,7 @@ import Testing
     @Test func theRawSignaturesAreTheOnesThisCovers() {
         #expect(Set(Self.rawSignatures.map(\.id)) == ["bucket-secret-missing", "notification-send-failed",
                                                       "notification-provider-refused", "provider-rate-limited",
-                                                      "source-reconciliation-waiting"])
+                                                      "source-reconciliation-waiting", "alert-provider-not-found"])
     }
 
     /// Each example record of each `field: raw` signature, re-encoded in console form: its raw

@@ -242,7 +242,9 @@ public struct PlaceholderFiller: Sendable {
         // An Alert's Provider: spec.providerRef is a local reference (notification-controller's
         // Alert API), so the Provider is in the Alert's namespace; notification-controller names
         // it as the alert's `providerName` when a send fails (internal/server/event_handlers.go;
-        // FLUX-LOGS.md 1.4, 3.13), captured as `provider` by the notification signatures.
+        // FLUX-LOGS.md 1.4, 3.13), and in the NotFound of a lookup that failed (`failed to read
+        // provider: Provider.notification.toolkit.fluxcd.io "<name>" not found`), captured as
+        // `provider` by the notification signatures.
         let alertNamespaces = Set(objects.filter { $0.kind == "Alert" }.map(\.namespace))
         if alertNamespaces.count == 1, let ns = alertNamespaces.first, !ns.isEmpty, !objects.contains(where: { $0.kind == "Provider" }) {
             providerNamespace = ns
