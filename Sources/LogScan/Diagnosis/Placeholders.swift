@@ -86,6 +86,10 @@ public struct PlaceholderFiller: Sendable {
     /// that failed, `notification-controller.flux.svc...` of an event not delivered), when they
     /// name one; else what the whole input says (`FluxNamespaceClues`); else flux-system.
     public var fluxNamespace = FluxNamespaceClues.standard
+    /// The transport of the incident's Git URLs (`ssh`, or `https` for http:// and https://), when
+    /// the `url` its Git signatures captured all have one; nil when they name none or several.
+    /// `fits(_:)` keeps the steps for that transport only.
+    public var gitScheme: String?
 
     /// - Parameters:
     ///   - incident: the incident whose objects, controllers and captures fill the text.
@@ -152,6 +156,8 @@ public struct PlaceholderFiller: Sendable {
         let ownReleases = objects.prefix(own).filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty }
         let releases = ownReleases.isEmpty ? objects.filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty } : Array(ownReleases)
         helmStorageNamespace = releases.count == 1 ? releases[0].namespace : nil
+        let schemes = Set(incident.signals.filter { $0.signature.hasPrefix("git-") }.compactMap { $0.captures["url"] }.compactMap(Self.gitScheme(ofURL:)))
+        gitScheme = schemes.count == 1 ? schemes.first : nil
         if let u = unique("url", where: { $0.signature.hasPrefix("git-") }) {
             values["url"] = u
             // https://github.com/acme/shop-apps, ssh://git@github.com/acme/shop-apps(.git)
@@ -338,6 +344,30 @@ public struct PlaceholderFiller: Sendable {
             }
         }
         return nil
+    }
+
+    /// The transport a Git URL names: `ssh` (`ssh://git@host:2222/org/repo`), `https` for
+    /// `https://` and `http://` (the HTTP transport, with `--username`/`--password` or a token),
+    /// nil for anything else.
+    static func gitScheme(ofURL url: String) -> String? {
+        let u = url.lowercased()
+        if u.hasPrefix("ssh://") { return "ssh" }
+        if u.hasPrefix("https://") || u.hasPrefix("http://") { return "https" }
+        return nil
+    }
+
+    /// Whether a check or fix is for the incident's Git transport (`gitScheme`): a step whose
+    /// command names a Git URL of one scheme (`--url=ssh://...`, `--url=https://...`) is about Git
+    /// over that transport, and is left out when the incident's Git URLs have the other (a trial:
+    /// an HTTPS 401 was told `flux create secret git <secret> --url=ssh://...`). True when the
+    /// step names no such URL or the incident's transport is not known.
+    public func fits(_ step: String) -> Bool {
+        guard let scheme = gitScheme, step.holds("--url=") else { return true }
+        for (prefix, transport) in [("--url=ssh://", "ssh"), ("--url=https://", "https"), ("--url=http://", "https")]
+        where transport != scheme && step.holds(prefix) {
+            return false
+        }
+        return true
     }
 
     /// An empty filler: fills nothing.
