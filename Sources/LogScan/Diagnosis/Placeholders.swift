@@ -126,7 +126,9 @@ public struct PlaceholderFiller: Sendable {
         }
         // `region`: the one a Bucket's store expects (bucket-region-mismatch), for `--region
         // <region>` and `spec.region`.
-        for key in ["chart", "branch", "tag", "region"] { if let v = unique(key) { values[key] = v } }
+        // `bucket`: the bucket a Bucket's store was asked for (`failed to confirm existence of
+        // 'prod-manifests' bucket`, bucket_controller.go), for `aws s3 ls s3://<bucket>`.
+        for key in ["chart", "branch", "tag", "region", "bucket"] { if let v = unique(key) { values[key] = v } }
         // Flux names a Secret as `namespace/name` (`cannot get sops decryption Secret
         // 'apps/sops-gpg': ...`, `failed to get secret 'team-b/git-credentials': ...`: kustomize-controller
         // internal/decryptor/decryptor.go, source-controller; FLUX-LOGS.md 3.4, 3.9): a command
@@ -199,6 +201,17 @@ public struct PlaceholderFiller: Sendable {
         // The apply's target (apply.yaml `object`, `Kind/namespace/name`) and the denied request.
         if let object = unique("object"), let ref = ObjectRef(parsing: object), !ref.namespace.isEmpty {
             values["kind> <name> -n <namespace"] = "\(ref.kind.lowercased()) \(ref.name) -n \(ref.namespace)"
+        } else if let kind = unique("target_kind"), let name = unique("target_name") {
+            // The API server's own name for the object it refused (`Deployment.apps "apps-podinfo"
+            // is invalid`, apimachinery NewInvalid: `%s %q is invalid`), as Helm relays it: no
+            // namespace there, but Helm applies the chart's objects in the release's namespace
+            // (`GetReleaseNamespace()`), which `Helm upgrade failed for release apps/apps-podinfo`
+            // names (a trial: `kubectl get <kind> <name> -n apps` stayed unfilled).
+            if let ns = releaseNamespace {
+                values["kind> <name> -n <namespace"] = "\(kind.lowercased()) \(name) -n \(ns)"
+            } else {
+                values["kind> <name"] = "\(kind.lowercased()) \(name)"
+            }
         }
         if let user = unique("user"), user.hasPrefix("system:serviceaccount:"), user.split(separator: ":").count == 4 {
             values["serviceaccount"] = String(user.split(separator: ":")[3])
@@ -337,7 +350,15 @@ public struct PlaceholderFiller: Sendable {
         guard let scheme = url.firstRange(of: "://"), url.hasPrefix("http") else { return nil }
         let rest = url[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/"), let v2 = rest.firstRange(of: "/v2/"), v2.lowerBound == slash else { return nil }
-        let path = rest[v2.upperBound...]
+        let path = rest[v2.upperBound...].prefix { $0 != "?" }
+        // `/v2/<name>/manifests/<reference>`, `/blobs/<digest>`, `/tags/list`: the reference has no
+        // slash, so the endpoint is the path's last two segments, whatever the name holds (a
+        // repository `org/manifests` reads `/v2/org/manifests/manifests/v1.2.3`: a trial's
+        // `crane ls <registry>/<repo>` stayed unfilled).
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count >= 3, ["manifests", "blobs", "tags"].contains(segments[segments.count - 2]), !segments[0].isEmpty {
+            return (String(rest[..<slash]), segments.dropLast(2).joined(separator: "/"))
+        }
         for marker in ["/tags/", "/manifests/", "/blobs/"] {
             if let r = path.ranges(of: marker).last, r.lowerBound > path.startIndex {
                 return (String(rest[..<slash]), String(path[..<r.lowerBound]))
