@@ -592,9 +592,9 @@ public struct Diagnoser {
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,
             evidenceFor: forLines, evidenceAgainst: againstLines,
             checks: Self.byEvidence(h.checks, h.checkSignals, h.checkKinds, onlyWhen: h.checkOnlyWhen, unless: h.checkUnless,
-                                    objects: filler.objects, seen: seen).map(filler.fill),
+                                    objects: filler.objects, seen: seen).filter(filler.fits).map(filler.fill),
             remediation: Self.byEvidence(h.remediation, h.remediationSignals, h.remediationKinds, onlyWhen: h.remediationOnlyWhen,
-                                         unless: h.remediationUnless, objects: filler.objects, seen: seen).map(filler.fill))
+                                         unless: h.remediationUnless, objects: filler.objects, seen: seen).filter(filler.fits).map(filler.fill))
     }
 
     /// `steps` without those about other kinds of object, those whose evidence is missing and

@@ -86,6 +86,10 @@ public struct PlaceholderFiller: Sendable {
     /// that failed, `notification-controller.flux.svc...` of an event not delivered), when they
     /// name one; else what the whole input says (`FluxNamespaceClues`); else flux-system.
     public var fluxNamespace = FluxNamespaceClues.standard
+    /// The transport of the incident's Git URLs (`ssh`, or `https` for http:// and https://), when
+    /// the `url` its Git signatures captured all have one; nil when they name none or several.
+    /// `fits(_:)` keeps the steps for that transport only.
+    public var gitScheme: String?
 
     /// - Parameters:
     ///   - incident: the incident whose objects, controllers and captures fill the text.
@@ -122,7 +126,9 @@ public struct PlaceholderFiller: Sendable {
         }
         // `region`: the one a Bucket's store expects (bucket-region-mismatch), for `--region
         // <region>` and `spec.region`.
-        for key in ["chart", "branch", "tag", "region"] { if let v = unique(key) { values[key] = v } }
+        // `bucket`: the bucket a Bucket's store was asked for (`failed to confirm existence of
+        // 'prod-manifests' bucket`, bucket_controller.go), for `aws s3 ls s3://<bucket>`.
+        for key in ["chart", "branch", "tag", "region", "bucket"] { if let v = unique(key) { values[key] = v } }
         // Flux names a Secret as `namespace/name` (`cannot get sops decryption Secret
         // 'apps/sops-gpg': ...`, `failed to get secret 'team-b/git-credentials': ...`: kustomize-controller
         // internal/decryptor/decryptor.go, source-controller; FLUX-LOGS.md 3.4, 3.9): a command
@@ -152,6 +158,8 @@ public struct PlaceholderFiller: Sendable {
         let ownReleases = objects.prefix(own).filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty }
         let releases = ownReleases.isEmpty ? objects.filter { $0.kind == "HelmRelease" && !$0.namespace.isEmpty } : Array(ownReleases)
         helmStorageNamespace = releases.count == 1 ? releases[0].namespace : nil
+        let schemes = Set(incident.signals.filter { $0.signature.hasPrefix("git-") }.compactMap { $0.captures["url"] }.compactMap(Self.gitScheme(ofURL:)))
+        gitScheme = schemes.count == 1 ? schemes.first : nil
         if let u = unique("url", where: { $0.signature.hasPrefix("git-") }) {
             values["url"] = u
             // https://github.com/acme/shop-apps, ssh://git@github.com/acme/shop-apps(.git)
@@ -193,6 +201,17 @@ public struct PlaceholderFiller: Sendable {
         // The apply's target (apply.yaml `object`, `Kind/namespace/name`) and the denied request.
         if let object = unique("object"), let ref = ObjectRef(parsing: object), !ref.namespace.isEmpty {
             values["kind> <name> -n <namespace"] = "\(ref.kind.lowercased()) \(ref.name) -n \(ref.namespace)"
+        } else if let kind = unique("target_kind"), let name = unique("target_name") {
+            // The API server's own name for the object it refused (`Deployment.apps "apps-podinfo"
+            // is invalid`, apimachinery NewInvalid: `%s %q is invalid`), as Helm relays it: no
+            // namespace there, but Helm applies the chart's objects in the release's namespace
+            // (`GetReleaseNamespace()`), which `Helm upgrade failed for release apps/apps-podinfo`
+            // names (a trial: `kubectl get <kind> <name> -n apps` stayed unfilled).
+            if let ns = releaseNamespace {
+                values["kind> <name> -n <namespace"] = "\(kind.lowercased()) \(name) -n \(ns)"
+            } else {
+                values["kind> <name"] = "\(kind.lowercased()) \(name)"
+            }
         }
         if let user = unique("user"), user.hasPrefix("system:serviceaccount:"), user.split(separator: ":").count == 4 {
             values["serviceaccount"] = String(user.split(separator: ":")[3])
@@ -331,13 +350,45 @@ public struct PlaceholderFiller: Sendable {
         guard let scheme = url.firstRange(of: "://"), url.hasPrefix("http") else { return nil }
         let rest = url[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/"), let v2 = rest.firstRange(of: "/v2/"), v2.lowerBound == slash else { return nil }
-        let path = rest[v2.upperBound...]
+        let path = rest[v2.upperBound...].prefix { $0 != "?" }
+        // `/v2/<name>/manifests/<reference>`, `/blobs/<digest>`, `/tags/list`: the reference has no
+        // slash, so the endpoint is the path's last two segments, whatever the name holds (a
+        // repository `org/manifests` reads `/v2/org/manifests/manifests/v1.2.3`: a trial's
+        // `crane ls <registry>/<repo>` stayed unfilled).
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count >= 3, ["manifests", "blobs", "tags"].contains(segments[segments.count - 2]), !segments[0].isEmpty {
+            return (String(rest[..<slash]), segments.dropLast(2).joined(separator: "/"))
+        }
         for marker in ["/tags/", "/manifests/", "/blobs/"] {
             if let r = path.ranges(of: marker).last, r.lowerBound > path.startIndex {
                 return (String(rest[..<slash]), String(path[..<r.lowerBound]))
             }
         }
         return nil
+    }
+
+    /// The transport a Git URL names: `ssh` (`ssh://git@host:2222/org/repo`), `https` for
+    /// `https://` and `http://` (the HTTP transport, with `--username`/`--password` or a token),
+    /// nil for anything else.
+    static func gitScheme(ofURL url: String) -> String? {
+        let u = url.lowercased()
+        if u.hasPrefix("ssh://") { return "ssh" }
+        if u.hasPrefix("https://") || u.hasPrefix("http://") { return "https" }
+        return nil
+    }
+
+    /// Whether a check or fix is for the incident's Git transport (`gitScheme`): a step whose
+    /// command names a Git URL of one scheme (`--url=ssh://...`, `--url=https://...`) is about Git
+    /// over that transport, and is left out when the incident's Git URLs have the other (a trial:
+    /// an HTTPS 401 was told `flux create secret git <secret> --url=ssh://...`). True when the
+    /// step names no such URL or the incident's transport is not known.
+    public func fits(_ step: String) -> Bool {
+        guard let scheme = gitScheme, step.holds("--url=") else { return true }
+        for (prefix, transport) in [("--url=ssh://", "ssh"), ("--url=https://", "https"), ("--url=http://", "https")]
+        where transport != scheme && step.holds(prefix) {
+            return false
+        }
+        return true
     }
 
     /// An empty filler: fills nothing.

@@ -62,7 +62,8 @@ public struct LintReport: Sendable {
 ///   `<flux-namespace>`, and for misspelled `<flux-...>` placeholders (`checkFluxNamespace`);
 /// - warnings for a check (printed as a command) that reads as prose, and for prose that names
 ///   `flux` or `kubectl` without a subcommand, which the filler would take for a command
-///   (`checkStepCommands`).
+///   (`checkStepCommands`), and for a `flux create secret git` over SSH without
+///   `--private-key-file`, which makes a new key pair (`StepCommands.newKeyPairCommands`).
 public enum PatternLint {
     /// The PCRE2 match limit for the run check (`pcre2_set_match_limit`). Scanning uses 1,000,000.
     /// With the JIT every shipped example and its adversarial variants complete under 2,000, so
@@ -277,6 +278,9 @@ public enum PatternLint {
             }
         }
         for step in h.checks + h.remediation {
+            for command in StepCommands.newKeyPairCommands(step) {
+                warn(step, "recreates an SSH Git secret without --private-key-file (`\(command)`): the command then makes a new key pair, which the Git host does not know; give --private-key-file=<private-key>, or replace only known_hosts (`kubectl patch secret`)")
+            }
             for words in StepCommands.proseCommandWords(step) {
                 warn(step, "uses `\(words)` as prose: no \(words.hasPrefix("flux") ? "flux" : "kubectl") subcommand follows, yet the filler takes it for a command; write Flux (capitalised) or the command in full")
             }

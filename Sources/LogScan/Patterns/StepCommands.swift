@@ -109,4 +109,30 @@ public enum StepCommands {
         }
         return found
     }
+
+    /// The `flux create secret git` commands in `text` that would make a new SSH key pair: an SSH
+    /// URL (`--url=ssh://...`, or `--url=<url>` with no HTTPS credentials `--username`,
+    /// `--password`, `--bearer-token`) and no `--private-key-file`. Without that flag the command
+    /// generates a key pair (flux2 `flux create secret git`: "For Git over SSH, the host and SSH
+    /// keys are automatically generated"), and the deploy key the Git host knows stops working:
+    /// a fix for known_hosts turned into an authentication outage (a trial). Each is the command
+    /// up to its end (a line break, `)`, `;`, `&&` or ` (`), up to 80 characters.
+    public static func newKeyPairCommands(_ text: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(text)
+        while let r = rest.range(of: "flux create secret git ") {
+            let words = rest[r.lowerBound...].split(separator: " ")
+            rest = rest[r.upperBound...]
+            guard createsNamedSecret(words) else { continue }
+            var end = rest.endIndex
+            for stop in ["\n", ")", ";", "&&", " ("] {
+                if let s = rest.range(of: stop), s.lowerBound < end { end = s.lowerBound }
+            }
+            let command = "flux create secret git " + rest[..<end]
+            let ssh = command.contains("--url=ssh://")
+                || (command.contains("--url=<url>") && !["--username", "--password", "--bearer-token"].contains(where: command.contains))
+            if ssh, !command.contains("--private-key-file") { found.append(String(command.prefix(80))) }
+        }
+        return found
+    }
 }
