@@ -132,6 +132,35 @@ public struct Incident: Sendable, Codable {
     /// and an incident that quotes a cause someone must act on is not transient.
     public var quotedCauses: [String] = []
 
+    /// The first failed attempt, when it began well before `firstSeen`: a failure or wrapper signal
+    /// that says how long it ran (capture `duration`: kustomize-controller's `Reconciliation failed
+    /// after 3m35.3s`, `health check failed after 5m0.00481s`, FLUX-LOGS.md 3.1-3.3) began that
+    /// long before its first record, and the earliest such start is taken (`began`, UTC; `signal`
+    /// says it). nil when no signal says, or when it began less than `attemptLeadMillis` before
+    /// `firstSeen` (a reconcile that failed within seconds adds nothing). The text report's
+    /// `began:` line and the diagnosis' `failureSpan` read it.
+    public var firstAttempt: (began: Timestamp, signal: SignalSummary)? {
+        var best: (began: Int64, signal: SignalSummary)?
+        for s in signals where s.role == .failure || s.role == .wrapper {
+            guard let d = s.captures["duration"], let secs = parseGoDuration(d), let first = s.firstSeen else { continue }
+            let began = first.millis - Int64((secs * 1000).rounded())
+            if best == nil || began < best!.began { best = (began, s) }
+        }
+        guard let b = best, b.began <= firstSeen.millis - Self.attemptLeadMillis else { return nil }
+        return (Timestamp(millis: b.began), b.signal)
+    }
+    /// How long before `firstSeen` a failed attempt must have begun to be `firstAttempt`: 10 s.
+    public static let attemptLeadMillis: Int64 = 10_000
+    /// From when to when the failures went on (UTC milliseconds): from the first failed attempt
+    /// (`firstAttempt`, the report's `began:`), else the first failure record, to the last one.
+    /// What the diagnosis reads as "while the failures went on" (docs/SCORING.md): a `during`
+    /// condition, `unless_healthy_since`, and the silence of source-controller and of the other
+    /// controllers (`source-controller-silent`, `controller-silent`). A record at 10:14:00 of a
+    /// reconcile that failed after 3m35.3s of refused downloads spans 10:10:24 to 10:14:00.
+    public var failureSpan: (from: Int64, to: Int64) {
+        (firstAttempt.map { min($0.began.millis, firstSeen.millis) } ?? firstSeen.millis, lastSeen.millis)
+    }
+
     /// What makes two incidents the same failure at different times: the class and the object
     /// the failure is about (the upstream, else the affected objects, else the controllers for
     /// an incident about them). The correlator splits one failure into two incidents only where

@@ -6,8 +6,10 @@ import Dispatch
 ///
 /// A hypothesis applies to an incident when its `classes` contain the incident's class (or are
 /// empty) and its `requires` hold. Evidence is the incident's own events plus every event of any
-/// controller from `window` before the incident's first event to its last event, and the derived
-/// signals (`source-controller-silent`, `source-controller-logs-absent`).
+/// controller from `window` before the incident's first event (or from its first failed attempt,
+/// when that is earlier) to its last event, and the derived signals (`source-controller-silent`,
+/// `source-controller-logs-absent`). What must hold "while the failures went on" (`during`,
+/// `unless_healthy_since`, silence) reads `Incident.failureSpan`: from the first failed attempt.
 public struct Diagnoser {
     public let patterns: PatternSet
     public var windowMillis: Int64
@@ -91,7 +93,11 @@ public struct Diagnoser {
         let unclassed = wanted { $0.classes.isEmpty }
         let one: (Incident) -> Incident = { [self] incident in
             var out = incident
-            let from = incident.firstSeen.millis - windowMillis
+            // While the failures went on: from the first failed attempt (the report's `began:`) to
+            // the last failure record (`Incident.failureSpan`). The window reaches that far back
+            // even when the attempts ran longer than it.
+            let span = incident.failureSpan
+            let from = min(incident.firstSeen.millis - windowMillis, span.from)
             var to = incident.lastSeen.millis
             var evidence = Evidence(pool)
             // Failures of its own objects that another controller relayed (`QuotedCause.relayed`),
@@ -134,14 +140,16 @@ public struct Diagnoser {
                 evidence.extraIndices[pool.extraNumbers[k]].append(Int32(k))
             }
             if let silence {
-                for o in silence.occurrences(from: incident.firstSeen.millis, to: incident.lastSeen.millis) {
+                for o in silence.occurrences(from: span.from, to: span.to) {
                     if let n = number[o.signature], wants[n] { evidence.own[n].append(o) }
                 }
             }
             var derived: Set<String> = []
             let sc = "source-controller"
             if let minutes = activity[sc], !minutes.isEmpty {
-                let a = incident.firstSeen.millis / 60_000, b = incident.lastSeen.millis / 60_000
+                // Silent over the minutes of the failed attempts, not only of the failure records:
+                // a line at 10:12 inside attempts that ran from 10:10:24 to 10:14:00 is not silence.
+                let a = span.from / 60_000, b = span.to / 60_000
                 if !(a...b).contains(where: { minutes.contains($0) }) { derived.insert(DerivedSignal.sourceControllerSilent) }
             } else {
                 derived.insert(DerivedSignal.sourceControllerLogsAbsent)
@@ -393,8 +401,10 @@ public struct Diagnoser {
     /// is copied.
     /// - Parameters:
     ///   - numbers: `numbers(c, evidence.pool.number)`.
-    ///   - span: the incident's first and last event time (milliseconds, UTC): a `during`
-    ///     condition counts only events within it, the others the whole window.
+    ///   - span: when the incident's failures went on (`Incident.failureSpan`: from its first
+    ///     failed attempt, else its first event, to its last event; milliseconds, UTC): a `during`
+    ///     condition counts only events within it, the others the whole window;
+    ///     `unless_healthy_since` reads its start as when the failures began.
     ///   - objects: the incident's objects (`PlaceholderFiller.objects`): a `sameObject`
     ///     condition counts only events about one of them (or about none).
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
@@ -542,7 +552,7 @@ public struct Diagnoser {
 
         var logOdds = log(h.prior / (1 - h.prior))
         var forLines: [String] = [], againstLines: [String] = []
-        let span = (from: incident.firstSeen.millis, to: incident.lastSeen.millis)
+        let span = incident.failureSpan
         var filler = filler
         for (c, n) in zip(h.supports, numbers.supports) {
             if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects) {

@@ -104,8 +104,9 @@ public struct SignalCondition: Sendable {
     public var prefix: String?
     public var weight: Double
     public var reason: String
-    /// True (YAML `during: true`): only events from the incident's first to its last event count,
-    /// not those of the `--window` before it. For evidence about a state that must hold while the
+    /// True (YAML `during: true`): only events from when the incident's failures began (its first
+    /// failed attempt, `Incident.failureSpan`, else its first event) to its last event count, not
+    /// those of the `--window` before it. For evidence about a state that must hold while the
     /// failures went on ("source-controller kept storing artifacts"), which lines from before
     /// the first failure do not show (docs/SCORING.md 2).
     public var during: Bool = false
@@ -115,8 +116,8 @@ public struct SignalCondition: Sendable {
     /// same window is no evidence about this one.
     public var sameObject: Bool = false
     /// True (YAML `unless_healthy_since: true`, with `controller`): an event before the
-    /// incident's first failure counts only when that controller logged no healthy record between
-    /// it and that failure. For a restart, a kill or a leader-lease wait that explains the
+    /// incident's failures began (its first failed attempt, `Incident.failureSpan`, else its first
+    /// failure) counts only when that controller logged no healthy record between it and then. For a restart, a kill or a leader-lease wait that explains the
     /// failures only while the controller is down: one that ended in minutes of healthy
     /// reconciliations before the first failure did not cause them (a trial: a source-controller
     /// start 5 minutes before a NetworkPolicy's refusals, reconciling every minute since, made

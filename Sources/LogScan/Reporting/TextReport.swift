@@ -296,22 +296,17 @@ public struct TextReport {
     /// 3.1, 3.3) began that long before it was logged. `19:00:08 UTC, the first failed attempt
     /// (kustomization-reconciliation-failed after 5m1.973s at 19:05:10)`; nil when no signal says,
     /// or it began less than 10 seconds before the incident's first record (a reconcile that
-    /// failed within seconds adds nothing to `when:`).
+    /// failed within seconds adds nothing to `when:`). The duration's start is
+    /// `Incident.firstAttempt`, where the diagnosis' span of the failures begins (`failureSpan`).
     func beganLine(_ i: Incident) -> String? {
         // A Helm action's start (`ActionStart`): `23:11:28 UTC, the Helm action started
         // (helm-upgrade-preparing, helm-controller.log:1)`.
         if let a = i.actionStart, a.time.millis <= i.firstSeen.millis - 10_000 {
             return "\(Self.clock(a.time, from: i.firstSeen)) UTC, the Helm action started (\(a.signature)\(a.location.map { ", \($0)" } ?? ""))"
         }
-        var best: (millis: Int64, signal: SignalSummary, duration: String)?
-        for s in i.signals where s.role == .failure || s.role == .wrapper {
-            guard let d = s.captures["duration"], let secs = parseGoDuration(d), let first = s.firstSeen else { continue }
-            let began = first.millis - Int64((secs * 1000).rounded())
-            if best == nil || began < best!.millis { best = (began, s, d) }
-        }
-        guard let b = best, b.millis <= i.firstSeen.millis - 10_000, let logged = b.signal.firstSeen else { return nil }
-        let at = Timestamp(millis: b.millis)
-        return "\(Self.clock(at, from: i.firstSeen)) UTC, the first failed attempt (\(b.signal.signature) after \(b.duration) at \(logged.clock))"
+        // The first failed attempt (`Incident.firstAttempt`), where the diagnosis' span begins too.
+        guard let b = i.firstAttempt, let d = b.signal.captures["duration"], let logged = b.signal.firstSeen else { return nil }
+        return "\(Self.clock(b.began, from: i.firstSeen)) UTC, the first failed attempt (\(b.signal.signature) after \(d) at \(logged.clock))"
     }
 
     /// The `downstream:` fact: `7 Kustomizations (apps, infra-configs, ...) waiting on it` (with
