@@ -649,6 +649,9 @@ public final class LogScanner {
         var held: Record?
         var heldLines = 0
         var heldIsTrace = false
+        /// The last reconciler panic a record logged before panicking again, until Go's crash
+        /// report of it comes (`ObservedPanic`, `reportedPanic`).
+        var observedPanic: ObservedPanic?
         /// The held record is a `flux logs` or zap console line: untimed plain lines and blank
         /// lines after it are its message's or error's (`continues`).
         var heldTakesAll: Bool { held?.format == .fluxLogs || held?.format == .console }
@@ -1383,11 +1386,21 @@ public final class LogScanner {
             }
             let failures = hits.filter { facts[$0.signature].role == .failure }
             let cause = failures.max { facts[$0.signature].isLessSpecific(than: facts[$1.signature]) }?.signature
+            let note = scanner.lifetimes.roles.note(record, hits: hits)
+            // Go's crash report of the reconciler panic the record before logged (`ObservedPanic`):
+            // the same panic, about that record's object, counted once.
+            let echoed = reportedPanic(record, note: note, hits: hits, cause: cause, controller: controller)
             for hit in hits {
                 let sig = facts[hit.signature]
-                let role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
+                var role: SignalRole = sig.role == .failure && failures.count > 1 && hit.signature != cause ? .wrapper : sig.role
+                var object = record.object
+                if let echoed, sig.role == .failure || sig.role == .wrapper {
+                    if hit.signature == echoed.signature { continue }
+                    role = .wrapper
+                    object = object ?? echoed.object
+                }
                 var event = Event(
-                    time: record.time, controller: controller ?? "unknown", object: record.object,
+                    time: record.time, controller: controller ?? "unknown", object: object,
                     signature: sig.id, severity: sig.severity, role: role, failureClass: sig.failureClass,
                     captures: hit.captures, location: record.location, level: record.level,
                     text: cut(record.payload, at: 2000), stream: stream,
@@ -1428,7 +1441,6 @@ public final class LogScanner {
                 }
             }
             let mined = scanner.mining.unknownError(record, hits: hits)
-            let note = scanner.lifetimes.roles.note(record, hits: hits)
             if let controller {
                 count(controller: controller, minute: minute)
                 for e in newEvents { scanner.emit(e) }
@@ -1440,6 +1452,30 @@ public final class LogScanner {
                 pendingNotes.append(note)
                 if pending.count > 10_000 { resolvePending("unknown") }  // bound memory on identity-less input
             }
+        }
+
+        /// The reconciler panic `record` is Go's crash report of (`ObservedPanic`), nil when it is
+        /// none; and what a record logged of a panic its process will not survive, kept in
+        /// `observedPanic` for the report that may follow. `note` is the record's lifetime note
+        /// (a panic that ends the process: `LifetimeNote.marker`), `cause` the failure signature
+        /// that names the record.
+        mutating func reportedPanic(_ record: Record, note: LifetimeNote, hits: [SignatureHit], cause: Int?,
+                                    controller: String?) -> ObservedPanic? {
+            guard note.marker == .panic || observedPanic != nil else { return nil }
+            if let value = ObservedPanic.repanickedValue(record) {
+                guard let observed = observedPanic,
+                      observed.isReported(value: value, controller: controller, millis: record.time?.millis) else { return nil }
+                observedPanic = nil  // the process died: one report per logged panic
+                return observed
+            }
+            // A record that logs a panic and is no crash report: `Observed a panic in reconciler`.
+            // A panic returned as an error (`[recovered]` in a `Reconciler error`) has no marker.
+            if note.marker == .panic, let cause, let hit = hits.first(where: { $0.signature == cause }),
+               let value = hit.captures["panic"] ?? hit.captures["panic2"], !value.isEmpty {
+                observedPanic = ObservedPanic(value: String(value.prefix { $0 != "\n" }), object: record.object, controller: controller,
+                                              millis: record.time?.millis, signature: cause)
+            }
+            return nil
         }
 
         /// Counts one record of `controller` (in `stats.byController`, through `countedRecords`) and
