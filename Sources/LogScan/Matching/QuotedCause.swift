@@ -84,6 +84,14 @@ enum QuotedCause {
         return role == .failure || role == .wrapper
     }
 
+    /// Whether failures relayed about the objects of `controller` are all the input says of them:
+    /// no record of `controller` was read (`activity`, controller → minutes with a record). Then
+    /// they are its failures (`relayedFailures`), and those before `--since` count as under way
+    /// (`ScanResult.beforeSince`).
+    static func standsAlone(_ controller: String, activity: [String: Set<Int64>]) -> Bool {
+        activity[controller]?.isEmpty ?? true
+    }
+
     /// Failures relayed about objects whose controller's log is not in the input at all (no
     /// record of it was read, `activity`): then the relay is all there is, and its failures are
     /// the object's (trial 15: notification-controller's log alone showed no incident). One
@@ -91,7 +99,7 @@ enum QuotedCause {
     /// declares. Timelines that hold relayed events are those whose captures name `relayed`.
     static func relayedFailures(_ timelines: [Timeline], activity: [String: Set<Int64>], patterns: PatternSet) -> [Occurrence] {
         var out: [Occurrence] = []
-        for t in timelines where activity[t.controller]?.isEmpty ?? true {
+        for t in timelines where standsAlone(t.controller, activity: activity) {
             guard holdsRelayedFailures(t, patterns: patterns) else { continue }
             let packed = PackedCaptures.pack(t.captures), other = t.otherCaptures.map(PackedCaptures.pack)
             t.entries.forEach(reaching: .min) { e in

@@ -65,6 +65,8 @@ public final class IncidentStream {
     private let startsByRelease: [ObjectRef: [Int]]
     /// With `--since`: `ScanResult.failingAtSince`, for `Incident.underWay`.
     private let failingAtSince: [ObjectRef?: (first: Int64, last: Int64, count: Int)]
+    /// With `--since`: `ScanResult.beforeSince.nextTries` (relayed failures' included), for `Incident.underWay`.
+    private let nextTriesBeforeSince: [ObjectRef?: Int64]
     private let keepDiagnosed: Bool
     /// Incidents diagnosed to decide restart folding, by `Entry.slot` (when `keepDiagnosed`).
     private var diagnosed: [Int: Incident] = [:]
@@ -115,6 +117,7 @@ public final class IncidentStream {
         healthyByObject = Recovery.index(scan.timelines)
         startsByRelease = ActionStart.index(scan.timelines)
         failingAtSince = scan.filter.since.map { scan.failingAtSince($0) } ?? [:]
+        nextTriesBeforeSince = scan.filter.since == nil ? [:] : scan.beforeSince.nextTries
         spills = scan.spills
         scan.spills = []
 
@@ -261,7 +264,7 @@ public final class IncidentStream {
                 if !failingAtSince.isEmpty {
                     i.underWay = UnderWay.of(objects: [i.upstream].compactMap { $0 } + i.affected, firstSeen: i.firstSeen,
                                              gapMillis: Correlator.failureGap(windowMillis: windowMillis), failing: failingAtSince,
-                                             nextTries: Correlator.followsNextTries(windowMillis: windowMillis) ? scan.nextTryBeforeSince : [:])
+                                             nextTries: Correlator.followsNextTries(windowMillis: windowMillis) ? nextTriesBeforeSince : [:])
                 }
                 if i.status == .resolved {
                     i.recovery = Recovery.of(i, timelines: scan.timelines, healthyByObject: healthyByObject)

@@ -45,9 +45,16 @@ extension ScanResult {
         for (k, v) in o.limitHits { limitHits[k, default: 0] += v }
         for (k, v) in o.countsBySignature { countsBySignature[k, default: 0] += v }
         for (k, v) in o.nextTryBeforeSince { nextTryBeforeSince[k] = max(nextTryBeforeSince[k] ?? v, v) }
-        for (k, v) in o.failingBeforeSince {
-            let mine = failingBeforeSince[k]
-            failingBeforeSince[k] = (min(mine?.first ?? v.first, v.first), max(mine?.last ?? v.last, v.last), (mine?.count ?? 0) + v.count)
+        func merge(_ a: inout [ObjectRef?: (first: Int64, last: Int64, count: Int)], _ b: [ObjectRef?: (first: Int64, last: Int64, count: Int)]) {
+            for (k, v) in b {
+                let mine = a[k]
+                a[k] = (min(mine?.first ?? v.first, v.first), max(mine?.last ?? v.last, v.last), (mine?.count ?? 0) + v.count)
+            }
+        }
+        merge(&failingBeforeSince, o.failingBeforeSince)
+        for (c, byObject) in o.relayedBeforeSince { merge(&relayedBeforeSince[c, default: [:]], byObject) }
+        for (c, byObject) in o.relayedNextTryBeforeSince {
+            for (k, v) in byObject { relayedNextTryBeforeSince[c, default: [:]][k] = max(relayedNextTryBeforeSince[c]?[k] ?? v, v) }
         }
     }
 }

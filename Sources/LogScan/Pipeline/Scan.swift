@@ -133,24 +133,52 @@ public struct ScanResult: Sendable {
     /// furthest reach, in milliseconds UTC. An incident of the object that begins within it went
     /// on from them (`UnderWay.of`), at windows of 15m or more (`Correlator.followsNextTries`).
     public var nextTryBeforeSince: [ObjectRef?: Int64] = [:]
+    /// Failures another controller relayed about an object (`QuotedCause.relayed`: the capture
+    /// `relayed`) that came before `--since`, per controller whose failures they are (the
+    /// object's, `FluxControllers.byKind`), then as `failingBeforeSince`. They count as that
+    /// controller's own failures where the relay is all there is (no record of it was read,
+    /// `activity`), as `QuotedCause.relayedFailures` makes incidents of them: `beforeSince`.
+    public var relayedBeforeSince: [String: [ObjectRef?: (first: Int64, last: Int64, count: Int)]] = [:]
+    /// `nextTryBeforeSince` of the relayed failures before `--since`, per controller as
+    /// `relayedBeforeSince`.
+    public var relayedNextTryBeforeSince: [String: [ObjectRef?: Int64]] = [:]
     /// What the input said of the namespace Flux's controllers run in (Diagnosis/FluxNamespace.swift):
     /// artifact and event addresses, leader leases, kubelet log paths.
     public var fluxNamespace = FluxNamespaceClues()
     public init() {}
 
-    /// `failingBeforeSince` without the objects healthy again before `since` (a healthy event
-    /// of the object after its last failure and before `since`, in `timelines`): what was still
-    /// failing when the window begins.
+    /// The failures before `--since`: `failingBeforeSince` and `nextTryBeforeSince` with those
+    /// relayed about objects whose controller's log was not read (`relayedBeforeSince`, as
+    /// `QuotedCause.relayedFailures` decides which relayed failures are incidents), so that a
+    /// failure known from notification-controller's `dispatching event` alone is under way
+    /// before the window as one its own controller logged.
+    public var beforeSince: (failing: [ObjectRef?: (first: Int64, last: Int64, count: Int)], nextTries: [ObjectRef?: Int64]) {
+        var failing = failingBeforeSince, nextTries = nextTryBeforeSince
+        for (controller, byObject) in relayedBeforeSince where QuotedCause.standsAlone(controller, activity: activity) {
+            for (k, v) in byObject {
+                let mine = failing[k]
+                failing[k] = (min(mine?.first ?? v.first, v.first), max(mine?.last ?? v.last, v.last), (mine?.count ?? 0) + v.count)
+            }
+        }
+        for (controller, byObject) in relayedNextTryBeforeSince where QuotedCause.standsAlone(controller, activity: activity) {
+            for (k, v) in byObject { nextTries[k] = max(nextTries[k] ?? v, v) }
+        }
+        return (failing, nextTries)
+    }
+
+    /// The failures before `since` (`beforeSince`, relayed ones included) without the objects
+    /// healthy again before `since` (a healthy event of the object after its last failure and
+    /// before `since`, in `timelines`): what was still failing when the window begins.
     public func failingAtSince(_ since: Timestamp) -> [ObjectRef?: (first: Int64, last: Int64, count: Int)] {
         let healthy = Recovery.index(timelines)
-        return failingBeforeSince.filter { k, v in
+        return beforeSince.failing.filter { k, v in
             guard let object = k else { return true }
             guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }) else { return true }
             return r.time >= since
         }
     }
 
-    /// `failingBeforeSince` as one warning, or nil when it is empty: how many failure records,
+    /// `failingAtSince` as one warning, or nil when it is empty: how many failure records,
     /// of which objects (the first five, earliest first) and from when (UTC). An object healthy
     /// again before the window (a healthy event of it after its last failure and before `since`,
     /// in `timelines`) was no longer failing when the window begins and is not named (a trial:
@@ -1560,6 +1588,8 @@ public final class LogScanner {
 
     /// The record of the last event `emit` counted in `failingBeforeSince`.
     private var lastBeforeSince: SourceLocation?
+    /// The record of the last relayed event `emit` counted in `relayedBeforeSince`.
+    private var lastRelayedBeforeSince: SourceLocation?
 
     /// Filters (before correlation, CONTRACT.md), then stores and reports one event. Healthy and
     /// lifecycle events are kept whatever the filters say: they are the context hypotheses are
@@ -1571,12 +1601,33 @@ public final class LogScanner {
         let accepted = filter.accepts(e)
         if !accepted {
             state.stats.filteredEvents += 1
-            // Before --since: only context (what led up to it). After --until: nothing, the
+            // Before --since: only context (healthy and lifecycle events: what led up to it). After --until: nothing, the
             // report is as of that time (a recovery after it made an incident 'resolved' and
             // measured the gap from the cut). Outside --controller/--namespace/--object: kept, so
             // that the incident an object waits on can still be found; the filters then choose
             // which incidents are shown (`ScanFilter.accepts(_: Incident)`).
             if let u = filter.until, let t = e.time, t > u { return }
+            // Evidence of a failure read from another record (`QuotedCause`: the error a wait
+            // quotes, a failure notification-controller relays) is that failure for the time
+            // filter: left out before --since as the failure is, not kept as context, else a
+            // relayed failure before the window made an incident (`QuotedCause.relayedFailures`).
+            let evidence = e.quoted && e.role == .lifecycle && (facts[e.signatureIndex].role == .failure || facts[e.signatureIndex].role == .wrapper)
+            if evidence, let since = filter.since, let t = e.time, t < since, e.captures["relayed"] != nil {
+                // Counted as its controller's, where its log is not read (`ScanResult.beforeSince`);
+                // a record once, as below.
+                if let r = Correlator.nextTryReach(captures: [e.captures], at: t.millis) {
+                    state.relayedNextTryBeforeSince[e.controller, default: [:]][e.object] =
+                        max(state.relayedNextTryBeforeSince[e.controller]?[e.object] ?? r, r)
+                }
+                if e.location != lastRelayedBeforeSince {
+                    lastRelayedBeforeSince = e.location
+                    var noted = state.relayedBeforeSince[e.controller]?[e.object] ?? (t.millis, t.millis, 0)
+                    noted.first = min(noted.first, t.millis)
+                    noted.last = max(noted.last, t.millis)
+                    noted.count += 1
+                    state.relayedBeforeSince[e.controller, default: [:]][e.object] = noted
+                }
+            }
             if let since = filter.since, let t = e.time, t < since, e.role == .failure || e.role == .wrapper,
                let r = Correlator.nextTryReach(captures: [e.captures], at: t.millis) {
                 // Any event of the record: the `next try in` line is often its wrapper's.
@@ -1593,7 +1644,9 @@ public final class LogScanner {
                 noted.count += 1
                 state.failingBeforeSince[key] = noted
             }
-            if !countsOnly, e.role == .healthy || e.role == .lifecycle || filter.acceptsTime(e) { store.add(e, signatureIndex: e.signatureIndex) }
+            if !countsOnly, (e.role == .healthy || e.role == .lifecycle) && !evidence || filter.acceptsTime(e) {
+                store.add(e, signatureIndex: e.signatureIndex)
+            }
             return
         }
         if !e.quoted {
