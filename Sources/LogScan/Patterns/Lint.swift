@@ -173,23 +173,7 @@ public enum PatternLint {
     /// line in `text` (the hypothesis' file) when found there, else at the hypothesis.
     static func checkFluxNamespace(_ h: Hypothesis, text: String?) -> [LintFinding] {
         var out: [LintFinding] = []
-        let lines = text.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
-        func position(of step: String) -> FilePosition {
-            // The step's first words, up to a character YAML may have escaped.
-            let key = String(step.prefix { $0 != "\"" && $0 != "\\" && $0 != "'" && $0 != "\n" })
-            guard key.count >= 8 else { return h.position }
-            for n in max(0, h.position.line - 1)..<lines.count {
-                if let r = lines[n].range(of: key) {
-                    return FilePosition(file: h.position.file, line: n + 1, column: lines[n].distance(from: lines[n].startIndex, to: r.lowerBound) + 1)
-                }
-            }
-            return h.position
-        }
-        func warn(_ step: String, _ message: String) {
-            let shown = step.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
-            out.append(LintFinding(position: position(of: step), level: .warning,
-                                   message: "hypothesis `\(h.id)`: step `\(shown)` \(message)"))
-        }
+        func warn(_ step: String, _ message: String) { out.append(stepWarning(step, of: h, text: text, message)) }
         for step in h.checks + h.remediation {
             let chars = Array(step)
             var said = false
@@ -244,6 +228,14 @@ public enum PatternLint {
         return out
     }
 
+    /// A warning about `step` of `h` at the step's line (`stepPosition`), naming the hypothesis
+    /// and the step's first line (at most 80 characters).
+    static func stepWarning(_ step: String, of h: Hypothesis, text: String?, _ message: String) -> LintFinding {
+        let shown = step.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
+        return LintFinding(position: stepPosition(step, of: h, text: text), level: .warning,
+                           message: "hypothesis `\(h.id)`: step `\(shown)` \(message)")
+    }
+
     /// Where `step` is written in `text` (the hypothesis' file): the line and column of its first
     /// words (up to a character YAML may have escaped), searched from the hypothesis on; the
     /// hypothesis' own position when not found.
@@ -267,11 +259,7 @@ public enum PatternLint {
     /// <name> spec` became `... <name> -n team-a spec`). Warnings at the step's line.
     static func checkStepCommands(_ h: Hypothesis, text: String?) -> [LintFinding] {
         var out: [LintFinding] = []
-        func warn(_ step: String, _ message: String) {
-            let shown = step.split(separator: "\n").first.map { String($0.prefix(80)) } ?? ""
-            out.append(LintFinding(position: stepPosition(step, of: h, text: text), level: .warning,
-                                   message: "hypothesis `\(h.id)`: step `\(shown)` \(message)"))
-        }
+        func warn(_ step: String, _ message: String) { out.append(stepWarning(step, of: h, text: text, message)) }
         for step in h.checks {
             if let why = StepCommands.proseInCheck(step) {
                 warn(step, "is a check, printed as a command, but reads as prose (\(why)): write the command, or make it a `remediation` step")
