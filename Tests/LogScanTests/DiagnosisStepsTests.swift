@@ -52,6 +52,28 @@ import Testing
         #expect(!(first.checks + first.remediation).contains { $0.contains("push branch") || $0.contains("Protected branch") })
     }
 
+    /// A controller's restart explains its own known_hosts mismatch only (`own_controller`): an
+    /// image-automation-controller start (its `starting manager`, controller-runtime's setup
+    /// logger) two minutes before source-controller's mismatches in samples/git-known-hosts-
+    /// mismatch is no upgrade behind them (a 300 MB corpus folded 22 OOM kills of
+    /// image-automation-controller into a GitRepository's incident that way), while the same start
+    /// before the automation's own mismatch still counts for `git-host-key-algorithm-changed`.
+    @Test func aRestartExplainsOnlyItsOwnControllersMismatch() throws {
+        let started = #"{"level":"info","ts":"2023-03-24T05:19:00.000Z","logger":"setup","msg":"starting manager"}"#
+        let source = try String(contentsOf: JSONReportTests.samples.appendingPathComponent("git-known-hosts-mismatch/source-controller.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let other = try #require(try TransientTests.incidents([("source-controller.log", source), ("image-automation-controller.log", [started])])
+            .first { $0.controllers == ["source-controller"] })
+        let changed = try #require(other.hypotheses.first { $0.id == "git-host-key-algorithm-changed" })
+        #expect(!changed.evidenceFor.contains { $0.hasPrefix("image-automation-controller (re)started") }, "\(changed.evidenceFor)")
+        let mismatch = #"failed to checkout source: unable to clone 'ssh://git@github.com/acme/fleet-infra': ssh: handshake failed: knownhosts: key mismatch"#
+        let ownStart = #"{"level":"info","ts":"2026-11-24T20:59:00.000Z","logger":"setup","msg":"starting manager"}"#
+        let own = try #require(try TransientTests.incidents([("image-automation-controller.log", [ownStart] + (0...3).flatMap { Self.attempt($0, mismatch) })])
+            .first { $0.controllers == ["image-automation-controller"] })
+        let ownChanged = try #require(own.hypotheses.first { $0.id == "git-host-key-algorithm-changed" })
+        #expect(ownChanged.evidenceFor.contains { $0.hasPrefix("image-automation-controller (re)started") }, "\(ownChanged.evidenceFor)")
+    }
+
     /// A push refused after a clone that worked stays the push hypothesis (samples/image-automation-push-failed).
     @Test func aRefusedPushIsStillThePush() throws {
         let message = "failed to update source: failed to push to remote: authorization failed"

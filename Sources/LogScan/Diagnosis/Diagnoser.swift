@@ -407,8 +407,11 @@ public struct Diagnoser {
     ///     `unless_healthy_since` reads its start as when the failures began.
     ///   - objects: the incident's objects (`PlaceholderFiller.objects`): a `sameObject`
     ///     condition counts only events about one of them (or about none).
+    ///   - controllers: the incident's controllers: an `ownController` condition holds only when
+    ///     its `controller` is one of them.
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
-                 span: (from: Int64, to: Int64), objects: [ObjectRef] = []) -> Hits? {
+                 span: (from: Int64, to: Int64), objects: [ObjectRef] = [], controllers: [String] = []) -> Hits? {
+        if c.ownController, let own = c.controller, !controllers.contains(own) { return nil }
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?
@@ -555,7 +558,7 @@ public struct Diagnoser {
         let span = incident.failureSpan
         var filler = filler
         for (c, n) in zip(h.supports, numbers.supports) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects, controllers: incident.controllers) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
                 // The workloads a wait about the incident's own object names (Helm's wait log).
@@ -577,7 +580,7 @@ public struct Diagnoser {
             }
         }
         for (c, n) in zip(h.contradicts, numbers.contradicts) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects, controllers: incident.controllers) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
                 // Evidence against names the same workloads (Helm's wait log about a LoadBalancer).

@@ -242,7 +242,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -353,12 +353,18 @@ public struct PatternLoader {
                 case "unless_healthy_since":
                     guard let b = v.bool else { fail(v, file, "unless_healthy_since must be true or false"); continue }
                     c.unlessHealthySince = b
+                case "own_controller":
+                    guard let b = v.bool else { fail(v, file, "own_controller must be true or false"); continue }
+                    c.ownController = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
             if c.signals.isEmpty { fail(item, file, "signal condition without `signal`"); continue }
             if c.unlessHealthySince, c.controller == nil {
                 fail(item, file, "unless_healthy_since needs `controller`: whose healthy records end the condition"); continue
+            }
+            if c.ownController, c.controller == nil {
+                fail(item, file, "own_controller needs `controller`: the controller whose own failures the incident must hold"); continue
             }
             out.append(c)
         }

@@ -301,7 +301,7 @@ public struct TextReport {
     func beganLine(_ i: Incident) -> String? {
         // A Helm action's start (`ActionStart`): `23:11:28 UTC, the Helm action started
         // (helm-upgrade-preparing, helm-controller.log:1)`.
-        if let a = i.actionStart, a.time.millis <= i.firstSeen.millis - 10_000 {
+        if let a = i.actionStart, a.time.millis <= i.firstSeen.millis - Incident.attemptLeadMillis {
             return "\(Self.clock(a.time, from: i.firstSeen)) UTC, the Helm action started (\(a.signature)\(a.location.map { ", \($0)" } ?? ""))"
         }
         // The first failed attempt (`Incident.firstAttempt`), where the diagnosis' span begins too.
