@@ -38,6 +38,44 @@ import Testing
         try expectUsageError(["--jobs", "0", "x.log"], saying: "--jobs must be at least 1, got 0")
     }
 
+    /// A value that starts with `-` is the option's value, rejected for what it is (a trial got
+    /// "Missing value for '--window <window>'" for `--window -5m`); Go durations are unsigned here.
+    @Test func negativeValues() throws {
+        try expectUsageError(["--window", "-5m", "x.log"], saying: "expected a positive Go duration such as 15m, 90s or 1h30m")
+        try expectUsageError(["--since", "-2h", "x.log"], saying: "expected an RFC 3339 time")
+        try expectUsageError(["--until", "-2h", "x.log"], saying: "expected an RFC 3339 time")
+        try expectUsageError(["--now", "-1", "x.log"], saying: "--now: not an RFC 3339 time: -1")
+        try expectUsageError(["--jobs", "-1", "x.log"], saying: "--jobs must be at least 1, got -1")
+        for args in [["follow", "--report-every", "-1m", "x.log"], ["follow", "--window", "-5m", "x.log"]] {
+            let r = try run(args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.contains("expected a positive Go duration"), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Missing value"), "\(args): \(r.stderr)")
+        }
+    }
+
+    /// `--namespace "$NS"` with NS unset hid every incident and exited 0 (a trial): a namespace is
+    /// a DNS-1123 label (Kubernetes `ValidateNamespaceName`), so empty, upper-case or dotted
+    /// values can match nothing and are usage errors, in `scan` and `follow`.
+    @Test func impossibleNamespace() throws {
+        for ns in ["", "Flux-System", "flux.system", "-team", "team-", String(repeating: "a", count: 64)] {
+            try expectUsageError(["--namespace", ns, "x.log"], saying: "--namespace: expected a Kubernetes namespace name")
+        }
+        let follow = try run(["follow", "--namespace", "", "x.log"])
+        #expect(follow.status == 2)
+        #expect(follow.stderr.contains("--namespace: expected a Kubernetes namespace name"))
+    }
+
+    /// A valid `--namespace` still selects: samples/apply-forbidden's incident is about team-a;
+    /// a 63-byte name is valid and selects nothing there (exit 0: nothing shown at error).
+    @Test func validNamespaceStillWorks() throws {
+        let r = try run(["--namespace", "team-a", "-q", "--color", "never", "samples/apply-forbidden"])
+        #expect(r.status == 1)
+        #expect(r.text.contains("Kustomization/team-a/team-a"))
+        let other = try run(["--namespace", String(repeating: "a", count: 63), "-q", "--color", "never", "samples/apply-forbidden"])
+        #expect(other.status == 0, "\(other.stderr)")
+    }
+
     /// A valid `--object` still selects: samples/apply-forbidden's Kustomization team-a/team-a.
     @Test func validObjectStillWorks() throws {
         let r = try run(["--object", "Kustomization/team-a/team-a", "-q", "--color", "never", "samples/apply-forbidden"])

@@ -30,11 +30,11 @@ struct Follow: ParsableCommand {
     @Option(help: "Output format: ndjson, text or markdown (json and html, one document at the end, are scan's).")
     var format: FollowFormat = .ndjson
 
-    @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
+    @Option(parsing: .unconditional, help: "Correlation window: the gap in event time that closes an incident (a Go duration; default: \(Scan.defaultWindow)).",
             transform: Duration.parse)
     var window: Duration = Scan.defaultWindow
 
-    @Option(help: "Emit an open incident that keeps changing at most this often (a Go duration; default: 1m0s).",
+    @Option(parsing: .unconditional, help: "Emit an open incident that keeps changing at most this often (a Go duration; default: 1m0s).",
             transform: Duration.parse)
     var reportEvery: Duration = Duration(seconds: 60)
 

@@ -23,18 +23,20 @@ struct Scan: ParsableCommand {
     static let defaultWindow = Duration(seconds: 900)
 
     // `transform:` gives a bad value an error that says what is expected; it also hides the
-    // default from the help, hence the default written in the text.
-    @Option(help: "Correlation window: the gap in event time that closes an incident (a Go duration: 15m, 90s, 1h30m; default: \(Scan.defaultWindow)).",
+    // default from the help, hence the default written in the text. `.unconditional`: a value
+    // that starts with `-` (`--window -5m`, `--jobs -1`) is the option's value, told what is
+    // wrong with it, not "Missing value" (a trial).
+    @Option(parsing: .unconditional, help: "Correlation window: the gap in event time that closes an incident (a Go duration: 15m, 90s, 1h30m; default: \(Scan.defaultWindow)).",
             transform: Duration.parse)
     var window: Duration = Scan.defaultWindow
 
-    @Option(help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h).", transform: TimeOrDuration.parse)
+    @Option(parsing: .unconditional, help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h).", transform: TimeOrDuration.parse)
     var since: TimeOrDuration?
 
-    @Option(help: "Only events at or before this time or this long before --now.", transform: TimeOrDuration.parse)
+    @Option(parsing: .unconditional, help: "Only events at or before this time or this long before --now.", transform: TimeOrDuration.parse)
     var until: TimeOrDuration?
 
-    @Option(help: "The time durations count back from (RFC 3339; default: the wall clock).")
+    @Option(parsing: .unconditional, help: "The time durations count back from (RFC 3339; default: the wall clock).")
     var now: String?
 
     @OptionGroup var selection: SelectionOptions
@@ -56,7 +58,7 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print one summary line per incident.")
     var quiet = false
 
-    @Option(help: "Threads: inputs read at once and incidents scored at once; the default is this machine's number of cores. The report does not depend on it; -v reads one input at a time.")
+    @Option(parsing: .unconditional, help: "Threads: inputs read at once and incidents scored at once; the default is this machine's number of cores. The report does not depend on it; -v reads one input at a time.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Matching only: print how many records each signature matched (signature<TAB>count; a JSON document with --format json, count lines with ndjson), no correlation.")

@@ -112,25 +112,42 @@ struct PatternOptions: ParsableArguments {
 
 /// `--controller`, `--namespace`, `--object` (CONTRACT.md options), shared by `scan` and `follow`:
 /// which incidents are shown (every controller's failures are still correlated).
+/// Each takes the next word as its value even when it starts with `-` (`.unconditional`), so that
+/// `--namespace -team` is told what is wrong with it rather than "Missing value".
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "Show only incidents with events of this controller (kustomize-controller or kustomize) or about objects it reconciles (source-controller: GitRepository, HelmChart, ...) or its Service; every controller's failures are still correlated.")
+    @Option(parsing: .unconditional, help: "Show only incidents with events of this controller (kustomize-controller or kustomize) or about objects it reconciles (source-controller: GitRepository, HelmChart, ...) or its Service; every controller's failures are still correlated.")
     var controller: String?
 
-    @Option(help: "Show only incidents about an object in this namespace (affected, upstream or waiting downstream).")
+    @Option(parsing: .unconditional, help: "Show only incidents about an object in this namespace (affected, upstream or waiting downstream).")
     var namespace: String?
 
-    @Option(help: "Show only incidents about this object (Kind/namespace/name), the upstream incident it waits on included.")
+    @Option(parsing: .unconditional, help: "Show only incidents about this object (Kind/namespace/name), the upstream incident it waits on included.")
     var object: String?
 
-    /// - Throws: `ValidationError` for an `--object` that is not Kind/namespace/name or an unknown `--controller`.
+    /// - Throws: `ValidationError` for an `--object` that is not Kind/namespace/name, a `--namespace`
+    ///   that cannot name a namespace (empty, upper-case, ...) or an unknown `--controller`.
     func validate() throws {
         // Flux's objects are namespaced: `Kind/name` would match nothing, silently.
         if let object, ObjectRef(parsing: object)?.namespace.isEmpty != false {
             throw ValidationError("--object: expected Kind/namespace/name (e.g. Kustomization/flux-system/apps), got \(object)")
         }
+        // An empty or impossible namespace (`--namespace "$NS"` with NS unset) would hide every
+        // incident and exit 0 unnoticed (a trial).
+        if let namespace, !Self.isNamespaceName(namespace) {
+            throw ValidationError("--namespace: expected a Kubernetes namespace name (lower-case letters, digits and '-', at most 63), got '\(namespace)'")
+        }
         if let c = controller.map(FluxControllers.canonical), !FluxControllers.all.contains(c) {
             throw ValidationError("--controller: unknown controller \(controller!); one of \(FluxControllers.all.joined(separator: ", ")) (the -controller suffix may be left out)")
         }
+    }
+
+    /// Whether `name` can name a namespace: a DNS-1123 label, `[a-z0-9]([-a-z0-9]*[a-z0-9])?` of at
+    /// most 63 bytes (Kubernetes apimachinery `ValidateNamespaceName`, which is `IsDNS1123Label`).
+    static func isNamespaceName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func alnum(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63, alnum(first), alnum(last) else { return false }
+        return bytes.allSatisfy { alnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// The filter these options ask for (controller name canonical, object kind lower-cased).
