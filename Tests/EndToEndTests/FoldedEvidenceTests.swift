@@ -54,4 +54,12 @@ import Testing
         #expect(support.contains { $0.contains("[helm-chart-version-not-found ×11, first 11:00:02, samples/helmchart-cascade/source-controller.log:2]") })
         #expect(!support.contains { $0.contains("helm-source-not-ready") })
     }
+
+    @Test func theHelmTimeoutRanksTheHelmActionFirst() throws {
+        let hypotheses = try #require(try incident()["hypotheses"] as? [[String: Any]])
+        let first = try #require(hypotheses.first)
+        #expect(first["id"] as? String == "helm-action-failed")
+        let support = first["evidence_for"] as? [String] ?? []
+        #expect(support.contains { $0.contains("[helm-wait-timeout ×4, first 02:06:45, ") && $0.hasSuffix("helm-controller.log:7]") })
+    }
 }
