@@ -336,9 +336,15 @@ public struct Diagnoser {
             own = Array(repeating: [], count: pool.number.count)
         }
 
-        func contains(_ signature: String) -> Bool {
+        /// Whether the window holds `signature` about any object but a failure or wrapper about
+        /// one of `folded` (`Diagnoser.isFoldedEcho`).
+        func contains(_ signature: String, except folded: Set<ObjectRef> = []) -> Bool {
             guard let n = pool.number[signature] else { return false }
-            return !indices[n].isEmpty || !extraIndices[n].isEmpty || !timelineHits[n].isEmpty || !own[n].isEmpty
+            func kept(_ role: SignalRole, _ object: ObjectRef?) -> Bool { !Diagnoser.isFoldedEcho(role: role, object: object, folded: folded) }
+            return indices[n].contains { kept(pool.context[Int($0)].role, pool.context[Int($0)].object) }
+                || extraIndices[n].contains { kept(pool.extra[Int($0)].role, pool.extra[Int($0)].object) }
+                || timelineHits[n].contains { kept(pool.timelines[$0.timeline].role, pool.timelines[$0.timeline].object) }
+                || own[n].contains { kept($0.role, $0.object) }
         }
 
         /// Whether the window holds `signature` about one of `objects` or about no object (a
@@ -409,9 +415,13 @@ public struct Diagnoser {
     ///     condition counts only events about one of them (or about none).
     ///   - controllers: the incident's controllers: an `ownController` condition holds only when
     ///     its `controller` is one of them.
+    ///   - folded: the objects of the incidents folded under this one (`Incident.downstream`),
+    ///     not its own: their failures and wrappers are no evidence (`isFoldedEcho`).
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
-                 span: (from: Int64, to: Int64), objects: [ObjectRef] = [], controllers: [String] = []) -> Hits? {
+                 span: (from: Int64, to: Int64), objects: [ObjectRef] = [], controllers: [String] = [],
+                 folded: Set<ObjectRef> = []) -> Hits? {
         if c.ownController, let own = c.controller, !controllers.contains(own) { return nil }
+        func echo(_ role: SignalRole, _ object: ObjectRef?) -> Bool { Self.isFoldedEcho(role: role, object: object, folded: folded) }
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?
@@ -452,20 +462,20 @@ public struct Diagnoser {
                 }
                 for i in evidence.indices[n] {
                     let i = Int(i)
-                    guard mine(pool.context[i]), inSpan(pool.context[i]), current(pool.context[i].last.millis), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
+                    guard !echo(pool.context[i].role, pool.context[i].object), mine(pool.context[i]), inSpan(pool.context[i]), current(pool.context[i].last.millis), holds(c, controller: pool.context[i].controller, packed: pool.context[i].packedCaptures,
                                 other: pool.context[i].packedOtherCaptures) else { continue }
                     take(.context(i), millis: pool.context[i].first.millis, last: pool.context[i].last.millis, count: pool.context[i].count, signature: pool.context[i].signature, object: pool.context[i].object)
                 }
                 if !ownOnly {  // silence, restarts and lifetimes are no object's failures
                     for j in evidence.own[n].indices {
                         let o = evidence.own[n][j]
-                        guard ours(o.object), current(o.last.millis),
+                        guard !echo(o.role, o.object), ours(o.object), current(o.last.millis),
                               holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
                         take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
                     }
                     for i in evidence.extraIndices[n] {
                         let i = Int(i)
-                        guard inSpan(pool.extra[i]), current(pool.extra[i].last.millis),
+                        guard !echo(pool.extra[i].role, pool.extra[i].object), inSpan(pool.extra[i]), current(pool.extra[i].last.millis),
                               holds(c, controller: pool.extra[i].controller, packed: pool.extra[i].packedCaptures,
                                     other: pool.extra[i].packedOtherCaptures) else { continue }
                         take(.extra(i), millis: pool.extra[i].first.millis, last: pool.extra[i].last.millis, count: pool.extra[i].count, signature: pool.extra[i].signature, object: pool.extra[i].object)
@@ -473,6 +483,7 @@ public struct Diagnoser {
                 }
                 for j in evidence.timelineHits[n].indices {
                     let hit = evidence.timelineHits[n][j], k = hit.timeline
+                    if echo(pool.timelines[k].role, pool.timelines[k].object) { continue }
                     // A failure's records may be a context timeline (a settled run): the first
                     // pass takes those of the incident's objects.
                     if ownOnly {
@@ -500,6 +511,20 @@ public struct Diagnoser {
         if c.during, hits.last < span.from + (span.to - span.from) / 2 { return nil }
         hits.first = evidence.occurrence(first.item)
         return hits
+    }
+
+    /// Whether an event is an echo of the failure folded under an incident: a failure or wrapper
+    /// about one of `folded`, the objects of its downstream incidents (docs/OUTPUT.md
+    /// "Downstream incidents"). Those objects fail because the incident's object does (a
+    /// Kustomization whose health check waits on the failed HelmRelease, a Kustomization whose
+    /// source has no artifact), so their lines say nothing of why it does: diagnosis sees only
+    /// the root's own events as its signals, and the folded ones are not evidence either (trial 21:
+    /// `timeout waiting for: [HelmRelease/podinfo/podinfo status: 'InProgress']` of the folded
+    /// Kustomization apps was cited as the workloads' health check and ranked
+    /// health-check-timeout 0.858 over the HelmRelease's own Helm timeout).
+    static func isFoldedEcho(role: SignalRole, object: ObjectRef?, folded: Set<ObjectRef>) -> Bool {
+        guard role == .failure || role == .wrapper, let object else { return false }
+        return folded.contains(object)
     }
 
     /// Whether an occurrence of `controller` with the packed captures `packed` (and `other`
@@ -557,12 +582,17 @@ public struct Diagnoser {
         var forLines: [String] = [], againstLines: [String] = []
         let span = incident.failureSpan
         var filler = filler
+        // The incident's own objects (upstream and affected): `filler.objects` goes on with those
+        // of the incidents folded under it, whose steps it fills, but whose failures are no
+        // evidence (`isFoldedEcho`).
+        let own = Array(filler.objects.prefix(filler.ownObjects))
+        let folded = Set(incident.downstream.flatMap(\.objects)).subtracting(own)
         for (c, n) in zip(h.supports, numbers.supports) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects, controllers: incident.controllers) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
                 // The workloads a wait about the incident's own object names (Helm's wait log).
-                if let o = hits.first, let object = o.object, filler.objects.contains(object) {
+                if let o = hits.first, let object = o.object, own.contains(object) {
                     filler.learnWorkloads(from: o.captures)
                 }
                 // The one source the supporting evidence is about, when the incident names none of
@@ -580,11 +610,11 @@ public struct Diagnoser {
             }
         }
         for (c, n) in zip(h.contradicts, numbers.contradicts) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: filler.objects, controllers: incident.controllers) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
                 // Evidence against names the same workloads (Helm's wait log about a LoadBalancer).
-                if let o = hits.first, let object = o.object, filler.objects.contains(object) {
+                if let o = hits.first, let object = o.object, own.contains(object) {
                     filler.learnWorkloads(from: o.captures)
                 }
             }
@@ -597,9 +627,9 @@ public struct Diagnoser {
         // (`learnSource`), or no object; another object's failure in the same window is another
         // incident's (a window with an image registry's 401 and an HTTP Helm repository's 401
         // gave both incidents the docker-registry and the basic-auth steps).
-        let objects = filler.objects + filler.learned
+        let objects = own + filler.learned
         let seen: (String) -> Bool = {
-            signatures.contains($0) || (objects.isEmpty ? evidence.contains($0) : evidence.contains($0, about: objects))
+            signatures.contains($0) || (objects.isEmpty ? evidence.contains($0, except: folded) : evidence.contains($0, about: objects))
         }
         return RankedHypothesis(
             id: h.id, title: h.title, confidence: (confidence * 1000).rounded() / 1000,

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// A Kustomization with spec.kubeConfig applies to another cluster; when that cluster's API
+/// server cannot be reached, only the objects that apply there fail, with the remote host in
+/// ssa's dry-run error (`<Kind>/<ns>/<name> dry-run failed: <msg>`, FLUX-LOGS.md 3.10, wrapping
+/// client-go's `Get "<url>": dial tcp <ip>:<port>: i/o timeout`), while the controller's other
+/// objects finish (`Reconciliation finished in ...`, FLUX-LOGS.md 1.4) and it keeps its lease.
+/// Trial 21 (#01): `Fixtures/remote-cluster/kustomize-controller.log`, Kustomization
+/// clusters/prod-eu-apps failing every 5 minutes against `prod-eu.k8s.example.com:6443` while
+/// flux-system, infra and apps finish, was ranked `apiserver-unreachable` 86 % with no evidence
+/// against, and told to reconcile the flux-system Kustomization.
+@Suite struct RemoteClusterTests {
+    static let fixture = "Tests/EndToEndTests/Fixtures/remote-cluster/kustomize-controller.log"
+
+    func incident() throws -> [String: Any] {
+        let r = try run(["--format", "json", Self.fixture])
+        #expect(r.status == 1)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        #expect(incidents.count == 1)
+        return try #require(incidents.first)
+    }
+
+    func hypotheses(_ incident: [String: Any]) throws -> [[String: Any]] {
+        try #require(incident["hypotheses"] as? [[String: Any]])
+    }
+
+    @Test func theTargetClusterRanksFirstAndItsStepsNameTheFailingKustomization() throws {
+        let i = try incident()
+        #expect(i["upstream"] as? String == "Kustomization/clusters/prod-eu-apps")
+        let first = try #require(try hypotheses(i).first)
+        #expect(first["id"] as? String == "remote-cluster-unreachable")
+        let checks = first["checks"] as? [String] ?? []
+        // spec.kubeConfig of the failing object, in its namespace; the host the error names.
+        #expect(checks.contains { $0.hasPrefix("kubectl get kustomization prod-eu-apps -n clusters -o jsonpath='{.spec.kubeConfig}") })
+        #expect(checks.contains { $0.hasPrefix("kubectl -n clusters get secret <secret> -o jsonpath='{.data.value}'") })
+        #expect(checks.contains { $0.contains("https://prod-eu.k8s.example.com:6443/version") })
+        let fixes = first["remediation"] as? [String] ?? []
+        #expect(fixes.contains("Then retry at once: flux reconcile kustomization prod-eu-apps -n clusters"))
+        #expect(!fixes.contains { $0.contains("flux reconcile kustomization flux-system") })
+    }
+
+    @Test func otherKustomizationsFinishingAreEvidenceAgainstTheLocalAPIServer() throws {
+        let list = try hypotheses(try incident())
+        let local = try #require(list.first { $0["id"] as? String == "apiserver-unreachable" })
+        let against = local["evidence_against"] as? [String] ?? []
+        // flux-system, infra and apps finish at 02:01:20 and every 5 minutes to 02:36:20.
+        #expect(against.contains { $0.contains("[kustomization-reconciliation-finished ×24 in runs from 02:01:20 to 02:36:20") })
+        let remote = try #require(list.first { $0["id"] as? String == "remote-cluster-unreachable" })
+        #expect((remote["confidence"] as? Double ?? 0) > (local["confidence"] as? Double ?? 1))
+    }
+
+    /// The genuine case (samples/apiserver-unreachable: kustomize-controller's own lease reads and
+    /// updates time out against 10.96.0.1:443) has no object's apply among its failures: the
+    /// remote cluster does not apply, and the local API server still ranks first.
+    @Test func theControllersOwnLeaseFailuresStayTheLocalAPIServer() throws {
+        let r = try run(["--format", "json", "samples/apiserver-unreachable/kustomize-controller.log"])
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let ids = incidents.flatMap { ($0["hypotheses"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        #expect(ids.first == "apiserver-unreachable")
+        #expect(!ids.contains("remote-cluster-unreachable"))
+    }
+}
