@@ -91,4 +91,30 @@ import Testing
             #expect(cited.hasSuffix("notification-controller.log:1]"), "\(cited)")
         }
     }
+
+    /// A relayed success its own controller logged too counts once: source-controller's
+    /// `stored artifact for commit '%s'` (FLUX-LOGS.md 1.4, 3.15; the `NewArtifact` event carries
+    /// the same message) added to the NetworkPolicy :9090 sample's outage (whose source-controller
+    /// log holds one already), relayed 30 ms later: two records of source-controller storing
+    /// artifacts, not three.
+    @Test func aRelayedSuccessItsControllerLoggedCountsOnce() throws {
+        let sample = packageRoot.appendingPathComponent("samples/networkpolicy-9090")
+        let kc = try String(contentsOf: sample.appendingPathComponent("kustomize-controller.log"), encoding: .utf8)
+        let sc = try String(contentsOf: sample.appendingPathComponent("source-controller.log"), encoding: .utf8)
+        let message = "stored artifact for commit 'Merge pull request #42 from org/feature'"
+        let stored = #"{"level":"info","ts":"2026-11-24T02:50:00.000Z","msg":"\#(message)","controller":"gitrepository","controllerGroup":"source.toolkit.fluxcd.io","controllerKind":"GitRepository","GitRepository":{"name":"flux-system","namespace":"flux-system"},"namespace":"flux-system","name":"flux-system","reconcileID":"0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"}"#
+        let relay = #"{"level":"info","ts":"2026-11-24T02:50:00.030Z","logger":"event-server","msg":"dispatching event","eventInvolvedObject":{"kind":"GitRepository","namespace":"flux-system","name":"flux-system","uid":"5b0e1c2d-3f4a-4b5c-8d6e-7f8091a2b3c4","apiVersion":"source.toolkit.fluxcd.io/v1","resourceVersion":"48213"},"message":"\#(message)"}"#
+        let (dir, paths) = try files(["kustomize-controller.log": kc.split(separator: "\n").map(String.init),
+                                      "source-controller.log": sc.split(separator: "\n").map(String.init) + [stored],
+                                      "notification-controller.log": [relay]])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for jobs in ["1", "2"] {
+            let r = try run(["--format", "json", "--jobs", jobs] + paths)
+            let i = try #require((try json(r.stdout)["incidents"] as? [[String: Any]])?.first)
+            let first = try #require((i["hypotheses"] as? [[String: Any]])?.first)
+            #expect(first["id"] as? String == "networkpolicy-blocks-artifact-port")
+            let line = try #require((first["evidence_for"] as? [String])?.first { $0.contains("source-controller-artifact-stored") })
+            #expect(line.contains("[source-controller-artifact-stored ×2, source-controller-no-changes ×28 "), "\(line)")
+        }
+    }
 }

@@ -90,46 +90,46 @@ enum QuotedCause {
     /// little before).
     static let relayLeadMillis: Int64 = 5_000
 
-    /// `timelines` without the relayed failures and wrappers that only repeat a record of the
-    /// object's own controller: notification-controller's `dispatching event` of a failure its
-    /// object's controller logged itself (kustomize-controller's `Reconciliation failed after
-    /// ..., next try in ...`, whose `error` is the event's message: `r.event(obj, ...,
-    /// reconcileErr.Error(), ...)`, FLUX-LOGS.md 1.4 and 3.1). Counted as well, one failure was
-    /// two in hypothesis evidence (`health-check-timeout ×2` for one record, confidence as
-    /// if twice seen). A relayed timeline's entry is dropped when a failure or wrapper of the
-    /// same signature, controller and object (the relayed message is matched as that
-    /// controller's record, so the same message hits the same signature), not itself relayed,
-    /// overlaps the entry's relays widened by `Diagnoser.relayLagMillis` before them and
-    /// `relayLeadMillis` after; a timeline with no entry left is dropped.
-    /// What stays counts where the relay is all there is (helm-controller at info level logs no
-    /// Helm error; its controller's log not given). The own records are `occurrences` (runs)
-    /// and the timelines of settled runs (`EventStore.settle(runs:)`), so the answer does not
-    /// depend on how the input was read (`scan`, `--jobs`, `follow`).
-    static func withoutOwnCopies(_ timelines: [Timeline], occurrences: [Occurrence], patterns: PatternSet) -> [Timeline] {
+    /// `timelines` without the relayed events that only repeat a record of the object's own
+    /// controller: notification-controller's `dispatching event` of a failure its object's
+    /// controller logged itself (kustomize-controller's `Reconciliation failed after ..., next
+    /// try in ...`, whose `error` is the event's message: `r.event(obj, ...,
+    /// reconcileErr.Error(), ...)`, FLUX-LOGS.md 1.4 and 3.1), or of a success it logged
+    /// (`Reconciliation finished in ...`). Counted as well, one failure was two in hypothesis
+    /// evidence (`health-check-timeout ×2` for one record, confidence as if twice seen) and each
+    /// relayed success one more healthy line. A relayed timeline's entry (its captures name
+    /// `relayed`; the store keeps relayed events apart, `EventStore.ExampleKey.relayed`) is dropped
+    /// when a record of the same signature, controller and object (the relayed message is matched
+    /// as that controller's record, so the same message hits the same signature), not itself
+    /// relayed, overlaps the entry's relays widened by `Diagnoser.relayLagMillis` before them and
+    /// `relayLeadMillis` after; a timeline with no entry left is dropped. What stays counts where
+    /// the relay is all there is (helm-controller at info level logs no Helm error; its
+    /// controller's log not given, or not from then). The own records are `occurrences` (runs)
+    /// and the other timelines (healthy and lifecycle ones, and those of settled runs,
+    /// `EventStore.settle(runs:)`), so the answer does not depend on how the input was read
+    /// (`scan`, `--jobs`, `follow`).
+    static func withoutOwnCopies(_ timelines: [Timeline], occurrences: [Occurrence]) -> [Timeline] {
         struct Key: Hashable { var signature: String, controller: String, object: ObjectRef }
-        let relayed = Set(timelines.indices.filter { holdsRelayedFailures(timelines[$0], patterns: patterns) })
+        func key(_ t: Timeline) -> Key? { t.object.map { Key(signature: t.signature, controller: t.controller, object: $0) } }
+        let relayed = Set(timelines.indices.filter { timelines[$0].object != nil && timelines[$0].captures["relayed"] != nil })
         guard !relayed.isEmpty else { return timelines }
-        let wanted = Set(relayed.map { Key(signature: timelines[$0].signature, controller: timelines[$0].controller, object: timelines[$0].object!) })
+        let wanted = Set(relayed.compactMap { key(timelines[$0]) })
         // The own records' spans (first, last event; milliseconds, UTC) per key.
         var own: [Key: [(first: Int64, last: Int64)]] = [:]
-        func isOwn(_ role: SignalRole, _ captures: [String: String]) -> Bool {
-            (role == .failure || role == .wrapper) && captures["relayed"] == nil
-        }
         for o in occurrences {
-            guard let object = o.object, isOwn(o.role, o.captures) else { continue }
+            guard let object = o.object, o.captures["relayed"] == nil else { continue }
             let k = Key(signature: o.signature, controller: o.controller, object: object)
             if wanted.contains(k) { own[k, default: []].append((o.first.millis, o.last.millis)) }
         }
         for (i, t) in timelines.enumerated() where !relayed.contains(i) {
-            guard let object = t.object, isOwn(t.role, t.captures) else { continue }
-            let k = Key(signature: t.signature, controller: t.controller, object: object)
-            if wanted.contains(k) { for e in t.entries { own[k, default: []].append((e.first, e.last)) } }
+            guard let k = key(t), wanted.contains(k), t.captures["relayed"] == nil else { continue }
+            for e in t.entries { own[k, default: []].append((e.first, e.last)) }
         }
         guard !own.isEmpty else { return timelines }
         var out: [Timeline] = []
         out.reserveCapacity(timelines.count)
         for (i, t) in timelines.enumerated() {
-            guard relayed.contains(i), let spans = own[Key(signature: t.signature, controller: t.controller, object: t.object!)] else {
+            guard relayed.contains(i), let spans = own[key(t)!] else {
                 out.append(t)
                 continue
             }
