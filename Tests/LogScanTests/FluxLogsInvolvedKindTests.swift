@@ -2,25 +2,10 @@ import Foundation
 import Testing
 @testable import LogScan
 
-/// `flux logs` names a line's controller by its kind (flux2 `cmd/flux/logs.go` template
-/// `{{.Timestamp}} {{.Level}} {{or .Kind .ControllerKind}}{{if .Name}}/{{.Name}}.{{.Namespace}}{{end}} - {{.Message}} {{.Error}}`,
-/// `Kind` read from `reconciler kind`; FLUX-LOGS.md 2). notification-controller before commit
-/// 80f7237 logged its event server's records with the event's involved object as context:
-/// `s.logger.Error(err, "failed to send notification", "reconciler kind",
-/// event.InvolvedObject.Kind, "name", ..., "namespace", ...)`, and so `Dispatching event: %s`,
-/// `Discarding event, no alerts found for the involved object` (internal/server/event_handlers.go)
-/// and `Discarding event, rate limiting duplicate events` (internal/server/event_server.go). Such
-/// a line reads `Kustomization/apps.flux-system - failed to send notification ...` and was
-/// attributed to kustomize-controller; the message opens as notification-controller's own do
-/// (`FluxControllers.notificationOpenings`), and that names it whatever the kind.
+/// `flux logs` lines of notification-controller before its commit 80f7237, printed under the
+/// kind of the event's involved object, are notification-controller's (docs/PATTERNS.md).
 @Suite struct FluxLogsInvolvedKindTests {
-    /// The old records as `flux logs` prints them; the second's record is real (FLUX-LOGS.md 1.4,
-    /// helm-controller#247: `"reconciler kind":"HelmChart","name":"app","namespace":"default"`).
-    static let sendFailed = "2023-06-01T09:00:00.100Z error Kustomization/apps.flux-system - failed to send notification postMessage failed: request failed with status code 503: service unavailable"
-    static let discarded = "2021-04-16T16:46:45.501Z info HelmChart/app.default - Discarding event, no alerts found for the involved object "
-    static let dispatching = "2023-06-01T09:00:00.030Z info HelmRelease/podinfo.podinfo - Dispatching event: Helm upgrade succeeded "
-    static let rateLimited = "2023-06-01T09:00:01.000Z debug Kustomization/apps.flux-system - Discarding event, rate limiting duplicate events "
-
+    /// Each old line opens as notification-controller's own do (`FluxControllers.notificationOpenings`).
     @Test(arguments: [sendFailed, discarded, dispatching, rateLimited])
     func notificationControllersOpeningNamesItWhateverTheKind(_ line: String) {
         let r = decode(line)
@@ -63,4 +48,17 @@ import Testing
         #expect(health.signals.first { $0.signature == "health-check-timeout" }?.count == 1)
         #expect(!found.contains { $0.controllers.contains("kustomize-controller") && $0.signatures.contains("notification-send-failed") })
     }
+
+    /// `flux logs` prints `{{or .Kind .ControllerKind}}/{{.Name}}.{{.Namespace}}` with `Kind`
+    /// read from `reconciler kind` (flux2 `cmd/flux/logs.go`, FLUX-LOGS.md 2), and the old event
+    /// server logged `s.logger.Error(err, "failed to send notification", "reconciler kind",
+    /// event.InvolvedObject.Kind, ...)` (internal/server/event_handlers.go): read as
+    /// kustomize-controller's, no signature knew it.
+    static let sendFailed = "2023-06-01T09:00:00.100Z error Kustomization/apps.flux-system - failed to send notification postMessage failed: request failed with status code 503: service unavailable"
+    /// The record is real (FLUX-LOGS.md 1.4, helm-controller#247: `"reconciler kind":"HelmChart"`).
+    static let discarded = "2021-04-16T16:46:45.501Z info HelmChart/app.default - Discarding event, no alerts found for the involved object "
+    /// `Dispatching event: %s` (event_handlers.go) and the rate limiter's line (event_server.go),
+    /// both with the involved object's kind.
+    static let dispatching = "2023-06-01T09:00:00.030Z info HelmRelease/podinfo.podinfo - Dispatching event: Helm upgrade succeeded "
+    static let rateLimited = "2023-06-01T09:00:01.000Z debug Kustomization/apps.flux-system - Discarding event, rate limiting duplicate events "
 }

@@ -117,9 +117,10 @@ enum QuotedCause {
         // The own records' spans (first, last event; milliseconds, UTC) per key.
         var own: [Key: [(first: Int64, last: Int64)]] = [:]
         for o in occurrences {
-            guard let object = o.object, o.captures["relayed"] == nil else { continue }
+            guard let object = o.object else { continue }
             let k = Key(signature: o.signature, controller: o.controller, object: object)
-            if wanted.contains(k) { own[k, default: []].append((o.first.millis, o.last.millis)) }
+            guard wanted.contains(k), PackedCaptures.value(of: "relayed", in: o.packedCaptures) == nil else { continue }
+            own[k, default: []].append((o.first.millis, o.last.millis))
         }
         for (i, t) in timelines.enumerated() where !relayed.contains(i) {
             guard let k = key(t), wanted.contains(k), t.captures["relayed"] == nil else { continue }
