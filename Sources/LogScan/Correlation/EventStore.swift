@@ -296,6 +296,10 @@ public final class EventStore {
         var signature: Int32
         var controller: Int32
         var object: Int32
+        /// Events another controller relayed about the object (`Event.quoted` with the capture
+        /// `relayed`): a timeline of their own, so that those its own controller also logged can
+        /// be told apart and counted once (`QuotedCause.withoutOwnCopies`).
+        var relayed = false
     }
     final class TimelineState {
         var captures: Int32
@@ -626,8 +630,9 @@ public final class EventStore {
     /// The timeline of a healthy or lifecycle signal, given its interned signature, controller
     /// and object; nil while it has none (the first event goes through `add`, which keeps its
     /// captures and text).
-    func timeline(signature: Int32, controller: Int32, object: Int32) -> TimelineState? {
-        timelines[ExampleKey(signature: signature, controller: controller, object: object)]
+    /// - Parameter relayed: the timeline of relayed events (`ExampleKey.relayed`).
+    func timeline(signature: Int32, controller: Int32, object: Int32, relayed: Bool = false) -> TimelineState? {
+        timelines[ExampleKey(signature: signature, controller: controller, object: object, relayed: relayed)]
     }
 
     /// `add` of a healthy or lifecycle event with a time to its timeline `t` (from
@@ -705,7 +710,7 @@ public final class EventStore {
         let sig = Int32(signatureIndex)
         let controller = intern(controller: e.controller)
         let object = intern(object: e.object)
-        let ek = ExampleKey(signature: sig, controller: controller, object: object)
+        let ek = ExampleKey(signature: sig, controller: controller, object: object, relayed: e.quoted && e.captures["relayed"] != nil)
 
         if e.role == .healthy || e.role == .lifecycle {
             // The end of a failed reconcile: the controller works, its object is not healthy
@@ -819,7 +824,7 @@ public final class EventStore {
         func example(_ i: Int32) -> Int32 { i >= 0 ? i + exampleBase : -1 }
         func captures(_ i: Int32, _ sig: Int32) -> Int32 { intern(packed: other.captureSets[Int(i)], signature: sig) }
         func exampleKey(_ k: ExampleKey) -> ExampleKey {
-            ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)])
+            ExampleKey(signature: k.signature, controller: controllerMap[Int(k.controller)], object: objectMap[Int(k.object)], relayed: k.relayed)
         }
         for (i, t) in other.healthyUntilByObject.enumerated() where t != .min {
             Self.raise(&healthyUntilByObject, object: objectMap[i], to: t, objects: objects.count)
@@ -1066,7 +1071,8 @@ public final class EventStore {
             return Int32(newExamples.count - 1)
         }
         for i in runList.indices { runList[i].1.example = example(runList[i].1.example) }
-        for (_, t) in timelines.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object) < ($1.key.signature, $1.key.controller, $1.key.object) }) {
+        for (_, t) in timelines.sorted(by: { ($0.key.signature, $0.key.controller, $0.key.object, $0.key.relayed ? 1 : 0)
+                                               < ($1.key.signature, $1.key.controller, $1.key.object, $1.key.relayed ? 1 : 0) }) {
             t.example = example(t.example)
         }
         examples = newExamples

@@ -48,15 +48,20 @@ public enum FluxControllers {
     static func controller(kind: String) -> String? { byKind[kind.lowercased()] }
 
     /// How notification-controller's own records open, lowercase: the messages its event server
-    /// and receiver server log without a `reconciler kind` or `controllerKind` (they carry
-    /// `eventInvolvedObject` or nothing), which `flux logs` prints with an empty kind
-    /// (`<ts> error  - failed to send notification <error>`, FLUX-LOGS.md 2). Sources, fluxcd/
-    /// notification-controller: `internal/server/event_handlers.go` (`failed to get alerts for the
+    /// and receiver server log, which `flux logs` prints with an empty kind (they carry
+    /// `eventInvolvedObject` or nothing: `<ts> error  - failed to send notification <error>`,
+    /// FLUX-LOGS.md 2) or, before commit 80f7237, with the kind of the event's involved object
+    /// (`failed to send notification`, `Dispatching event: %s`, `Discarding event, no alerts found
+    /// for the involved object` and `Discarding event, rate limiting duplicate events` logged
+    /// `"reconciler kind", event.InvolvedObject.Kind`: `<ts> error Kustomization/apps.flux-system -
+    /// failed to send notification <error>`). Sources, fluxcd/notification-controller:
+    /// `internal/server/event_handlers.go` (`failed to get alerts for the
     /// event`, `discarding event, no alerts found for the involved object`, `dispatching event`,
     /// `failed to dispatch notification` with `failed to read provider: ...` and the other
     /// provider errors, `failed to send notification`, `event dropped for commit status|change
     /// request providers ...`, `failed to compile inclusion|exclusion regex: %s`; before commit
-    /// 80f7237 `Dispatching event: %s`, `listing alerts failed`, `failed to compile regex: %s`),
+    /// 80f7237 `Dispatching event: %s`, `listing alerts failed`, `failed to compile regex: %s`,
+    /// `Discarding event, access denied to cross-namespace sources`),
     /// `internal/server/event_server.go` (`reading|closing|decoding the request body failed`,
     /// `Discarding event, rate limiting duplicate events`, `Event server crashed`, `Event server
     /// graceful shutdown failed`, `Event server stopped`), `internal/server/receiver_handlers.go`
@@ -65,7 +70,8 @@ public enum FluxControllers {
     static let notificationOpenings: [String] = [
         "failed to send notification", "failed to dispatch notification", "failed to get alerts for the event",
         "dispatching event", "discarding event, no alerts found for the involved object",
-        "discarding event, rate limiting duplicate events", "event dropped for commit status providers",
+        "discarding event, rate limiting duplicate events", "discarding event, access denied to cross-namespace sources",
+        "event dropped for commit status providers",
         "event dropped for change request providers", "failed to compile inclusion regex",
         "failed to compile exclusion regex", "failed to compile regex: ", "listing alerts failed",
         "reading the request body failed", "closing the request body failed", "decoding the request body failed",
@@ -73,11 +79,11 @@ public enum FluxControllers {
         "handling request: ", "unable to list receivers",
     ]
 
-    /// The controller of a record that names no kind (a `flux logs` line whose kind part is empty:
-    /// `<ts> <level>  - <message>`, FLUX-LOGS.md 2), read from how its message opens:
-    /// `notification-controller` when it opens with one of `notificationOpenings` (ASCII case
-    /// ignored: the capitalised spellings of older releases count), else nil.
-    static func controller(kindlessMessage message: some StringProtocol) -> String? {
+    /// The controller a `flux logs` line's message names (`<ts> <level> [Kind/name.namespace] -
+    /// <message>`, FLUX-LOGS.md 2), whatever its kind: `notification-controller` when it opens
+    /// with one of `notificationOpenings` (ASCII case ignored: the capitalised spellings of older
+    /// releases count), else nil (the kind, when there is one, then names it).
+    static func controller(notificationMessage message: some StringProtocol) -> String? {
         let head = message.utf8.prefix(64).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         for opening in notificationOpenings where head.starts(with: opening.utf8) { return "notification-controller" }
         return nil

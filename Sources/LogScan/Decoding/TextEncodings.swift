@@ -175,8 +175,9 @@ enum TextEncodings {
     /// after the envelope peeled the timestamp: `<level> Kind/name.namespace - <msg> <error>`. The
     /// message and error are not separable (one space between them), so both become `message`,
     /// which is what `field: text` sees for JSON too. HTML escapes of CLI < v0.27 (`&#34;`) are
-    /// decoded. A line with an empty kind names its controller by its message's opening
-    /// (`FluxControllers.controller(kindlessMessage:)`: notification-controller's).
+    /// decoded. A line whose message opens as notification-controller's own do names that
+    /// controller whatever its kind (`FluxControllers.controller(notificationMessage:)`); other
+    /// lines name the controller of their kind, none when the kind is empty.
     static func fluxLogs(_ body: UnsafeRawBufferPointer, into r: inout Record) -> Bool {
         guard let sp = body.firstIndex(of: 32), sp > 0 else { return false }
         let levelText = string(body, 0..<sp)
@@ -190,23 +191,23 @@ enum TextEncodings {
         if message.hasSuffix(" ") { message.removeLast() }
         r.level = level
         r.message = unescapeHTML(message)
+        var kind = kindPart
         if let slash = kindPart.firstIndex(of: "/") {
-            let kind = String(kindPart[..<slash])
+            kind = kindPart[..<slash]
             let nameNs = kindPart[kindPart.index(after: slash)...]
             if let dot = nameNs.lastIndex(of: ".") {
-                r.object = ObjectRef(kind: FluxControllers.spell(kind: kind), namespace: String(nameNs[nameNs.index(after: dot)...]),
+                r.object = ObjectRef(kind: FluxControllers.spell(kind: String(kind)), namespace: String(nameNs[nameNs.index(after: dot)...]),
                                      name: String(nameNs[..<dot]))
             }
-            if r.controller == nil {
-                r.controller = kind.isEmpty ? FluxControllers.controller(kindlessMessage: r.message) : FluxControllers.controller(kind: kind)
-            }
-        } else if r.controller == nil {
-            // No kind: `flux logs` prints an empty kind for records with neither `reconciler kind`
-            // nor `controllerKind`, which are notification-controller's event and receiver
-            // server lines among others; its own message openings name it (a trial: its
-            // provider failures were read as the stream's controller's and no signature knew them).
-            r.controller = kindPart.isEmpty ? FluxControllers.controller(kindlessMessage: r.message)
-                : FluxControllers.controller(kind: String(kindPart))
+        }
+        if r.controller == nil {
+            // notification-controller's own openings name it whatever the kind: its event server
+            // logs with no kind (a trial: its provider failures were read as the stream's
+            // controller's and no signature knew them), and before commit 80f7237 with the
+            // event's involved object as `reconciler kind` (`Kustomization/apps.flux-system -
+            // failed to send notification ...` is not kustomize-controller's).
+            r.controller = FluxControllers.controller(notificationMessage: r.message)
+                ?? (kind.isEmpty ? nil : FluxControllers.controller(kind: String(kind)))
         }
         return true
     }

@@ -84,6 +84,65 @@ enum QuotedCause {
         return role == .failure || role == .wrapper
     }
 
+    /// How long before its object's own record a relay of the same failure may be stamped: 5 s
+    /// (the controller logs the failure and then sends its event, so the relay normally comes
+    /// milliseconds after; the two pods' clocks and a record's inherited time may put it a
+    /// little before).
+    static let relayLeadMillis: Int64 = 5_000
+
+    /// `timelines` without the relayed events that only repeat a record of the object's own
+    /// controller: notification-controller's `dispatching event` of a failure its object's
+    /// controller logged itself (kustomize-controller's `Reconciliation failed after ..., next
+    /// try in ...`, whose `error` is the event's message: `r.event(obj, ...,
+    /// reconcileErr.Error(), ...)`, FLUX-LOGS.md 1.4 and 3.1), or of a success it logged
+    /// (`Reconciliation finished in ...`). Counted as well, one failure was two in hypothesis
+    /// evidence (`health-check-timeout ×2` for one record, confidence as if twice seen) and each
+    /// relayed success one more healthy line. A relayed timeline's entry (its captures name
+    /// `relayed`; the store keeps relayed events apart, `EventStore.ExampleKey.relayed`) is dropped
+    /// when a record of the same signature, controller and object (the relayed message is matched
+    /// as that controller's record, so the same message hits the same signature), not itself
+    /// relayed, overlaps the entry's relays widened by `Diagnoser.relayLagMillis` before them and
+    /// `relayLeadMillis` after; a timeline with no entry left is dropped. What stays counts where
+    /// the relay is all there is (helm-controller at info level logs no Helm error; its
+    /// controller's log not given, or not from then). The own records are `occurrences` (runs)
+    /// and the other timelines (healthy and lifecycle ones, and those of settled runs,
+    /// `EventStore.settle(runs:)`), so the answer does not depend on how the input was read
+    /// (`scan`, `--jobs`, `follow`).
+    static func withoutOwnCopies(_ timelines: [Timeline], occurrences: [Occurrence]) -> [Timeline] {
+        struct Key: Hashable { var signature: String, controller: String, object: ObjectRef }
+        func key(_ t: Timeline) -> Key? { t.object.map { Key(signature: t.signature, controller: t.controller, object: $0) } }
+        let relayed = Set(timelines.indices.filter { timelines[$0].object != nil && timelines[$0].captures["relayed"] != nil })
+        guard !relayed.isEmpty else { return timelines }
+        let wanted = Set(relayed.compactMap { key(timelines[$0]) })
+        // The own records' spans (first, last event; milliseconds, UTC) per key.
+        var own: [Key: [(first: Int64, last: Int64)]] = [:]
+        for o in occurrences {
+            guard let object = o.object else { continue }
+            let k = Key(signature: o.signature, controller: o.controller, object: object)
+            guard wanted.contains(k), PackedCaptures.value(of: "relayed", in: o.packedCaptures) == nil else { continue }
+            own[k, default: []].append((o.first.millis, o.last.millis))
+        }
+        for (i, t) in timelines.enumerated() where !relayed.contains(i) {
+            guard let k = key(t), wanted.contains(k), t.captures["relayed"] == nil else { continue }
+            for e in t.entries { own[k, default: []].append((e.first, e.last)) }
+        }
+        guard !own.isEmpty else { return timelines }
+        var out: [Timeline] = []
+        out.reserveCapacity(timelines.count)
+        for (i, t) in timelines.enumerated() {
+            guard relayed.contains(i), let spans = own[key(t)!] else {
+                out.append(t)
+                continue
+            }
+            var kept = t
+            kept.entries.removeAll { e in
+                spans.contains { $0.first - relayLeadMillis <= e.last && e.first <= $0.last + Diagnoser.relayLagMillis }
+            }
+            if !kept.entries.isEmpty { out.append(kept) }
+        }
+        return out
+    }
+
     /// Whether failures relayed about the objects of `controller` are all the input says of them:
     /// no record of `controller` was read (`activity`, controller → minutes with a record). Then
     /// they are its failures (`relayedFailures`), and those before `--since` count as under way

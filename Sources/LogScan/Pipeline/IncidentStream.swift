@@ -91,6 +91,8 @@ public final class IncidentStream {
         // Sorted once, in place; the correlator and the diagnoser both read this order.
         var occurrences = scan.occurrences
         scan.occurrences = []
+        // A relay of what its object's controller logged itself counts once, as that record.
+        scan.timelines = QuotedCause.withoutOwnCopies(scan.timelines, occurrences: occurrences)
         occurrences += QuotedCause.relayedFailures(scan.timelines, activity: scan.activity, patterns: patterns)
         Correlator.sort(&occurrences)
         let correlated = Correlator(patterns: patterns, windowSeconds: windowSeconds)

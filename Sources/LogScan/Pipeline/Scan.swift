@@ -1032,7 +1032,7 @@ public final class LogScanner {
             if let relayed, !scanner.countsOnly {
                 let ownerId = store.intern(controller: relayed.owner)
                 for i in relayed.hits {
-                    if let t = time?.millis, let timeline = object.timeline(Int32(i), ownerId, in: store) {
+                    if let t = time?.millis, let timeline = store.timeline(signature: Int32(i), controller: ownerId, object: object.id, relayed: true) {
                         if !timeline.keepsEntries { timeline.keepsEntries = true }
                         store.add(to: timeline, signature: Int32(i), object: object.id, controller: ownerId, time: t,
                                   file: fileId, line: number)
