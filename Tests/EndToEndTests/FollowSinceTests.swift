@@ -22,6 +22,23 @@ import Glibc
     static func name(_ r: [String: Any]) -> String { (r["Kustomization"] as? [String: Any])?["name"] as? String ?? "" }
     static func ts(_ r: [String: Any]) -> String { r["ts"] as? String ?? "" }
 
+    /// The sample's kustomize-controller log up to the cut, written to `dir`; and the rest.
+    static func beforeTheCut(in dir: URL) throws -> (log: URL, rest: String) {
+        let lines = try String(contentsOf: packageRoot.appendingPathComponent(logs[0]), encoding: .utf8)
+            .split(separator: "\n").map { $0 + "\n" }
+        let cut = try #require(lines.firstIndex { ts(RewrapTests.object(String($0))) >= Self.cut })
+        let log = dir.appendingPathComponent("kustomize-controller.log")
+        try lines[..<cut].joined().write(to: log, atomically: false, encoding: .utf8)
+        return (log, lines[cut...].joined())
+    }
+
+    static func append(_ text: String, to log: URL) throws {
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+    }
+
     /// Followed to its end with `--since`, the sample leaves exactly the incidents `scan --since`
     /// reports (README: followed to its end, `follow` leaves `scan`'s incidents), and those are
     /// the sample's: nothing of `infrastructure` and `monitoring` (09:30-09:36, before the cut),
@@ -100,11 +117,7 @@ import Glibc
     @Test func liveRecordsAfterTheCut() throws {
         let dir = try FollowTests.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let lines = try String(contentsOf: packageRoot.appendingPathComponent(Self.logs[0]), encoding: .utf8)
-            .split(separator: "\n").map { $0 + "\n" }
-        let cut = try #require(lines.firstIndex { Self.ts(RewrapTests.object(String($0))) >= Self.cut })
-        let log = dir.appendingPathComponent("kustomize-controller.log")
-        try lines[..<cut].joined().write(to: log, atomically: false, encoding: .utf8)
+        let (log, rest) = try Self.beforeTheCut(in: dir)
 
         let live = try FollowTests.Live(["--since", Self.cut + "Z", log.path])
         var stderr = Data()
@@ -120,10 +133,7 @@ import Glibc
         _ = live.read(seconds: 3) { false }
         #expect(live.incidents == 0, "nothing before the cut: \(String(decoding: live.received, as: UTF8.self))")
 
-        let handle = try FileHandle(forWritingTo: log)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(lines[cut...].joined().utf8))
-        try handle.close()
+        try Self.append(rest, to: log)
         #expect(live.read(seconds: 60) { live.incidentRecords.contains { $0["first_seen"] as? String == "2026-11-24T10:52:11.172Z" } })
         #expect(live.stop().status == 0)
         let state = try FollowTests.finalState(live.received)
@@ -137,25 +147,18 @@ import Glibc
     @Test func resumedFromState() throws {
         let dir = try FollowTests.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let lines = try String(contentsOf: packageRoot.appendingPathComponent(Self.logs[0]), encoding: .utf8)
-            .split(separator: "\n").map { $0 + "\n" }
-        let cut = try #require(lines.firstIndex { Self.ts(RewrapTests.object(String($0))) >= Self.cut })
-        let log = dir.appendingPathComponent("kustomize-controller.log")
-        try lines[..<cut].joined().write(to: log, atomically: false, encoding: .utf8)
+        let (log, rest) = try Self.beforeTheCut(in: dir)
         let state = dir.appendingPathComponent("state.json").path
         let first = try run(["follow", "--until-caught-up", "--since", Self.cut + "Z", "--state", state, log.path])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try FollowTests.finalState(first.stdout).isEmpty)
 
-        let handle = try FileHandle(forWritingTo: log)
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(lines[cut...].joined().utf8))
-        try handle.close()
+        try Self.append(rest, to: log)
         let again = try run(["follow", "--until-caught-up", "--since", Self.cut + "Z", "--state", state, log.path])
         #expect(again.status == 0, "\(again.stderr)")
         let incidents = try FollowTests.finalState(again.stdout)
         let firstSeen = Set(incidents.values.compactMap { $0["first_seen"] as? String })
-        let resets = lines[cut...].map { RewrapTests.object(String($0)) }.filter { "\($0["error"] ?? "")".contains("connection reset by peer") }.map(Self.ts)
+        let resets = rest.split(separator: "\n").map { RewrapTests.object(String($0)) }.filter { "\($0["error"] ?? "")".contains("connection reset by peer") }.map(Self.ts)
         #expect(firstSeen.isSuperset(of: resets))
         #expect(firstSeen.allSatisfy { $0 >= Self.cut }, "\(firstSeen)")
     }
