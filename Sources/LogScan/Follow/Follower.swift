@@ -162,6 +162,42 @@ public final class Follower: @unchecked Sendable {
     /// The watermark as events last moved it, the wall clock then, and the value last set from the clock.
     var mark: (event: Int64, wall: Int64, set: Int64) = (.min, 0, .min)
     var lastCloseMark: Int64 = .min
+    /// With `--since` (`scanner.filter.since`): `recordsBeforeSince` at the last analysis that
+    /// could tell the warning about them (every input read), and the warning last told.
+    var beforeSinceChecked = 0
+    var beforeSinceTold: String?
+
+    /// How many failure records before `--since` were read so far (relayed ones included).
+    var recordsBeforeSince: Int {
+        let s = scanner.state
+        return s.failingBeforeSince.values.reduce(0) { $0 + $1.count }
+            + s.relayedBeforeSince.values.reduce(0) { n, byObject in byObject.values.reduce(n) { $0 + $1.count } }
+    }
+
+    /// With `--since`, once every input is read (`caughtUp`) or at the end: `scan`'s warning on the
+    /// objects already failing when the window begins (`ScanResult.beforeSinceWarning`), told by
+    /// `onNote` when it is new (again when more of those records come: a file found later).
+    func tellBeforeSince(_ analysis: Analysis) {
+        guard let since = scanner.filter.since else { return }
+        beforeSinceChecked = recordsBeforeSince
+        guard beforeSinceChecked > 0, let w = analysis.scan.beforeSinceWarning(since: since), w != beforeSinceTold else { return }
+        beforeSinceTold = w
+        onNote?("warning: \(w)")
+    }
+
+    /// With `--since`, before evidence ending before `horizon` is dropped: an object healthy again
+    /// before the window (`ScanResult.recoveredBeforeSince`) by a record about to be dropped
+    /// leaves the failures before it, so that later analyses do not take it as failing when the
+    /// window begins (a sidecar reading hours of history before its `--since`). Once the
+    /// `previous` horizon is past the window's start, what tells it is gone already.
+    func forgetRecoveredBeforeSince(_ analysis: Analysis, horizon: Int64, previous: Int64) {
+        guard let since = scanner.filter.since, previous < since.millis, horizon > previous,
+              !scanner.state.failingBeforeSince.isEmpty || !scanner.state.relayedBeforeSince.isEmpty else { return }
+        for (object, at) in analysis.scan.recoveredBeforeSince(since) where at.millis < horizon {
+            scanner.state.failingBeforeSince[object] = nil
+            for c in scanner.state.relayedBeforeSince.keys { scanner.state.relayedBeforeSince[c]?[object] = nil }
+        }
+    }
 
     /// - Parameter windowSeconds: `--window`, as given to the scanner.
     public init(scanner: LogScanner, patterns: PatternSet, windowSeconds: Double, control: FollowControl = FollowControl()) {
@@ -424,7 +460,9 @@ public final class Follower: @unchecked Sendable {
         // A stream that ended (an old container's log read to its end) ends its controller's
         // lifetime: a kill is known from then on.
         let ended = streamsEnded != lastStreamsEnded
-        let due = final || ((!fresh.isEmpty || (caughtUp && events != lastEvents) || changeWaits || ended)
+        // Failure records before `--since` not yet told of (`tellBeforeSince`).
+        let beforeSince = caughtUp && scanner.filter.since != nil && recordsBeforeSince != beforeSinceChecked
+        let due = final || ((!fresh.isEmpty || (caughtUp && events != lastEvents) || changeWaits || ended || beforeSince)
                             && now - lastAnalysis >= Int64(analyseSeconds * 1000))
         guard due else { return nil }
         lastAnalysis = now
@@ -435,6 +473,7 @@ public final class Follower: @unchecked Sendable {
         // scanner: what is emitted of them stays as emitted.
         let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
         scanner.state.closed = []
+        if caughtUp || final { tellBeforeSince(analysis) }
         let freshIDs = Set(fresh.map(\.id))
         var held: [String: (digest: String, reasons: String, at: Int64)] = [:]
         // An incident already written is written again whatever its severity now: a short
@@ -496,8 +535,10 @@ public final class Follower: @unchecked Sendable {
             // An incident open for hours would hold every hour of evidence: at most
             // `evidenceSeconds` (or four windows) are kept behind the watermark.
             let span = max(Int64(evidenceSeconds * 1000), 4 * w)
+            let previous = horizon
             horizon = max(horizon, min(oldest, scanner.closingWatermark - 2 * w) - w - scanner.store.bucketMillis,
                           scanner.closingWatermark - span)
+            forgetRecoveredBeforeSince(analysis, horizon: horizon, previous: previous)
             let dropped = scanner.store.pruneEntries(endingBefore: horizon)
             if debug {
                 FileHandle.standardError.write(Data("follow: watermark \(Timestamp(millis: scanner.closingWatermark)) oldest run \(Timestamp(millis: oldest)) horizon \(Timestamp(millis: horizon)), \(dropped) entries dropped, kept \(kept.count), emitted \(emitted.count); \(scanner.store.sizes)\n".utf8))

@@ -170,12 +170,21 @@ public struct ScanResult: Sendable {
     /// healthy again before `since` (a healthy event of the object after its last failure and
     /// before `since`, in `timelines`): what was still failing when the window begins.
     public func failingAtSince(_ since: Timestamp) -> [ObjectRef?: (first: Int64, last: Int64, count: Int)] {
+        let recovered = recoveredBeforeSince(since)
+        return beforeSince.failing.filter { k, _ in k.map { recovered[$0] == nil } ?? true }
+    }
+
+    /// The objects of `beforeSince` healthy again before `since` (a healthy event of the object
+    /// after its last failure before `since`, in `timelines`), and when: those `failingAtSince`
+    /// leaves out.
+    public func recoveredBeforeSince(_ since: Timestamp) -> [ObjectRef: Timestamp] {
         let healthy = Recovery.index(timelines)
-        return beforeSince.failing.filter { k, v in
-            guard let object = k else { return true }
-            guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }) else { return true }
-            return r.time >= since
+        var out: [ObjectRef: Timestamp] = [:]
+        for case let (object?, v) in beforeSince.failing {
+            guard let r = Recovery.first(after: v.last, of: object, in: (healthy[object] ?? []).map { timelines[$0] }), r.time < since else { continue }
+            out[object] = r.time
         }
+        return out
     }
 
     /// `failingAtSince` as one warning, or nil when it is empty: how many failure records,
@@ -183,8 +192,9 @@ public struct ScanResult: Sendable {
     /// again before the window (a healthy event of it after its last failure and before `since`,
     /// in `timelines`) was no longer failing when the window begins and is not named (a trial:
     /// three Kustomizations recovered 9 minutes before the window were said to be under way).
-    public func beforeSinceWarning(since: Timestamp) -> String? {
-        let failing = failingAtSince(since)
+    /// - Parameter failing: `failingAtSince(since)` when the caller has it already.
+    public func beforeSinceWarning(since: Timestamp, failing: [ObjectRef?: (first: Int64, last: Int64, count: Int)]? = nil) -> String? {
+        let failing = failing ?? failingAtSince(since)
         guard !failing.isEmpty else { return nil }
         let total = failing.values.reduce(0) { $0 + $1.count }
         let named = failing.compactMap { k, v in k.map { ($0, v.first) } }

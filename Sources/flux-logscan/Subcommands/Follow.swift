@@ -20,6 +20,8 @@ struct Follow: ParsableCommand {
 
         ndjson writes {"type":"incident","seq":N,...} per incident as it closes or changes (a higher seq replaces the earlier record with the same id), then at the end the unmatched errors, input errors and one {"type":"stats",...}. text prints each incident's block as it closes or changes; markdown writes it as scan --format markdown does (html, one page written at the end, is scan's).
 
+        --since TIME|DURATION as in scan: what the files hold before it is still read (lifetimes, context, which incidents were under way) but its failures make no incident, so a sidecar started on a node with days of logs (follow /var/log/pods --since 1h) does not report last week; a DURATION counts back from --now, else the wall clock when follow starts. follow has no --until (it follows logs as they grow): a past window is scan --since ... --until ....
+
         SIGINT or SIGTERM: emit what changed, write --state, exit 0. Exit 2 for a usage error, an invalid pattern file or an unreadable --state file.
         """
     )
@@ -37,6 +39,17 @@ struct Follow: ParsableCommand {
     @Option(parsing: .unconditional, help: "Emit an open incident that keeps changing at most this often (a Go duration; default: 1m0s).",
             transform: Duration.parse)
     var reportEvery: Duration = Duration(seconds: 60)
+
+    @Option(parsing: .unconditional, help: "Only events at or after this time (RFC 3339) or this long before --now (e.g. 2h) make incidents; what comes before is still read, as scan --since.",
+            transform: TimeOrDuration.parse)
+    var since: TimeOrDuration?
+
+    @Option(parsing: .unconditional, help: "The time --since durations count back from (RFC 3339; default: the wall clock at start).")
+    var now: String?
+
+    /// `--until`, parsed only so that `validate` can say why `follow` has none.
+    @Option(parsing: .unconditional, help: .hidden)
+    var until: String?
 
     @Option(help: "A JSON file where the offsets of the followed files are kept: read at start (if present) to go on where the last run stopped, written every 30 s and at stop.")
     var state: String?
@@ -70,6 +83,10 @@ struct Follow: ParsableCommand {
             throw ValidationError("--format html writes one page at the end; follow writes as incidents close: use --format markdown (or scan --format html)")
         }
         if paths.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (stdin) can be followed once") }
+        if until != nil {
+            throw ValidationError("follow has no --until: it follows the logs as they grow; for a past window use scan --since ... --until ... (or follow --until-caught-up to stop at the end of what the files hold)")
+        }
+        try TimeOrDuration.validate(since: since, until: nil, now: now)
     }
 
     /// What changed in an incident written again by `follow --format text`: "now resolved",
@@ -99,12 +116,13 @@ struct Follow: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let filter = selection.filter
+        let nowTime = TimeOrDuration.now(now)
+        var filter = selection.filter
+        filter.since = since?.resolve(now: nowTime)
         let scanner = LogScanner(patterns: patterns, windowSeconds: window.seconds)
         scanner.filter = filter
-        let now = Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
-        scanner.referenceYear = now.year
-        scanner.referenceTime = now
+        scanner.referenceYear = nowTime.year
+        scanner.referenceTime = nowTime
         let follower = Follower(scanner: scanner, patterns: patterns, windowSeconds: window.seconds)
         // Patterns compiled, options read: the code that did it is not needed again (a sidecar
         // runs for days).

@@ -79,21 +79,13 @@ struct Scan: ParsableCommand {
     var closedInMemory: Int = 2000
 
     /// The time `--since/--until` durations count back from: `--now`, else the wall clock.
-    var nowTime: Timestamp {
-        if let now, let t = Timestamp.parse(now) { return t }
-        return Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
-    }
+    var nowTime: Timestamp { TimeOrDuration.now(now) }
 
     /// Checks the options that need more than their own type. Errors thrown here, during
     /// parsing, are reported with `scan`'s usage; thrown from `run()` they would get the root
     /// command's.
     func validate() throws {
-        if let now, Timestamp.parse(now) == nil {
-            throw ValidationError("--now: not an RFC 3339 time: \(now) (e.g. 2026-11-24T03:00:00Z)")
-        }
-        if let a = since?.resolve(now: nowTime), let b = until?.resolve(now: nowTime), a > b {
-            throw ValidationError("--since (\(a)) is after --until (\(b))")
-        }
+        try TimeOrDuration.validate(since: since, until: until, now: now)
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if counts, format == .markdown || format == .html {
             throw ValidationError("--counts writes a table of numbers: use --format text (tab-separated), json or ndjson")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LogScan
 
 /// Output formats (CONTRACT.md `--format`).
@@ -59,6 +60,24 @@ enum TimeOrDuration: ExpressibleByArgument {
         switch self {
         case .time(let t): return t
         case .ago(let d): return Timestamp(millis: now.millis - Int64(d * 1000))
+        }
+    }
+
+    /// The time a DURATION counts back from (CONTRACT.md): `--now`, else the wall clock.
+    static func now(_ option: String?) -> Timestamp {
+        if let option, let t = Timestamp.parse(option) { return t }
+        return Timestamp(millis: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// `scan`'s and `follow`'s checks of `--now` and `--since/--until` (`until` nil for `follow`,
+    /// which has none): `--now` is an RFC 3339 time, `--since` is not after `--until`.
+    static func validate(since: TimeOrDuration?, until: TimeOrDuration?, now option: String?) throws {
+        if let option, Timestamp.parse(option) == nil {
+            throw ValidationError("--now: not an RFC 3339 time: \(option) (e.g. 2026-11-24T03:00:00Z)")
+        }
+        let now = Self.now(option)
+        if let a = since?.resolve(now: now), let b = until?.resolve(now: now), a > b {
+            throw ValidationError("--since (\(a)) is after --until (\(b))")
         }
     }
 }
