@@ -93,6 +93,23 @@ import Testing
         #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("during.yaml:9:") && $0.contains("during must be true or false") })
     }
 
+    /// `only_with:` (docs/PATTERNS.md) names a signal or a list of them; an empty list is an
+    /// error at its place (the condition keeps the default, as a bad `during` does), and a name
+    /// that is no signal is one of `validateReferences`.
+    @Test func onlyWithNamesSignals() {
+        var loader = Self.hypothesis("""
+            contradicts:
+              - {signal: a, only_with: [apply-failed, helm-upgrade-failed], reason: r}
+              - {signal: b, only_with: apply-failed, reason: r}
+              - {signal: c, only_with: [], reason: r}
+        """, file: "only.yaml")
+        let contradicts = loader.set.hypotheses.first?.contradicts ?? []
+        #expect(contradicts.map(\.onlyWith) == [["apply-failed", "helm-upgrade-failed"], ["apply-failed"], []])
+        #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("only.yaml:9:") && $0.contains("only_with must name one signal") })
+        loader.validateReferences()
+        #expect(loader.diagnostics.map(\.description).contains { $0.contains("names unknown signal `helm-upgrade-failed`") })
+    }
+
     /// `kinds:` of a step (docs/PATTERNS.md) names Flux kinds in their API spelling.
     @Test func stepKindsAreFluxKinds() {
         let loader = Self.hypothesis("""

@@ -587,7 +587,9 @@ public struct Diagnoser {
         // evidence (`isFoldedEcho`).
         let own = Array(filler.objects.prefix(filler.ownObjects))
         let folded = Set(incident.downstream.flatMap(\.objects)).subtracting(own)
-        for (c, n) in zip(h.supports, numbers.supports) {
+        // `only_with`: a condition about one kind of failure is left out of other incidents.
+        func applies(_ c: SignalCondition) -> Bool { c.onlyWith.isEmpty || c.onlyWith.contains(where: signatures.contains) }
+        for (c, n) in zip(h.supports, numbers.supports) where applies(c) {
             if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
@@ -609,7 +611,7 @@ public struct Diagnoser {
                 againstLines.append("unknown: the input holds no \(ctl) logs, so this cannot be checked: \(c.reason)")
             }
         }
-        for (c, n) in zip(h.contradicts, numbers.contradicts) {
+        for (c, n) in zip(h.contradicts, numbers.contradicts) where applies(c) {
             if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))

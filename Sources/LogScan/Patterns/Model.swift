@@ -129,6 +129,14 @@ public struct SignalCondition: Sendable {
     /// behind source-controller's known_hosts mismatch (a 300 MB corpus folded 22 OOM kills of
     /// image-automation-controller into a GitRepository's incident as "an upgraded controller").
     public var ownController: Bool = false
+    /// YAML `only_with: [signal, ...]`: the condition holds only for an incident whose own
+    /// signals (what `requires` tests) include one of these; empty: every incident. For evidence
+    /// that means something only about one kind of failure: other Kustomizations applying while
+    /// one object's apply fails says its requests went elsewhere (a remote cluster), but says
+    /// nothing about a controller's own leader lease, which is always renewed in its own API
+    /// server (a 300 MB corpus: sporadic lease timeouts over two hours, with reconciliations
+    /// finishing between them, fell from apiserver-unreachable 0.96 to 0.33).
+    public var onlyWith: [String] = []
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).

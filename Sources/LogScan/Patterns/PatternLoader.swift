@@ -242,7 +242,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller", "only_with"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -356,6 +356,9 @@ public struct PatternLoader {
                 case "own_controller":
                     guard let b = v.bool else { fail(v, file, "own_controller must be true or false"); continue }
                     c.ownController = b
+                case "only_with":
+                    c.onlyWith = strings(v)
+                    if c.onlyWith.isEmpty { fail(v, file, "only_with must name one signal or a list of them"); continue }
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
@@ -396,7 +399,8 @@ public struct PatternLoader {
     public mutating func validateReferences() {
         let known = Set(set.signatures.map(\.id)).union(DerivedSignal.all)
         for h in set.hypotheses {
-            let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals) + h.stepSignals
+            let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals)
+                + (h.supports + h.contradicts).flatMap(\.onlyWith) + h.stepSignals
             for name in named where !known.contains(name) {
                 diagnostics.append(PatternDiagnostic(position: h.position, message: "hypothesis `\(h.id)` names unknown signal `\(name)`"))
             }
