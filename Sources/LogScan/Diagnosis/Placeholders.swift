@@ -685,13 +685,15 @@ public struct PlaceholderFiller: Sendable {
     /// A HelmChart's spec.sourceRef (LocalHelmChartSourceReference: no namespace; `flux reconcile
     /// source chart --with-source` looks its source up in the HelmChart's namespace,
     /// flux2 cmd/flux/reconcile_source_chart.go) and any spec.secretRef are; a Kustomization's or a
-    /// HelmRelease's sourceRef may name another namespace and is not.
+    /// HelmRelease's sourceRef may name another namespace and is not. A spec.certSecretRef (the CA
+    /// of a HelmRepository, OCIRepository, Bucket, ImageRepository or Provider) is one too.
     /// An ImagePolicy's spec.imageRepositoryRef names its ImageRepository, in the policy's own
     /// namespace when it names none (image-reflector-controller's ImagePolicy API); the lookup
     /// reads only the name, so it is taken as the policy's namespace, as an ImageUpdateAutomation's
     /// sourceRef is (`fillObjects`).
     static func readsLocalReference(_ lookup: String, of object: ObjectRef) -> Bool {
-        lookup.holds("{.spec.secretRef.name}") || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
+        lookup.holds("{.spec.secretRef.name}") || lookup.holds("{.spec.certSecretRef.name}")
+            || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
             || (object.kind == "ImagePolicy" && lookup.holds("{.spec.imageRepositoryRef.name}"))
     }
 
