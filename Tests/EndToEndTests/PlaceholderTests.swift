@@ -103,12 +103,15 @@ import Testing
     /// helm-release-locked: HelmRelease monitoring/kube-prometheus-stack (helm-controller.log's
     /// `name`/`namespace` keys) stuck on `another operation (install/upgrade/rollback) is in
     /// progress`; Helm keeps the release in the HelmRelease's namespace by default, so the checks
-    /// read it there. No line names the release itself, so `<release>` stays.
+    /// read it there. No line names the release itself: the commands read it from the HelmRelease
+    /// (helm-controller's GetReleaseName).
     @Test func helmReleaseLockedReadsHelmsStorageInTheHelmReleasesNamespace() throws {
         let h = try firstHypothesis("helm-release-locked")
         #expect(h["id"] as? String == "helm-release-locked")
-        #expect(lines(h).contains { $0.hasPrefix("helm history <release> -n monitoring") })
-        #expect(lines(h).contains { $0.hasPrefix("kubectl -n monitoring get secrets -l owner=helm,name=<release>") })
+        let release = #""$(kubectl -n monitoring get helmrelease kube-prometheus-stack -o go-template='{{with .spec.releaseName}}{{.}}{{else}}{{with .spec.targetNamespace}}{{.}}-{{end}}{{.metadata.name}}{{end}}')""#
+        #expect(lines(h).contains { $0.hasPrefix("helm history -n monitoring \(release)") })
+        #expect(lines(h).contains { $0.hasPrefix("kubectl -n monitoring get secrets -l owner=helm,name=\(release)") })
+        #expect(!lines(h).contains { $0.contains("<release>") })
         #expect(!lines(h).contains { $0.contains("-n <namespace>") })
     }
 
@@ -126,14 +129,15 @@ import Testing
     }
 
     /// git-auth-failed: GitRepository flux-system/flux-system cloning https://github.com/acme/fleet-infra;
-    /// the secret's name is not in the log line and stays `<secret>`, so do the user and token.
+    /// the secret's name is not in the log line: the step reads it from the GitRepository's
+    /// spec.secretRef; the user and token stay placeholders.
     @Test func gitAuthNamesTheRepositoryAndTheURL() throws {
         let h = try firstHypothesis("git-auth-failed")
         let all = lines(h)
         #expect(all.contains { $0.hasPrefix("kubectl -n flux-system describe gitrepository flux-system ") })
         #expect(all.contains("Then retry at once: flux reconcile source git flux-system"))
         #expect(all.contains {
-            $0.contains("flux create secret git <secret> --url=https://github.com/acme/fleet-infra --username=<user> --password=<token>")
+            $0.contains("flux create secret git \"$(kubectl -n flux-system get gitrepository flux-system -o jsonpath='{.spec.secretRef.name}')\" --url=https://github.com/acme/fleet-infra --username=<user> --password=<token>")
         })
     }
 

@@ -46,7 +46,7 @@ import Testing
         let first = try #require(found.first?.hypotheses.first)
         #expect(first.id == "git-host-key-algorithm-changed")
         let fix = try #require(first.remediation.first { $0.contains("known_hosts") }, "\(first.remediation)")
-        #expect(fix.contains("kubectl -n flux-system patch secret <secret> --type merge -p"), "\(fix)")
+        #expect(fix.contains("kubectl -n flux-system patch secret \"$(kubectl -n flux-system get gitrepository flux-system -o jsonpath='{.spec.secretRef.name}')\" --type merge -p"), "\(fix)")
         #expect(fix.contains("$(ssh-keyscan -t ecdsa,ed25519,rsa -p 2222 git.acme.example 2>/dev/null | base64 -w0)"), "\(fix)")
         for h in found[0].hypotheses {
             for step in h.checks + h.remediation {
@@ -93,7 +93,7 @@ import Testing
     @Test func anHTTPS401GetsTheHTTPSStepsOnly() throws {
         let error = "failed to checkout and determine revision: unable to clone 'https://github.com/org/private-fleet': authentication required: Invalid username or token."
         let steps = try Self.steps("git-auth-failed", ["2025-03-04T10:21:40.031Z", "2025-03-04T10:22:40.031Z"].map { Self.failed($0, error) })
-        #expect(steps.contains { $0.contains("flux create secret git <secret> --url=https://github.com/org/private-fleet --username=<user> --password=<token>") }, "\(steps)")
+        #expect(steps.contains { $0.contains("flux create secret git \"$(kubectl -n flux-system get gitrepository flux-system -o jsonpath='{.spec.secretRef.name}')\" --url=https://github.com/org/private-fleet --username=<user> --password=<token>") }, "\(steps)")
         #expect(!steps.contains { $0.contains("--url=ssh://") || $0.hasPrefix("SSH:") }, "\(steps)")
     }
 
@@ -103,7 +103,7 @@ import Testing
     @Test func anSSHAuthFailureGetsTheSSHStepsOnly() throws {
         let error = "failed to checkout and determine revision: unable to clone 'ssh://git@github.com/org/fleet': ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain"
         let steps = try Self.steps("git-auth-failed", ["2025-03-04T10:21:40.031Z", "2025-03-04T10:22:40.031Z"].map { Self.failed($0, error) })
-        #expect(steps.contains { $0.hasSuffix("flux create secret git <secret> --url=ssh://git@github.com/org/fleet --private-key-file=<private-key>") }, "\(steps)")
+        #expect(steps.contains { $0.hasSuffix("flux create secret git \"$(kubectl -n flux-system get gitrepository flux-system -o jsonpath='{.spec.secretRef.name}')\" --url=ssh://git@github.com/org/fleet --private-key-file=<private-key>") }, "\(steps)")
         #expect(!steps.contains { $0.contains("--url=https://") || $0.hasPrefix("HTTPS:") }, "\(steps)")
     }
 

@@ -121,7 +121,7 @@ import Testing
             #"failed to checkout and determine revision: unable to clone 'https://git.acme.internal/platform/fleet': Get "https://git.acme.internal/platform/fleet/info/refs?service=git-upload-pack": \#(Self.untrusted)"#)
         let h = try #require(incident.hypotheses.first)
         #expect(h.id == "tls-verification-failed")
-        #expect(h.remediation.contains { $0.contains("key ca.crt to the GitRepository's HTTPS secret (spec.secretRef") && $0.contains("flux create secret git <name> --url=") }, "\(h.remediation)")
+        #expect(h.remediation.contains { $0.contains("key ca.crt to the GitRepository's HTTPS secret (spec.secretRef") && $0.contains(#"flux create secret git "$(kubectl -n flux-system get gitrepository fleet -o jsonpath='{.spec.secretRef.name}')" --url="#) }, "\(h.remediation)")
         #expect(!h.remediation.contains { $0.contains("certSecretRef") }, "\(h.remediation)")
         #expect(h.remediation.contains("Then retry at once: flux reconcile source git fleet"), "\(h.remediation)")
         #expect(h.checks.contains { $0.hasPrefix("kubectl -n flux-system describe gitrepository fleet ") }, "\(h.checks)")

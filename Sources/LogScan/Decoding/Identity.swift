@@ -21,6 +21,10 @@ public enum FluxControllers {
         "receiver": "notification-controller",
     ]
 
+    /// The kinds source-controller reconciles: the sources whose artifacts the other controllers
+    /// fetch (a HelmChart too, which helm-controller waits on for its HelmRelease).
+    static let sourceKinds: Set<String> = ["GitRepository", "HelmRepository", "HelmChart", "OCIRepository", "Bucket", "ExternalArtifact"]
+
     /// Lowercase kind → API spelling, for kinds read from URLs and `controller` values.
     public static let kindSpelling: [String: String] = [
         "kustomization": "Kustomization", "helmrelease": "HelmRelease",

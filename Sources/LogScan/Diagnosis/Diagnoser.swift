@@ -647,14 +647,24 @@ public struct Diagnoser {
     /// `objects` has one of them, or when the incident names no object; a step with `onlyWhen`
     /// signals stays when one of them was seen; a step with `unless` signals stays when none of
     /// them was seen; then in `byEvidence`'s order.
+    ///
+    /// A step about a kind of source (its `kinds` name one of `FluxControllers.sourceKinds`,
+    /// with or without the consumers that may fetch from it: `[GitRepository, Kustomization,
+    /// HelmRelease]`) is about the incident's source when the incident names one: it stays when
+    /// that source is of one of its kinds, whatever the consumers. A HelmRelease whose HelmChart
+    /// could not be pulled (helm-controller's `HelmChart 'apps/apps-podinfo' is not ready: ...`,
+    /// the chart's source a HelmRepository) was told the GitRepository steps, whose kinds
+    /// include HelmRelease, with their `<name>` unfilled.
     /// - Parameters: `when`, `kinds`, `onlyWhen` and `unless` per step (missing or empty: any).
     static func byEvidence(_ steps: [String], _ when: [[String]], _ kinds: [[String]], onlyWhen: [[String]] = [],
                            unless: [[String]] = [], objects: [ObjectRef], seen: (String) -> Bool) -> [String] {
+        let sources = objects.filter { FluxControllers.sourceKinds.contains($0.kind) }
         let kept = steps.indices.filter { k in
             if k < onlyWhen.count, !onlyWhen[k].isEmpty, !onlyWhen[k].contains(where: seen) { return false }
             if k < unless.count, unless[k].contains(where: seen) { return false }
             guard k < kinds.count, !kinds[k].isEmpty, !objects.isEmpty else { return true }
-            return objects.contains { kinds[k].contains($0.kind) }
+            let about = !sources.isEmpty && kinds[k].contains(where: FluxControllers.sourceKinds.contains) ? sources : objects
+            return about.contains { kinds[k].contains($0.kind) }
         }
         return byEvidence(kept.map { steps[$0] }, kept.map { $0 < when.count ? when[$0] : [] }, seen: seen)
     }

@@ -90,6 +90,13 @@ public struct PlaceholderFiller: Sendable {
     /// the `url` its Git signatures captured all have one; nil when they name none or several.
     /// `fits(_:)` keeps the steps for that transport only.
     public var gitScheme: String?
+    /// What a step's lookup of a value would print, when a line gave that value: the lookup's
+    /// output format (`-o jsonpath='{.spec.secretRef.name}'`, `-o go-template='{{with
+    /// .spec.releaseName}}...'`, `lookupOutputs`) → the value. A step says how to find a value the
+    /// logs may not hold (`kubectl -n flux-system patch secret "$(kubectl -n flux-system get
+    /// gitrepository <name> -o jsonpath='{.spec.secretRef.name}')" ...`); `answer(_:)` writes the
+    /// value the logs gave instead of the lookup.
+    public var answers: [String: String] = [:]
 
     /// - Parameters:
     ///   - incident: the incident whose objects, controllers and captures fill the text.
@@ -114,8 +121,8 @@ public struct PlaceholderFiller: Sendable {
             [s.captures["host"], s.captures["url"].flatMap(FluxNamespaceClues.host(ofURL:))].compactMap { $0 }
         }.compactMap { FluxNamespaceClues.service(host: $0)?.namespace })
         fluxNamespace = named.count == 1 ? named.first! : learnt ?? FluxNamespaceClues.standard
-        func unique(_ key: String, where keep: (SignalSummary) -> Bool = { _ in true }) -> String? {
-            let found = Set(incident.signals.filter(keep).compactMap { $0.captures[key] }.filter { !$0.isEmpty })
+        func unique(_ key: String, where keep: (SignalSummary) -> Bool = { _ in true }, as form: (String) -> String = { $0 }) -> String? {
+            let found = Set(incident.signals.filter(keep).compactMap { $0.captures[key] }.filter { !$0.isEmpty }.map(form))
             return found.count == 1 ? found.first : nil
         }
         if let host = unique("host") {
@@ -143,7 +150,10 @@ public struct PlaceholderFiller: Sendable {
                 values["secret"] = v
             }
         }
-        if let r = unique("release") {
+        // One release however it is named: `apps/podinfo` (install and upgrade failures) and
+        // `apps/podinfo.v5` (`Unlocked Helm release apps/podinfo.v5 ...`: the revision's storage
+        // name, helm-controller internal/reconcile/unlock.go) are the release `podinfo`.
+        if let r = unique("release", as: Self.releaseWithoutRevision) {
             values["release"] = r.split(separator: "/").last.map(String.init) ?? r
             // `namespace/name` (install and upgrade failures): the release's namespace, where its
             // workloads are.
@@ -246,6 +256,13 @@ public struct PlaceholderFiller: Sendable {
         })
         if unknownKinds.count == 1 { values["plural>.<group"] = unknownKinds.first! }
         self.values = values
+        // The Secret a source's spec.secretRef names, as source-controller and image-automation-
+        // controller name it when it is missing or unusable (git.yaml, bucket.yaml: `failed to get
+        // secret 'ns/name'`); a SOPS decryption Secret (spec.decryption.secretRef) is another.
+        if let secret = values["secret"], unique("secret", where: { $0.signature.hasPrefix("git-") || $0.signature.hasPrefix("bucket-") }) != nil {
+            answers[Self.lookupOutputs["secret"]!] = secret
+        }
+        if let release = values["release"] { answers[Self.lookupOutputs["release"]!] = release }
         // A Secret a Flux object names (`spec.secretRef`, `certSecretRef`, `decryption.secretRef`,
         // a Receiver's `secretRef`) is a local reference: it lives in that object's namespace
         // (Flux's source, kustomize and notification APIs). The namespace of the Secret a line
@@ -269,6 +286,46 @@ public struct PlaceholderFiller: Sendable {
             providerNamespace = ns
             if let provider = unique("provider") { learned.append(ObjectRef(kind: "Provider", namespace: ns, name: provider)) }
         }
+    }
+
+    /// The output formats of the lookups steps write for values the logs may not hold (see
+    /// `answers`), by the placeholder whose value they print:
+    /// - `secret`: a source's spec.secretRef (a local reference, in the source's namespace);
+    /// - `release`: a HelmRelease's Helm release, helm-controller's GetReleaseName:
+    ///   spec.releaseName, else `<spec.targetNamespace>-<name>`, else its name (api/v2
+    ///   helmrelease_types.go).
+    static let lookupOutputs: [String: String] = [
+        "secret": "-o jsonpath='{.spec.secretRef.name}'",
+        "release": "-o go-template='{{with .spec.releaseName}}{{.}}{{else}}{{with .spec.targetNamespace}}{{.}}-{{end}}{{.metadata.name}}{{end}}'",
+    ]
+
+    /// `text` with every lookup (`"$(kubectl ... <format>)"`) whose value a line gave (`answers`)
+    /// replaced by that value.
+    func answer(_ text: String) -> String {
+        guard !answers.isEmpty, text.holds("\"$(kubectl ") else { return text }
+        var out = text
+        for (format, value) in answers {
+            var rest = Substring(out), done = ""
+            while let open = rest.firstRange(of: "\"$(kubectl "), let close = rest[open.upperBound...].firstRange(of: ")\"") {
+                let inner = rest[open.upperBound..<close.lowerBound]
+                if !inner.contains("$("), inner.hasSuffix(" " + format) {
+                    done += rest[..<open.lowerBound] + value
+                } else {
+                    done += rest[..<close.upperBound]
+                }
+                rest = rest[close.upperBound...]
+            }
+            out = done + rest
+        }
+        return out
+    }
+
+    /// A Helm release as helm-controller names it, without the revision its storage adds
+    /// (`podinfo/podinfo.v5` → `podinfo/podinfo`).
+    static func releaseWithoutRevision(_ release: String) -> String {
+        guard let dot = release.lastIndex(of: "."), release[release.index(after: dot)...].first == "v" else { return release }
+        let digits = release[release.index(dot, offsetBy: 2)...]
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? String(release[..<dot]) : release
     }
 
     /// The resource name RBAC and `kubectl auth can-i` use for a kind: lowercase plural
@@ -424,7 +481,7 @@ public struct PlaceholderFiller: Sendable {
             // create secret generic sops-age ...`).
             return fillSecretNamespace(text)
         }
-        var out = fillSecretNamespace(fillHelmStorage(fillObjects(text)))
+        var out = fillSecretNamespace(fillHelmStorage(fillObjects(answer(text))))
         // Longest first: `<kind> <name> -n <namespace>` before `<namespace>`.
         for (key, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
             out = out.replacingAll(key.hasPrefix("system:") ? key + ">" : "<\(key)>", with: value)
@@ -628,13 +685,15 @@ public struct PlaceholderFiller: Sendable {
     /// A HelmChart's spec.sourceRef (LocalHelmChartSourceReference: no namespace; `flux reconcile
     /// source chart --with-source` looks its source up in the HelmChart's namespace,
     /// flux2 cmd/flux/reconcile_source_chart.go) and any spec.secretRef are; a Kustomization's or a
-    /// HelmRelease's sourceRef may name another namespace and is not.
+    /// HelmRelease's sourceRef may name another namespace and is not. A spec.certSecretRef (the CA
+    /// of a HelmRepository, OCIRepository, Bucket, ImageRepository or Provider) is one too.
     /// An ImagePolicy's spec.imageRepositoryRef names its ImageRepository, in the policy's own
     /// namespace when it names none (image-reflector-controller's ImagePolicy API); the lookup
     /// reads only the name, so it is taken as the policy's namespace, as an ImageUpdateAutomation's
     /// sourceRef is (`fillObjects`).
     static func readsLocalReference(_ lookup: String, of object: ObjectRef) -> Bool {
-        lookup.holds("{.spec.secretRef.name}") || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
+        lookup.holds("{.spec.secretRef.name}") || lookup.holds("{.spec.certSecretRef.name}")
+            || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
             || (object.kind == "ImagePolicy" && lookup.holds("{.spec.imageRepositoryRef.name}"))
     }
 
@@ -708,7 +767,9 @@ public struct PlaceholderFiller: Sendable {
             if command.hasPrefix("kubectl "), command.holds("-n flux-system ") {
                 command = command.replacingAll("-n flux-system ", with: "-n \(ns) ")
             } else if command.hasPrefix("flux create secret "), !command.holds(" -n "), !command.holds("--namespace"),
-                      StepCommands.createsNamedSecret(command.split(separator: " ")) {
+                      StepCommands.createsNamedSecret(command.split(separator: " ")), !command.holds("\"$") {
+                // A name looked up (`flux create secret git "$(kubectl ... get gitrepository ...)"`)
+                // gets its `-n` after the lookup (`fillEnclosing`).
                 // Not prose that names the command (`flux create secret git without --private-key-file`).
                 // `flux create secret git <secret> -n team-b --url=...`
                 var words = command.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
