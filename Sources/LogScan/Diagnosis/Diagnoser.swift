@@ -407,11 +407,17 @@ public struct Diagnoser {
     ///     `unless_healthy_since` reads its start as when the failures began.
     ///   - objects: the incident's objects (`PlaceholderFiller.objects`): a `sameObject`
     ///     condition counts only events about one of them (or about none).
-    ///   - controllers: the incident's controllers: an `ownController` condition holds only when
-    ///     its `controller` is one of them.
+    ///   - controllers: the incident's controllers: an `ownController` condition counts only
+    ///     events of one of them (and, with a `controller`, holds only when it is one of them).
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
                  span: (from: Int64, to: Int64), objects: [ObjectRef] = [], controllers: [String] = []) -> Hits? {
         if c.ownController, let own = c.controller, !controllers.contains(own) { return nil }
+        // `holds`, and for an `ownController` condition only events of the incident's controllers:
+        // a restart incident of source-controller cited kustomize-controller's `starting manager`
+        // as "the controller started again" (trial 21).
+        func holds(_ c: SignalCondition, controller: String, packed: String, other: [String]) -> Bool {
+            (!c.ownController || controllers.contains(controller)) && self.holds(c, controller: controller, packed: packed, other: other)
+        }
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?

@@ -493,14 +493,21 @@ public struct LifetimeFindings: Sendable {
 
     /// Which controllers' restarts a diagnosed incident's first hypothesis cites: a `supports`
     /// condition about restarts that held (its reason opens one of the hypothesis' evidence
-    /// lines, Diagnoser.describe), of a named controller or of any (`any`). Nil when it cites none.
+    /// lines, Diagnoser.describe), of a named controller, of the incident's own controllers (an
+    /// `own_controller` condition without one), or of any (`any`). Nil when it cites none.
     public static func citedRestarts(_ i: Incident, patterns: PatternSet) -> (any: Bool, controllers: Set<String>)? {
         guard let ranked = i.hypotheses.first, let h = patterns.hypotheses.first(where: { $0.id == ranked.id }) else { return nil }
         var any = false
         var controllers: Set<String> = []
         for cond in h.supports where !Set(cond.signals).isDisjoint(with: restartSignals)
             && ranked.evidenceFor.contains(where: { $0.hasPrefix(cond.reason + " [") }) {
-            if let c = cond.controller { controllers.insert(c) } else { any = true }
+            if let c = cond.controller {
+                controllers.insert(c)
+            } else if cond.ownController {
+                controllers.formUnion(i.controllers)
+            } else {
+                any = true
+            }
         }
         return any || !controllers.isEmpty ? (any, controllers) : nil
     }
