@@ -453,3 +453,40 @@ func scanInputs(_ inputs: [(String, [String])], window: Double = 900, configure:
         #expect(recovery.time.millis <= Timestamp.parse(FluxLine.ts(460))!.millis)
     }
 }
+
+@Suite struct RestartEvidenceTests {
+    /// The evidence of a controller's restart incident is that controller's own lines (trial 21:
+    /// "source-controller killed" cited kustomize-controller's `starting manager` as "the
+    /// controller started again"). source-controller starts at 10:00:00, is killed after 10:01:05
+    /// and starts again at 10:03:10; kustomize-controller starts 30 s before it, inside the
+    /// window. Every evidence line of the incident's hypotheses names source-controller's log,
+    /// and "started again" counts its two `starting manager` lines (its first at line 1), not three.
+    @Test func aRestartIncidentCitesOnlyItsOwnControllersLines() throws {
+        let c = "source-controller"
+        let source = FluxLine.startUp(0, c) + [FluxLine.noChanges(5), FluxLine.noChanges(65)] + FluxLine.startUp(190, c) + [FluxLine.noChanges(196)]
+        let kustomize = FluxLine.startUp(-30, "kustomize-controller") + [FluxLine.finished(-20, "apps")]
+        let scan = try scanInputs([("kustomize-controller.log", kustomize), ("source-controller.log", source)])
+        let analysis = Analysis(scan: scan, patterns: shippedPatterns, windowSeconds: 900)
+        let incident = try #require(analysis.incidents.first { $0.failureClass == "controller-restart" })
+        #expect(incident.title.hasPrefix("source-controller killed: its log ends at 10:01:05"))
+        let first = try #require(incident.hypotheses.first)
+        #expect(first.id == "controller-restarting")
+        let lines = incident.hypotheses.flatMap { $0.evidenceFor + $0.evidenceAgainst }
+        #expect(!lines.isEmpty)
+        #expect(!lines.contains { $0.contains("kustomize-controller") }, "\(lines)")
+        let started = try #require(first.evidenceFor.first { $0.hasPrefix("the controller started again") })
+        #expect(started.hasSuffix("[controller-restarted, controller-starting ×2, first 10:00:00, source-controller.log:1]"), "\(started)")
+    }
+
+    /// An incident of one controller that cites restarts by `own_controller` conditions folds a
+    /// restart of that controller only (`LifetimeFindings.citedRestarts`).
+    @Test func anOwnControllerConditionCitesTheIncidentsControllers() throws {
+        let c = "source-controller"
+        let source = FluxLine.startUp(0, c) + [FluxLine.noChanges(5), FluxLine.noChanges(65)] + FluxLine.startUp(190, c) + [FluxLine.noChanges(196)]
+        let analysis = Analysis(scan: try scanInputs([("source-controller.log", source)]), patterns: shippedPatterns, windowSeconds: 900)
+        let incident = try #require(analysis.incidents.first { $0.failureClass == "controller-restart" })
+        let cited = try #require(LifetimeFindings.citedRestarts(incident, patterns: shippedPatterns))
+        #expect(!cited.any)
+        #expect(cited.controllers == [c])
+    }
+}

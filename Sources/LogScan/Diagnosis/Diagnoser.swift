@@ -413,8 +413,8 @@ public struct Diagnoser {
     ///     `unless_healthy_since` reads its start as when the failures began.
     ///   - objects: the incident's objects (`PlaceholderFiller.objects`): a `sameObject`
     ///     condition counts only events about one of them (or about none).
-    ///   - controllers: the incident's controllers: an `ownController` condition holds only when
-    ///     its `controller` is one of them.
+    ///   - controllers: the incident's controllers: an `ownController` condition counts only
+    ///     events of one of them (and, with a `controller`, holds only when it is one of them).
     ///   - folded: the objects of the incidents folded under this one (`Incident.downstream`),
     ///     not its own: their failures and wrappers are no evidence (`isFoldedEcho`).
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
@@ -422,6 +422,12 @@ public struct Diagnoser {
                  folded: Set<ObjectRef> = []) -> Hits? {
         if c.ownController, let own = c.controller, !controllers.contains(own) { return nil }
         func echo(_ role: SignalRole, _ object: ObjectRef?) -> Bool { Self.isFoldedEcho(role: role, object: object, folded: folded) }
+        // `holds`, and for an `ownController` condition only events of the incident's controllers:
+        // a restart incident of source-controller cited kustomize-controller's `starting manager`
+        // as "the controller started again" (trial 21).
+        func holds(_ c: SignalCondition, controller: String, packed: String, other: [String]) -> Bool {
+            (!c.ownController || controllers.contains(controller)) && self.holds(c, controller: controller, packed: packed, other: other)
+        }
         if c.signals.contains(where: { derived.contains($0) }) { return Hits() }  // silence and absence
         var hits = Hits()
         var first: (item: Evidence.Item, millis: Int64)?

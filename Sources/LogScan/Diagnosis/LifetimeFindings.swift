@@ -493,14 +493,21 @@ public struct LifetimeFindings: Sendable {
 
     /// Which controllers' restarts a diagnosed incident's first hypothesis cites: a `supports`
     /// condition about restarts that held (its reason opens one of the hypothesis' evidence
-    /// lines, Diagnoser.describe), of a named controller or of any (`any`). Nil when it cites none.
+    /// lines, Diagnoser.describe), of a named controller, of the incident's own controllers (an
+    /// `own_controller` condition without one), or of any (`any`). Nil when it cites none.
     public static func citedRestarts(_ i: Incident, patterns: PatternSet) -> (any: Bool, controllers: Set<String>)? {
         guard let ranked = i.hypotheses.first, let h = patterns.hypotheses.first(where: { $0.id == ranked.id }) else { return nil }
         var any = false
         var controllers: Set<String> = []
         for cond in h.supports where !Set(cond.signals).isDisjoint(with: restartSignals)
             && ranked.evidenceFor.contains(where: { $0.hasPrefix(cond.reason + " [") }) {
-            if let c = cond.controller { controllers.insert(c) } else { any = true }
+            if let c = cond.controller {
+                controllers.insert(c)
+            } else if cond.ownController {
+                controllers.formUnion(i.controllers)
+            } else {
+                any = true
+            }
         }
         return any || !controllers.isEmpty ? (any, controllers) : nil
     }
@@ -519,6 +526,39 @@ public struct LifetimeFindings: Sendable {
             classes.formUnion(h.classes)
         }
         return classes
+    }
+
+    /// What folding needs of an incident that may fold restart incidents under it, kept by
+    /// `follow` once the incident closed and left its analyses: a restart it explains that
+    /// becomes known (or is judged again) later still folds under it, as in `scan`, which holds
+    /// every incident at the end (trial 21: a killed source-controller, told by the refused
+    /// downloads' incident, was written as an incident of its own once that one had closed).
+    public struct Folder: Sendable {
+        /// The incident's id.
+        public var id: String
+        /// Its severity (as last written: a transient resolution lowers it).
+        public var severity: Severity
+        /// Its evidence window, UTC milliseconds: its first event minus the window, its last event.
+        public var from: Int64
+        public var to: Int64
+        /// Whose restarts its first hypothesis cites (`citedRestarts`).
+        public var cited: (any: Bool, controllers: Set<String>)
+
+        /// The folder of a diagnosed incident; nil when its first hypothesis cites no restart.
+        /// - Parameter windowMillis: `--window` in milliseconds.
+        public init?(_ i: Incident, windowMillis: Int64, patterns: PatternSet) {
+            guard let cited = LifetimeFindings.citedRestarts(i, patterns: patterns) else { return nil }
+            id = i.id
+            severity = i.severity
+            from = i.firstSeen.millis - windowMillis
+            to = i.lastSeen.millis
+            self.cited = cited
+        }
+
+        /// Whether restart incident `d` (with `restartSpans(d)`) folds under this incident (`folds`).
+        public func folds(_ d: Incident, spans: [(first: Int64, last: Int64)]) -> Bool {
+            LifetimeFindings.folds(restart: d, spans: spans, severity: severity, from: from, to: to, cited: cited)
+        }
     }
 
     /// Whether a restart incident `d` (of `restartIDs`, with `restartSpans(d)`) folds under

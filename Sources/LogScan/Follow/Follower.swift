@@ -28,7 +28,10 @@ import Glibc
 /// an open one is emitted when new, then at most every `reportEverySeconds` while it changes; at
 /// the end (`run` returns) every change is emitted. A closed incident emitted as `open` is kept
 /// as emitted (at most `keepClosed`, oldest dropped first) and emitted again, `resolved`, when its
-/// objects turn healthy (`Analysis.resolve`). Evidence older than what any incident still to
+/// objects turn healthy (`Analysis.resolve`). A closed incident whose first hypothesis tells a
+/// controller's restart keeps folding restart incidents under it (`LifetimeFindings.Folder`), and a
+/// restart incident emitted before the incident that tells it is emitted again, `resolved`, when
+/// it folds (`Analysis.foldedRestarts`). Evidence older than what any incident still to
 /// diagnose can look at is dropped (`EventStore.pruneEntries`). So memory follows what is still
 /// open, not how long the sidecar has run.
 public final class Follower: @unchecked Sendable {
@@ -147,6 +150,13 @@ public final class Follower: @unchecked Sendable {
     var lastAnalysis: Int64 = 0
     /// Closed incidents emitted while `open`, as emitted (oldest first, at most `keepClosed`).
     var kept: [Incident] = []
+    /// Closed incidents whose first hypothesis cites a controller's restarts, as `follow` last
+    /// wrote them (oldest first, at most `keepClosed`): a restart incident they tell folds under
+    /// them in later analyses too, as in `scan` (`LifetimeFindings.Folder`).
+    var folders: [LifetimeFindings.Folder] = []
+    /// Restart incidents (class `controller-restart`) as last written while held: one that an
+    /// incident read later tells (`Analysis.foldedRestarts`) is written once more, `resolved`.
+    var writtenRestarts: [String: Incident] = [:]
     /// Incidents closed and emitted, which later analyses no longer hold, by
     /// `Incident.recurrenceKey`: how many, and the latest (its id, span and status; the count
     /// is `count`). A failure that comes back names them (`Incident.earlier`) as `scan` does. At
@@ -444,6 +454,8 @@ public final class Follower: @unchecked Sendable {
                 for var r in resolved {
                     r.incident.recovery = Recovery.of(r.incident, timelines: list, healthyByObject: index)
                     onIncident?(r.incident, nextSeq())
+                    // A transient resolution lowers its severity: what it folds follows (scan's `settle`).
+                    if let f = folders.firstIndex(where: { $0.id == r.incident.id }) { folders[f].severity = r.incident.severity }
                 }
                 let gone = Set(resolved.map(\.index))
                 kept = kept.indices.filter { !gone.contains($0) }.map { kept[$0] }
@@ -471,7 +483,7 @@ public final class Follower: @unchecked Sendable {
         changeDue = nil
         // The incidents closed since the last analysis are diagnosed with the rest, then leave the
         // scanner: what is emitted of them stays as emitted.
-        let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1)
+        let analysis = Analysis(scan: scanner.result, patterns: patterns, windowSeconds: windowSeconds, jobs: 1, folders: folders)
         scanner.state.closed = []
         if caughtUp || final { tellBeforeSince(analysis) }
         let freshIDs = Set(fresh.map(\.id))
@@ -490,6 +502,7 @@ public final class Follower: @unchecked Sendable {
             return i
         }
         for i in incidents where freshIDs.contains(i.id) {
+            if let f = LifetimeFindings.Folder(i, windowMillis: Int64(windowSeconds * 1000), patterns: patterns) { folders.append(f) }
             let n = (history[i.recurrenceKey]?.count ?? 0) + 1
             history[i.recurrenceKey] = (n, Earlier(count: n, id: i.id, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status))
         }
@@ -522,11 +535,22 @@ public final class Follower: @unchecked Sendable {
             }
             let number = nextSeq()
             if !closed { held[i.id] = (digest, reasons ?? Self.reasonsDigest(i), now) }
+            if i.failureClass == "controller-restart" { writtenRestarts[i.id] = i }
             onIncident?(i, number)
         }
-        // An incident no longer in the analysis (closed and emitted, or filtered out) is forgotten.
+        // A restart incident written before the incident that tells it cited it (the kill was
+        // known before the refusals it caused were read) now folds under that one, as in `scan`:
+        // written once more, `resolved`, so that it does not stay open beside its explanation.
+        for id in analysis.foldedRestarts.sorted() where emitted[id] != nil {
+            guard var i = writtenRestarts[id] else { continue }
+            i.status = .resolved
+            onIncident?(i, nextSeq())
+        }
+        // An incident no longer in the analysis (closed and emitted, folded, or filtered out) is forgotten.
         emitted = held
+        writtenRestarts = writtenRestarts.filter { held[$0.key] != nil }
         if kept.count > keepClosed { kept.removeFirst(kept.count - keepClosed) }
+        if folders.count > keepClosed { folders.removeFirst(folders.count - keepClosed) }
         // Evidence older than what any incident still to diagnose can look at goes (a diagnosis
         // looks a window before an incident's first event; runs start within a bucket).
         if scanner.closingWatermark > .min {

@@ -123,11 +123,14 @@ public struct SignalCondition: Sendable {
     /// start 5 minutes before a NetworkPolicy's refusals, reconciling every minute since, made
     /// "source-controller unavailable" first).
     public var unlessHealthySince: Bool = false
-    /// True (YAML `own_controller: true`, with `controller`): the condition holds only for an
-    /// incident whose own events include that controller's. For a controller's restart that
+    /// True (YAML `own_controller: true`): the condition counts only events of the incident's own
+    /// controllers (those whose events the incident holds); with `controller`, it holds only for
+    /// an incident whose own events include that controller's. For a controller's restart that
     /// explains only its own failures: image-automation-controller's crash loop is no upgrade
     /// behind source-controller's known_hosts mismatch (a 300 MB corpus folded 22 OOM kills of
-    /// image-automation-controller into a GitRepository's incident as "an upgraded controller").
+    /// image-automation-controller into a GitRepository's incident as "an upgraded controller"),
+    /// and kustomize-controller's `starting manager` is no restart of a killed source-controller
+    /// (trial 21).
     public var ownController: Bool = false
     /// YAML `only_with: [signal, ...]`: the condition holds only for an incident whose own
     /// signals (what `requires` tests) include one of these; empty: every incident. For evidence

@@ -366,9 +366,6 @@ public struct PatternLoader {
             if c.unlessHealthySince, c.controller == nil {
                 fail(item, file, "unless_healthy_since needs `controller`: whose healthy records end the condition"); continue
             }
-            if c.ownController, c.controller == nil {
-                fail(item, file, "own_controller needs `controller`: the controller whose own failures the incident must hold"); continue
-            }
             out.append(c)
         }
         return out

@@ -59,20 +59,28 @@ public struct Analysis: Sendable {
     public var scan: ScanResult
     /// Controller lifetimes as judged, and their evidence (Diagnosis/LifetimeFindings.swift).
     public var lifetimes: LifetimeFindings
+    /// The ids of the restart incidents left out because another incident tells them
+    /// (`IncidentStream.folded`).
+    public var foldedRestarts: Set<String>
 
     /// Correlates and diagnoses a finished scan: every incident of `IncidentStream`, collected.
     /// - Parameter windowSeconds: `--window`, the gap in event time that closes an incident.
     /// Pass the scan with `consume` when the caller no longer needs it: the occurrences are then
     /// sorted in place instead of copied (on a 2 GiB archive they are tens of MiB).
     /// - Parameter jobs: threads for scoring incidents (`--jobs`); the result does not depend on it.
-    public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1) {
-        let stream = IncidentStream(scan: scan, patterns: patterns, windowSeconds: windowSeconds, jobs: jobs, keepDiagnosed: true)
+    /// - Parameter folders: incidents no longer in the scan that restart incidents still fold
+    ///   under (`follow`'s closed ones, `IncidentStream`).
+    public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1,
+                folders: [LifetimeFindings.Folder] = []) {
+        let stream = IncidentStream(scan: scan, patterns: patterns, windowSeconds: windowSeconds, jobs: jobs, keepDiagnosed: true,
+                                    folders: folders)
         var incidents: [Incident] = []
         stream.forEach(batch: Int.max) { incidents.append($0) }
         self.incidents = incidents
         self.scan = stream.scan
         self.scan.warnings += stream.readErrors.map { ScanWarning(message: $0) }
         self.lifetimes = stream.lifetimes
+        self.foldedRestarts = stream.folded
     }
 
     /// A closed incident still `open` becomes `resolved` when every object it is about (its

@@ -70,6 +70,10 @@ public final class IncidentStream {
     private let keepDiagnosed: Bool
     /// Incidents diagnosed to decide restart folding, by `Entry.slot` (when `keepDiagnosed`).
     private var diagnosed: [Int: Incident] = [:]
+    /// Incidents no longer in the scan that restart incidents still fold under (`follow`'s closed ones).
+    private let folders: [LifetimeFindings.Folder]
+    /// The ids of the restart incidents left out because another incident (or a folder) tells them.
+    public private(set) var folded: Set<String> = []
 
     /// Correlates a finished scan, folds and ranks its incidents, and prepares their diagnosis
     /// (Analysis does the same, then collects them).
@@ -81,9 +85,12 @@ public final class IncidentStream {
     ///     anyway wants (`Analysis`, and so `follow`); `scan` of a long stream does not.
     ///   - select: which incidents the report is about (`--controller`, `--namespace`,
     ///     `--object`: `ScanFilter.accepts`); it sees an incident before diagnosis.
+    ///   - folders: incidents the scan no longer holds (closed and written by `follow`) that
+    ///     restart incidents fold under as under the scan's own.
     public init(scan: consuming ScanResult, patterns: PatternSet, windowSeconds: Double, jobs: Int = 1,
-                keepDiagnosed: Bool = false, select: (Incident) -> Bool = { _ in true }) {
+                keepDiagnosed: Bool = false, select: (Incident) -> Bool = { _ in true }, folders: [LifetimeFindings.Folder] = []) {
         self.keepDiagnosed = keepDiagnosed
+        self.folders = folders
         var scan = consume scan
         self.patterns = patterns
         let windowMillis = Int64(windowSeconds * 1000)
@@ -158,6 +165,7 @@ public final class IncidentStream {
         }
         self.scan = scan
         let dropped = foldedRestarts(all)
+        folded = dropped
         // The same failure earlier (selected or not, restart incidents folded into another left
         // out: they are reported as part of it), by first seen, then id.
         var byKey: [String: [Int]] = [:]
@@ -197,7 +205,7 @@ public final class IncidentStream {
     }
 
     /// The ids of the restart incidents that fold under another incident
-    /// (`LifetimeFindings.folds`). Only incidents that could fold one (as severe, overlapping it)
+    /// (`LifetimeFindings.folds`) or under one of `folders`. Only incidents that could fold one (as severe, overlapping it)
     /// are diagnosed for it, a few at a time until one does, and only those of a class whose
     /// hypotheses can cite the restart (`LifetimeFindings.citingClasses`); what each cites is
     /// remembered.
@@ -212,6 +220,7 @@ public final class IncidentStream {
             let c = restart.controllers.first ?? ""
             if citing[c] == nil { citing[c] = .some(LifetimeFindings.citingClasses(restartsOf: c, patterns: patterns)) }
             let classes = citing[c]!
+            if folders.contains(where: { $0.folds(restart, spans: spans) }) { dropped.insert(d.id); continue }
             func folds(_ k: Int) -> Bool {
                 let e = all[k]
                 return LifetimeFindings.folds(restart: restart, spans: spans, severity: e.severity, from: e.firstSeen.millis - windowMillis,
