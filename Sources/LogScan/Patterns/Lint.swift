@@ -286,7 +286,7 @@ public enum PatternLint {
             let found = bytes.withUnsafeBytes { hay in sig.literal.withUnsafeBytes { containsBytes(hay, $0) } }
             if !found {
                 out.append(LintFinding(position: ex.position, level: .error,
-                                       message: "signature `\(sig.id)`: the literal `\(String(decoding: sig.literal, as: UTF8.self))` is not in this example's \(sig.field.rawValue) text, so the prefilter skips it"))
+                                       message: "signature `\(sig.id)`: the literal `\(String(decoding: sig.literal, as: UTF8.self))` is not in this example's \(sig.field == .text ? "text" : "`\(sig.field.rawValue)` text"), so the prefilter skips it"))
             }
         }
         return out

@@ -130,10 +130,11 @@ public struct PatternLoader {
         }
         var literal: [UInt8] = []
         if let l = fields["literal"]?.string {
-            literal = Array((caseless ? l.lowercased() : l).utf8)
+            literal = Array((caseless ? LiteralDeriver.asciiLowercased(l) : l).utf8)
             // The literal must be in every example that matches; checked by `patterns lint`/tests.
         } else {
-            literal = Array((caseless ? LiteralDeriver.derive(pattern).lowercased() : LiteralDeriver.derive(pattern)).utf8)
+            let derived = LiteralDeriver.derive(pattern)
+            literal = Array((caseless ? LiteralDeriver.asciiLowercased(derived) : derived).utf8)
         }
         var matches: [SignatureExample] = []
         var noMatches: [(String, FilePosition)] = []
@@ -447,60 +448,4 @@ public enum DerivedSignal {
     /// A kubelet log path shows a new container of the controller's pod (`1.log` after `0.log`).
     public static let containerRestarted = "container-restarted"
     public static let all: Set<String> = Set([sourceControllerSilent, sourceControllerLogsAbsent, containerRestarted]).union(lifetimeSignals)
-}
-
-/// Derives a required literal from a regex when the pattern file gives none: the longest run of
-/// plain characters outside groups, classes and alternations. Empty when there is no safe one
-/// (a top-level `|`), which means "no prefilter" for that signature.
-enum LiteralDeriver {
-    static func derive(_ pattern: String) -> String {
-        let chars = Array(pattern)
-        var depth = 0
-        var best = "", run = ""
-        var i = 0
-        func flush() { if run.count > best.count { best = run }; run = "" }
-        // A top-level alternation makes no single literal required.
-        var d = 0, k = 0
-        while k < chars.count {
-            let c = chars[k]
-            if c == "\\" { k += 2; continue }
-            if c == "[" { while k < chars.count && chars[k] != "]" { if chars[k] == "\\" { k += 1 }; k += 1 } }
-            else if c == "(" { d += 1 } else if c == ")" { d -= 1 } else if c == "|" && d == 0 { return "" }
-            k += 1
-        }
-        while i < chars.count {
-            let c = chars[i]
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-            let quantified = next == "?" || next == "*" || next == "{"
-            switch c {
-            case "\\":
-                guard let n = next else { i += 1; continue }
-                let after: Character? = i + 2 < chars.count ? chars[i + 2] : nil
-                let q = after == "?" || after == "*" || after == "{"
-                if depth == 0, !n.isLetter, !n.isNumber, !q { run.append(n) } else { flush() }
-                if after == "+" { flush() }
-                i += 2
-                continue
-            case "[":
-                flush()
-                i += 1
-                while i < chars.count && chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
-            case "(":
-                flush(); depth += 1
-            case ")":
-                flush(); depth -= 1
-            case "{":
-                flush()
-                while i < chars.count && chars[i] != "}" { i += 1 }
-            case ".", "^", "$", "|", "?", "*", "+", "}":
-                flush()
-            default:
-                if depth == 0 && !quantified { run.append(c) } else { flush() }
-                if next == "+" { flush() }
-            }
-            i += 1
-        }
-        flush()
-        return best.count >= 3 ? best : ""
-    }
 }
