@@ -123,6 +123,11 @@ import Testing
               - "Use flux to check the gitrepository <name> spec"
               - "Then retry at once: flux reconcile source git <name>"
               - "keep the key (flux create secret git without --private-key-file makes a new one)"
+            title: t
+            prior: 0.3
+            requires: {any_of: [container-restarted]}
+            explain: x
+            source: test
         """
         let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
         #expect(report.errors.map(\.description) == [])

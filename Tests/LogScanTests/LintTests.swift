@@ -151,6 +151,11 @@ import Testing
             remediation:
               - "kubectl -n <flux-namespace> logs deploy/<controller> && flux check -n <flux-namespace>"
               - "Restore it (flux install, or reconcile the flux-system Kustomization)."
+            title: t
+            prior: 0.3
+            requires: {any_of: [container-restarted]}
+            explain: x
+            source: test
         """
         let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
         #expect(report.errors.map(\.description) == [])

@@ -62,52 +62,69 @@ import Testing
           - id: a
             regex: 'x'
             colour: red
-          - id: a
+          - id: b
             regex: 'y'
+          - id: b
+            regex: 'z'
         """
         loader.load(text: yaml, file: "dup.yaml")
         let messages = loader.diagnostics.map(\.description)
         #expect(messages.contains { $0.hasPrefix("dup.yaml:5:5:") && $0.contains("unknown field `colour`") })
-        #expect(messages.contains { $0.hasPrefix("dup.yaml:6:") && $0.contains("duplicate id `a`") })
+        #expect(messages.contains { $0.hasPrefix("dup.yaml:8:") && $0.contains("duplicate id `b`") })
+        // Both are left out: `a` with its error, the second `b` as a duplicate (the first is used).
+        #expect(loader.set.signatures.map(\.regex.pattern) == ["y"])
     }
 
     /// A loader that read one hypothesis `h` (lines 3-5 of `file`) with `fields` after its prior
-    /// (from line 6 on, indented as its other fields).
+    /// (from line 6 on, indented as its other fields), then the other required fields it lacks.
     static func hypothesis(_ fields: String, file: String) -> PatternLoader {
         var loader = PatternLoader()
-        loader.load(text: "version: 1\nhypotheses:\n  - id: h\n    title: t\n    prior: 0.3\n" + fields, file: file)
+        var rest = "\n    requires: {any_of: [a]}\n    explain: x\n    source: test"
+        for field in ["checks", "remediation"] where !fields.contains("\(field):") { rest += "\n    \(field): [x]" }
+        loader.load(text: "version: 1\nhypotheses:\n  - id: h\n    title: t\n    prior: 0.3\n" + fields + rest, file: file)
         return loader
     }
 
     /// `during:` (docs/PATTERNS.md) is a boolean; another value is an error at its place, and the
-    /// condition keeps the default (false), as a bad `weight` keeps 1.
+    /// hypothesis is left out (trial 22 #03: an entry with an error is not used).
     @Test func duringIsABooleanOfTheCondition() {
         let loader = Self.hypothesis("""
             supports:
               - {signal: a, during: true, reason: r}
               - {signal: b, reason: r}
+        """, file: "during.yaml")
+        #expect(loader.diagnostics.map(\.description) == [])
+        #expect(loader.set.hypotheses.first?.supports.map(\.during) == [true, false])
+        let bad = Self.hypothesis("""
+            supports:
+              - {signal: a, during: true, reason: r}
               - {signal: c, during: often, reason: r}
         """, file: "during.yaml")
-        let supports = loader.set.hypotheses.first?.supports ?? []
-        #expect(supports.map(\.during) == [true, false, false])
-        #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("during.yaml:9:") && $0.contains("during must be true or false") })
+        #expect(bad.diagnostics.map(\.description).contains { $0.hasPrefix("during.yaml:8:") && $0.contains("during must be true or false") })
+        #expect(bad.set.hypotheses.isEmpty)
     }
 
     /// `only_with:` (docs/PATTERNS.md) names a signal or a list of them; an empty list is an
-    /// error at its place (the condition keeps the default, as a bad `during` does), and a name
-    /// that is no signal is one of `validateReferences`.
+    /// error at its place and the hypothesis is left out (as every entry with an error is), and a
+    /// name that is no signal is one of `validateReferences`, which leaves it out too.
     @Test func onlyWithNamesSignals() {
         var loader = Self.hypothesis("""
             contradicts:
               - {signal: a, only_with: [apply-failed, helm-upgrade-failed], reason: r}
               - {signal: b, only_with: apply-failed, reason: r}
-              - {signal: c, only_with: [], reason: r}
         """, file: "only.yaml")
+        #expect(loader.diagnostics.map(\.description) == [])
         let contradicts = loader.set.hypotheses.first?.contradicts ?? []
-        #expect(contradicts.map(\.onlyWith) == [["apply-failed", "helm-upgrade-failed"], ["apply-failed"], []])
-        #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("only.yaml:9:") && $0.contains("only_with must name one signal") })
+        #expect(contradicts.map(\.onlyWith) == [["apply-failed", "helm-upgrade-failed"], ["apply-failed"]])
         loader.validateReferences()
         #expect(loader.diagnostics.map(\.description).contains { $0.contains("names unknown signal `helm-upgrade-failed`") })
+        #expect(loader.set.hypotheses.isEmpty)
+        let bad = Self.hypothesis("""
+            contradicts:
+              - {signal: c, only_with: [], reason: r}
+        """, file: "only.yaml")
+        #expect(bad.diagnostics.map(\.description).contains { $0.hasPrefix("only.yaml:7:") && $0.contains("only_with must name one signal") })
+        #expect(bad.set.hypotheses.isEmpty)
     }
 
     /// `kinds:` of a step (docs/PATTERNS.md) names Flux kinds in their API spelling.
@@ -118,8 +135,15 @@ import Testing
               - "any kind"
               - {kinds: [Kustomisation], text: "flux reconcile kustomization <name>"}
         """, file: "kinds.yaml")
-        #expect(loader.set.hypotheses.first?.remediationKinds == [["HelmRelease"], [], ["Kustomisation"]])
         #expect(loader.diagnostics.map(\.description).contains { $0.hasPrefix("kinds.yaml:9:") && $0.contains("unknown Flux kind `Kustomisation`") })
+        #expect(loader.set.hypotheses.isEmpty)
+        let good = Self.hypothesis("""
+            remediation:
+              - {kinds: [HelmRelease], text: "flux reconcile helmrelease <name>"}
+              - "any kind"
+        """, file: "kinds.yaml")
+        #expect(good.diagnostics.map(\.description) == [])
+        #expect(good.set.hypotheses.first?.remediationKinds == [["HelmRelease"], []])
     }
 
     @Test func derivedLiteral() {

@@ -254,6 +254,10 @@ import Testing
 
 /// `when:` on checks and fixes (docs/PATTERNS.md): parsed from YAML, and ordered by what was seen.
 @Suite struct StepOrderTests {
+    /// The fields a hypothesis needs besides its id and checks (`PatternLoader.requiredHypothesisFields`),
+    /// indented as a hypothesis' fields under `- id:` in the files below.
+    static let requiredFields = "title: t\n    prior: 0.3\n    requires: {any_of: [container-restarted]}\n    remediation: [x]\n    explain: x\n    source: test"
+
     @Test func whenIsParsedAndValidated() {
         var loader = PatternLoader.shipped()
         let h = loader.set.hypotheses.first { $0.id == "controller-restarting" }!
@@ -267,6 +271,7 @@ import Testing
                 checks:
                   - when: [no-such-signal]
                     text: "flux check"
+                \(Self.requiredFields)
             """, file: "bad.yaml")
         loader.validateReferences()
         #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
@@ -290,10 +295,12 @@ import Testing
                 checks:
                   - unless: [no-such-signal]
                     text: "flux get sources chart -A"
+                \(Self.requiredFields)
             """, file: "bad.yaml")
+        #expect(loader.set.hypotheses.first?.checkUnless == [["no-such-signal"]])
         loader.validateReferences()
         #expect(loader.diagnostics.contains { $0.message.contains("unknown signal `no-such-signal`") })
-        #expect(loader.set.hypotheses.first?.checkUnless == [["no-such-signal"]])
+        #expect(loader.set.hypotheses.isEmpty)
     }
 
     @Test func seenFirstThenAlwaysThenUnseen() {

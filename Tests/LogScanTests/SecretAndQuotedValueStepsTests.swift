@@ -79,6 +79,12 @@ import Testing
               - "Keep it: flux create secret git <secret> --url=ssh://git@<host>/<org>/<repo> --private-key-file=<private-key>"
               - "HTTPS: flux create secret git <secret> --url=<url> --username=<user> --password=<token>"
               - 'Patch: kubectl -n flux-system patch secret <secret> --type merge -p "{\"data\":{\"known_hosts\":\"$(ssh-keyscan <git-host> | base64 -w0)\"}}" (not Flux''s create secret git command).'
+            title: t
+            prior: 0.3
+            requires: {any_of: [container-restarted]}
+            explain: x
+            source: test
+            checks: ["kubectl get pods"]
         """#
         let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
         #expect(report.errors.map(\.description) == [])

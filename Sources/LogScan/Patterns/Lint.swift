@@ -131,6 +131,7 @@ public enum PatternLint {
         }
         let texts = Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { _, last in last })
         for h in loader.set.hypotheses {
+            findings += checkHygiene(h)
             findings += checkFluxNamespace(h, text: texts[h.position.file])
             findings += checkStepCommands(h, text: texts[h.position.file])
         }
@@ -140,6 +141,13 @@ public enum PatternLint {
     }
 
     // MARK: - Checks
+
+    /// Warnings for a hypothesis that lacks a `source` (its required fields are the loader's
+    /// errors, `PatternLoader.requiredHypothesisFields`).
+    static func checkHygiene(_ h: Hypothesis) -> [LintFinding] {
+        guard h.source.isEmpty else { return [] }
+        return [LintFinding(position: h.position, level: .warning, message: "hypothesis `\(h.id)`: no `source`: name where its evidence and steps come from")]
+    }
 
     static func checkHygiene(_ sig: Signature) -> [LintFinding] {
         var out: [LintFinding] = []
@@ -286,7 +294,7 @@ public enum PatternLint {
             let found = bytes.withUnsafeBytes { hay in sig.literal.withUnsafeBytes { containsBytes(hay, $0) } }
             if !found {
                 out.append(LintFinding(position: ex.position, level: .error,
-                                       message: "signature `\(sig.id)`: the literal `\(String(decoding: sig.literal, as: UTF8.self))` is not in this example's \(sig.field.rawValue) text, so the prefilter skips it"))
+                                       message: "signature `\(sig.id)`: the literal `\(String(decoding: sig.literal, as: UTF8.self))` is not in this example's \(sig.field == .text ? "text" : "`\(sig.field.rawValue)` text"), so the prefilter skips it"))
             }
         }
         return out

@@ -51,6 +51,10 @@ public struct PatternLoader {
                                                  message: "expected a mapping with `version: 1` and `signatures:` or `hypotheses:`"))
             return
         }
+        // A problem with the file itself (its version, an unknown field, a list that is none)
+        // leaves the whole file out, as README "Exit status" says of broken entries.
+        let before = diagnostics.count
+        var signatureItems: [Node] = [], hypothesisItems: [Node] = []
         for (k, v) in top {
             guard let key = k.string else { continue }
             switch key {
@@ -58,14 +62,70 @@ public struct PatternLoader {
                 if v.int != 1 { fail(v, file, "unsupported version \(v.string ?? "?") (this build reads version 1)") }
             case "signatures":
                 guard case .sequence(let items) = v else { fail(v, file, "`signatures` must be a list"); continue }
-                for item in items { if let s = signature(item, file: file) { add(s) } }
+                signatureItems = Array(items)
             case "hypotheses":
                 guard case .sequence(let items) = v else { fail(v, file, "`hypotheses` must be a list"); continue }
-                for item in items { if let h = hypothesis(item, file: file) { add(h) } }
+                hypothesisItems = Array(items)
             default:
                 fail(k, file, "unknown field `\(key)` (expected version, signatures, hypotheses)")
             }
         }
+        guard diagnostics.count == before else { return }
+        for item in signatureItems { if let s = entry({ $0.signature(item, file: file) }) { add(s) } }
+        for item in hypothesisItems { if let h = entry({ $0.hypothesis(item, file: file) }) { add(h) } }
+    }
+
+    /// Reads one entry with `read`: nil when reading it found any error, so an entry with a
+    /// problem is left out whatever the problem (an unknown field, a bad weight, an unknown
+    /// controller), not used with the faulty part ignored.
+    mutating func entry<T>(_ read: (inout PatternLoader) -> T?) -> T? {
+        let before = diagnostics.count
+        let value = read(&self)
+        return diagnostics.count == before ? value : nil
+    }
+
+    /// Whether `id` is kebab-case, as docs/PATTERNS.md requires of ids: lowercase ASCII letters
+    /// and digits in words joined by single hyphens (`artifact-fetch-connection-refused`).
+    public static func isKebabCase(_ id: String) -> Bool {
+        let words = id.split(separator: "-", omittingEmptySubsequences: false)
+        return words.allSatisfy { w in !w.isEmpty && w.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) } }
+    }
+
+    /// Fails at `node` when `id` is not kebab-case (`isKebabCase`); `what` is `signature` or
+    /// `hypothesis`.
+    mutating func checkID(_ id: String, _ node: Node, _ file: String, _ what: String) {
+        guard !Self.isKebabCase(id) else { return }
+        fail(node, file, "\(what) id `\(id)` is not kebab-case (lowercase letters and digits joined by single hyphens, like `acme-quota-exceeded`)")
+    }
+
+    /// A controller a pattern file names (`controllers`, `ends_failed_reconciles`,
+    /// `quotes.controller`, a condition's `controller`): a Deployment name of `FluxControllers.all`
+    /// or the short form `--controller` accepts (`kustomize`, `image-reflector`), returned as the
+    /// Deployment name. Any other name is an error at `node` (nil): a record never names it, so a
+    /// signature or condition naming it would never hold.
+    mutating func controllerName(_ node: Node, file: String, in field: String) -> String? {
+        let name = node.string ?? ""
+        let canonical = FluxControllers.canonical(name)
+        guard FluxControllers.all.contains(canonical) else {
+            fail(node, file, "unknown controller `\(name)` in `\(field)` (expected \(FluxControllers.all.joined(separator: ", ")), or the same without `-controller`\(field == "controllers" ? "; or `any` alone for every controller" : ""))")
+            return nil
+        }
+        return canonical
+    }
+
+    /// `controllers:` of a signature, as Deployment names; empty (every controller) when absent or
+    /// `any` (as `patterns list` prints it), `any` standing alone.
+    mutating func controllerList(_ node: Node?, file: String) -> [String] {
+        guard let node else { return [] }
+        let items: [Node]
+        if case .sequence(let list) = node { items = Array(list) } else { items = [node] }
+        if items.count == 1, items[0].string == "any" { return [] }
+        var out: [String] = []
+        for item in items {
+            if item.string == "any" { fail(item, file, "`any` means every controller: write `controllers: [any]` or leave `controllers` out"); continue }
+            if let c = controllerName(item, file: file, in: "controllers"), !out.contains(c) { out.append(c) }
+        }
+        return out
     }
 
     // MARK: - Signatures
@@ -88,6 +148,7 @@ public struct PatternLoader {
         }
         let pos = position(node, file)
         guard let id = fields["id"]?.string, !id.isEmpty else { fail(node, file, "signature without `id`"); return nil }
+        checkID(id, fields["id"]!, file, "signature")
         guard let regexNode = fields["regex"], let pattern = regexNode.string else {
             fail(node, file, "signature `\(id)` has no `regex`"); return nil
         }
@@ -130,10 +191,11 @@ public struct PatternLoader {
         }
         var literal: [UInt8] = []
         if let l = fields["literal"]?.string {
-            literal = Array((caseless ? l.lowercased() : l).utf8)
+            literal = Array((caseless ? LiteralDeriver.asciiLowercased(l) : l).utf8)
             // The literal must be in every example that matches; checked by `patterns lint`/tests.
         } else {
-            literal = Array((caseless ? LiteralDeriver.derive(pattern).lowercased() : LiteralDeriver.derive(pattern)).utf8)
+            let derived = LiteralDeriver.derive(pattern)
+            literal = Array((caseless ? LiteralDeriver.asciiLowercased(derived) : derived).utf8)
         }
         var matches: [SignatureExample] = []
         var noMatches: [(String, FilePosition)] = []
@@ -174,7 +236,7 @@ public struct PatternLoader {
                 }
             }
         }
-        let controllers = fields["controllers"].map { strings($0) } ?? []
+        let controllers = controllerList(fields["controllers"], file: file)
         var signature = Signature(
             id: id, title: fields["title"]?.string ?? id, controllers: controllers, severity: severity,
             role: role, failureClass: fields["class"]?.string ?? id, field: field, caseless: caseless,
@@ -203,7 +265,8 @@ public struct PatternLoader {
             }
             var names: [String] = []
             for item in items {
-                guard let name = item.string, signature.controllers.isEmpty || signature.controllers.contains(name) else {
+                guard let name = controllerName(item, file: file, in: "ends_failed_reconciles") else { return nil }
+                guard signature.controllers.isEmpty || signature.controllers.contains(name) else {
                     fail(item, file, "ends_failed_reconciles: \(item.string ?? "?") is not one of the signature's controllers"); return nil
                 }
                 names.append(name)
@@ -212,18 +275,19 @@ public struct PatternLoader {
         }
         if let q = fields["quotes"] {
             guard case .mapping(let m) = q else { fail(q, file, "`quotes` must be a mapping with `capture` and `controller`"); return nil }
-            var capture: String?, controller: String?
+            var capture: String?, controllerNode: Node?
             for (mk, mv) in m {
                 switch mk.string {
                 case "capture": capture = mv.string
-                case "controller": controller = mv.string
+                case "controller": controllerNode = mv
                 default: fail(mk, file, "unknown field `\(mk.string ?? "?")` in quotes (expected capture, controller)")
                 }
             }
             guard role == .failure else { fail(q, file, "quotes applies to failure signatures only (this one is \(role.rawValue))"); return nil }
-            guard let capture, let controller, !controller.isEmpty else {
+            guard let capture, let controllerNode else {
                 fail(q, file, "`quotes` needs `capture` (a named group of the regex) and `controller`"); return nil
             }
+            guard let controller = controllerName(controllerNode, file: file, in: "quotes.controller") else { return nil }
             guard regex.names.contains(where: { $0.name == capture }) else {
                 fail(q, file, "quotes.capture `\(capture)` is not a named group of the regex"); return nil
             }
@@ -242,6 +306,10 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
+    /// The fields a hypothesis must have (docs/PATTERNS.md "Hypothesis"): what ranks it and what a
+    /// report and `explain` show of it. `classes`, `supports` and `contradicts` may be left out;
+    /// a missing `source` is a lint warning.
+    static let requiredHypothesisFields = ["id", "title", "prior", "requires", "checks", "remediation", "explain"]
     static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller", "only_with"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
@@ -255,6 +323,10 @@ public struct PatternLoader {
             fields[key] = v
         }
         guard let id = fields["id"]?.string, !id.isEmpty else { fail(node, file, "hypothesis without `id`"); return nil }
+        checkID(id, fields["id"]!, file, "hypothesis")
+        for field in Self.requiredHypothesisFields where fields[field] == nil {
+            fail(node, file, "hypothesis `\(id)` has no `\(field)` (required: \(Self.requiredHypothesisFields.joined(separator: ", ")); docs/PATTERNS.md)")
+        }
         var prior = 0.2
         if let p = fields["prior"] {
             guard let v = p.float, v > 0, v < 1 else { fail(p, file, "prior must be a number in (0, 1)"); return nil }
@@ -335,7 +407,7 @@ public struct PatternLoader {
                 guard let key = k.string else { continue }
                 switch key {
                 case "signal": c.signals = strings(v)
-                case "controller": c.controller = v.string
+                case "controller": c.controller = controllerName(v, file: file, in: "controller")
                 case "capture": c.capture = v.string
                 case "min": c.min = v.float
                 case "max": c.max = v.float
@@ -392,15 +464,20 @@ public struct PatternLoader {
         if let i = set.hypotheses.firstIndex(where: { $0.id == h.id }) { set.hypotheses[i] = h } else { set.hypotheses.append(h) }
     }
 
-    /// Checks cross-references: every signal a hypothesis names is a signature or a derived signal.
+    /// Checks cross-references: every signal a hypothesis names is a signature or a derived signal;
+    /// a hypothesis naming another is reported and left out of `set`.
     public mutating func validateReferences() {
         let known = Set(set.signatures.map(\.id)).union(DerivedSignal.all)
-        for h in set.hypotheses {
+        set.hypotheses.removeAll { h in
             let named = h.requiresAny + h.requiresAll + h.supports.flatMap(\.signals) + h.contradicts.flatMap(\.signals)
                 + (h.supports + h.contradicts).flatMap(\.onlyWith) + h.stepSignals
-            for name in named where !known.contains(name) {
+            let unknown = named.filter { !known.contains($0) }
+            for name in unknown {
                 diagnostics.append(PatternDiagnostic(position: h.position, message: "hypothesis `\(h.id)` names unknown signal `\(name)`"))
             }
+            // Left out, as every entry with an error is: a condition on a signal that never
+            // occurs would silently never hold.
+            return !unknown.isEmpty
         }
     }
 
@@ -448,60 +525,4 @@ public enum DerivedSignal {
     /// A kubelet log path shows a new container of the controller's pod (`1.log` after `0.log`).
     public static let containerRestarted = "container-restarted"
     public static let all: Set<String> = Set([sourceControllerSilent, sourceControllerLogsAbsent, containerRestarted]).union(lifetimeSignals)
-}
-
-/// Derives a required literal from a regex when the pattern file gives none: the longest run of
-/// plain characters outside groups, classes and alternations. Empty when there is no safe one
-/// (a top-level `|`), which means "no prefilter" for that signature.
-enum LiteralDeriver {
-    static func derive(_ pattern: String) -> String {
-        let chars = Array(pattern)
-        var depth = 0
-        var best = "", run = ""
-        var i = 0
-        func flush() { if run.count > best.count { best = run }; run = "" }
-        // A top-level alternation makes no single literal required.
-        var d = 0, k = 0
-        while k < chars.count {
-            let c = chars[k]
-            if c == "\\" { k += 2; continue }
-            if c == "[" { while k < chars.count && chars[k] != "]" { if chars[k] == "\\" { k += 1 }; k += 1 } }
-            else if c == "(" { d += 1 } else if c == ")" { d -= 1 } else if c == "|" && d == 0 { return "" }
-            k += 1
-        }
-        while i < chars.count {
-            let c = chars[i]
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-            let quantified = next == "?" || next == "*" || next == "{"
-            switch c {
-            case "\\":
-                guard let n = next else { i += 1; continue }
-                let after: Character? = i + 2 < chars.count ? chars[i + 2] : nil
-                let q = after == "?" || after == "*" || after == "{"
-                if depth == 0, !n.isLetter, !n.isNumber, !q { run.append(n) } else { flush() }
-                if after == "+" { flush() }
-                i += 2
-                continue
-            case "[":
-                flush()
-                i += 1
-                while i < chars.count && chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
-            case "(":
-                flush(); depth += 1
-            case ")":
-                flush(); depth -= 1
-            case "{":
-                flush()
-                while i < chars.count && chars[i] != "}" { i += 1 }
-            case ".", "^", "$", "|", "?", "*", "+", "}":
-                flush()
-            default:
-                if depth == 0 && !quantified { run.append(c) } else { flush() }
-                if next == "+" { flush() }
-            }
-            i += 1
-        }
-        flush()
-        return best.count >= 3 ? best : ""
-    }
 }

@@ -92,8 +92,9 @@ struct PatternsCommand: ParsableCommand {
             abstract: "Check pattern files: YAML, fields, regexes, duplicate ids, references, examples and backtracking risks.",
             discussion: """
             Every finding is printed as file:line:column: error|warning: message. Errors: YAML and \
-            unknown or missing fields, regexes that do not compile, duplicate ids, unknown signals in \
-            hypotheses, examples that fail, and regexes that risk catastrophic backtracking, found by \
+            unknown or missing fields, regexes that do not compile, duplicate ids or ids that are not \
+            kebab-case, unknown controllers, unknown signals in hypotheses (an entry with an error is \
+            left out of a scan), examples that fail, and regexes that risk catastrophic backtracking, found by \
             shape (nested quantifiers such as (a+)+$, overlapping repeated alternations such as \
             (?:[^"\\\\]|\\\\.)*) and by running the examples and adversarial variants of them under a \
             low PCRE2 match limit. Warnings: adjacent overlapping repeats, leading or trailing .*, \
