@@ -129,6 +129,13 @@ public struct SignalCondition: Sendable {
     /// behind source-controller's known_hosts mismatch (a 300 MB corpus folded 22 OOM kills of
     /// image-automation-controller into a GitRepository's incident as "an upgraded controller").
     public var ownController: Bool = false
+    /// True (YAML `after_failure: true`): an event counts only when it began after the first
+    /// failure record of the incident from the same controller (an event of a controller the
+    /// incident holds no failure of never counts). For a condition that says something came
+    /// after the failure, a restart that followed an exit: a `starting manager` a minute before
+    /// the first panic is the lifetime the panic happened in, not the kubelet restarting the
+    /// process (trial 22: cited as "the controller started again right after").
+    public var afterFailure: Bool = false
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).

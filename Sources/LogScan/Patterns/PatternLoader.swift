@@ -242,7 +242,7 @@ public struct PatternLoader {
         "id", "title", "classes", "prior", "requires", "supports", "contradicts", "checks",
         "remediation", "explain", "source",
     ]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller", "after_failure"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -356,6 +356,9 @@ public struct PatternLoader {
                 case "own_controller":
                     guard let b = v.bool else { fail(v, file, "own_controller must be true or false"); continue }
                     c.ownController = b
+                case "after_failure":
+                    guard let b = v.bool else { fail(v, file, "after_failure must be true or false"); continue }
+                    c.afterFailure = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
