@@ -275,12 +275,15 @@ import Testing
 /// An evidence line counts each signature on its own: samples/probe-kill-loop's
 /// kustomize-controller.log holds 8 `starting manager` lines (FLUX-LOGS.md 3.12), so 8 starts and
 /// 7 restarts; the line said `[controller-restarted, controller-starting ×15, ...]`, a sum a
-/// trial read as 15 starts.
+/// trial read as 15 starts. "Started again after the failure" counts only what follows the first
+/// probe kill (14:02:59, line 28; `after_failure`, trial 22): the 7 restarts, not the first
+/// start-up at 14:02:17, whose run of start-up records began before it.
 @Suite struct EvidenceCountTests {
     @Test func eachSignatureHasItsOwnCount() throws {
         let r = try run(["--color", "never", "samples/probe-kill-loop"])
-        #expect(r.text.contains("[controller-restarted ×7, controller-starting ×8, first 14:02:17, samples/probe-kill-loop/kustomize-controller.log:1]"), "\(r.text)")
+        #expect(r.text.contains("[controller-restarted ×7, first 14:02:59, samples/probe-kill-loop/kustomize-controller.log:28]"), "\(r.text)")
         #expect(!r.text.contains("×15"))
+        #expect(!r.text.contains("controller-starting ×8"))
     }
 }
 

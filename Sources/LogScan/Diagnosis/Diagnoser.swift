@@ -362,7 +362,7 @@ public struct Diagnoser {
         enum Item {
             case context(Int), extra(Int), timeline(n: Int, Int), own(n: Int, Int)
             /// What of timeline `k` (index in `EvidencePool.timelines`) lies within the incident's
-            /// own span (a `during` condition's hit).
+            /// own span (a `during` condition's hit), or after its first failure (`afterFailure`).
             case span(timeline: Int, window: (count: Int, first: Timeline.Entry, last: Int64))
         }
 
@@ -417,9 +417,12 @@ public struct Diagnoser {
     ///     events of one of them (and, with a `controller`, holds only when it is one of them).
     ///   - folded: the objects of the incidents folded under this one (`Incident.downstream`),
     ///     not its own: their failures and wrappers are no evidence (`isFoldedEcho`).
+    ///   - firstFailures: per controller, the first event time of the incident's own signals of
+    ///     that controller (`firstFailures(of:)`): an `afterFailure` condition counts only events
+    ///     that began after it.
     func present(_ c: SignalCondition, numbers: [Int], _ evidence: Evidence, _ derived: Set<String>,
                  span: (from: Int64, to: Int64), objects: [ObjectRef] = [], controllers: [String] = [],
-                 folded: Set<ObjectRef> = []) -> Hits? {
+                 folded: Set<ObjectRef> = [], firstFailures: [String: Int64] = [:]) -> Hits? {
         if c.ownController, let own = c.controller, !controllers.contains(own) { return nil }
         func echo(_ role: SignalRole, _ object: ObjectRef?) -> Bool { Self.isFoldedEcho(role: role, object: object, folded: folded) }
         // `holds`, and for an `ownController` condition only events of the incident's controllers:
@@ -455,6 +458,12 @@ public struct Diagnoser {
                 // A `during` condition: an occurrence counts when it overlaps the incident's span.
                 func inSpan(_ o: Occurrence) -> Bool {
                     (!c.during || (o.last.millis >= span.from && o.first.millis <= span.to)) && ours(o.object)
+                        && after(o.controller, o.first.millis)
+                }
+                // An `afterFailure` condition: an event counts when it began after the incident's
+                // first failure of its controller.
+                func after(_ controller: String, _ millis: Int64) -> Bool {
+                    !c.afterFailure || firstFailures[controller].map { millis > $0 } ?? false
                 }
                 func ours(_ object: ObjectRef?) -> Bool { !c.sameObject || object.map { objects.contains($0) } ?? true }
                 // `unless_healthy_since`: an event that ended before the failures began, after
@@ -475,7 +484,7 @@ public struct Diagnoser {
                 if !ownOnly {  // silence, restarts and lifetimes are no object's failures
                     for j in evidence.own[n].indices {
                         let o = evidence.own[n][j]
-                        guard !echo(o.role, o.object), ours(o.object), current(o.last.millis),
+                        guard !echo(o.role, o.object), ours(o.object), after(o.controller, o.first.millis), current(o.last.millis),
                               holds(c, controller: o.controller, packed: o.packedCaptures, other: o.packedOtherCaptures) else { continue }
                         take(.own(n: n, j), millis: o.first.millis, last: o.last.millis, count: o.count, signature: o.signature, object: o.object)
                     }
@@ -498,6 +507,16 @@ public struct Diagnoser {
                     }
                     guard ours(pool.timelines[k].object), current(hit.window.last),
                           holds(c, controller: pool.timelines[k].controller, packed: pool.packed[k], other: pool.packedOther[k]) else { continue }
+                    if c.afterFailure {
+                        // The window's hit may begin before the first failure: read what follows it.
+                        guard let ff = firstFailures[pool.timelines[k].controller], hit.window.last > ff,
+                              let w = pool.timelines[k].within(from: max(ff + 1, c.during ? span.from : .min), to: c.during ? span.to : hit.window.last),
+                              w.first.first > ff  // an entry that began before it is cited by its first event
+                        else { continue }
+                        take(.span(timeline: k, window: w), millis: w.first.first, last: w.last, count: w.count, signature: pool.timelines[k].signature,
+                             object: pool.timelines[k].object)
+                        continue
+                    }
                     if c.during {
                         // The window's hit may begin before the incident: read the span alone.
                         guard let w = pool.timelines[k].within(from: span.from, to: span.to) else { continue }
@@ -517,6 +536,18 @@ public struct Diagnoser {
         if c.during, hits.last < span.from + (span.to - span.from) / 2 { return nil }
         hits.first = evidence.occurrence(first.item)
         return hits
+    }
+
+    /// Per controller, the first event time (milliseconds, UTC) of the incident's own signals of
+    /// that controller (its failures, their wrappers, the lifetime findings it was made of): what
+    /// an `after_failure` condition's events must come after.
+    static func firstFailures(of incident: Incident) -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for s in incident.signals {
+            guard let t = s.firstSeen?.millis else { continue }
+            out[s.controller] = min(out[s.controller] ?? .max, t)
+        }
+        return out
     }
 
     /// Whether an event is an echo of the failure folded under an incident: a failure or wrapper
@@ -595,8 +626,10 @@ public struct Diagnoser {
         let folded = Set(incident.downstream.flatMap(\.objects)).subtracting(own)
         // `only_with`: a condition about one kind of failure is left out of other incidents.
         func applies(_ c: SignalCondition) -> Bool { c.onlyWith.isEmpty || c.onlyWith.contains(where: signatures.contains) }
+        let firstFailures = Self.firstFailures(of: incident)
         for (c, n) in zip(h.supports, numbers.supports) where applies(c) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded,
+                                  firstFailures: firstFailures) {
                 logOdds += c.weight
                 forLines.append(describe(c, hits))
                 // The workloads a wait about the incident's own object names (Helm's wait log).
@@ -618,7 +651,8 @@ public struct Diagnoser {
             }
         }
         for (c, n) in zip(h.contradicts, numbers.contradicts) where applies(c) {
-            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded) {
+            if let hits = present(c, numbers: n, evidence, derived, span: span, objects: own, controllers: incident.controllers, folded: folded,
+                                  firstFailures: firstFailures) {
                 logOdds -= c.weight
                 againstLines.append(describe(c, hits))
                 // Evidence against names the same workloads (Helm's wait log about a LoadBalancer).

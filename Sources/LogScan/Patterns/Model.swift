@@ -140,6 +140,13 @@ public struct SignalCondition: Sendable {
     /// server (a 300 MB corpus: sporadic lease timeouts over two hours, with reconciliations
     /// finishing between them, fell from apiserver-unreachable 0.96 to 0.33).
     public var onlyWith: [String] = []
+    /// True (YAML `after_failure: true`): an event counts only when it began after the first
+    /// failure record of the incident from the same controller (an event of a controller the
+    /// incident holds no failure of never counts). For a condition that says something came
+    /// after the failure, a restart that followed an exit: a `starting manager` a minute before
+    /// the first panic is the lifetime the panic happened in, not the kubelet restarting the
+    /// process (trial 22: cited as "the controller started again right after").
+    public var afterFailure: Bool = false
 }
 
 /// A root-cause hypothesis (docs/PATTERNS.md "Hypothesis", CONTRACT.md ids).

@@ -310,7 +310,7 @@ public struct PatternLoader {
     /// report and `explain` show of it. `classes`, `supports` and `contradicts` may be left out;
     /// a missing `source` is a lint warning.
     static let requiredHypothesisFields = ["id", "title", "prior", "requires", "checks", "remediation", "explain"]
-    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller", "only_with"]
+    static let conditionFields: Set<String> = ["signal", "controller", "capture", "min", "max", "prefix", "weight", "reason", "during", "same_object", "unless_healthy_since", "own_controller", "only_with", "after_failure"]
 
     mutating func hypothesis(_ node: Node, file: String) -> Hypothesis? {
         guard case .mapping(let map) = node else { fail(node, file, "a hypothesis must be a mapping"); return nil }
@@ -431,6 +431,9 @@ public struct PatternLoader {
                 case "only_with":
                     c.onlyWith = strings(v)
                     if c.onlyWith.isEmpty { fail(v, file, "only_with must name one signal or a list of them"); continue }
+                case "after_failure":
+                    guard let b = v.bool else { fail(v, file, "after_failure must be true or false"); continue }
+                    c.afterFailure = b
                 default: fail(k, file, "unknown field `\(key)` in signal condition (expected \(Self.conditionFields.sorted().joined(separator: ", ")))")
                 }
             }
