@@ -33,7 +33,10 @@ import Testing
         let checks = first["checks"] as? [String] ?? []
         // spec.kubeConfig of the failing object, in its namespace; the host the error names.
         #expect(checks.contains { $0.hasPrefix("kubectl get kustomization prod-eu-apps -n clusters -o jsonpath='{.spec.kubeConfig}") })
-        #expect(checks.contains { $0.hasPrefix("kubectl -n clusters get secret <secret> -o jsonpath='{.data.value}'") })
+        // The kubeconfig Secret spec.kubeConfig.secretRef names, looked up in the Kustomization's
+        // namespace (meta.SecretKeyReference is local), not left as `<secret>`.
+        #expect(checks.contains { $0.hasPrefix("kubectl -n clusters get secret \"$(kubectl -n clusters get kustomization prod-eu-apps -o jsonpath='{.spec.kubeConfig.secretRef.name}')\" -o jsonpath='{.data.value}'") })
+        #expect(!checks.contains { $0.contains("<secret>") || $0.contains("get helmrelease") })
         #expect(checks.contains { $0.contains("https://prod-eu.k8s.example.com:6443/version") })
         let fixes = first["remediation"] as? [String] ?? []
         #expect(fixes.contains("Then retry at once: flux reconcile kustomization prod-eu-apps -n clusters"))

@@ -686,13 +686,16 @@ public struct PlaceholderFiller: Sendable {
     /// source chart --with-source` looks its source up in the HelmChart's namespace,
     /// flux2 cmd/flux/reconcile_source_chart.go) and any spec.secretRef are; a Kustomization's or a
     /// HelmRelease's sourceRef may name another namespace and is not. A spec.certSecretRef (the CA
-    /// of a HelmRepository, OCIRepository, Bucket, ImageRepository or Provider) is one too.
+    /// of a HelmRepository, OCIRepository, Bucket, ImageRepository or Provider) is one too, and so
+    /// is a Kustomization's or HelmRelease's spec.kubeConfig.secretRef (meta.SecretKeyReference:
+    /// the kubeconfig Secret in the object's namespace).
     /// An ImagePolicy's spec.imageRepositoryRef names its ImageRepository, in the policy's own
     /// namespace when it names none (image-reflector-controller's ImagePolicy API); the lookup
     /// reads only the name, so it is taken as the policy's namespace, as an ImageUpdateAutomation's
     /// sourceRef is (`fillObjects`).
     static func readsLocalReference(_ lookup: String, of object: ObjectRef) -> Bool {
         lookup.holds("{.spec.secretRef.name}") || lookup.holds("{.spec.certSecretRef.name}")
+            || lookup.holds("{.spec.kubeConfig.secretRef.name}")
             || (object.kind == "HelmChart" && lookup.holds("{.spec.sourceRef.name}"))
             || (object.kind == "ImagePolicy" && lookup.holds("{.spec.imageRepositoryRef.name}"))
     }
