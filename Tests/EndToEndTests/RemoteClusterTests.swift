@@ -89,3 +89,28 @@ import Testing
         #expect(!(incident["hypotheses"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == "remote-cluster-unreachable" })
     }
 }
+
+/// helm-controller reads a release from its target cluster's storage before choosing any action
+/// (`cannot determine release state: %w`, internal/reconcile/atomic_release.go; `failed to
+/// retrieve last release from storage: %w`, internal/reconcile/state.go; Helm's secrets driver
+/// `query: failed to query with labels: %w`), so a HelmRelease whose spec.kubeConfig cluster is
+/// unreachable fails there, as a `Reconciler error`, never as a Helm action. Trial 23 (#03):
+/// Fixtures/remote-cluster-helm/helm-controller.log, HelmRelease tenant-a/podinfo failing 6 times
+/// against `prod-eu.k8s.example.com:6443` while infra's releases log `release in-sync with desired
+/// state`, got apiserver-unreachable 86 % alone: remote-cluster-unreachable required a Helm action.
+@Suite struct RemoteClusterHelmTests {
+    @Test func aReleaseReadFromAnUnreachableTargetClusterRanksItFirst() throws {
+        let r = try run(["--format", "json", "Tests/EndToEndTests/Fixtures/remote-cluster-helm/helm-controller.log"])
+        #expect(r.status == 1)
+        let incidents = try #require(try json(r.stdout)["incidents"] as? [[String: Any]])
+        let incident = try #require(incidents.first { $0["upstream"] as? String == "HelmRelease/tenant-a/podinfo" })
+        let hypotheses = try #require(incident["hypotheses"] as? [[String: Any]])
+        #expect(hypotheses.first?["id"] as? String == "remote-cluster-unreachable")
+        let checks = hypotheses.first?["checks"] as? [String] ?? []
+        #expect(checks.contains { $0.hasPrefix("kubectl get helmrelease podinfo -n tenant-a -o jsonpath='{.spec.kubeConfig}") })
+        #expect(!checks.contains { $0.contains("get kustomization") })
+        // The releases in sync meanwhile went through helm-controller's own API server.
+        let local = try #require(hypotheses.first { $0["id"] as? String == "apiserver-unreachable" })
+        #expect((local["evidence_against"] as? [String] ?? []).contains { $0.hasPrefix("helm-controller finished other releases while the failures went on") })
+    }
+}
