@@ -123,14 +123,8 @@ import Testing
               - "Use flux to check the gitrepository <name> spec"
               - "Then retry at once: flux reconcile source git <name>"
               - "keep the key (flux create secret git without --private-key-file makes a new one)"
-            title: t
-            prior: 0.3
-            requires: {any_of: [container-restarted]}
-            explain: x
-            source: test
         """
-        let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
-        #expect(report.errors.map(\.description) == [])
+        let report = LintTests.lintSteps(yaml)
         #expect(report.warnings.map(\.position.line) == [5, 7, 7, 9, 11], "\(report.warnings.map(\.description))")
         #expect(report.warnings.first?.message.contains("reads as prose") == true)
         #expect(report.warnings.map(\.message).contains { $0.contains("uses `flux to check the gitrepository <name> s` as prose") })

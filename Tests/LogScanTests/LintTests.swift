@@ -6,6 +6,16 @@ import Testing
 /// set lints clean, and a broken copy names file:line:column for each kind of problem. Every
 /// expected position below is counted from the YAML written in the test.
 @Suite struct LintTests {
+    /// `patterns lint` of one hypothesis `t` whose steps `yaml` holds (the file from `version:` to
+    /// its last step, so that warnings keep their lines), completed with the other fields a
+    /// hypothesis needs (`PatternLoader.requiredHypothesisFields`); no error is expected of it.
+    static func lintSteps(_ yaml: String) -> LintReport {
+        let fields = "\n    title: t\n    prior: 0.3\n    requires: {any_of: [container-restarted]}\n    explain: x\n    source: test"
+        let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml + fields)]])
+        #expect(report.errors.map(\.description) == [])
+        return report
+    }
+
     @Test func shippedSetLintsClean() {
         let report = PatternLint.lint(shipped: PatternLoader.embedded, layers: [])
         #expect(report.errors.map(\.description) == [])
@@ -151,14 +161,8 @@ import Testing
             remediation:
               - "kubectl -n <flux-namespace> logs deploy/<controller> && flux check -n <flux-namespace>"
               - "Restore it (flux install, or reconcile the flux-system Kustomization)."
-            title: t
-            prior: 0.3
-            requires: {any_of: [container-restarted]}
-            explain: x
-            source: test
         """
-        let report = PatternLint.lint(shipped: [], layers: [[("t.yaml", yaml)]])
-        #expect(report.errors.map(\.description) == [])
+        let report = Self.lintSteps(yaml)
         #expect(report.warnings.map(\.position) == [5, 7, 8, 9, 12].map { FilePosition(file: "t.yaml", line: $0, column: 10) })
         #expect(report.warnings.first?.message.contains("runs `endpoints` in flux-system") == true)
         #expect(report.warnings.first?.message.contains("write `-n <flux-namespace>`") == true)
